@@ -1,0 +1,64 @@
+/**
+ * The process entry: the only module that touches process.* — builds the dependency object,
+ * runs the command tree, renders errors and sets the exit code.
+ */
+import { CommanderError } from 'commander';
+import { buildProgram } from './program.js';
+import type { GlobalOptions } from './deps.js';
+import { CancelledError, ExitCode, exitCodeOf, renderError } from './errors.js';
+
+async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(ExitCode.cancelled);
+    interrupted = true;
+    controller.abort(new CancelledError());
+    // Give the command a moment to close listeners and restore the terminal, then leave.
+    setTimeout(() => process.exit(ExitCode.cancelled), 1500).unref();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+
+  let debug = argv.includes('--debug');
+  let color = !argv.includes('--no-color');
+  const program = buildProgram({
+    env: process.env,
+    writeOut: (text) => process.stdout.write(text),
+    writeErr: (text) => process.stderr.write(text),
+    makeDeps: async (globals: GlobalOptions) => {
+      debug = globals.debug;
+      color = globals.color;
+      // Loaded only when a command runs, so --help and --version stay instant.
+      const { createDeps } = await import('./deps.js');
+      return createDeps(globals, {
+        streams: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+        env: process.env,
+        platform: process.platform,
+        signal: controller.signal,
+      });
+    },
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return interrupted ? ExitCode.cancelled : ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
+      return ExitCode.usage;
+    }
+    const final = interrupted && !(error instanceof CancelledError) ? new CancelledError() : error;
+    const text = renderError(final, debug);
+    process.stderr.write(`${color && process.stderr.isTTY && !process.env.NO_COLOR ? `\u001b[31m${text.slice(0, 1)}\u001b[39m${text.slice(1)}` : text}\n`);
+    return exitCodeOf(final);
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// Nothing should be left running; if a stray handle remains (a slow keychain daemon, a socket),
+// don't let it keep the CLI alive.
+setTimeout(() => process.exit(code), 2000).unref();

@@ -1,0 +1,28 @@
+/** Shared by the commands that work on a saved profile: load it, its secrets, its expiry warning. */
+import { NotConfiguredError } from '../errors.js';
+import type { Deps } from '../deps.js';
+import type { Profile } from '../config/schema.js';
+import { SecretStore } from '../secrets/secret-store.js';
+import { daysUntil, describeDaysLeft } from '../util/dates.js';
+
+export async function requireProfile(deps: Deps): Promise<Profile> {
+  const profile = await deps.config.getProfile(deps.globals.profile);
+  if (!profile) throw new NotConfiguredError(deps.globals.profile);
+  return profile;
+}
+
+export function secretStoreFor(profile: Pick<Profile, 'storage'>, deps: Deps): SecretStore {
+  return new SecretStore(deps.secretBackend(profile.storage), deps.env, deps.globals.profile);
+}
+
+/** Every command warns on stderr when the active profile's token expires within 30 days. */
+export function warnIfTokenExpiring(profile: Profile, deps: Deps): void {
+  const days = daysUntil(profile.token.expiresOn, deps.now());
+  if (Number.isNaN(days) || days > 30) return;
+  const flag = deps.globals.profile === 'default' ? '' : ` --profile ${deps.globals.profile}`;
+  deps.io.warn(`The scoped API token ${days < 0 ? 'has expired' : 'expires soon'} (${profile.token.expiresOn}, ${describeDaysLeft(days)}). Replace it with \`kendis-jira rotate-token${flag}\`.`);
+}
+
+export function profileFlag(deps: Deps): string {
+  return deps.globals.profile === 'default' ? '' : ` --profile ${deps.globals.profile}`;
+}

@@ -1,0 +1,83 @@
+/**
+ * The dependency object: built once per run from the global options, passed to every command.
+ * Expensive parts (HTTP client, keychain, prompts, browser opener) load lazily, so `--help`
+ * and `status` stay fast. Tests build their own with makeTestDeps (test/helpers).
+ */
+import { randomBytes } from 'node:crypto';
+import { ConfigStore } from './config/store.js';
+import { configDir } from './config/paths.js';
+import { InquirerPrompter, NoPrompter, type Prompter } from './io/prompter.js';
+import { Terminal, type Streams } from './io/terminal.js';
+import type { SecretBackend } from './secrets/backend.js';
+import { FileBackend } from './secrets/file-backend.js';
+import { KeychainBackend } from './secrets/keychain.js';
+import type { HttpClient } from './atlassian/http.js';
+import type { BrowserOpener } from './io/browser.js';
+
+export type Env = Record<string, string | undefined>;
+
+export interface GlobalOptions {
+  profile: string;
+  color: boolean;
+  debug: boolean;
+  nonInteractive: boolean;
+}
+
+export interface Deps {
+  io: Terminal;
+  prompter: Prompter;
+  env: Env;
+  platform: NodeJS.Platform;
+  now: () => Date;
+  randomBytes: (size: number) => Buffer;
+  config: ConfigStore;
+  /** The keychain or the opt-in file backend. */
+  secretBackend: (kind: 'keychain' | 'file') => SecretBackend;
+  /** The HTTP client (undici, proxy-aware), created on first use. */
+  http: () => Promise<HttpClient>;
+  browser: BrowserOpener;
+  /** Aborted on Ctrl-C: long waits (OAuth callback, requests) stop at once. */
+  signal: AbortSignal;
+  globals: GlobalOptions;
+}
+
+export interface ProcessParts {
+  streams: Streams;
+  env: Env;
+  platform: NodeJS.Platform;
+  signal: AbortSignal;
+}
+
+export function createDeps(globals: GlobalOptions, parts: ProcessParts): Deps {
+  const io = new Terminal(parts.streams, {
+    color: globals.color,
+    nonInteractive: globals.nonInteractive,
+    debug: globals.debug,
+    env: parts.env,
+  });
+  const dir = configDir(parts.env, parts.platform);
+  let http: Promise<HttpClient> | undefined;
+  let keychain: KeychainBackend | undefined;
+  return {
+    io,
+    prompter: io.interactive ? new InquirerPrompter(parts.streams, parts.signal) : new NoPrompter(),
+    env: parts.env,
+    platform: parts.platform,
+    now: () => new Date(),
+    randomBytes: (size) => randomBytes(size),
+    config: new ConfigStore(dir),
+    secretBackend: (kind) => (kind === 'file' ? new FileBackend(dir) : (keychain ??= new KeychainBackend({ platform: parts.platform }))),
+    http: () =>
+      (http ??= import('./atlassian/http.js').then(({ createHttpClient }) =>
+        createHttpClient({ env: parts.env, log: (line) => io.debug(line), signal: parts.signal }),
+      )),
+    browser: {
+      open: async (url) => {
+        const { openBrowser } = await import('./io/browser.js');
+        return openBrowser(url, parts.env, parts.platform);
+      },
+    },
+    signal: parts.signal,
+    globals,
+  };
+}

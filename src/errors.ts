@@ -1,0 +1,104 @@
+/**
+ * Typed errors and the contract's exit codes. Only src/cli.ts turns these into a process exit code;
+ * every other module throws one of these with a plain sentence and the next step.
+ */
+export const ExitCode = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  notConfigured: 3,
+  rotationDue: 4,
+  cancelled: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class CliError extends Error {
+  readonly exitCode: ExitCodeValue;
+  /** What the user should do next; printed after the message. */
+  readonly hint: string | undefined;
+  constructor(message: string, options: { exitCode?: ExitCodeValue; hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.exitCode = options.exitCode ?? ExitCode.failed;
+    this.hint = options.hint;
+  }
+}
+
+/** Bad usage or invalid input, including a value missing in non-interactive mode (exit 2). */
+export class UsageError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, { exitCode: ExitCode.usage, ...(hint ? { hint } : {}) });
+  }
+}
+
+/** The profile has not been set up (exit 3). */
+export class NotConfiguredError extends CliError {
+  constructor(profile: string) {
+    super(`Profile "${profile}" is not set up.`, {
+      exitCode: ExitCode.notConfigured,
+      hint: profile === 'default' ? 'Run `kendis-jira setup` first.' : `Run \`kendis-jira setup --profile ${profile}\` first.`,
+    });
+  }
+}
+
+/** The user pressed Ctrl-C or cancelled a prompt (exit 130). */
+export class CancelledError extends CliError {
+  constructor() {
+    super('Cancelled.', { exitCode: ExitCode.cancelled, hint: 'Nothing half-written was kept; run the command again to continue.' });
+  }
+}
+
+/** A check or an operation failed (exit 1); the report was already printed. */
+export class ChecksFailedError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, { exitCode: ExitCode.failed, ...(hint ? { hint } : {}) });
+  }
+}
+
+/** rotate-token --check: rotation is due (exit 4). */
+export class RotationDueError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, { exitCode: ExitCode.rotationDue, ...(hint ? { hint } : {}) });
+  }
+}
+
+/** No usable OS keychain (exit 1), with the fix for this platform. */
+export class KeychainUnavailableError extends CliError {
+  constructor(reason: string, platform: NodeJS.Platform = process.platform) {
+    super(`No usable OS keychain: ${reason}`, { exitCode: ExitCode.failed, hint: keychainFix(platform) });
+  }
+}
+
+export function keychainFix(platform: NodeJS.Platform): string {
+  switch (platform) {
+    case 'darwin':
+      return 'Unlock the login keychain (Keychain Access), or rerun with --insecure-storage to keep secrets in a 0600 file.';
+    case 'win32':
+      return 'Make sure Windows Credential Manager is available to this user, or rerun with --insecure-storage to keep secrets in a 0600 file.';
+    default:
+      return 'Start a Secret Service (e.g. `gnome-keyring-daemon --unlock --components=secrets` in a D-Bus session; over SSH use `dbus-run-session -- bash`), or rerun with --insecure-storage to keep secrets in a 0600 file.';
+  }
+}
+
+/** Render an error for stderr: one sentence, then the next step. */
+export function renderError(error: unknown, debug: boolean): string {
+  if (error instanceof CliError) {
+    const lines = [`✖ ${error.message}`];
+    if (error.hint) lines.push(`  ${error.hint}`);
+    if (debug && error.cause) lines.push(`  cause: ${describeCause(error.cause)}`);
+    if (debug && error.stack) lines.push(error.stack);
+    return lines.join('\n');
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = [`✖ Unexpected error: ${message}`, '  Rerun with --debug for details, and report it if it persists.'];
+  if (debug && error instanceof Error && error.stack) lines.push(error.stack);
+  return lines.join('\n');
+}
+
+function describeCause(cause: unknown): string {
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+}
+
+export function exitCodeOf(error: unknown): ExitCodeValue {
+  return error instanceof CliError ? error.exitCode : ExitCode.failed;
+}

@@ -1,0 +1,146 @@
+/**
+ * Terminal policy in one place: data goes to stdout, everything else (progress, prompts, hints,
+ * warnings) to stderr. Colour only when stderr is a TTY and neither NO_COLOR nor --no-color says
+ * otherwise; FORCE_COLOR forces it. Interactive only when stdin and stdout are TTYs and
+ * --non-interactive was not given.
+ */
+export interface Streams {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export interface TerminalOptions {
+  color?: boolean | undefined;
+  nonInteractive?: boolean | undefined;
+  debug?: boolean | undefined;
+  env: Record<string, string | undefined>;
+}
+
+type Paint = (text: string) => string;
+
+export interface Palette {
+  bold: Paint;
+  dim: Paint;
+  red: Paint;
+  green: Paint;
+  yellow: Paint;
+  cyan: Paint;
+}
+
+const ANSI: Record<keyof Palette, [number, number]> = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+};
+
+function palette(enabled: boolean): Palette {
+  const make = ([open, close]: [number, number]): Paint =>
+    enabled ? (text) => `\u001b[${open}m${text}\u001b[${close}m` : (text) => text;
+  return {
+    bold: make(ANSI.bold),
+    dim: make(ANSI.dim),
+    red: make(ANSI.red),
+    green: make(ANSI.green),
+    yellow: make(ANSI.yellow),
+    cyan: make(ANSI.cyan),
+  };
+}
+
+export function colorEnabled(stream: { isTTY?: boolean }, options: TerminalOptions): boolean {
+  if (options.color === false) return false;
+  const force = options.env.FORCE_COLOR;
+  if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
+  if (options.env.NO_COLOR !== undefined && options.env.NO_COLOR !== '') return false;
+  if (options.env.TERM === 'dumb') return false;
+  return Boolean(stream.isTTY);
+}
+
+export class Terminal {
+  readonly streams: Streams;
+  readonly interactive: boolean;
+  readonly color: boolean;
+  readonly debugEnabled: boolean;
+  readonly paint: Palette;
+
+  constructor(streams: Streams, options: TerminalOptions) {
+    this.streams = streams;
+    this.interactive = !options.nonInteractive && Boolean(streams.stdin.isTTY) && Boolean(streams.stdout.isTTY);
+    this.color = colorEnabled(streams.stderr, options);
+    this.paint = palette(this.color);
+    this.debugEnabled = Boolean(options.debug);
+  }
+
+  /** Whether a live spinner may be drawn (stderr is a TTY). */
+  get animated(): boolean {
+    return Boolean(this.streams.stderr.isTTY) && this.color;
+  }
+
+  /** Data: stdout only. */
+  out(text = ''): void {
+    this.streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** Everything for humans: stderr. */
+  err(text = ''): void {
+    this.streams.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  info(text: string): void {
+    this.err(text);
+  }
+
+  success(text: string): void {
+    this.err(`${this.paint.green('✔')} ${text}`);
+  }
+
+  warn(text: string): void {
+    this.err(`${this.paint.yellow('!')} ${text}`);
+  }
+
+  failure(text: string): void {
+    this.err(`${this.paint.red('✖')} ${text}`);
+  }
+
+  hint(text: string): void {
+    this.err(`  ${this.paint.dim(text)}`);
+  }
+
+  heading(text: string): void {
+    this.err('');
+    this.err(this.paint.bold(text));
+  }
+
+  /** A URL printed on its own line so it can be copied (and clicked in most terminals). */
+  url(text: string): void {
+    this.err(`  ${this.paint.cyan(text)}`);
+  }
+
+  debug(text: string): void {
+    if (this.debugEnabled) this.err(this.paint.dim(`[debug] ${text}`));
+  }
+
+  /**
+   * Run `work` while showing progress. On a TTY a spinner (ora, loaded lazily); otherwise one
+   * plain line, so logs stay readable.
+   */
+  async task<T>(text: string, work: () => Promise<T>): Promise<T> {
+    if (!this.animated) {
+      this.err(`… ${text}`);
+      return work();
+    }
+    const { default: ora } = await import('ora');
+    const spinner = ora({ text, stream: this.streams.stderr as NodeJS.WriteStream, discardStdin: false }).start();
+    try {
+      const result = await work();
+      spinner.stop();
+      return result;
+    } catch (error) {
+      spinner.stop();
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The command tree. Each action turns commander's options into its command's typed options and
+ * calls runX(options, deps); the command modules are imported only when that command runs.
+ */
+import { Command } from 'commander';
+import { UsageError } from './errors.js';
+import { PROFILE_NAME } from './config/profile-name.js';
+import type { Deps, GlobalOptions } from './deps.js';
+
+declare const __VERSION__: string;
+export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
+
+export interface ProgramHooks {
+  makeDeps(globals: GlobalOptions): Promise<Deps>;
+  env: Record<string, string | undefined>;
+  writeOut(text: string): void;
+  writeErr(text: string): void;
+}
+
+type Raw = Record<string, unknown>;
+
+function globalsOf(command: Command, env: Record<string, string | undefined>): GlobalOptions {
+  const o = command.optsWithGlobals() as Raw;
+  const profile = String(o.profile ?? env.KENDIS_JIRA_PROFILE ?? 'default');
+  if (!PROFILE_NAME.test(profile)) {
+    throw new UsageError(`"${profile}" is not a valid profile name.`, 'Use letters, digits, ".", "_" or "-" (at most 64), starting with a letter or digit.');
+  }
+  return {
+    profile,
+    color: o.color !== false,
+    debug: Boolean(o.debug),
+    nonInteractive: Boolean(o.nonInteractive),
+  };
+}
+
+export function buildProgram(hooks: ProgramHooks): Command {
+  const program = new Command('kendis-jira');
+  program
+    .description('Connect a Jira Cloud site to Kendis through a scope-based OAuth 2.0 (3LO) app — guided, verified, and with secrets kept in your OS keychain.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .option('--profile <name>', 'which saved connection to use (env KENDIS_JIRA_PROFILE)', undefined)
+    .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
+    .option('--debug', 'log requests (redacted: no tokens, secrets or codes) on stderr')
+    .option('--non-interactive', 'never prompt (implied when stdin or stdout is not a terminal)')
+    .helpOption('-h, --help', 'show help')
+    .addHelpCommand('help [command]', 'show help for a command')
+    .showHelpAfterError('(run `kendis-jira --help` for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: hooks.writeOut, writeErr: hooks.writeErr })
+    .addHelpText(
+      'after',
+      `
+Start here:
+  kendis-jira setup            walk through the 8 steps of Kendis' "Jira Scope-Based OAuth" guide
+  kendis-jira setup --sandbox  try the whole flow against a built-in fake Atlassian (no account needed)
+
+Exit codes: 0 ok · 1 a check or operation failed · 2 bad usage or input · 3 profile not set up ·
+            4 token rotation due (rotate-token --check) · 130 cancelled`,
+    );
+
+  const run = async (command: Command, load: (deps: Deps, opts: Raw) => Promise<void>) => {
+    const globals = globalsOf(command, hooks.env);
+    const deps = await hooks.makeDeps(globals);
+    await load(deps, command.opts() as Raw);
+  };
+
+  const sub = (name: string, description: string) =>
+    program
+      .command(name)
+      .description(description)
+      .showHelpAfterError(`(run \`kendis-jira help ${name}\` for usage)`)
+      .exitOverride()
+      .configureOutput({ writeOut: hooks.writeOut, writeErr: hooks.writeErr });
+
+  sub('setup', 'walk through Steps 1–8: create the Atlassian app, check every scope, store the secrets, test the connection')
+    .option('--site <url>', 'your Jira Cloud site, e.g. https://acme.atlassian.net')
+    .option('--email <email>', 'your Atlassian account e-mail (Kendis calls it "Jira Login ID")')
+    .option('--app-id <id-or-url>', 'the Developer Console app (its id or any of its console URLs)')
+    .option('--callback-url <url>', 'the callback URL Kendis shows (ALM Account → Edit → Using Scope API)')
+    .option('--client-id <id>', "the app's Client ID (Settings tab)")
+    .option('--token-expires <YYYY-MM-DD>', 'the expiry date you chose for the scoped API token')
+    .option('--redirect-uri <uri>', 'the local callback this tool listens on', 'http://localhost:8976/callback')
+    .option('--oauth-timeout <seconds>', 'how long to wait for the browser to come back', '300')
+    .option('--no-browser', 'print URLs instead of opening a browser')
+    .option('--skip-oauth', 'skip the browser OAuth check (the client ID and secret are still checked)')
+    .option('--insecure-storage', 'with no usable OS keychain, keep secrets in a 0600 file instead of failing')
+    .option('--sandbox', 'use the built-in fake Atlassian: try everything with no account')
+    .option('--restart', 'ignore saved progress and start again at Step 1')
+    .addHelpText(
+      'after',
+      `
+Secrets are never flags: you type them at a masked prompt, or in scripts set
+KENDIS_JIRA_CLIENT_SECRET and KENDIS_JIRA_API_TOKEN; they are stored in your OS keychain.
+
+Examples:
+  kendis-jira setup
+  kendis-jira setup --sandbox
+  KENDIS_JIRA_CLIENT_SECRET=… KENDIS_JIRA_API_TOKEN=… kendis-jira setup --non-interactive \\
+    --site https://acme.atlassian.net --email admin@acme.com --callback-url https://… \\
+    --client-id … --token-expires 2027-11-20 --skip-oauth`,
+    )
+    .action(async (_o, command: Command) =>
+      run(command, async (deps, opts) => {
+        const { parseSetupOptions, runSetup } = await import('./commands/setup.js');
+        await runSetup(parseSetupOptions(opts), deps);
+      }),
+    );
+
+  sub('test-connection', 'check every required scope and credential of a saved connection')
+    .option('--json', 'print one JSON document on stdout')
+    .option('--oauth', 'also run the browser OAuth round trip (granted scopes, site access, identity)')
+    .option('--no-browser', 'print the authorize URL instead of opening a browser')
+    .option('--redirect-uri <uri>', 'the local callback for --oauth (default: the one saved at setup)')
+    .option('--oauth-timeout <seconds>', 'how long to wait for the browser to come back', '300')
+    .action(async (_o, command: Command) =>
+      run(command, async (deps, opts) => {
+        const { parseTestConnectionOptions, runTestConnection } = await import('./commands/test-connection.js');
+        await runTestConnection(parseTestConnectionOptions(opts), deps);
+      }),
+    );
+
+  sub('rotate-token', 'replace the scoped API token before it expires (verified before it is swapped)')
+    .option('--check', 'change nothing; exit 4 when the token expires within --within days (for cron/CI)')
+    .option('--within <days>', 'with --check: the warning window in days', '14')
+    .option('--json', 'with --check: print a JSON document')
+    .option('--token-expires <YYYY-MM-DD>', "the new token's expiry date (default: today + 365 days)")
+    .option('--calendar <file>', 'also write an .ics reminder, a few days before the token expires')
+    .option('--no-browser', 'print the API-token page instead of opening it')
+    .action(async (_o, command: Command) =>
+      run(command, async (deps, opts) => {
+        const { parseRotateOptions, runRotateToken } = await import('./commands/rotate-token.js');
+        await runRotateToken(parseRotateOptions(opts), deps);
+      }),
+    );
+
+  sub('status', 'show what is configured, where the secrets are kept and when the token expires')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (_o, command: Command) =>
+      run(command, async (deps, opts) => {
+        const { runStatus } = await import('./commands/status.js');
+        await runStatus({ json: Boolean(opts.json) }, deps);
+      }),
+    );
+
+  sub('logout', "remove a profile: its keychain entries and its saved settings")
+    .option('-y, --yes', 'do not ask for confirmation')
+    .action(async (_o, command: Command) =>
+      run(command, async (deps, opts) => {
+        const { runLogout } = await import('./commands/logout.js');
+        await runLogout({ yes: Boolean(opts.yes) }, deps);
+      }),
+    );
+
+  // Hidden: used by tests and by `setup --sandbox` users who want the fake Atlassian on its own.
+  program.addCommand(
+    new Command('sandbox')
+      .description('run the built-in fake Atlassian on 127.0.0.1 until Ctrl-C')
+      .option('--port <port>', 'port to listen on', '0')
+      .exitOverride()
+      .action(async (opts: Raw, command: Command) =>
+        run(command, async (deps) => {
+          const { runSandboxServer } = await import('./commands/sandbox.js');
+          await runSandboxServer({ port: Number(opts.port) }, deps);
+        }),
+      ),
+    { hidden: true },
+  );
+
+  return program;
+}

@@ -1,0 +1,53 @@
+/**
+ * A profile's two secrets. Reads prefer the environment (KENDIS_JIRA_CLIENT_SECRET,
+ * KENDIS_JIRA_API_TOKEN: read, never written), then the backend the profile was set up with.
+ */
+import { accountFor, type SecretBackend, type SecretKind } from './backend.js';
+
+export type SecretLocation = 'keychain' | 'file' | 'environment';
+
+export const SECRET_ENV: Record<SecretKind, string> = {
+  'client-secret': 'KENDIS_JIRA_CLIENT_SECRET',
+  'api-token': 'KENDIS_JIRA_API_TOKEN',
+};
+
+export interface StoredSecret {
+  value: string;
+  location: SecretLocation;
+}
+
+export class SecretStore {
+  constructor(
+    readonly backend: SecretBackend,
+    private readonly env: Record<string, string | undefined>,
+    readonly profile: string,
+  ) {}
+
+  /** The value from the environment, trimmed of a trailing newline from `echo`/files. */
+  fromEnv(kind: SecretKind): string | undefined {
+    const raw = this.env[SECRET_ENV[kind]];
+    if (raw === undefined) return undefined;
+    const value = raw.replace(/\r?\n$/, '');
+    return value === '' ? undefined : value;
+  }
+
+  async get(kind: SecretKind): Promise<StoredSecret | null> {
+    const fromEnv = this.fromEnv(kind);
+    if (fromEnv !== undefined) return { value: fromEnv, location: 'environment' };
+    const value = await this.backend.get(accountFor(this.profile, kind));
+    return value === null ? null : { value, location: this.backend.location };
+  }
+
+  /** Only the backend's value, ignoring the environment (e.g. to compare during rotation). */
+  async getStored(kind: SecretKind): Promise<string | null> {
+    return this.backend.get(accountFor(this.profile, kind));
+  }
+
+  async set(kind: SecretKind, value: string): Promise<void> {
+    await this.backend.set(accountFor(this.profile, kind), value);
+  }
+
+  async delete(kind: SecretKind): Promise<boolean> {
+    return this.backend.delete(accountFor(this.profile, kind));
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Real parts for the tests: a Secret Service (private D-Bus + gnome-keyring) and the Debian
+ * Chromium for browser tests. In CI (CI=true) a missing part is a failure, not a skip; on a
+ * developer machine without them the tests that need them skip with a message.
+ */
+import type { TestProject } from 'vitest/node';
+import { have, startKeyringSession, type KeyringSession } from './keyring-session.js';
+
+let session: KeyringSession | undefined;
+
+export default async function setup(project: TestProject): Promise<() => void> {
+  const ci = Boolean(process.env.CI && process.env.CI !== 'false');
+  const missing = ['dbus-daemon', 'gnome-keyring-daemon', 'secret-tool'].filter((b) => !have(b));
+  if (missing.length === 0) {
+    session = await startKeyringSession();
+    project.provide('keyringEnv', session.env);
+  } else if (ci) {
+    throw new Error(`CI needs a real Secret Service, but ${missing.join(', ')} is missing: .ci/run installs dbus gnome-keyring libsecret-tools.`);
+  } else {
+    project.provide('keyringEnv', null);
+    console.warn(`[kendis-jira tests] no Secret Service (${missing.join(', ')} missing): keychain tests will skip.`);
+  }
+  const chromium = ['chromium', 'chromium-browser'].find(have) ?? null;
+  if (!chromium && ci) throw new Error('CI needs Debian chromium for the browser tests: .ci/run installs it.');
+  project.provide('chromium', chromium);
+  return () => session?.stop();
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    keyringEnv: Record<string, string> | null;
+    chromium: string | null;
+  }
+}

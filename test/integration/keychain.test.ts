@@ -1,0 +1,66 @@
+/**
+ * The keychain backend against a real Secret Service (gnome-keyring on a private D-Bus, started
+ * by the global setup). The D-Bus connection is per process, so "no keychain" runs in a child.
+ */
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KeychainBackend } from '../../src/secrets/keychain.js';
+import { KeychainUnavailableError } from '../../src/errors.js';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/test-deps.js';
+import { sampleProfile } from '../helpers/fixtures.js';
+
+const keyringEnv = inject('keyringEnv');
+
+describe.skipIf(!keyringEnv)('KeychainBackend on the Secret Service', () => {
+  beforeAll(() => {
+    Object.assign(process.env, keyringEnv);
+  });
+
+  it('stores, reads and deletes a secret; secret-tool sees it under service kendis-jira', async () => {
+    const backend = new KeychainBackend();
+    const account = `test-${process.pid}:api-token`;
+    const value = `canary-${Math.random().toString(36).slice(2)}`;
+    expect(await backend.get(account)).toBeNull();
+    await backend.set(account, value);
+    expect(await backend.get(account)).toBe(value);
+    const search = spawnSync('secret-tool', ['search', '--all', '--unlock', 'service', 'kendis-jira'], { env: process.env, encoding: 'utf8' });
+    expect(search.status).toBe(0);
+    expect(`${search.stdout}${search.stderr}`).toContain(account);
+    expect(`${search.stdout}${search.stderr}`).toContain(value);
+    await backend.set(account, `${value}-2`);
+    expect(await backend.get(account)).toBe(`${value}-2`);
+    expect(await backend.delete(account)).toBe(true);
+    expect(await backend.get(account)).toBeNull();
+    expect(await backend.delete(account)).toBe(false);
+  });
+
+  it('passes its own probe', async () => {
+    await expect(new KeychainBackend().probe()).resolves.toBeUndefined();
+  });
+});
+
+describe('no usable keychain', () => {
+  it('is a typed error with the fix, in a child process with no D-Bus', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { default: sampleProfile() }, progress: {} }));
+    const r = await runCli(['logout', '--yes'], {
+      env: { KENDIS_JIRA_CONFIG_DIR: dir, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'no-bus')}`, XDG_RUNTIME_DIR: dir },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('No usable OS keychain');
+    expect(r.stderr).toContain('--insecure-storage');
+    // Nothing was removed: the profile is still there.
+    const again = await runCli(['status', '--json'], { env: { KENDIS_JIRA_CONFIG_DIR: dir, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'no-bus')}` } });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).secrets.apiToken.location).toBe('unreadable');
+  });
+
+  it('KeychainUnavailableError carries a per-OS fix', () => {
+    expect(new KeychainUnavailableError('x', 'darwin').hint).toContain('Keychain Access');
+    expect(new KeychainUnavailableError('x', 'linux').hint).toContain('gnome-keyring-daemon');
+    expect(new KeychainUnavailableError('x', 'win32').hint).toContain('Credential Manager');
+  });
+});
