@@ -18,6 +18,8 @@ export type Env = Record<string, string | undefined>;
 
 export interface GlobalOptions {
   profile: string;
+  /** Whether --profile or KENDIS_JIRA_PROFILE named it (setup --sandbox defaults to "sandbox"). */
+  profileExplicit?: boolean;
   color: boolean;
   debug: boolean;
   nonInteractive: boolean;

@@ -27,6 +27,7 @@ function globalsOf(command: Command, env: Record<string, string | undefined>): G
   }
   return {
     profile,
+    profileExplicit: o.profile !== undefined || Boolean(env.KENDIS_JIRA_PROFILE),
     color: o.color !== false,
     debug: Boolean(o.debug),
     nonInteractive: Boolean(o.nonInteractive),

@@ -1,5 +1,13 @@
+/** Hidden `kendis-jira sandbox`: the fake Atlassian on its own, until Ctrl-C (for tests and demos). */
 import type { Deps } from '../deps.js';
-import { CliError } from '../errors.js';
-export async function runSandboxServer(_o: { port: number }, _deps: Deps): Promise<void> {
-  throw new CliError('The sandbox is not available yet in this build.');
+import { UsageError } from '../errors.js';
+import { startSandbox } from '../sandbox/server.js';
+
+export async function runSandboxServer(options: { port: number }, deps: Deps): Promise<void> {
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new UsageError('--port must be a port number.');
+  const sandbox = await startSandbox({ port: options.port });
+  deps.io.out(sandbox.url);
+  deps.io.info('Sandbox running. Point KENDIS_JIRA_AUTH_URL and KENDIS_JIRA_API_URL at it, use it as --site. Ctrl-C stops it.');
+  await new Promise<void>((resolve) => deps.signal.addEventListener('abort', () => resolve(), { once: true }));
+  await sandbox.close();
 }

@@ -1,10 +1,120 @@
+/** `kendis-jira test-connection`: every check of the catalogue, as lines or one JSON document. */
 import type { Deps } from '../deps.js';
-import { CliError } from '../errors.js';
+import { ChecksFailedError, UsageError } from '../errors.js';
+import { runChecks } from '../checks/run-checks.js';
+import { isOk, renderCheckLines, summaryLine, type ReportDocument } from '../checks/report.js';
+import { APP_SCOPES } from '../atlassian/scopes.js';
+import { runOAuthFlow } from '../auth/oauth-flow.js';
+import { parseRedirectUri } from '../auth/callback-server.js';
+import { daysUntil } from '../util/dates.js';
+import { openConnection } from './connection.js';
+import { profileFlag, requireProfile, secretStoreFor, warnIfTokenExpiring } from './profile-context.js';
 
-export type TestConnectionOptions = Record<string, unknown>;
-export function parseTestConnectionOptions(raw: Record<string, unknown>): TestConnectionOptions {
-  return raw;
+export interface TestConnectionOptions {
+  json: boolean;
+  oauth: boolean;
+  browser: boolean;
+  redirectUri: string | undefined;
+  oauthTimeoutSeconds: number;
 }
-export async function runTestConnection(_options: TestConnectionOptions, _deps: Deps): Promise<void> {
-  throw new CliError('This command is not available yet in this build.', { hint: 'Use `kendis-jira status` or `logout` meanwhile.' });
+
+export function parseTimeout(raw: unknown): number {
+  const seconds = Number(raw ?? 300);
+  if (!Number.isInteger(seconds) || seconds < 5 || seconds > 3600) throw new UsageError(`--oauth-timeout must be a whole number of seconds from 5 to 3600 (got ${String(raw)}).`);
+  return seconds;
+}
+
+export function parseTestConnectionOptions(raw: Record<string, unknown>): TestConnectionOptions {
+  const redirectUri = raw.redirectUri === undefined ? undefined : String(raw.redirectUri);
+  if (redirectUri) parseRedirectUri(redirectUri);
+  return {
+    json: Boolean(raw.json),
+    oauth: Boolean(raw.oauth),
+    browser: raw.browser !== false,
+    redirectUri,
+    oauthTimeoutSeconds: parseTimeout(raw.oauthTimeout),
+  };
+}
+
+export async function runTestConnection(options: TestConnectionOptions, deps: Deps): Promise<void> {
+  const saved = await requireProfile(deps);
+  warnIfTokenExpiring(saved, deps);
+  const store = secretStoreFor(saved, deps);
+  let secretsProblem: string | undefined;
+  const read = async (kind: 'client-secret' | 'api-token') => {
+    try {
+      const found = await store.get(kind);
+      if (!found) secretsProblem = `The ${kind === 'api-token' ? 'API token' : 'client secret'} is not stored (${store.backend.description}).`;
+      return found?.value;
+    } catch (error) {
+      secretsProblem = (error as Error).message;
+      return undefined;
+    }
+  };
+  const clientSecret = await read('client-secret');
+  const apiToken = await read('api-token');
+  const connection = await openConnection(saved, deps, options.browser);
+  try {
+    const { profile, client } = connection;
+    const redirectUri = options.redirectUri ?? profile.redirectUri;
+    const results = await deps.io.task('Checking the connection…', () =>
+      runChecks({
+        profile,
+        clientSecret,
+        apiToken,
+        secretsProblem,
+        client,
+        now: deps.now(),
+        profileFlag: profileFlag(deps),
+        signal: deps.signal,
+        ...(options.oauth && clientSecret
+          ? {
+              oauth: () =>
+                runOAuthFlow(
+                  {
+                    endpoints: profile.endpoints,
+                    clientId: profile.clientId,
+                    clientSecret,
+                    redirectUri,
+                    scopes: APP_SCOPES.map((s) => s.scope),
+                    timeoutMs: options.oauthTimeoutSeconds * 1000,
+                    openBrowser: options.browser || Boolean(saved.sandbox),
+                    interactive: deps.io.interactive,
+                  },
+                  { io: deps.io, prompter: deps.prompter, browser: connection.browser, client, randomBytes: deps.randomBytes, signal: deps.signal },
+                ),
+            }
+          : {}),
+      }),
+    );
+    const ok = isOk(results);
+    if (ok) {
+      const when = deps.now().toISOString();
+      await deps.config.update((config) => {
+        const p = config.profiles[deps.globals.profile];
+        if (p) p.lastSuccessfulTest = when;
+      });
+    }
+    if (options.json) {
+      const doc: ReportDocument = {
+        ok,
+        profile: deps.globals.profile,
+        site: saved.site,
+        cloudId: saved.cloudId,
+        token: { expiresOn: saved.token.expiresOn, daysLeft: daysUntil(saved.token.expiresOn, deps.now()) },
+        checks: results,
+      };
+      deps.io.out(JSON.stringify(doc, null, 2));
+    } else {
+      renderCheckLines(deps.io, results, { write: (line) => deps.io.out(line) });
+      deps.io.err('');
+      deps.io.err(`${ok ? deps.io.paint.green('Connection OK') : deps.io.paint.red('Connection has problems')}: ${summaryLine(results)}.`);
+    }
+    if (!ok) {
+      const failed = results.filter((r) => r.status === 'fail').map((r) => r.id);
+      throw new ChecksFailedError(`${failed.length} check${failed.length === 1 ? '' : 's'} failed: ${failed.join(', ')}.`, 'Follow the → hints above, then run `kendis-jira test-connection` again.');
+    }
+  } finally {
+    await connection.close();
+  }
 }

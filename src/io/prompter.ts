@@ -14,6 +14,16 @@ export interface InputQuestion {
   message: string;
   default?: string | undefined;
   validate?: Validate | undefined;
+  /** Aborting it withdraws the question (the promise rejects with PromptWithdrawnError). */
+  signal?: AbortSignal | undefined;
+}
+
+/** The question was withdrawn by its own signal (not by the user). */
+export class PromptWithdrawnError extends Error {
+  constructor() {
+    super('prompt withdrawn');
+    this.name = 'PromptWithdrawnError';
+  }
 }
 
 export interface SecretQuestion {
@@ -97,16 +107,23 @@ export class InquirerPrompter implements Prompter {
 
   async input(q: InputQuestion): Promise<string> {
     const { input } = await import('@inquirer/prompts');
-    return this.guard(() =>
-      input(
-        {
-          message: q.message,
-          ...(q.default !== undefined ? { default: q.default } : {}),
-          ...(q.validate ? { validate: q.validate } : {}),
-        },
-        this.context,
-      ),
-    );
+    const context = this.context;
+    const signal = q.signal ? (context.signal ? AbortSignal.any([context.signal, q.signal]) : q.signal) : context.signal;
+    try {
+      return await this.guard(() =>
+        input(
+          {
+            message: q.message,
+            ...(q.default !== undefined ? { default: q.default } : {}),
+            ...(q.validate ? { validate: q.validate } : {}),
+          },
+          { ...context, ...(signal ? { signal } : {}) },
+        ),
+      );
+    } catch (error) {
+      if (q.signal?.aborted && !this.signal?.aborted) throw new PromptWithdrawnError();
+      throw error;
+    }
   }
 
   async secret(q: SecretQuestion): Promise<string> {

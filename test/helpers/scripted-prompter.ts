@@ -6,7 +6,7 @@ import { CancelledError } from '../../src/errors.js';
 import type { ConfirmQuestion, InputQuestion, Prompter, SecretQuestion, SelectQuestion } from '../../src/io/prompter.js';
 
 export const CANCEL = Symbol('cancel');
-type Answer = string | boolean | typeof CANCEL | { value: unknown };
+type Answer = string | boolean | typeof CANCEL | { value: unknown } | ((signal?: AbortSignal) => Promise<string>);
 export interface Scripted {
   id: string;
   answer: Answer;
@@ -45,6 +45,7 @@ export class ScriptedPrompter implements Prompter {
 
   async input(q: InputQuestion): Promise<string> {
     const answer = this.next(q.id);
+    if (typeof answer === 'function') return this.validated(q.id, await answer(q.signal), q.validate);
     const value = answer === '' && q.default !== undefined ? q.default : String(answer);
     return this.validated(q.id, value, q.validate);
   }

@@ -1,0 +1,140 @@
+/**
+ * The Atlassian client: tenant_info (site → cloudId), gateway calls with Basic e-mail:token or a
+ * Bearer token, the OAuth token exchange, accessible-resources, /me and report-accounts. Every
+ * answer is parsed with zod. It knows nothing of prompts or the terminal.
+ */
+import { CliError } from '../errors.js';
+import type { Endpoints } from '../config/schema.js';
+import { gatewayUrl } from './endpoints.js';
+import type { HttpClient, HttpResponse } from './http.js';
+import {
+  AccessibleResourcesSchema,
+  MeSchema,
+  MyselfSchema,
+  OAuthErrorSchema,
+  TenantInfoSchema,
+  TokenResponseSchema,
+  type AccessibleResource,
+  type Myself,
+  type TokenResponse,
+} from './schemas.js';
+
+export type GatewayAuth = { kind: 'basic'; email: string; token: string } | { kind: 'bearer'; token: string };
+
+export function authHeader(auth: GatewayAuth): string {
+  return auth.kind === 'basic' ? `Basic ${Buffer.from(`${auth.email}:${auth.token}`, 'utf8').toString('base64')}` : `Bearer ${auth.token}`;
+}
+
+/** "Unauthorized; scope does not match" (or its header) vs any other 401 (bad credentials). */
+export function isScopeMismatch(res: Pick<HttpResponse, 'status' | 'headers' | 'text'>): boolean {
+  if (res.status !== 401) return false;
+  if ((res.headers['x-failure-category'] ?? '').toUpperCase() === 'FAILURE_CLIENT_SCOPE_CHECK') return true;
+  return /scope does not match/i.test(res.text);
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export type ExchangeResult =
+  | { ok: true; token: TokenResponse }
+  | { ok: false; status: number; error: string; description: string | undefined };
+
+export class AtlassianClient {
+  constructor(
+    private readonly http: HttpClient,
+    readonly endpoints: Endpoints,
+  ) {}
+
+  /** The site's cloudId, without credentials. https://support.atlassian.com/jira/kb/retrieve-my-atlassian-sites-cloud-id */
+  async tenantInfo(site: string): Promise<string> {
+    const res = await this.http.request({ method: 'GET', url: `${site}/_edge/tenant_info` });
+    const parsed = TenantInfoSchema.safeParse(parseJson(res.text));
+    if (res.status === 200 && parsed.success) return parsed.data.cloudId;
+    if (res.status === 404 || res.status === 410) {
+      throw new CliError(`There is no Jira Cloud site at ${site} (it answered ${res.status}).`, {
+        hint: 'Check the address in your browser: it is the URL you use to open Jira, e.g. https://acme.atlassian.net.',
+      });
+    }
+    throw new CliError(`${site} did not answer like a Jira Cloud site (${res.status}${parsed.success ? '' : ', no cloud id'}).`, {
+      hint: 'Check the address: it is the URL you use to open Jira, e.g. https://acme.atlassian.net.',
+    });
+  }
+
+  gateway(cloudId: string, auth: GatewayAuth, req: { method: 'GET' | 'POST'; path: string; body?: unknown }): Promise<HttpResponse> {
+    return this.http.request({
+      method: req.method,
+      url: gatewayUrl(this.endpoints, cloudId, req.path),
+      headers: { authorization: authHeader(auth) },
+      ...(req.body !== undefined ? { json: req.body } : {}),
+    });
+  }
+
+  /** The same credentials sent to the site URL (only to diagnose a classic, unscoped token). */
+  siteRequest(site: string, auth: GatewayAuth, path: string): Promise<HttpResponse> {
+    return this.http.request({ method: 'GET', url: `${site}${path}`, headers: { authorization: authHeader(auth) } });
+  }
+
+  /** GET /rest/api/3/myself through the gateway; the raw answer, for the checks to classify. */
+  myself(cloudId: string, auth: GatewayAuth): Promise<HttpResponse> {
+    return this.gateway(cloudId, auth, { method: 'GET', path: '/rest/api/3/myself' });
+  }
+
+  parseMyself(res: HttpResponse): Myself | undefined {
+    const parsed = MyselfSchema.safeParse(parseJson(res.text));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async exchangeCode(p: { clientId: string; clientSecret: string; code: string; redirectUri: string }): Promise<ExchangeResult> {
+    const res = await this.http.request({
+      method: 'POST',
+      url: `${this.endpoints.auth}/oauth/token`,
+      json: { grant_type: 'authorization_code', client_id: p.clientId, client_secret: p.clientSecret, code: p.code, redirect_uri: p.redirectUri },
+      retry: false,
+    });
+    const body = parseJson(res.text);
+    if (res.status === 200) {
+      const token = TokenResponseSchema.safeParse(body);
+      if (token.success) return { ok: true, token: token.data };
+      return { ok: false, status: res.status, error: 'invalid_response', description: 'the token answer had no access_token' };
+    }
+    const error = OAuthErrorSchema.safeParse(body);
+    return error.success
+      ? { ok: false, status: res.status, error: error.data.error, description: error.data.error_description }
+      : { ok: false, status: res.status, error: 'unknown', description: res.text.slice(0, 200) || undefined };
+  }
+
+  async accessibleResources(accessToken: string): Promise<AccessibleResource[]> {
+    const res = await this.http.request({
+      method: 'GET',
+      url: `${this.endpoints.api}/oauth/token/accessible-resources`,
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    const parsed = AccessibleResourcesSchema.safeParse(parseJson(res.text));
+    if (res.status !== 200 || !parsed.success) {
+      throw new CliError(`Atlassian's accessible-resources answered ${res.status}.`, { hint: 'Try again; if it persists, rerun with --debug.' });
+    }
+    return parsed.data;
+  }
+
+  /** GET {api}/me (User Identity API, scope read:me). */
+  async me(accessToken: string): Promise<{ res: HttpResponse; me?: { account_id: string; email?: string | undefined; name?: string | undefined } }> {
+    const res = await this.http.request({ method: 'GET', url: `${this.endpoints.api}/me`, headers: { authorization: `Bearer ${accessToken}` } });
+    const parsed = MeSchema.safeParse(parseJson(res.text));
+    return parsed.success && res.status === 200 ? { res, me: parsed.data } : { res };
+  }
+
+  /** POST {api}/app/report-accounts/ with the user's own account (Personal Data Reporting API). */
+  reportAccounts(accessToken: string, accountId: string, updatedAt: Date): Promise<HttpResponse> {
+    return this.http.request({
+      method: 'POST',
+      url: `${this.endpoints.api}/app/report-accounts/`,
+      headers: { authorization: `Bearer ${accessToken}` },
+      json: { accounts: [{ accountId, updatedAt: updatedAt.toISOString() }] },
+    });
+  }
+}

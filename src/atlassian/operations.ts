@@ -1,0 +1,70 @@
+/**
+ * The gateway operations this project uses, with the scope sets that satisfy each — taken from
+ * Atlassian's published OpenAPI specs (x-atlassian-oauth2-scopes / security.OAuth2). A token
+ * passes when it holds every scope of at least one set. test/unit/openapi-scopes.test.ts proves
+ * each entry against ../shared/atlassian-openapi; the sandbox enforces exactly this table.
+ */
+export interface GatewayOperation {
+  id: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** The path template as the spec writes it. */
+  path: string;
+  spec: 'platform' | 'software';
+  scopeSets: readonly (readonly string[])[];
+}
+
+const PROJECT_GRANULAR = [
+  'read:issue-type:jira', 'read:project:jira', 'read:project.property:jira', 'read:user:jira', 'read:application-role:jira',
+  'read:avatar:jira', 'read:group:jira', 'read:issue-type-hierarchy:jira', 'read:project-category:jira',
+  'read:project-version:jira', 'read:project.component:jira',
+];
+
+export const OPERATIONS: readonly GatewayOperation[] = [
+  {
+    id: 'myself', method: 'GET', path: '/rest/api/3/myself', spec: 'platform',
+    scopeSets: [['read:jira-user'], ['read:application-role:jira', 'read:group:jira', 'read:user:jira', 'read:avatar:jira']],
+  },
+  { id: 'project-search', method: 'GET', path: '/rest/api/3/project/search', spec: 'platform', scopeSets: [['read:jira-work'], PROJECT_GRANULAR] },
+  {
+    id: 'issue-create', method: 'POST', path: '/rest/api/3/issue', spec: 'platform',
+    scopeSets: [['write:jira-work'], ['write:issue:jira', 'write:comment:jira', 'write:comment.property:jira', 'write:attachment:jira', 'read:issue:jira']],
+  },
+  {
+    id: 'issue-security-schemes', method: 'GET', path: '/rest/api/3/issuesecurityschemes', spec: 'platform',
+    scopeSets: [['manage:jira-project'], ['read:issue-security-level:jira', 'read:issue-security-scheme:jira']],
+  },
+  { id: 'webhooks', method: 'GET', path: '/rest/api/3/webhook', spec: 'platform', scopeSets: [['read:jira-work', 'manage:jira-webhook'], ['read:webhook:jira', 'read:jql:jira']] },
+  {
+    id: 'field-context-issuetype-mapping', method: 'GET', path: '/rest/api/3/field/{fieldId}/context/issuetypemapping', spec: 'platform',
+    scopeSets: [['manage:jira-configuration'], ['read:field:jira']],
+  },
+  { id: 'issue-types', method: 'GET', path: '/rest/api/3/issuetype', spec: 'platform', scopeSets: [['read:jira-work'], ['read:issue-type:jira', 'read:avatar:jira', 'read:project-category:jira', 'read:project:jira']] },
+  { id: 'issue-link-types', method: 'GET', path: '/rest/api/3/issueLinkType', spec: 'platform', scopeSets: [['read:jira-work'], ['read:issue-link-type:jira']] },
+  { id: 'board-versions', method: 'GET', path: '/rest/agile/1.0/board/{boardId}/version', spec: 'software', scopeSets: [['read:board-scope:jira-software']] },
+  { id: 'sprint-get', method: 'GET', path: '/rest/agile/1.0/sprint/{sprintId}', spec: 'software', scopeSets: [['read:sprint:jira-software']] },
+  { id: 'sprint-update', method: 'POST', path: '/rest/agile/1.0/sprint/{sprintId}', spec: 'software', scopeSets: [['write:sprint:jira-software']] },
+  { id: 'epic-get', method: 'GET', path: '/rest/agile/1.0/epic/{epicIdOrKey}', spec: 'software', scopeSets: [['read:epic:jira-software']] },
+  { id: 'epic-update', method: 'POST', path: '/rest/agile/1.0/epic/{epicIdOrKey}', spec: 'software', scopeSets: [['write:epic:jira-software']] },
+];
+
+export function operationById(id: string): GatewayOperation {
+  const op = OPERATIONS.find((o) => o.id === id);
+  if (!op) throw new Error(`unknown operation ${id}`);
+  return op;
+}
+
+/** Whether a token holding `scopes` may call an operation with these scope sets (pure). */
+export function satisfies(scopeSets: readonly (readonly string[])[], scopes: Iterable<string>): boolean {
+  const have = new Set(scopes);
+  return scopeSets.some((set) => set.every((s) => have.has(s)));
+}
+
+/** Match a concrete path against the table's templates ({param} = one path segment). */
+export function matchOperation(method: string, path: string): GatewayOperation | undefined {
+  const segments = path.split('?')[0]!.split('/');
+  return OPERATIONS.find((op) => {
+    if (op.method !== method) return false;
+    const template = op.path.split('/');
+    return template.length === segments.length && template.every((t, i) => (t.startsWith('{') ? segments[i] !== '' : t === segments[i]));
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * One harmless, isolating probe per token scope (../shared/spec/checks.md, "Probes").
+ * Isolating: the 15 token scopes satisfy the operation and the set minus this scope does not
+ * (proven against Atlassian's OpenAPI data by test/unit/openapi-scopes.test.ts).
+ * Harmless: reads, or writes aimed at id 0 / with an empty body, which must fail validation.
+ * Where Atlassian accepts the classic read:jira-work or write:jira-work for every operation that
+ * uses a scope, no probe can isolate it: the check is `skip`, never an unearned pass.
+ */
+import { TOKEN_SCOPES } from './scopes.js';
+
+export interface Probe {
+  scope: string;
+  operationId: string;
+  method: 'GET' | 'POST';
+  /** The concrete path, relative to {api}/ex/jira/{cloudId}. */
+  path: string;
+  body?: unknown;
+}
+
+export interface Unprobeable {
+  scope: string;
+  reason: string;
+}
+
+export const PROBES: readonly Probe[] = [
+  { scope: 'read:jira-work', operationId: 'project-search', method: 'GET', path: '/rest/api/3/project/search?maxResults=1' },
+  { scope: 'write:jira-work', operationId: 'issue-create', method: 'POST', path: '/rest/api/3/issue', body: { fields: {} } },
+  { scope: 'read:jira-user', operationId: 'myself', method: 'GET', path: '/rest/api/3/myself' },
+  { scope: 'manage:jira-project', operationId: 'issue-security-schemes', method: 'GET', path: '/rest/api/3/issuesecurityschemes' },
+  { scope: 'manage:jira-webhook', operationId: 'webhooks', method: 'GET', path: '/rest/api/3/webhook?maxResults=1' },
+  { scope: 'read:field:jira', operationId: 'field-context-issuetype-mapping', method: 'GET', path: '/rest/api/3/field/customfield_0/context/issuetypemapping?maxResults=1' },
+  { scope: 'read:board-scope:jira-software', operationId: 'board-versions', method: 'GET', path: '/rest/agile/1.0/board/0/version?maxResults=1' },
+  { scope: 'read:sprint:jira-software', operationId: 'sprint-get', method: 'GET', path: '/rest/agile/1.0/sprint/0' },
+  { scope: 'write:sprint:jira-software', operationId: 'sprint-update', method: 'POST', path: '/rest/agile/1.0/sprint/0', body: {} },
+  { scope: 'read:epic:jira-software', operationId: 'epic-get', method: 'GET', path: '/rest/agile/1.0/epic/0' },
+  { scope: 'write:epic:jira-software', operationId: 'epic-update', method: 'POST', path: '/rest/agile/1.0/epic/0', body: {} },
+];
+
+const CLASSIC_COVERS = 'Atlassian also accepts the classic read:jira-work (or write:jira-work) for every operation that uses this scope, so no request can tell whether it is on the token.';
+
+export const UNPROBEABLE: readonly Unprobeable[] = [
+  { scope: 'read:issue-type:jira', reason: CLASSIC_COVERS },
+  { scope: 'read:issue-link-type:jira', reason: CLASSIC_COVERS },
+  { scope: 'delete:issue-link:jira', reason: CLASSIC_COVERS },
+  { scope: 'read:project:jira', reason: CLASSIC_COVERS },
+];
+
+export function probeFor(scope: string): Probe | Unprobeable {
+  const probe = PROBES.find((p) => p.scope === scope) ?? UNPROBEABLE.find((u) => u.scope === scope);
+  if (!probe) throw new Error(`no probe decision for token scope ${scope}`);
+  return probe;
+}
+
+export function isProbe(p: Probe | Unprobeable): p is Probe {
+  return 'operationId' in p;
+}
+
+/** Every token scope has exactly one decision (a module-load sanity check used by tests). */
+export function uncoveredTokenScopes(): string[] {
+  return TOKEN_SCOPES.filter((s) => !PROBES.some((p) => p.scope === s) && !UNPROBEABLE.some((u) => u.scope === s));
+}

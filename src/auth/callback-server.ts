@@ -1,0 +1,184 @@
+/**
+ * The loopback listener: binds loopback only, on the redirect URI's fixed (registered) port —
+ * both 127.0.0.1 and ::1 when the host is "localhost" — serves one exact path, accepts one valid
+ * callback, then closes and destroys every socket. A wrong state gets an error page and a
+ * warning, and the listener keeps waiting for the real callback until the timeout or an abort.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { CancelledError, CliError, UsageError } from '../errors.js';
+import { parseCallback, type CallbackResult } from './callback-parser.js';
+import { resultPage } from './pages.js';
+
+export type AcceptedCallback = Exclude<CallbackResult, { kind: 'invalid' }>;
+
+export interface CallbackServerOptions {
+  redirectUri: string;
+  state: string;
+  /** Called for a request that looked like a callback but was rejected (e.g. wrong state). */
+  onRejected?: (reason: string) => void;
+}
+
+export interface RunningCallbackServer {
+  /** Resolves with the first valid callback; rejects on timeout or abort. */
+  wait(timeoutMs: number, signal?: AbortSignal): Promise<AcceptedCallback>;
+  /** Offer a callback URL obtained another way (pasted by the user); same rules as the listener. */
+  offer(target: string): CallbackResult;
+  close(): Promise<void>;
+  readonly addresses: string[];
+}
+
+export interface RedirectTarget {
+  hosts: string[];
+  port: number;
+  path: string;
+}
+
+/** Validate --redirect-uri: http, a loopback host, an explicit port, a path. */
+export function parseRedirectUri(value: string): RedirectTarget {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--redirect-uri is not a valid URL: ${value}`, 'Use e.g. http://localhost:8976/callback.');
+  }
+  const host = url.hostname.toLowerCase();
+  if (url.protocol !== 'http:') throw new UsageError(`--redirect-uri must use http on this machine (got ${url.protocol}).`, 'Use e.g. http://localhost:8976/callback.');
+  const hosts = host === 'localhost' ? ['127.0.0.1', '::1'] : host === '127.0.0.1' ? ['127.0.0.1'] : host === '[::1]' ? ['::1'] : undefined;
+  if (!hosts) throw new UsageError(`--redirect-uri must point at this machine (localhost, 127.0.0.1 or [::1]), not ${url.hostname}.`, 'Use e.g. http://localhost:8976/callback.');
+  if (!url.port) throw new UsageError('--redirect-uri needs an explicit port, the one registered on the Authorization tab.', 'Use e.g. http://localhost:8976/callback.');
+  if (url.search || url.hash) throw new UsageError('--redirect-uri must not have a query or fragment.', 'Use e.g. http://localhost:8976/callback.');
+  return { hosts, port: Number(url.port), path: url.pathname || '/' };
+}
+
+function portInUse(port: number): CliError {
+  return new CliError(`Port ${port} on this machine is already in use, so the OAuth callback cannot be received there.`, {
+    hint: `Close the program using it, or pick another port with --redirect-uri http://localhost:<port>/callback (and register that exact URL on the app's Authorization tab).`,
+  });
+}
+
+function listen(server: Server, host: string, port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      // No IPv6 on this machine: listening on IPv4 alone is fine for "localhost".
+      if (host === '::1' && (error.code === 'EADDRNOTAVAIL' || error.code === 'EAFNOSUPPORT')) resolve(false);
+      else if (error.code === 'EADDRINUSE' || error.code === 'EACCES') reject(portInUse(port));
+      else reject(error);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve(true);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ host, port, exclusive: true, ipv6Only: host === '::1' });
+  });
+}
+
+export async function startCallbackServer(options: CallbackServerOptions): Promise<RunningCallbackServer> {
+  const target = parseRedirectUri(options.redirectUri);
+  const sockets = new Set<Socket>();
+  const servers: Server[] = [];
+  let settle: ((result: AcceptedCallback) => void) | undefined;
+  let accepted: AcceptedCallback | undefined;
+  let closed = false;
+
+  const accept = (result: AcceptedCallback) => {
+    if (accepted) return;
+    accepted = result;
+    settle?.(result);
+  };
+
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader('connection', 'close');
+    res.setHeader('cache-control', 'no-store');
+    res.setHeader('referrer-policy', 'no-referrer');
+    const send = (status: number, html: string) => {
+      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(html);
+    };
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== target.path) return send(404, resultPage(false, 'Not found', 'This address only accepts the OAuth callback.'));
+    if (req.method !== 'GET') return send(405, resultPage(false, 'Method not allowed', 'Only the browser redirect is accepted here.'));
+    if (accepted) return send(409, resultPage(false, 'Already done', 'The sign-in was already received; this extra request was ignored.'));
+    const result = parseCallback(req.url ?? '', options.state, target.path);
+    if (result.kind === 'invalid') {
+      options.onRejected?.(result.reason);
+      return send(400, resultPage(false, 'This sign-in link is not valid', `It was ignored (${result.reason}). Start again from the terminal if you need to.`));
+    }
+    if (result.kind === 'error') {
+      send(200, resultPage(false, result.error === 'access_denied' ? 'Access was not granted' : 'Atlassian reported an error', result.error === 'access_denied' ? 'You pressed Cancel on the consent page.' : `${result.error}${result.description ? `: ${result.description}` : ''}`));
+    } else {
+      send(200, resultPage(true, 'Authorization received', 'kendis-jira is now checking the granted scopes.'));
+    }
+    accept(result);
+  };
+
+  for (const host of target.hosts) {
+    const server = createServer({ maxHeaderSize: 8192, requestTimeout: 10_000, headersTimeout: 5_000 }, handler);
+    server.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.setTimeout(15_000, () => socket.destroy());
+      socket.on('close', () => sockets.delete(socket));
+    });
+    server.on('clientError', (_error, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      socket.destroy();
+    });
+    try {
+      if (await listen(server, host, target.port)) servers.push(server);
+    } catch (error) {
+      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+      throw error;
+    }
+  }
+
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    for (const socket of sockets) socket.destroy();
+    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  };
+
+  return {
+    addresses: servers.map((s) => {
+      const a = s.address();
+      return typeof a === 'object' && a ? `${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}` : String(a);
+    }),
+    offer(targetUrl) {
+      const result = parseCallback(targetUrl, options.state);
+      if (result.kind !== 'invalid') accept(result);
+      return result;
+    },
+    wait(timeoutMs, signal) {
+      if (accepted) return Promise.resolve(accepted);
+      return new Promise<AcceptedCallback>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(
+            new CliError(`No answer from the browser within ${Math.round(timeoutMs / 1000)} s.`, {
+              hint: `Check the callback URL on the app's Authorization tab is exactly ${options.redirectUri}; if the browser runs on another machine, paste the address it was sent to (…/callback?code=…) when asked, or rerun with --skip-oauth.`,
+            }),
+          );
+        }, timeoutMs);
+        const onAbort = () => {
+          cleanup();
+          reject(new CancelledError());
+        };
+        const cleanup = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          settle = undefined;
+        };
+        if (signal?.aborted) return onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        settle = (result) => {
+          cleanup();
+          resolve(result);
+        };
+      });
+    },
+    close,
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * The OAuth 2.0 (3LO) authorization-code round trip, for checking only: start the loopback
+ * listener, print (then open) the authorize URL, wait for the code (or a pasted redirect URL when
+ * the browser cannot reach this machine), exchange it. The caller discards the tokens afterwards:
+ * Kendis does its own OAuth. https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/
+ */
+import { CliError } from '../errors.js';
+import type { Endpoints } from '../config/schema.js';
+import type { AtlassianClient, ExchangeResult } from '../atlassian/client.js';
+import { authorizeUrl } from '../atlassian/endpoints.js';
+import { parseScopeString } from '../atlassian/scopes.js';
+import type { Terminal } from '../io/terminal.js';
+import { PromptWithdrawnError, type Prompter } from '../io/prompter.js';
+import type { BrowserOpener } from '../io/browser.js';
+import { describeCallbackError, parseCallback } from './callback-parser.js';
+import { startCallbackServer } from './callback-server.js';
+
+export interface OAuthFlowInput {
+  endpoints: Endpoints;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  scopes: readonly string[];
+  timeoutMs: number;
+  openBrowser: boolean;
+  interactive: boolean;
+}
+
+export interface OAuthFlowDeps {
+  io: Terminal;
+  prompter: Prompter;
+  browser: BrowserOpener;
+  client: AtlassianClient;
+  randomBytes: (n: number) => Buffer;
+  signal: AbortSignal;
+}
+
+export interface OAuthGrant {
+  accessToken: string;
+  grantedScopes: Set<string>;
+  expiresIn: number | undefined;
+}
+
+export class OAuthFlowError extends CliError {
+  readonly reason: 'cancelled-in-browser' | 'callback-error' | 'exchange-failed';
+  constructor(reason: OAuthFlowError['reason'], message: string, hint: string) {
+    super(message, { hint });
+    this.reason = reason;
+  }
+}
+
+export function exchangeFailure(result: Extract<ExchangeResult, { ok: false }>): OAuthFlowError {
+  if (result.error === 'access_denied' || result.error === 'invalid_client' || result.error === 'unauthorized_client') {
+    return new OAuthFlowError('exchange-failed', `Atlassian rejected the Client ID and Client Secret (${result.status} ${result.error}).`, "Copy both again from the app's Settings tab in the Developer Console.");
+  }
+  return new OAuthFlowError('exchange-failed', `Atlassian did not exchange the authorization code (${result.status} ${result.error}${result.description ? `: ${result.description}` : ''}).`, `Check the callback URL on the Authorization tab matches the local callback exactly, then try again.`);
+}
+
+export async function runOAuthFlow(input: OAuthFlowInput, deps: OAuthFlowDeps): Promise<OAuthGrant> {
+  const state = deps.randomBytes(24).toString('base64url');
+  const server = await startCallbackServer({
+    redirectUri: input.redirectUri,
+    state,
+    onRejected: (reason) => deps.io.warn(`Ignored a request to the local callback: ${reason}. Still waiting for the real one…`),
+  });
+  try {
+    const url = authorizeUrl(input.endpoints, { clientId: input.clientId, scopes: input.scopes, redirectUri: input.redirectUri, state });
+    deps.io.info('Open this address to approve the app (it lists the scopes the app asks for):');
+    deps.io.url(url);
+    const opened = input.openBrowser ? await deps.browser.open(url) : false;
+    if (opened) deps.io.hint('A browser tab was opened. Click Accept there, then come back here.');
+    else if (input.openBrowser) deps.io.hint('No browser could be opened here: open the address above on any machine.');
+
+    const waiting = server.wait(input.timeoutMs, deps.signal);
+    let callback;
+    if (input.interactive && !opened) {
+      // The browser may be on another machine (SSH): it cannot reach this listener, so let the
+      // user paste the address it was sent to.
+      const withdraw = new AbortController();
+      const pasted = deps.prompter
+        .input({
+          id: 'oauth.paste',
+          message: 'Waiting for the browser… If it shows an error page for localhost, paste its address here:',
+          signal: withdraw.signal,
+          validate: (value) => {
+            if (!value.trim()) return 'Paste the full address from the browser (it contains code= and state=).';
+            const result = parseCallback(value, state);
+            return result.kind === 'invalid' ? `That address is not this sign-in’s callback (${result.reason}).` : true;
+          },
+        })
+        .then((value) => {
+          server.offer(value);
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof PromptWithdrawnError)) throw error;
+        });
+      try {
+        callback = await Promise.race([waiting, pasted.then(() => waiting)]);
+      } finally {
+        withdraw.abort();
+      }
+      await pasted;
+    } else {
+      deps.io.hint(`Waiting up to ${Math.round(input.timeoutMs / 1000)} s for the browser to come back to ${input.redirectUri} …`);
+      callback = await waiting;
+    }
+
+    if (callback.kind === 'error') {
+      const { message, hint } = describeCallbackError(callback.error, callback.description);
+      throw new OAuthFlowError(callback.error === 'access_denied' ? 'cancelled-in-browser' : 'callback-error', message, hint);
+    }
+    const exchanged = await deps.client.exchangeCode({ clientId: input.clientId, clientSecret: input.clientSecret, code: callback.code, redirectUri: input.redirectUri });
+    if (!exchanged.ok) throw exchangeFailure(exchanged);
+    return {
+      accessToken: exchanged.token.access_token,
+      grantedScopes: parseScopeString(exchanged.token.scope),
+      expiresIn: exchanged.token.expires_in,
+    };
+  } finally {
+    await server.close();
+  }
+}

@@ -1,0 +1,363 @@
+/**
+ * The built-in Atlassian emulator on 127.0.0.1 (`--sandbox`, and every integration test): the
+ * authorize page and token endpoint, accessible-resources, /me, report-accounts, tenant_info, and
+ * the API gateway with per-operation scope enforcement from src/atlassian/operations.ts
+ * (401 "Unauthorized; scope does not match" + X-Failure-Category), plus knobs for latency,
+ * rate limits and faults. Auth, API and site share one origin: their paths do not collide.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { matchOperation, satisfies } from '../atlassian/operations.js';
+import { APP_SCOPES, OPTIONAL_APP_SCOPES, TOKEN_SCOPES, appScopeTitle } from '../atlassian/scopes.js';
+import { SANDBOX } from './fixtures.js';
+
+export interface SandboxToken {
+  token: string;
+  email: string;
+  scopes: string[];
+}
+
+export interface SandboxFaults {
+  /** Answer every gateway request with this status. */
+  gatewayStatus?: number;
+  /** Close the socket mid-response on gateway requests. */
+  resetGateway?: boolean;
+  /** Send a non-JSON body from tenant_info. */
+  garbageTenantInfo?: boolean;
+}
+
+export interface SandboxOptions {
+  port?: number;
+  /** Skip the consent page: /authorize redirects straight back with a code. */
+  autoApprove?: boolean;
+  /** Scopes added to the app in the console. */
+  appScopes?: string[];
+  /** Registered callback URLs; "any-loopback" accepts any http loopback URL (plus Kendis'). */
+  callbackUrls?: string[] | 'any-loopback';
+  clientId?: string;
+  clientSecret?: string;
+  /** The scoped API tokens that exist (default: the sandbox token with all 15 scopes). */
+  tokens?: SandboxToken[];
+  /** Classic (unscoped) API tokens: they work on the site URL, never through the gateway. */
+  classicTokens?: SandboxToken[];
+  /** Extra delay before every answer. */
+  latencyMs?: number;
+  /** 429 with Retry-After on the first request to each path. */
+  rateLimitFirstRequestPerPath?: { retryAfter: string } | undefined;
+  faults?: SandboxFaults;
+}
+
+export interface SandboxRequestLog {
+  method: string;
+  path: string;
+  status: number;
+  authorization?: string;
+}
+
+export interface RunningSandbox {
+  url: string;
+  cloudId: string;
+  options: SandboxOptions;
+  requests: SandboxRequestLog[];
+  close(): Promise<void>;
+}
+
+export function defaultSandboxOptions(): SandboxOptions {
+  return {
+    appScopes: [...APP_SCOPES, ...OPTIONAL_APP_SCOPES].map((s) => s.scope),
+    callbackUrls: 'any-loopback',
+    clientId: SANDBOX.clientId,
+    clientSecret: SANDBOX.clientSecret,
+    tokens: [{ token: SANDBOX.apiToken, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] }],
+  };
+}
+
+interface PendingCode {
+  clientId: string;
+  redirectUri: string;
+  scopes: string[];
+  used: boolean;
+  expires: number;
+}
+
+const SCOPE_MISMATCH = { code: 401, message: 'Unauthorized; scope does not match' };
+const NOT_AUTHENTICATED = { code: 401, message: 'Client must be authenticated to access this resource.' };
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function isLoopbackHttp(uri: string): boolean {
+  try {
+    const u = new URL(uri);
+    return u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname) && u.port !== '';
+  } catch {
+    return false;
+  }
+}
+
+async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new Error('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startSandbox(overrides: SandboxOptions = {}): Promise<RunningSandbox> {
+  const options: SandboxOptions = { ...defaultSandboxOptions(), ...overrides };
+  const codes = new Map<string, PendingCode>();
+  const accessTokens = new Map<string, { scopes: string[]; clientId: string }>();
+  const consents = new Map<string, { clientId: string; redirectUri: string; scopes: string[]; state: string }>();
+  const seenPaths = new Set<string>();
+  const requests: SandboxRequestLog[] = [];
+  const sockets = new Set<Socket>();
+  let origin = '';
+
+  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/json', ...headers });
+    res.end(text);
+  };
+
+  const basicAuth = (req: IncomingMessage): SandboxToken | 'invalid' | undefined => {
+    const header = req.headers.authorization ?? '';
+    if (!header.startsWith('Basic ')) return undefined;
+    const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const email = decoded.slice(0, colon);
+    const token = decoded.slice(colon + 1);
+    const found = options.tokens?.find((t) => t.token === token && t.email.toLowerCase() === email.toLowerCase());
+    return found ?? 'invalid';
+  };
+
+  const bearer = (req: IncomingMessage) => {
+    const header = req.headers.authorization ?? '';
+    return header.startsWith('Bearer ') ? accessTokens.get(header.slice(7)) : undefined;
+  };
+
+  const redirectAllowed = (uri: string) => {
+    const urls = options.callbackUrls ?? 'any-loopback';
+    if (urls === 'any-loopback') return isLoopbackHttp(uri) || uri === SANDBOX.kendisCallbackUrl;
+    return urls.includes(uri);
+  };
+
+  const issueCode = (c: { clientId: string; redirectUri: string; scopes: string[]; state: string }) => {
+    const code = randomBytes(18).toString('base64url');
+    codes.set(code, { clientId: c.clientId, redirectUri: c.redirectUri, scopes: c.scopes, used: false, expires: Date.now() + 600_000 });
+    const target = new URL(c.redirectUri);
+    target.searchParams.set('code', code);
+    target.searchParams.set('state', c.state);
+    return target.toString();
+  };
+
+  const handleAuthorize = (url: URL, res: ServerResponse) => {
+    const p = url.searchParams;
+    const clientId = p.get('client_id') ?? '';
+    const redirectUri = p.get('redirect_uri') ?? '';
+    const state = p.get('state') ?? '';
+    if (clientId !== options.clientId) return send(res, 400, errorPage('Something went wrong', 'error=invalid_client: the app (client_id) does not exist.'));
+    if (!redirectAllowed(redirectUri)) return send(res, 400, errorPage('Something went wrong', `error=unauthorized_client: redirect_uri is not registered for this app (${redirectUri}).`));
+    if (p.get('audience') !== new URL(origin).host) return send(res, 400, errorPage('Something went wrong', 'error=invalid_request: unknown audience.'));
+    if (p.get('response_type') !== 'code') return send(res, 400, errorPage('Something went wrong', 'error=unsupported_response_type.'));
+    // Atlassian grants what the app has been given in the console; unknown scopes are left out.
+    const requested = (p.get('scope') ?? '').split(/\s+/).filter(Boolean);
+    const granted = requested.filter((s) => options.appScopes?.includes(s));
+    const consent = { clientId, redirectUri, scopes: granted, state };
+    if (options.autoApprove || p.get('kj_sandbox_approve') === '1') {
+      res.writeHead(302, { location: issueCode(consent) });
+      return res.end();
+    }
+    const tx = randomBytes(12).toString('base64url');
+    consents.set(tx, consent);
+    return send(res, 200, consentPage(tx, granted));
+  };
+
+  const handleDecision = (url: URL, res: ServerResponse) => {
+    const consent = consents.get(url.searchParams.get('tx') ?? '');
+    if (!consent) return send(res, 400, errorPage('This request expired', 'Start again from the terminal.'));
+    consents.delete(url.searchParams.get('tx') ?? '');
+    if (url.searchParams.get('decision') === 'accept') {
+      res.writeHead(302, { location: issueCode(consent) });
+      return res.end();
+    }
+    const target = new URL(consent.redirectUri);
+    target.searchParams.set('error', 'access_denied');
+    target.searchParams.set('error_description', 'The user did not authorize the app');
+    target.searchParams.set('state', consent.state);
+    res.writeHead(302, { location: target.toString() });
+    return res.end();
+  };
+
+  const handleToken = async (req: IncomingMessage, res: ServerResponse) => {
+    const raw = await readBody(req);
+    let body: Record<string, string> = {};
+    try {
+      body = (req.headers['content-type'] ?? '').includes('json') ? JSON.parse(raw) : Object.fromEntries(new URLSearchParams(raw));
+    } catch {
+      return send(res, 400, { error: 'invalid_request', error_description: 'Malformed body' });
+    }
+    if (body.client_id !== options.clientId || body.client_secret !== options.clientSecret) {
+      return send(res, 401, { error: 'access_denied', error_description: 'Unauthorized' });
+    }
+    if (body.grant_type !== 'authorization_code') return send(res, 400, { error: 'unsupported_grant_type' });
+    const pending = codes.get(body.code ?? '');
+    if (!pending || pending.used || pending.expires < Date.now() || pending.clientId !== body.client_id) {
+      return send(res, 403, { error: 'invalid_grant', error_description: 'Invalid authorization code' });
+    }
+    if (pending.redirectUri !== body.redirect_uri) return send(res, 403, { error: 'invalid_grant', error_description: 'redirect_uri does not match' });
+    pending.used = true;
+    const accessToken = randomBytes(24).toString('base64url');
+    accessTokens.set(accessToken, { scopes: pending.scopes, clientId: pending.clientId });
+    return send(res, 200, { access_token: accessToken, expires_in: 3600, token_type: 'Bearer', scope: pending.scopes.join(' ') });
+  };
+
+  const handleGateway = async (req: IncomingMessage, res: ServerResponse, path: string, cloudId: string) => {
+    if (options.faults?.resetGateway) {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"partial":');
+      return req.socket.destroy();
+    }
+    if (options.faults?.gatewayStatus) return send(res, options.faults.gatewayStatus, { message: 'Sandbox fault' });
+    await readBody(req).catch(() => '');
+    const basic = basicAuth(req);
+    const oauth = bearer(req);
+    let scopes: string[];
+    let email: string = SANDBOX.email;
+    if (basic === 'invalid' || (!basic && !oauth)) return send(res, 401, NOT_AUTHENTICATED);
+    if (basic) {
+      scopes = basic.scopes;
+      email = basic.email;
+    } else scopes = oauth!.scopes;
+    if (cloudId !== SANDBOX.cloudId) return send(res, 404, { message: 'Site not found' });
+    const op = matchOperation(req.method ?? 'GET', path);
+    if (!op) return send(res, 404, { errorMessages: ['Not found in the sandbox'] });
+    if (!satisfies(op.scopeSets, scopes)) return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
+    switch (op.id) {
+      case 'myself':
+        return send(res, 200, { accountId: SANDBOX.accountId, emailAddress: email, displayName: SANDBOX.displayName, active: true });
+      case 'project-search':
+        return send(res, 200, { startAt: 0, maxResults: 1, total: 1, isLast: true, values: [{ id: '10000', key: 'KEN', name: 'Kendis Demo' }] });
+      case 'issue-create':
+        return send(res, 400, { errorMessages: [], errors: { project: 'Specify a valid project ID or key', issuetype: 'Specify an issue type' } });
+      case 'issue-security-schemes':
+        return send(res, 200, { issueSecuritySchemes: [] });
+      case 'webhooks':
+        return send(res, 200, { startAt: 0, maxResults: 1, total: 0, isLast: true, values: [] });
+      case 'issue-types':
+        return send(res, 200, []);
+      case 'issue-link-types':
+        return send(res, 200, { issueLinkTypes: [] });
+      case 'field-context-issuetype-mapping':
+        return send(res, 404, { errorMessages: ['The custom field was not found.'] });
+      case 'board-versions':
+        return send(res, 404, { errorMessages: ['Board does not exist or you do not have permission to see it.'] });
+      case 'sprint-get':
+      case 'sprint-update':
+        return send(res, 404, { errorMessages: ['Sprint does not exist or you do not have permission to see it.'] });
+      default:
+        return send(res, 404, { errorMessages: ['Epic does not exist or you do not have permission to see it.'] });
+    }
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', origin);
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+    if (options.rateLimitFirstRequestPerPath && path !== '/authorize' && path !== '/authorize/decision') {
+      const key = `${method} ${path}`;
+      if (!seenPaths.has(key)) {
+        seenPaths.add(key);
+        return send(res, 429, { message: 'Rate limit exceeded' }, { 'retry-after': options.rateLimitFirstRequestPerPath.retryAfter });
+      }
+    }
+    if (method === 'GET' && path === '/_edge/tenant_info') {
+      if (options.faults?.garbageTenantInfo) return send(res, 200, '<html>not json</html>');
+      return send(res, 200, { cloudId: SANDBOX.cloudId });
+    }
+    if (method === 'GET' && path === '/authorize') return handleAuthorize(url, res);
+    if (method === 'GET' && path === '/authorize/decision') return handleDecision(url, res);
+    if (method === 'POST' && path === '/oauth/token') return handleToken(req, res);
+    if (method === 'GET' && path === '/oauth/token/accessible-resources') {
+      const token = bearer(req);
+      if (!token) return send(res, 401, NOT_AUTHENTICATED);
+      return send(res, 200, [{ id: SANDBOX.cloudId, name: SANDBOX.siteName, url: origin, scopes: token.scopes.filter((s) => s.includes(':jira')), avatarUrl: `${origin}/avatar.png` }]);
+    }
+    if (method === 'GET' && path === '/me') {
+      const token = bearer(req);
+      if (!token) return send(res, 401, NOT_AUTHENTICATED);
+      if (!token.scopes.includes('read:me')) return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
+      return send(res, 200, { account_id: SANDBOX.accountId, email: SANDBOX.email, name: SANDBOX.displayName, account_status: 'active' });
+    }
+    if (method === 'POST' && path === '/app/report-accounts/') {
+      const token = bearer(req);
+      if (!token) return send(res, 401, NOT_AUTHENTICATED);
+      if (!token.scopes.includes('report:personal-data')) return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
+      await readBody(req);
+      res.writeHead(204);
+      return res.end();
+    }
+    const gateway = /^\/ex\/jira\/([^/]+)(\/.*)$/.exec(path);
+    if (gateway) return handleGateway(req, res, gateway[2]!, decodeURIComponent(gateway[1]!));
+    if (path.startsWith('/rest/')) {
+      // Scoped API tokens only work through the gateway; sent to the site they get 401.
+      const header = req.headers.authorization ?? '';
+      const decoded = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : '';
+      const classic = options.classicTokens?.find((t) => decoded === `${t.email}:${t.token}`);
+      if (classic && path === '/rest/api/3/myself') return send(res, 200, { accountId: SANDBOX.accountId, emailAddress: classic.email, displayName: SANDBOX.displayName });
+      return send(res, 401, NOT_AUTHENTICATED);
+    }
+    return send(res, 404, { message: 'Not found' });
+  };
+
+  const server: Server = createServer((req, res) => {
+    const done = (status: number) => requests.push({ method: req.method ?? '', path: (req.url ?? '').split('?')[0]!, status, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+    res.on('finish', () => done(res.statusCode));
+    route(req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, { message: 'Sandbox error' });
+      else res.destroy();
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(overrides.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    url: origin,
+    cloudId: SANDBOX.cloudId,
+    options,
+    requests,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+function errorPage(title: string, detail: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p><p>(Atlassian sandbox)</p></body></html>`;
+}
+
+function consentPage(tx: string, scopes: string[]): string {
+  const items = scopes.map((s) => `<li>${escapeHtml(appScopeTitle(s))} <code>${escapeHtml(s)}</code></li>`).join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Authorize app (sandbox)</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#172b4d}
+button{font-size:1rem;padding:.5rem 1.2rem;margin-right:.5rem}</style></head>
+<body><p><em>Atlassian sandbox — nothing here is real.</em></p>
+<h1>Kendis (sandbox) is requesting access to your Atlassian account</h1>
+<p>Use app on: <strong>${escapeHtml(SANDBOX.siteName)}</strong></p><ul>${items}</ul>
+<form method="get" action="/authorize/decision"><input type="hidden" name="tx" value="${escapeHtml(tx)}">
+<button name="decision" value="accept" id="accept">Accept</button><button name="decision" value="cancel" id="cancel">Cancel</button></form>
+</body></html>`;
+}

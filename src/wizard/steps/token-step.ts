@@ -1,0 +1,89 @@
+/** Step 7: the scoped API token — created on Atlassian's page, then every scope probed at once. */
+import { API_TOKENS_PAGE } from '../../atlassian/endpoints.js';
+import { TOKEN_SCOPES, tokenScopeTitle } from '../../atlassian/scopes.js';
+import { runChecks } from '../../checks/run-checks.js';
+import { renderCheckLines } from '../../checks/report.js';
+import { ChecksFailedError, UsageError } from '../../errors.js';
+import { SANDBOX } from '../../sandbox/fixtures.js';
+import { addDays, isoDate, validateTokenExpiry } from '../../util/dates.js';
+import { draftProfile } from '../profile-draft.js';
+import type { WizardContext, WizardStep } from '../context.js';
+import { askSecret, stageSecret } from './credentials-steps.js';
+import { openPage, stepHeading } from '../ui.js';
+
+export async function askExpiry(ctx: WizardContext): Promise<string> {
+  const now = ctx.deps.now();
+  const fallback = isoDate(addDays(now, 365));
+  const given = ctx.options.tokenExpires;
+  if (given !== undefined) {
+    const verdict = validateTokenExpiry(given, now);
+    if (verdict !== true) throw new UsageError(`--token-expires: ${verdict}`);
+    return given.trim();
+  }
+  if (!ctx.deps.io.interactive) {
+    ctx.deps.io.warn(`No --token-expires given: assuming the maximum, ${fallback}. Pass the date you chose so the expiry warnings are right.`);
+    return fallback;
+  }
+  const answer = await ctx.deps.prompter.input({
+    id: 'token.expires',
+    message: 'The expiry date you picked (YYYY-MM-DD):',
+    default: ctx.answers.tokenExpires ?? fallback,
+    validate: (v) => validateTokenExpiry(v, now),
+  });
+  return answer.trim();
+}
+
+export const apiTokenStep: WizardStep = {
+  number: 7,
+  title: 'Create the scoped API token',
+  async run(ctx) {
+    stepHeading(ctx, 7, this.title);
+    await openPage(ctx, 'Open your Atlassian account’s API tokens page', API_TOKENS_PAGE);
+    ctx.deps.io.info('  1. Click "Create API token with scopes" (not plain "Create API token").');
+    ctx.deps.io.info('  2. Name: Kendis Scope Integration');
+    ctx.deps.io.info('  3. Expires on: the maximum allowed (365 days) — remember the date.');
+    ctx.deps.io.info('  4. App: Jira.');
+    ctx.deps.io.info(`  5. Select these ${TOKEN_SCOPES.length} scopes (search by the text, one at a time):`);
+    ctx.deps.io.err(`       ${TOKEN_SCOPES.join(' ')}`);
+    for (const scope of TOKEN_SCOPES) ctx.deps.io.hint(`     ${scope.padEnd(32)} ${tokenScopeTitle(scope)}`);
+    ctx.deps.io.info('  6. Next → review → Create token → Copy. You cannot see it again after closing the window.');
+    for (;;) {
+      ctx.deps.io.hint(`The API token is stored in ${ctx.backend.description} once every scope has been checked; it is never printed or logged.`);
+      const apiToken = await askSecret(ctx, 'api-token', 'API token', SANDBOX.apiToken);
+      const expiresOn = await askExpiry(ctx);
+      ctx.answers.tokenExpires = expiresOn;
+      const results = await ctx.deps.io.task('Checking the token and each of its scopes…', () =>
+        runChecks({
+          profile: draftProfile(ctx),
+          clientSecret: undefined,
+          apiToken,
+          secretsProblem: undefined,
+          client: ctx.client,
+          now: ctx.deps.now(),
+          profileFlag: '',
+        }),
+      );
+      const relevant = results.filter((r) => r.id === 'api-token' || r.id === 'site' || r.id === 'token-expiry' || r.id.startsWith('scope:'));
+      renderCheckLines(ctx.deps.io, relevant, { showPasses: ctx.deps.io.interactive, showSkips: false });
+      const failed = relevant.filter((r) => r.status === 'fail');
+      if (failed.length === 0) {
+        ctx.secrets.apiToken = apiToken;
+        await stageSecret(ctx, 'api-token', apiToken);
+        const passed = relevant.filter((r) => r.status === 'pass').length;
+        const skipped = relevant.filter((r) => r.status === 'skip').length;
+        ctx.deps.io.success(`The token works: ${passed} checks passed${skipped ? `; ${skipped} scopes cannot be checked separately (Atlassian accepts read:jira-work for them)` : ''}.`);
+        return;
+      }
+      const missing = failed.filter((r) => r.id.startsWith('scope:')).map((r) => r.id.slice(6));
+      const message = missing.length
+        ? `The token lacks ${missing.length === 1 ? 'a scope' : `${missing.length} scopes`}: ${missing.join(', ')}.`
+        : `The token did not pass: ${failed.map((f) => f.detail).join(' ')}`;
+      const hint = missing.length
+        ? `Atlassian cannot add scopes to an existing token: create a new one with all ${TOKEN_SCOPES.length} scopes on ${API_TOKENS_PAGE}.`
+        : (failed[0]?.hint ?? 'Create a new scoped token and try again.');
+      if (!ctx.deps.io.interactive || ctx.deps.env.KENDIS_JIRA_API_TOKEN) throw new ChecksFailedError(message, hint);
+      ctx.deps.io.failure(message);
+      ctx.deps.io.hint(hint);
+    }
+  },
+};
