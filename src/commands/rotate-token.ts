@@ -1,10 +1,169 @@
+/**
+ * `kendis-jira rotate-token`: replace the scoped API token before it expires. The new token is
+ * verified with the token checks before it replaces the old one, and the replacement is a single
+ * keychain write, so at no moment is there no working token stored.
+ */
+import { writeFile } from 'node:fs/promises';
 import type { Deps } from '../deps.js';
-import { CliError } from '../errors.js';
+import { ChecksFailedError, CliError, RotationDueError, UsageError } from '../errors.js';
+import { API_TOKENS_PAGE } from '../atlassian/endpoints.js';
+import { TOKEN_SCOPES, tokenScopeTitle } from '../atlassian/scopes.js';
+import { runChecks } from '../checks/run-checks.js';
+import { renderCheckLines } from '../checks/report.js';
+import { SECRET_ENV } from '../secrets/secret-store.js';
+import { accountFor } from '../secrets/backend.js';
+import { addDays, daysUntil, describeDaysLeft, isoDate, validateTokenExpiry } from '../util/dates.js';
+import { tokenReminderIcs } from '../util/calendar.js';
+import { checkSecretValue } from '../wizard/validate.js';
+import { openConnection } from './connection.js';
+import { profileFlag, requireProfile, secretStoreFor, warnIfTokenExpiring } from './profile-context.js';
+import type { Profile } from '../config/schema.js';
 
-export type RotateTokenOptions = Record<string, unknown>;
-export function parseRotateOptions(raw: Record<string, unknown>): RotateTokenOptions {
-  return raw;
+export interface RotateOptions {
+  check: boolean;
+  within: number;
+  json: boolean;
+  tokenExpires: string | undefined;
+  calendar: string | undefined;
+  browser: boolean;
 }
-export async function runRotateToken(_options: RotateTokenOptions, _deps: Deps): Promise<void> {
-  throw new CliError('This command is not available yet in this build.', { hint: 'Use `kendis-jira status` or `logout` meanwhile.' });
+
+export function parseRotateOptions(raw: Record<string, unknown>): RotateOptions {
+  const within = Number(raw.within ?? 14);
+  if (!Number.isInteger(within) || within < 0 || within > 365) throw new UsageError(`--within must be a whole number of days from 0 to 365 (got ${String(raw.within)}).`);
+  if (raw.json && !raw.check) throw new UsageError('--json goes with --check.', 'Use `kendis-jira rotate-token --check --json`.');
+  return {
+    check: Boolean(raw.check),
+    within,
+    json: Boolean(raw.json),
+    tokenExpires: raw.tokenExpires === undefined ? undefined : String(raw.tokenExpires),
+    calendar: raw.calendar === undefined ? undefined : String(raw.calendar),
+    browser: raw.browser !== false,
+  };
+}
+
+/** For the crash tests: die here, as a power cut would (only when the test variable names this point). */
+function crashPoint(deps: Deps, name: string): void {
+  if (deps.env.KENDIS_JIRA_TEST_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');
+}
+
+async function writeCalendar(path: string, profile: Profile, deps: Deps, daysBefore: number): Promise<void> {
+  const ics = tokenReminderIcs({ profile: deps.globals.profile, site: profile.site, expiresOn: profile.token.expiresOn, daysBefore, now: deps.now(), uid: deps.randomBytes(8).toString('hex') });
+  try {
+    await writeFile(path, ics, { mode: 0o644 });
+  } catch (error) {
+    throw new CliError(`Could not write the calendar file ${path}: ${(error as Error).message}.`, { hint: 'Choose a folder you can write to.' });
+  }
+  deps.io.success(`Calendar reminder written to ${path} (on ${daysBefore} days before expiry); import it into your calendar.`);
+}
+
+export async function runRotateToken(options: RotateOptions, deps: Deps): Promise<void> {
+  const profile = await requireProfile(deps);
+  if (options.check) return checkOnly(options, profile, deps);
+  return rotate(options, profile, deps);
+}
+
+async function checkOnly(options: RotateOptions, profile: Profile, deps: Deps): Promise<void> {
+  const daysLeft = daysUntil(profile.token.expiresOn, deps.now());
+  const due = daysLeft <= options.within;
+  if (options.json) {
+    deps.io.out(JSON.stringify({ profile: deps.globals.profile, expiresOn: profile.token.expiresOn, daysLeft, within: options.within, expired: daysLeft < 0, due }, null, 2));
+  } else {
+    deps.io.out(`${profile.token.expiresOn} (${describeDaysLeft(daysLeft)})`);
+  }
+  if (options.calendar) await writeCalendar(options.calendar, profile, deps, Math.max(options.within, 1));
+  if (due) {
+    throw new RotationDueError(
+      daysLeft < 0 ? `The API token expired on ${profile.token.expiresOn}.` : `The API token expires within ${options.within} days (${profile.token.expiresOn}, ${describeDaysLeft(daysLeft)}).`,
+      `Run \`kendis-jira rotate-token${profileFlag(deps)}\` to replace it.`,
+    );
+  }
+}
+
+async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promise<void> {
+  const io = deps.io;
+  const now = deps.now();
+  let expiresOn = options.tokenExpires?.trim();
+  if (expiresOn !== undefined) {
+    const verdict = validateTokenExpiry(expiresOn, now);
+    if (verdict !== true) throw new UsageError(`--token-expires: ${verdict}`);
+  }
+  const envToken = deps.env[SECRET_ENV['api-token']];
+  if (!io.interactive && !envToken) {
+    throw new UsageError(`Missing ${SECRET_ENV['api-token']}: in a non-interactive run the new token comes from that variable.`, 'Set it (never pass a token as a flag), plus --token-expires with the date you chose.');
+  }
+  const store = secretStoreFor(saved, deps);
+  const account = accountFor(deps.globals.profile, 'api-token');
+  const old = await store.backend.get(account);
+
+  io.heading(`Replace the scoped API token of profile "${deps.globals.profile}"`);
+  io.info(`Current token: expires ${saved.token.expiresOn} (${describeDaysLeft(daysUntil(saved.token.expiresOn, now))}).`);
+  warnIfTokenExpiring(saved, deps);
+  io.info('Create the new token first:');
+  io.url(API_TOKENS_PAGE);
+  if (options.browser && io.interactive) await deps.browser.open(API_TOKENS_PAGE);
+  io.info('  "Create API token with scopes" → name "Kendis Scope Integration" → expiry: the maximum → app Jira → these scopes:');
+  io.err(`    ${TOKEN_SCOPES.join(' ')}`);
+  for (const scope of TOKEN_SCOPES) io.hint(`   ${scope.padEnd(32)} ${tokenScopeTitle(scope)}`);
+
+  let newToken: string;
+  if (envToken) {
+    const checked = checkSecretValue(envToken, 'API token');
+    if (!checked.ok) throw new UsageError(`${SECRET_ENV['api-token']}: ${checked.message}`);
+    newToken = checked.value;
+  } else {
+    newToken = await deps.prompter.secret({
+      id: 'api-token',
+      message: 'The new API token (hidden as you type):',
+      validate: (v) => {
+        const c = checkSecretValue(v, 'API token');
+        return c.ok ? true : c.message;
+      },
+    });
+    newToken = newToken.replace(/\r?\n$/, '');
+  }
+  if (old !== null && newToken === old) {
+    throw new UsageError('That is the token already stored, not a new one.', `Create a new token on ${API_TOKENS_PAGE}, then run this again.`);
+  }
+  if (expiresOn === undefined) {
+    const fallback = isoDate(addDays(now, 365));
+    expiresOn = io.interactive
+      ? (await deps.prompter.input({ id: 'token.expires', message: 'Its expiry date (YYYY-MM-DD):', default: fallback, validate: (v) => validateTokenExpiry(v, now) })).trim()
+      : fallback;
+  }
+
+  const connection = await openConnection(saved, deps, false);
+  try {
+    const results = await io.task('Checking the new token and each of its scopes…', () =>
+      runChecks({ profile: { ...connection.profile, token: { expiresOn: expiresOn! } }, clientSecret: undefined, apiToken: newToken, secretsProblem: undefined, client: connection.client, now, profileFlag: profileFlag(deps) }),
+    );
+    const relevant = results.filter((r) => r.id === 'site' || r.id === 'api-token' || r.id.startsWith('scope:'));
+    renderCheckLines(io, relevant, { showPasses: false, showSkips: false });
+    const failed = relevant.filter((r) => r.status === 'fail');
+    if (failed.length) {
+      throw new ChecksFailedError(
+        `The new token did not pass (${failed.map((f) => f.id).join(', ')}); nothing was changed — the old token is still stored.`,
+        `Create a new token with all ${TOKEN_SCOPES.length} scopes on ${API_TOKENS_PAGE} and run \`kendis-jira rotate-token${profileFlag(deps)}\` again.`,
+      );
+    }
+  } finally {
+    await connection.close();
+  }
+  crashPoint(deps, 'verified');
+  // One atomic replacement in the store: before it the old token, after it the new one.
+  await store.backend.set(account, newToken);
+  crashPoint(deps, 'stored');
+  const storedAt = deps.now().toISOString();
+  await deps.config.update((config) => {
+    const p = config.profiles[deps.globals.profile];
+    if (p) {
+      p.token = { expiresOn: expiresOn!, storedAt };
+      p.updatedAt = storedAt;
+    }
+  });
+  io.success(`The new token is verified and stored in ${store.backend.description}; it expires on ${expiresOn}.`);
+  io.info('Now, in this order:');
+  io.info('  1. In Kendis: board → ALM Account → Edit → paste the new Scope-Based API Token → Test Connection → Save.');
+  io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (it is the older "Kendis Scope Integration").`);
+  if (options.calendar) await writeCalendar(options.calendar, { ...saved, token: { expiresOn } }, deps, 14);
 }

@@ -1,0 +1,42 @@
+/** An .ics reminder (RFC 5545) some days before the token expires. Contains no secret. */
+import { addDays, parseIsoDate } from './dates.js';
+
+function icsDate(date: Date): string {
+  return `${date.getFullYear()}${String(date.getMonth() + 1).padStart(2, '0')}${String(date.getDate()).padStart(2, '0')}`;
+}
+
+function escapeText(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\n/g, '\\n');
+}
+
+export function tokenReminderIcs(p: { profile: string; site: string; expiresOn: string; daysBefore: number; now: Date; uid: string }): string {
+  const expiry = parseIsoDate(p.expiresOn);
+  if (!expiry) throw new Error(`invalid expiry ${p.expiresOn}`);
+  const today = new Date(p.now.getFullYear(), p.now.getMonth(), p.now.getDate());
+  let day = addDays(expiry, -p.daysBefore);
+  if (day < today) day = today;
+  const stamp = p.now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const flag = p.profile === 'default' ? '' : ` --profile ${p.profile}`;
+  const description = `The Kendis Jira scoped API token for ${p.site} expires on ${p.expiresOn}.\nRun: kendis-jira rotate-token${flag}\nThen paste the new token into Kendis (ALM Account → Edit).`;
+  return [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//kendis-jira//token reminder//EN',
+    'CALSCALE:GREGORIAN',
+    'BEGIN:VEVENT',
+    `UID:${p.uid}@kendis-jira`,
+    `DTSTAMP:${stamp}`,
+    `DTSTART;VALUE=DATE:${icsDate(day)}`,
+    `DTEND;VALUE=DATE:${icsDate(addDays(day, 1))}`,
+    `SUMMARY:${escapeText(`Rotate the Kendis Jira API token (expires ${p.expiresOn})`)}`,
+    `DESCRIPTION:${escapeText(description)}`,
+    'BEGIN:VALARM',
+    'ACTION:DISPLAY',
+    `DESCRIPTION:${escapeText('Rotate the Kendis Jira API token')}`,
+    'TRIGGER:-PT0M',
+    'END:VALARM',
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
+}
