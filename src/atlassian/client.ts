@@ -94,7 +94,6 @@ export class AtlassianClient {
       method: 'POST',
       url: `${this.endpoints.auth}/oauth/token`,
       json: { grant_type: 'authorization_code', client_id: p.clientId, client_secret: p.clientSecret, code: p.code, redirect_uri: p.redirectUri },
-      retry: false,
     });
     const body = parseJson(res.text);
     if (res.status === 200) {

@@ -1,0 +1,187 @@
+/** test-connection against the sandbox: the acceptance of issue 5. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
+import { SANDBOX } from '../../src/sandbox/fixtures.js';
+import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
+import { PROBES, UNPROBEABLE } from '../../src/atlassian/probes.js';
+import { operationById, satisfies } from '../../src/atlassian/operations.js';
+import { runTestConnection, type TestConnectionOptions } from '../../src/commands/test-connection.js';
+import { ChecksFailedError, NotConfiguredError } from '../../src/errors.js';
+import { makeTestDeps, type TestDeps } from '../helpers/test-deps.js';
+import { followInBrowser, saveSandboxProfile } from '../helpers/sandbox-profile.js';
+import { freePort } from '../helpers/ports.js';
+
+const ReportSchema = z.strictObject({
+  ok: z.boolean(),
+  profile: z.string(),
+  site: z.string(),
+  cloudId: z.string(),
+  token: z.strictObject({ expiresOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), daysLeft: z.number().int() }),
+  checks: z.array(
+    z.strictObject({
+      id: z.string().regex(/^(config|secrets|site|api-token|token-expiry|oauth-client|oauth-grant|oauth-identity|oauth-personal-data|scope:[a-z:.-]+)$/),
+      title: z.string().min(1),
+      status: z.enum(['pass', 'warn', 'fail', 'skip']),
+      detail: z.string().min(1),
+      hint: z.string().min(1).optional(),
+    }),
+  ),
+});
+
+const json: TestConnectionOptions = { json: true, oauth: false, browser: false, redirectUri: undefined, oauthTimeoutSeconds: 30 };
+let sandbox: RunningSandbox;
+let deps: TestDeps;
+
+beforeEach(async () => {
+  sandbox = await startSandbox();
+  deps = makeTestDeps();
+});
+afterEach(async () => sandbox.close());
+
+async function report(d: TestDeps = deps, options = json) {
+  let error: unknown;
+  await runTestConnection(options, d).catch((e: unknown) => (error = e));
+  const doc = ReportSchema.parse(JSON.parse(d.stdout.text));
+  return { doc, error, byId: Object.fromEntries(doc.checks.map((c) => [c.id, c])) };
+}
+
+function tokenWithout(scope: string) {
+  return { token: `ATATT3x-without-${scope}`, email: SANDBOX.email, scopes: TOKEN_SCOPES.filter((s) => s !== scope) };
+}
+
+describe('test-connection against the sandbox', () => {
+  it('passes everything with the right credentials, as one valid JSON document on stdout', async () => {
+    await saveSandboxProfile(deps, sandbox);
+    const { doc, error, byId } = await report();
+    expect(error).toBeUndefined();
+    expect(doc.ok).toBe(true);
+    expect(doc.checks.map((c) => c.id).slice(0, 6)).toEqual(['config', 'secrets', 'site', 'api-token', 'token-expiry', 'oauth-client']);
+    for (const scope of TOKEN_SCOPES) expect(byId[`scope:${scope}`]).toBeDefined();
+    for (const p of PROBES) expect(byId[`scope:${p.scope}`]!.status).toBe('pass');
+    for (const u of UNPROBEABLE) expect(byId[`scope:${u.scope}`]!.status).toBe('skip');
+    expect(doc.checks.filter((c) => c.status === 'fail')).toEqual([]);
+    expect((await deps.config.getProfile('default'))?.lastSuccessfulTest).toBeDefined();
+  });
+
+  it('costs about two round trips: one request per check, no more', async () => {
+    await saveSandboxProfile(deps, sandbox);
+    await report();
+    const gateway = sandbox.requests.filter((r) => r.path.startsWith('/ex/jira/'));
+    expect(gateway).toHaveLength(PROBES.length); // /myself serves api-token and read:jira-user
+    expect(sandbox.requests).toHaveLength(PROBES.length + 2); // + tenant_info + token endpoint
+  });
+
+  it.each(TOKEN_SCOPES.map((s) => [s]))('a token without %s fails exactly the checks whose probe needs it', async (scope) => {
+    sandbox.options.tokens = [tokenWithout(scope)];
+    await saveSandboxProfile(deps, sandbox, { apiToken: `ATATT3x-without-${scope}` });
+    const { doc, byId, error } = await report();
+    const probe = PROBES.find((p) => p.scope === scope);
+    if (probe) {
+      expect(byId[`scope:${scope}`]!.status).toBe('fail');
+      expect(byId[`scope:${scope}`]!.hint).toContain('rotate-token');
+      expect(error).toBeInstanceOf(ChecksFailedError);
+    } else {
+      expect(byId[`scope:${scope}`]!.status).toBe('skip');
+    }
+    for (const other of PROBES.filter((p) => p.scope !== scope)) {
+      const needs = !satisfies(operationById(other.operationId).scopeSets, TOKEN_SCOPES.filter((s) => s !== scope));
+      expect(byId[`scope:${other.scope}`]!.status, other.scope).toBe(needs ? 'fail' : 'pass');
+    }
+    expect(byId['api-token']!.status).toBe('pass');
+    expect(doc.ok).toBe(!probe);
+  });
+
+  it('an invalid token fails api-token and skips the probes instead of failing them', async () => {
+    await saveSandboxProfile(deps, sandbox, { apiToken: 'ATATT3x-not-the-token' });
+    const { byId, error, doc } = await report();
+    expect(error).toBeInstanceOf(ChecksFailedError);
+    expect(byId['api-token']!.status).toBe('fail');
+    expect(byId['api-token']!.detail).toContain('e-mail and API token pair');
+    for (const scope of TOKEN_SCOPES) expect(byId[`scope:${scope}`]!.status).toBe('skip');
+    expect(doc.ok).toBe(false);
+    expect(sandbox.requests.filter((r) => r.path.startsWith('/ex/jira/'))).toHaveLength(1);
+  });
+
+  it('a classic (unscoped) token is diagnosed as such', async () => {
+    sandbox.options.classicTokens = [{ token: 'classic-token-123', email: SANDBOX.email, scopes: [] }];
+    await saveSandboxProfile(deps, sandbox, { apiToken: 'classic-token-123' });
+    const { byId } = await report();
+    expect(byId['api-token']!.detail).toContain('classic token');
+  });
+
+  it('a wrong client secret fails oauth-client only', async () => {
+    await saveSandboxProfile(deps, sandbox, { clientSecret: 'wrong-secret-123' });
+    const { byId, doc } = await report();
+    expect(byId['oauth-client']!.status).toBe('fail');
+    expect(byId['oauth-client']!.hint).toContain('Settings tab');
+    expect(doc.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['oauth-client']);
+  });
+
+  it('still passes when the first request of every path is answered 429 with Retry-After', async () => {
+    sandbox.options.rateLimitFirstRequestPerPath = { retryAfter: '1' };
+    await saveSandboxProfile(deps, sandbox);
+    const { doc } = await report();
+    expect(doc.checks.filter((c) => c.status === 'fail' || c.status === 'warn')).toEqual([]);
+    expect(sandbox.requests.filter((r) => r.status === 429).length).toBeGreaterThan(5);
+  });
+
+  it('a site that now has another cloud fails `site` and skips the probes', async () => {
+    await saveSandboxProfile(deps, sandbox, { profile: { cloudId: 'another-cloud' } });
+    const { byId } = await report();
+    expect(byId.site!.status).toBe('fail');
+    expect(byId['scope:read:sprint:jira-software']!.status).toBe('skip');
+  });
+
+  it('a 403 from Jira is a warning about permissions, not a missing scope', async () => {
+    await saveSandboxProfile(deps, sandbox);
+    sandbox.options.faults = { gatewayStatus: 403 };
+    const { byId } = await report();
+    expect(byId['scope:read:sprint:jira-software']!.status).toBe('warn');
+    expect(byId['scope:read:sprint:jira-software']!.detail).toContain('permission');
+  });
+
+  it('an expired token says so and how to rotate', async () => {
+    await saveSandboxProfile(deps, sandbox, { profile: { token: { expiresOn: '2020-01-01' } } });
+    const { byId } = await report();
+    expect(byId['token-expiry']!.status).toBe('fail');
+    expect(byId['token-expiry']!.hint).toContain('rotate-token');
+  });
+
+  it('prints one line per check and a summary without --json', async () => {
+    await saveSandboxProfile(deps, sandbox);
+    await runTestConnection({ ...json, json: false }, deps);
+    const lines = deps.stdout.text.trim().split('\n');
+    expect(lines).toHaveLength(6 + TOKEN_SCOPES.length);
+    expect(lines.find((l) => l.includes('write:sprint:jira-software'))).toMatch(/^✔ Update and delete sprints/);
+    expect(deps.stderr.text).toContain('Connection OK');
+  });
+
+  it('exits 3 (NotConfiguredError) with no profile', async () => {
+    await expect(runTestConnection(json, deps)).rejects.toBeInstanceOf(NotConfiguredError);
+  });
+
+  it('--oauth runs the browser round trip and adds the three oauth checks', async () => {
+    sandbox.options.autoApprove = true;
+    const port = await freePort();
+    const d = makeTestDeps({ onOpen: (url) => void followInBrowser(url), browserOpens: true });
+    await saveSandboxProfile(d, sandbox, { profile: { redirectUri: `http://localhost:${port}/callback` } });
+    const { byId, doc } = await report(d, { ...json, oauth: true, browser: true });
+    expect(byId['oauth-grant']!.status).toBe('pass');
+    expect(byId['oauth-identity']!.status).toBe('pass');
+    expect(byId['oauth-personal-data']!.status).toBe('pass');
+    expect(doc.ok).toBe(true);
+    expect(d.opened[0]).toContain('/authorize?');
+  });
+
+  it('--oauth names a permission missing from the app by its console title', async () => {
+    sandbox.options.autoApprove = true;
+    sandbox.options.appScopes = sandbox.options.appScopes!.filter((s) => s !== 'read:epic:jira-software');
+    const port = await freePort();
+    const d = makeTestDeps({ onOpen: (url) => void followInBrowser(url), browserOpens: true });
+    await saveSandboxProfile(d, sandbox, { profile: { redirectUri: `http://localhost:${port}/callback` } });
+    const { byId } = await report(d, { ...json, oauth: true, browser: true });
+    expect(byId['oauth-grant']!.status).toBe('fail');
+    expect(byId['oauth-grant']!.detail).toContain('"View epics and related issues"');
+  });
+});
