@@ -1,0 +1,267 @@
+/** The setup wizard with a strict scripted prompter, against the sandbox (issue 4 acceptance). */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
+import { SANDBOX } from '../../src/sandbox/fixtures.js';
+import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
+import { runSetup } from '../../src/commands/setup.js';
+import type { SetupOptions } from '../../src/wizard/context.js';
+import { CancelledError, ChecksFailedError, KeychainUnavailableError, UsageError } from '../../src/errors.js';
+import { MemoryBackend } from '../../src/secrets/memory-backend.js';
+import { ScriptedPrompter, CANCEL, type Scripted } from '../helpers/scripted-prompter.js';
+import { makeTestDeps, tempDir, type TestDeps } from '../helpers/test-deps.js';
+import { followInBrowser } from '../helpers/sandbox-profile.js';
+import { freePort } from '../helpers/ports.js';
+
+let sandbox: RunningSandbox;
+let port: number;
+
+beforeEach(async () => {
+  sandbox = await startSandbox({ autoApprove: true });
+  port = await freePort();
+});
+afterEach(async () => sandbox.close());
+
+function options(overrides: Partial<SetupOptions> = {}): SetupOptions {
+  return {
+    site: undefined, email: undefined, appId: undefined, callbackUrl: undefined, clientId: undefined, tokenExpires: undefined,
+    redirectUri: `http://localhost:${port}/callback`, oauthTimeoutSeconds: 20, browser: true, skipOAuth: false,
+    insecureStorage: false, sandbox: false, restart: false, ...overrides,
+  };
+}
+
+function interactive(script: Scripted[], extra: { keychain?: MemoryBackend; configDir?: string; onOpen?: (url: string) => void } = {}) {
+  const prompter = new ScriptedPrompter(script);
+  const deps = makeTestDeps({
+    prompter,
+    interactive: true,
+    env: { KENDIS_JIRA_AUTH_URL: sandbox.url, KENDIS_JIRA_API_URL: sandbox.url },
+    browserOpens: true,
+    onOpen: extra.onOpen ?? ((url) => void (url.startsWith(sandbox.url) && followInBrowser(url))),
+    ...(extra.keychain ? { keychain: extra.keychain } : {}),
+    ...(extra.configDir ? { configDir: extra.configDir } : {}),
+  });
+  return { deps, prompter };
+}
+
+const start = (): Scripted[] => [
+  { id: 'site', answer: '' },
+  { id: 'email', answer: SANDBOX.email },
+];
+const steps1to5 = (): Scripted[] => [
+  { id: 'app.url', answer: `https://developer.atlassian.com/console/myapps/${SANDBOX.appId}/overview` },
+  { id: 'apis.done', answer: true },
+  { id: 'scopes.done', answer: true },
+  { id: 'callback.mode', answer: 'both' },
+  { id: 'callback.url', answer: 'https://app.kendis.io/jira/callback' },
+];
+const step6 = (): Scripted[] => [
+  { id: 'client.id', answer: SANDBOX.clientId },
+  { id: 'client-secret', answer: SANDBOX.clientSecret },
+];
+const step7and8 = (): Scripted[] => [
+  { id: 'api-token', answer: SANDBOX.apiToken },
+  { id: 'token.expires', answer: '' },
+  { id: 'reveal', answer: 'done' },
+];
+
+function siteScript(): Scripted[] {
+  return [{ id: 'site', answer: sandbox.url }, { id: 'email', answer: SANDBOX.email }];
+}
+
+async function expectFinished(deps: TestDeps) {
+  const profile = await deps.config.getProfile('default');
+  expect(profile).toMatchObject({ site: sandbox.url, cloudId: SANDBOX.cloudId, email: SANDBOX.email, clientId: SANDBOX.clientId, appId: SANDBOX.appId, callbackUrl: 'https://app.kendis.io/jira/callback', storage: 'keychain' });
+  expect(await deps.keychain.get('default:client-secret')).toBe(SANDBOX.clientSecret);
+  expect(await deps.keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
+  expect(await deps.keychain.get('default:setup:client-secret')).toBeNull();
+  expect((await deps.config.load()).progress).toEqual({});
+  const config = readFileSync(join(deps.configDirPath, 'config.json'), 'utf8');
+  expect(config).not.toContain(SANDBOX.clientSecret);
+  expect(config).not.toContain(SANDBOX.apiToken);
+  expect(deps.stderr.text).not.toContain(SANDBOX.apiToken);
+  expect(deps.stdout.text).toBe('');
+}
+
+describe('setup wizard (interactive, scripted)', () => {
+  it('walks all eight steps and saves a verified profile', async () => {
+    const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6(), ...step7and8()]);
+    await runSetup(options(), deps);
+    prompter.assertDone();
+    for (let n = 1; n <= 8; n += 1) expect(deps.stderr.text).toContain(`Step ${n} of 8`);
+    expect(deps.stderr.text).toContain('All required permissions were granted');
+    expect(deps.stderr.text).toContain(`http://localhost:${port}/callback`);
+    expect(deps.stderr.text).toContain('Jira Login ID');
+    expect(deps.opened.some((u) => u.includes(`/myapps/${SANDBOX.appId}/permissions`))).toBe(true);
+    await expectFinished(deps);
+  });
+
+  it('asks again after a wrong site, a bad e-mail and a malformed callback URL', async () => {
+    const closed = await freePort();
+    const { deps, prompter } = interactive([
+      { id: 'site', answer: `http://127.0.0.1:${closed}` },
+      { id: 'site', answer: sandbox.url },
+      { id: 'email', answer: 'not-an-email' },
+      { id: 'email', answer: SANDBOX.email },
+      ...steps1to5().slice(0, 4),
+      { id: 'callback.url', answer: 'http://app.kendis.io/cb#frag' },
+      { id: 'callback.url', answer: 'https://app.kendis.io/jira/callback' },
+      ...step6(),
+      ...step7and8(),
+    ]);
+    await runSetup(options(), deps);
+    prompter.assertDone();
+    expect(deps.stderr.text).toContain('refused the connection');
+    expect(prompter.rejections.map((r) => r.id)).toEqual(['email', 'callback.url']);
+    await expectFinished(deps);
+  });
+
+  it('says when the client secret is rejected and lets the user type it again', async () => {
+    const { deps, prompter } = interactive([
+      ...siteScript(), ...steps1to5(),
+      { id: 'client.id', answer: SANDBOX.clientId },
+      { id: 'client-secret', answer: 'wrong-secret-value' },
+      { id: 'client.id', answer: SANDBOX.clientId },
+      { id: 'client-secret', answer: SANDBOX.clientSecret },
+      ...step7and8(),
+    ]);
+    await runSetup(options(), deps);
+    prompter.assertDone();
+    expect(deps.stderr.text).toContain('Atlassian rejected the Client ID and Client Secret');
+    await expectFinished(deps);
+  });
+
+  it('reports Cancel on the consent page and can stop there, keeping progress', async () => {
+    sandbox.options.autoApprove = false;
+    const cancelInBrowser = async (url: string) => {
+      const page = await (await fetch(url)).text();
+      const tx = /name="tx" value="([^"]+)"/.exec(page)![1]!;
+      await followInBrowser(`${sandbox.url}/authorize/decision?tx=${tx}&decision=cancel`);
+    };
+    const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6(), { id: 'oauth.retry', answer: 'stop' }], {
+      onOpen: (url) => void (url.startsWith(sandbox.url) && cancelInBrowser(url)),
+    });
+    await runSetup(options(), deps);
+    prompter.assertDone();
+    expect(deps.stderr.text).toContain('You pressed Cancel');
+    expect(await deps.config.getProfile('default')).toBeUndefined();
+    expect((await deps.config.getProgress('default'))?.step).toBe(5);
+  });
+
+  it('names a permission missing from the app by its console title', async () => {
+    sandbox.options.appScopes = sandbox.options.appScopes!.filter((s) => s !== 'write:sprint:jira-software');
+    const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6(), { id: 'oauth.retry', answer: 'stop' }]);
+    await runSetup(options(), deps);
+    prompter.assertDone();
+    expect(deps.stderr.text).toContain('"Update and delete sprints" (write:sprint:jira-software)');
+  });
+
+  it('names a scope missing from the token and accepts a new token', async () => {
+    sandbox.options.tokens!.push({ token: 'ATATT3x-missing-epic-write', email: SANDBOX.email, scopes: TOKEN_SCOPES.filter((s) => s !== 'write:epic:jira-software') });
+    const { deps, prompter } = interactive([
+      ...siteScript(), ...steps1to5(), ...step6(),
+      { id: 'api-token', answer: 'ATATT3x-missing-epic-write' },
+      { id: 'token.expires', answer: '' },
+      ...step7and8(),
+    ]);
+    await runSetup(options(), deps);
+    prompter.assertDone();
+    expect(deps.stderr.text).toContain('The token lacks a scope: write:epic:jira-software');
+    await expectFinished(deps);
+  });
+
+  it('stops before any secret is asked when no keychain is usable', async () => {
+    const keychain = new MemoryBackend();
+    keychain.failWith = new KeychainUnavailableError('the Secret Service is not running.', 'linux');
+    const { deps } = interactive([], { keychain });
+    await expect(runSetup(options(), deps)).rejects.toBeInstanceOf(KeychainUnavailableError);
+    expect(await deps.config.load()).toEqual({ version: 1, profiles: {}, progress: {} });
+  });
+
+  it('with --insecure-storage and no keychain, stores the secrets in a 0600 file and says so', async () => {
+    const keychain = new MemoryBackend();
+    keychain.failWith = new KeychainUnavailableError('the Secret Service is not running.', 'linux');
+    const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6(), ...step7and8()], { keychain });
+    await runSetup(options({ insecureStorage: true }), deps);
+    prompter.assertDone();
+    const file = join(deps.configDirPath, 'secrets.json');
+    expect(existsSync(file)).toBe(true);
+    expect((await import('node:fs')).statSync(file).mode & 0o777).toBe(0o600);
+    expect(deps.stderr.text).toContain('--insecure-storage');
+    expect((await deps.config.getProfile('default'))?.storage).toBe('file');
+  });
+
+  it('resumes at Step 4 after Ctrl-C there', async () => {
+    const dir = tempDir();
+    const keychain = new MemoryBackend();
+    const first = interactive([...siteScript(), ...steps1to5().slice(0, 3), { id: 'callback.mode', answer: CANCEL }], { configDir: dir, keychain });
+    await expect(runSetup(options(), first.deps)).rejects.toBeInstanceOf(CancelledError);
+    expect((await first.deps.config.getProgress('default'))?.step).toBe(3);
+    const second = interactive(
+      [{ id: 'resume', answer: true }, { id: 'site', answer: '' }, { id: 'email', answer: '' }, ...steps1to5().slice(3), ...step6(), ...step7and8()],
+      { configDir: dir, keychain },
+    );
+    await runSetup(options(), second.deps);
+    second.prompter.assertDone();
+    expect(second.deps.stderr.text).toContain('Resuming at Step 4');
+    expect(second.deps.stderr.text).not.toContain('Step 3 of 8');
+    const profile = await second.deps.config.getProfile('default');
+    expect(profile?.appId).toBe(SANDBOX.appId);
+    expect(await keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
+  });
+
+  it('shows an existing profile and changes nothing when the user says no', async () => {
+    const done = interactive([...siteScript(), ...steps1to5(), ...step6(), ...step7and8()]);
+    await runSetup(options(), done.deps);
+    const again = interactive([{ id: 'profile.replace', answer: false }], { configDir: done.deps.configDirPath, keychain: done.deps.keychain as MemoryBackend });
+    await runSetup(options(), again.deps);
+    again.prompter.assertDone();
+    expect(again.deps.stderr.text).toContain('already exists');
+    expect(again.deps.stderr.text).toContain('Nothing changed');
+  });
+});
+
+describe('setup wizard (non-interactive)', () => {
+  const env = () => ({ KENDIS_JIRA_AUTH_URL: sandbox.url, KENDIS_JIRA_API_URL: sandbox.url, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken });
+
+  it('names every missing flag and variable at once (exit 2)', async () => {
+    const deps = makeTestDeps({ env: {} });
+    const error = await runSetup(options(), deps).catch((e: unknown) => e as UsageError);
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toContain('--site, --email, --callback-url, --client-id, KENDIS_JIRA_CLIENT_SECRET, KENDIS_JIRA_API_TOKEN');
+  });
+
+  it('runs every step from flags and variables', async () => {
+    const deps = makeTestDeps({ env: env(), onOpen: (url) => void (url.startsWith(sandbox.url) && followInBrowser(url)), browserOpens: true });
+    await runSetup(options({ site: sandbox.url, email: SANDBOX.email, callbackUrl: 'https://app.kendis.io/jira/callback', clientId: SANDBOX.clientId, tokenExpires: '2027-06-30', appId: SANDBOX.appId }), deps);
+    const profile = await deps.config.getProfile('default');
+    expect(profile?.token.expiresOn).toBe('2027-06-30');
+    expect(await deps.keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
+    expect(deps.stderr.text).toContain('/authorize?');
+  });
+
+  it('a rejected client secret exits 1 and stores nothing', async () => {
+    const deps = makeTestDeps({ env: { ...env(), KENDIS_JIRA_CLIENT_SECRET: 'wrong-secret-value' } });
+    const error = await runSetup(options({ site: sandbox.url, email: SANDBOX.email, callbackUrl: 'https://app.kendis.io/cb', clientId: SANDBOX.clientId, skipOAuth: true }), deps).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChecksFailedError);
+    expect(await deps.config.getProfile('default')).toBeUndefined();
+    expect(await deps.keychain.get('default:client-secret')).toBeNull();
+  });
+
+  it('a flag that fails validation is a usage error naming the flag', async () => {
+    const deps = makeTestDeps({ env: env() });
+    const error = await runSetup(options({ site: 'http://acme.atlassian.net', email: SANDBOX.email, callbackUrl: 'https://app.kendis.io/cb', clientId: SANDBOX.clientId, skipOAuth: true }), deps).catch((e: unknown) => e as UsageError);
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toContain('--site');
+  });
+
+  it('--sandbox needs nothing at all and uses its own profile', async () => {
+    const deps = makeTestDeps({ env: {} });
+    sandbox.options.autoApprove = true;
+    await runSetup(options({ sandbox: true, browser: false }), deps);
+    expect(deps.globals.profile).toBe('sandbox');
+    expect((await deps.config.getProfile('sandbox'))?.sandbox).toBe(true);
+    expect(await deps.keychain.get('sandbox:api-token')).toBe(SANDBOX.apiToken);
+  });
+});
