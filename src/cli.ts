@@ -57,7 +57,17 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A promise that can never settle would let Node exit quietly with status 0 mid-command; make
+// that an error instead of a false success.
+let finished = false;
+process.once('beforeExit', () => {
+  if (!finished) {
+    process.stderr.write('✖ kendis-jira stopped before finishing (internal error). Rerun with --debug and report it.\n');
+    process.exitCode = 1;
+  }
+});
 const code = await main(process.argv.slice(2));
+finished = true;
 process.exitCode = code;
 // Nothing should be left running; if a stray handle remains (a slow keychain daemon, a socket),
 // don't let it keep the CLI alive.

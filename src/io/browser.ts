@@ -26,8 +26,10 @@ export async function openBrowser(url: string, env: Record<string, string | unde
         }
       };
       child.once('error', () => done(false));
-      child.once('spawn', () => done(true));
-      setTimeout(() => done(true), 300).unref();
+      // `open` may return after the child has already spawned: a pid means it did.
+      if (child.pid !== undefined) done(true);
+      else child.once('spawn', () => done(true));
+      setTimeout(() => done(child.pid !== undefined), 1000);
       child.unref();
     });
   } catch {

@@ -15,7 +15,8 @@ export async function openPage(ctx: WizardContext, label: string, url: string): 
     ctx.deps.io.hint('(Sandbox: nothing to do on Atlassian’s real pages — read the checklist and continue.)');
     return;
   }
-  if (!ctx.options.browser) return;
+  // Console pages are opened only for a person at the terminal; scripts get the URLs printed.
+  if (!ctx.options.browser || !ctx.deps.io.interactive) return;
   const opened = await ctx.browser.open(url);
   if (!opened && ctx.deps.io.interactive) ctx.deps.io.hint('(No browser could be opened here: open the address above yourself.)');
 }

@@ -1,0 +1,178 @@
+/** rotate-token, status and logout (issue 6). */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
+import { SANDBOX } from '../../src/sandbox/fixtures.js';
+import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
+import { parseRotateOptions, runRotateToken } from '../../src/commands/rotate-token.js';
+import { runStatus } from '../../src/commands/status.js';
+import { runLogout } from '../../src/commands/logout.js';
+import { runTestConnection } from '../../src/commands/test-connection.js';
+import { ChecksFailedError, NotConfiguredError, RotationDueError, UsageError } from '../../src/errors.js';
+import { makeTestDeps, tempDir, type TestDeps } from '../helpers/test-deps.js';
+import { saveSandboxProfile } from '../helpers/sandbox-profile.js';
+import { ScriptedPrompter } from '../helpers/scripted-prompter.js';
+import { MemoryBackend } from '../../src/secrets/memory-backend.js';
+
+let sandbox: RunningSandbox;
+const NEW = 'ATATT3x-the-new-token-0001';
+const now = new Date(2026, 10, 29, 12, 0);
+
+beforeEach(async () => {
+  sandbox = await startSandbox();
+  sandbox.options.tokens!.push({ token: NEW, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] });
+});
+afterEach(async () => sandbox.close());
+
+const rotateOpts = (raw: Record<string, unknown> = {}) => parseRotateOptions({ within: '14', ...raw });
+
+describe('rotate-token', () => {
+  it('verifies the new token, then swaps it and records the new expiry', async () => {
+    const deps = makeTestDeps({ env: { KENDIS_JIRA_API_TOKEN: NEW }, now });
+    await saveSandboxProfile(deps, sandbox);
+    await runRotateToken(rotateOpts({ tokenExpires: '2027-11-01' }), deps);
+    expect(await deps.keychain.get('default:api-token')).toBe(NEW);
+    expect((await deps.config.getProfile('default'))?.token.expiresOn).toBe('2027-11-01');
+    expect(deps.stderr.text).toContain('paste the new Scope-Based API Token');
+    expect(deps.stderr.text).toContain('Revoke the old token');
+    expect(deps.stderr.text).not.toContain(NEW);
+  });
+
+  it('a new token missing a scope changes nothing (exit 1) and the old one still passes', async () => {
+    sandbox.options.tokens!.push({ token: 'ATATT3x-no-sprint-write', email: SANDBOX.email, scopes: TOKEN_SCOPES.filter((s) => s !== 'write:sprint:jira-software') });
+    const deps = makeTestDeps({ env: { KENDIS_JIRA_API_TOKEN: 'ATATT3x-no-sprint-write' }, now });
+    await saveSandboxProfile(deps, sandbox);
+    const error = await runRotateToken(rotateOpts({ tokenExpires: '2027-11-01' }), deps).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(ChecksFailedError);
+    expect(error.message).toContain('scope:write:sprint:jira-software');
+    expect(error.message).toContain('old token is still stored');
+    expect(await deps.keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
+    expect((await deps.config.getProfile('default'))?.token.expiresOn).toBe('2027-11-20');
+    const check = makeTestDeps({ configDir: deps.configDirPath, keychain: deps.keychain, now });
+    await runTestConnection({ json: true, oauth: false, browser: false, redirectUri: undefined, oauthTimeoutSeconds: 30 }, check);
+    expect(JSON.parse(check.stdout.text).ok).toBe(true);
+  });
+
+  it('a rejected token changes nothing', async () => {
+    const deps = makeTestDeps({ env: { KENDIS_JIRA_API_TOKEN: 'ATATT3x-revoked-token' }, now });
+    await saveSandboxProfile(deps, sandbox);
+    await expect(runRotateToken(rotateOpts(), deps)).rejects.toBeInstanceOf(ChecksFailedError);
+    expect(await deps.keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
+  });
+
+  it('refuses the same token again, a past date, and a missing token non-interactively', async () => {
+    const same = makeTestDeps({ env: { KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken }, now });
+    await saveSandboxProfile(same, sandbox);
+    await expect(runRotateToken(rotateOpts(), same)).rejects.toThrow('already stored');
+    const past = makeTestDeps({ env: { KENDIS_JIRA_API_TOKEN: NEW }, now });
+    await saveSandboxProfile(past, sandbox);
+    await expect(runRotateToken(rotateOpts({ tokenExpires: '2026-01-01' }), past)).rejects.toBeInstanceOf(UsageError);
+    const none = makeTestDeps({ env: {}, now });
+    await saveSandboxProfile(none, sandbox);
+    await expect(runRotateToken(rotateOpts(), none)).rejects.toThrow('KENDIS_JIRA_API_TOKEN');
+  });
+
+  it('interactive: asks for the token (masked) and its expiry', async () => {
+    const prompter = new ScriptedPrompter([
+      { id: 'api-token', answer: NEW },
+      { id: 'token.expires', answer: '2027-10-10' },
+    ]);
+    const deps = makeTestDeps({ prompter, interactive: true, now });
+    await saveSandboxProfile(deps, sandbox);
+    await runRotateToken(rotateOpts({ browser: false }), deps);
+    prompter.assertDone();
+    expect(await deps.keychain.get('default:api-token')).toBe(NEW);
+    expect((await deps.config.getProfile('default'))?.token.expiresOn).toBe('2027-10-10');
+  });
+
+  describe('--check', () => {
+    it.each([
+      ['2026-11-28', true, 'expired'],
+      ['2026-11-29', true, 'expires today'],
+      ['2026-12-13', true, 'within (14 days)'],
+      ['2026-12-14', false, 'outside (15 days)'],
+    ])('%s ⇒ due %s (%s)', async (expiresOn, due) => {
+      const deps = makeTestDeps({ now });
+      await saveSandboxProfile(deps, sandbox, { profile: { token: { expiresOn } } });
+      const result = await runRotateToken(rotateOpts({ check: true, json: true }), deps).catch((e: unknown) => e);
+      if (due) expect(result).toBeInstanceOf(RotationDueError);
+      else expect(result).toBeUndefined();
+      expect(JSON.parse(deps.stdout.text)).toMatchObject({ expiresOn, due });
+      expect(sandbox.requests).toHaveLength(0);
+    });
+
+    it('--within changes the window, and --calendar writes an .ics reminder', async () => {
+      const deps = makeTestDeps({ now });
+      await saveSandboxProfile(deps, sandbox, { profile: { token: { expiresOn: '2027-01-20' } } });
+      const file = join(tempDir(), 'reminder.ics');
+      await expect(runRotateToken(rotateOpts({ check: true, within: '60', calendar: file }), deps)).rejects.toBeInstanceOf(RotationDueError);
+      const ics = readFileSync(file, 'utf8');
+      expect(ics).toContain('BEGIN:VCALENDAR');
+      expect(ics).toContain('DTSTART;VALUE=DATE:20261129');
+      expect(ics).toContain('kendis-jira rotate-token');
+      expect(ics).not.toContain(SANDBOX.apiToken);
+    });
+
+    it('rejects a bad --within', () => {
+      expect(() => parseRotateOptions({ within: '-1', check: true })).toThrow(UsageError);
+      expect(() => parseRotateOptions({ within: 'soon', check: true })).toThrow(UsageError);
+    });
+  });
+});
+
+describe('status', () => {
+  it('shows everything but the secret values, and where each lives', async () => {
+    const deps = makeTestDeps({ env: { KENDIS_JIRA_API_TOKEN: 'from-the-environment' }, now });
+    await saveSandboxProfile(deps, sandbox);
+    await runStatus({ json: true }, deps);
+    const doc = JSON.parse(deps.stdout.text);
+    expect(doc).toMatchObject({ site: sandbox.url, email: SANDBOX.email, clientId: SANDBOX.clientId, token: { expiresOn: '2027-11-20', daysLeft: 356 } });
+    expect(doc.secrets.clientSecret.location).toBe('keychain');
+    expect(doc.secrets.apiToken.location).toBe('environment');
+    expect(deps.stdout.text).not.toContain(SANDBOX.clientSecret);
+    expect(deps.stdout.text).not.toContain('from-the-environment');
+  });
+
+  it('warns on stderr when the token expires within 30 days', async () => {
+    const deps = makeTestDeps({ now });
+    await saveSandboxProfile(deps, sandbox, { profile: { token: { expiresOn: '2026-12-10' } } });
+    await runStatus({ json: false }, deps);
+    expect(deps.stdout.text).toContain('2026-12-10 (11 days left)');
+    expect(deps.stderr.text).toContain('rotate-token');
+  });
+
+  it('exits 3 with no profile', async () => {
+    await expect(runStatus({ json: false }, makeTestDeps())).rejects.toBeInstanceOf(NotConfiguredError);
+  });
+});
+
+describe('logout and several profiles', () => {
+  it('removes only the chosen profile and its keychain entries', async () => {
+    const keychain = new MemoryBackend();
+    const dir = tempDir();
+    const a = makeTestDeps({ configDir: dir, keychain, globals: { profile: 'site-a' } });
+    const b = makeTestDeps({ configDir: dir, keychain, globals: { profile: 'site-b' } });
+    await saveSandboxProfile(a, sandbox, { name: 'site-a' });
+    await saveSandboxProfile(b, sandbox, { name: 'site-b', apiToken: NEW });
+    await expect(runLogout({ yes: false }, a)).rejects.toBeInstanceOf(UsageError);
+    await runLogout({ yes: true }, a);
+    expect(await a.config.getProfile('site-a')).toBeUndefined();
+    expect(await keychain.get('site-a:api-token')).toBeNull();
+    expect(await b.config.getProfile('site-b')).toBeDefined();
+    expect(await keychain.get('site-b:api-token')).toBe(NEW);
+    await runStatus({ json: true }, b);
+    expect(JSON.parse(b.stdout.text).profile).toBe('site-b');
+  });
+
+  it('asks for confirmation interactively, and "no" removes nothing', async () => {
+    const prompter = new ScriptedPrompter([{ id: 'logout.confirm', answer: false }]);
+    const deps = makeTestDeps({ prompter, interactive: true });
+    await saveSandboxProfile(deps, sandbox);
+    await runLogout({ yes: false }, deps);
+    prompter.assertDone();
+    expect(await deps.config.getProfile('default')).toBeDefined();
+  });
+});
+
+export type { TestDeps };
