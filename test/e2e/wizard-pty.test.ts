@@ -1,0 +1,90 @@
+/**
+ * The real binary in a pseudo-terminal, typed through all eight steps against the sandbox, with
+ * headless Chromium as the browser and the real Secret Service (issue 4 acceptance).
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
+import { SANDBOX } from '../../src/sandbox/fixtures.js';
+import { PtySession } from '../helpers/pty.js';
+import { headlessBrowserScript } from '../helpers/browser.js';
+import { tempDir } from '../helpers/test-deps.js';
+import { freePort } from '../helpers/ports.js';
+
+const chromium = inject('chromium');
+const keyringEnv = inject('keyringEnv');
+let sandbox: RunningSandbox;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ autoApprove: true });
+});
+afterAll(async () => sandbox?.close());
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const info = statSync(path);
+    if (info.isDirectory()) out.push(...filesUnder(path));
+    else if (info.isFile() && info.size < 5_000_000) out.push(path);
+  }
+  return out;
+}
+
+describe.skipIf(!chromium || !keyringEnv)('setup in a real terminal', () => {
+  it('typing through all eight steps ends with exit 0, both secrets in the keychain and none in any file', async () => {
+    const home = tempDir('kj-home-');
+    const config = join(home, '.config', 'kendis-jira');
+    const port = await freePort();
+    const browser = headlessBrowserScript(chromium!);
+    const profile = `pty${process.pid}`;
+    const env: Record<string, string> = {
+      PATH: process.env.PATH!,
+      HOME: home,
+      TERM: 'xterm-256color',
+      ...keyringEnv!,
+      BROWSER: browser.path,
+      KENDIS_JIRA_AUTH_URL: sandbox.url,
+      KENDIS_JIRA_API_URL: sandbox.url,
+    };
+    const session = new PtySession(['setup', '--profile', profile, '--redirect-uri', `http://localhost:${port}/callback`, '--oauth-timeout', '60'], env);
+    try {
+      await session.answer('Your Jira Cloud site', `${sandbox.url}\r`);
+      await session.answer('Your Atlassian account e-mail', `${SANDBOX.email}\r`);
+      await session.answer('Paste the new app', `https://developer.atlassian.com/console/myapps/${SANDBOX.appId}/overview\r`);
+      await session.answer('Have you added all three APIs?', 'y\r');
+      await session.answer('Have you saved all six permissions?', '\r');
+      await session.answer('Does the Authorization tab let you add both URLs?', '\r');
+      await session.answer('Paste Kendis’ callback URL', 'https://app.kendis.io/jira/callback\r');
+      await session.answer('Client ID:', `${SANDBOX.clientId}\r`);
+      await session.answer('Client Secret (hidden', `${SANDBOX.clientSecret}\r`);
+      await session.waitFor('All required permissions were granted', 60_000);
+      await session.answer('API token (hidden', `${SANDBOX.apiToken}\r`);
+      await session.answer('The expiry date you picked', '\r');
+      await session.answer('Show a secret to copy it?', '\r');
+      expect(await session.exit()).toBe(0);
+    } finally {
+      session.kill();
+    }
+    const screen = session.text;
+    for (let n = 1; n <= 8; n += 1) expect(screen).toContain(`Step ${n} of 8`);
+    expect(screen).not.toContain(SANDBOX.clientSecret);
+    expect(screen).not.toContain(SANDBOX.apiToken);
+
+    const lookup = (account: string) =>
+      spawnSync('secret-tool', ['lookup', 'service', 'kendis-jira', 'username', account], { env: { ...process.env, ...keyringEnv! }, encoding: 'utf8' }).stdout;
+    expect(lookup(`${profile}:client-secret`)).toBe(SANDBOX.clientSecret);
+    expect(lookup(`${profile}:api-token`)).toBe(SANDBOX.apiToken);
+    expect(lookup(`${profile}:setup:api-token`)).toBe('');
+
+    for (const file of filesUnder(home)) {
+      const text = readFileSync(file, 'latin1');
+      expect(text.includes(SANDBOX.clientSecret), file).toBe(false);
+      expect(text.includes(SANDBOX.apiToken), file).toBe(false);
+    }
+    expect(statSync(join(config, 'config.json')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(browser.log, 'utf8')).toContain('/authorize?');
+  }, 180_000);
+});
