@@ -43,7 +43,7 @@ describe('rotate-token', () => {
     sandbox.options.tokens!.push({ token: 'ATATT3x-no-sprint-write', email: SANDBOX.email, scopes: TOKEN_SCOPES.filter((s) => s !== 'write:sprint:jira-software') });
     const deps = makeTestDeps({ env: { KENDIS_JIRA_API_TOKEN: 'ATATT3x-no-sprint-write' }, now });
     await saveSandboxProfile(deps, sandbox);
-    const error = await runRotateToken(rotateOpts({ tokenExpires: '2027-11-01' }), deps).catch((e: unknown) => e as Error);
+    const error = await runRotateToken(rotateOpts({ tokenExpires: '2027-11-01' }), deps).then(() => new Error('no error'), (e: unknown) => e as Error);
     expect(error).toBeInstanceOf(ChecksFailedError);
     expect(error.message).toContain('scope:write:sprint:jira-software');
     expect(error.message).toContain('old token is still stored');

@@ -227,7 +227,7 @@ describe('setup wizard (non-interactive)', () => {
 
   it('names every missing flag and variable at once (exit 2)', async () => {
     const deps = makeTestDeps({ env: {} });
-    const error = await runSetup(options(), deps).catch((e: unknown) => e as UsageError);
+    const error = await runSetup(options(), deps).then(() => new UsageError('no error'), (e: unknown) => e as UsageError);
     expect(error).toBeInstanceOf(UsageError);
     expect(error.message).toContain('--site, --email, --callback-url, --client-id, KENDIS_JIRA_CLIENT_SECRET, KENDIS_JIRA_API_TOKEN');
   });
@@ -251,7 +251,7 @@ describe('setup wizard (non-interactive)', () => {
 
   it('a flag that fails validation is a usage error naming the flag', async () => {
     const deps = makeTestDeps({ env: env() });
-    const error = await runSetup(options({ site: 'http://acme.atlassian.net', email: SANDBOX.email, callbackUrl: 'https://app.kendis.io/cb', clientId: SANDBOX.clientId, skipOAuth: true }), deps).catch((e: unknown) => e as UsageError);
+    const error = await runSetup(options({ site: 'http://acme.atlassian.net', email: SANDBOX.email, callbackUrl: 'https://app.kendis.io/cb', clientId: SANDBOX.clientId, skipOAuth: true }), deps).then(() => new UsageError('no error'), (e: unknown) => e as UsageError);
     expect(error).toBeInstanceOf(UsageError);
     expect(error.message).toContain('--site');
   });
