@@ -157,11 +157,13 @@ Examples:
     new Command('sandbox')
       .description('run the built-in fake Atlassian on 127.0.0.1 until Ctrl-C')
       .option('--port <port>', 'port to listen on', '0')
+      .option('--latency <ms>', 'delay every answer (for benchmarks)', '0')
+      .option('--auto-approve', 'skip the consent page')
       .exitOverride()
       .action(async (opts: Raw, command: Command) =>
         run(command, async (deps) => {
           const { runSandboxServer } = await import('./commands/sandbox.js');
-          await runSandboxServer({ port: Number(opts.port) }, deps);
+          await runSandboxServer({ port: Number(opts.port), latencyMs: Number(opts.latency), autoApprove: Boolean(opts.autoApprove) }, deps);
         }),
       ),
     { hidden: true },

@@ -4,7 +4,8 @@
  * through EnvHttpProxyAgent, a redacted --debug log, and network errors told in a sentence.
  * https://developer.atlassian.com/cloud/jira/platform/rate-limiting/
  */
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, request } from './undici-core.js';
 import { CliError, CancelledError } from '../errors.js';
 
 export interface HttpRequest {

@@ -1,30 +1,30 @@
 /** zod schemas for every Atlassian answer this CLI reads. Unknown fields are allowed (Atlassian adds them). */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
-export const TenantInfoSchema = z.object({ cloudId: z.string().min(1) });
+export const TenantInfoSchema = z.object({ cloudId: z.string().check(z.minLength(1)) });
 
 export const TokenResponseSchema = z.object({
-  access_token: z.string().min(1),
-  expires_in: z.number().optional(),
-  scope: z.string().optional(),
-  token_type: z.string().optional(),
-  refresh_token: z.string().optional(),
+  access_token: z.string().check(z.minLength(1)),
+  expires_in: z.optional(z.number()),
+  scope: z.optional(z.string()),
+  token_type: z.optional(z.string()),
+  refresh_token: z.optional(z.string()),
 });
 export type TokenResponse = z.infer<typeof TokenResponseSchema>;
 
-export const OAuthErrorSchema = z.object({ error: z.string(), error_description: z.string().optional() });
+export const OAuthErrorSchema = z.object({ error: z.string(), error_description: z.optional(z.string()) });
 
 export const AccessibleResourcesSchema = z.array(
-  z.object({ id: z.string(), name: z.string().optional(), url: z.string(), scopes: z.array(z.string()).default([]), avatarUrl: z.string().optional() }),
+  z.object({ id: z.string(), name: z.optional(z.string()), url: z.string(), scopes: z._default(z.array(z.string()), []), avatarUrl: z.optional(z.string()) }),
 );
 export type AccessibleResource = z.infer<typeof AccessibleResourcesSchema>[number];
 
-export const MeSchema = z.object({ account_id: z.string(), email: z.string().optional(), name: z.string().optional() });
+export const MeSchema = z.object({ account_id: z.string(), email: z.optional(z.string()), name: z.optional(z.string()) });
 
 export const MyselfSchema = z.object({
   accountId: z.string(),
-  emailAddress: z.string().optional(),
-  displayName: z.string().optional(),
-  active: z.boolean().optional(),
+  emailAddress: z.optional(z.string()),
+  displayName: z.optional(z.string()),
+  active: z.optional(z.boolean()),
 });
 export type Myself = z.infer<typeof MyselfSchema>;

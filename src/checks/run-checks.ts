@@ -136,7 +136,7 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
   const probes = TOKEN_SCOPES.map((scope) => ({ scope, decision: probeFor(scope) }));
   const toRun = prerequisite ? [] : probes.filter((p) => isProbe(p.decision) && p.decision.operationId !== 'myself');
   const answers = new Map<string, Answer>();
-  await mapBounded(toRun, inputs.concurrency ?? 8, async ({ scope, decision }) => {
+  await mapBounded(toRun, inputs.concurrency ?? 10, async ({ scope, decision }) => {
     const probe = decision as Probe;
     answers.set(scope, await settle(client.gateway(profile.cloudId, auth!, { method: probe.method, path: probe.path, ...(probe.body !== undefined ? { body: probe.body } : {}) })));
   });

@@ -3,9 +3,10 @@ import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import { startSandbox } from '../sandbox/server.js';
 
-export async function runSandboxServer(options: { port: number }, deps: Deps): Promise<void> {
+export async function runSandboxServer(options: { port: number; latencyMs?: number; autoApprove?: boolean }, deps: Deps): Promise<void> {
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new UsageError('--port must be a port number.');
-  const sandbox = await startSandbox({ port: options.port });
+  if (options.latencyMs !== undefined && (!Number.isFinite(options.latencyMs) || options.latencyMs < 0)) throw new UsageError('--latency must be a number of milliseconds.');
+  const sandbox = await startSandbox({ port: options.port, latencyMs: options.latencyMs ?? 0, autoApprove: Boolean(options.autoApprove) });
   deps.io.out(sandbox.url);
   deps.io.info('Sandbox running. Point KENDIS_JIRA_AUTH_URL and KENDIS_JIRA_API_URL at it, use it as --site. Ctrl-C stops it.');
   await new Promise<void>((resolve) => deps.signal.addEventListener('abort', () => resolve(), { once: true }));

@@ -4,7 +4,7 @@
  */
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { UsageError } from '../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../config/atomic-file.js';
 import { withFileLock } from '../config/lock.js';

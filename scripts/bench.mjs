@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// Measures kendis-jira against its performance targets (README "Performance") as ratios taken in
+// one run on this machine: medians of repeated runs. Exits 1 when a target is missed.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(new URL('..', import.meta.url).pathname);
+const bin = join(root, 'bin', 'kendis-jira.js');
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const LATENCY = 150;
+const results = [];
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function time(cmd, args, env = {}) {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  return { ms, status: r.status, stderr: String(r.stderr) };
+}
+function record(name, value, unit, target, ok) {
+  results.push({ name, value, unit, target, ok });
+  console.log(`${ok ? 'ok  ' : 'MISS'}  ${name.padEnd(38)} ${String(value).padStart(9)} ${unit.padEnd(4)} target ${target}`);
+}
+function du(dir) {
+  let total = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const s = statSync(p, { throwIfNoEntry: false });
+    if (!s) continue;
+    total += s.isDirectory() ? du(p) : s.size;
+  }
+  return total;
+}
+
+execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+
+// 1. Start-up: --version and --help against `node -e 0`.
+for (let i = 0; i < 2; i += 1) time(process.execPath, [bin, '--version']); // warm the file cache
+const base = median(Array.from({ length: RUNS }, () => time(process.execPath, ['-e', '0']).ms));
+for (const flag of ['--version', '--help']) {
+  const t = median(Array.from({ length: RUNS }, () => time(process.execPath, [bin, flag]).ms));
+  const ratio = t / base;
+  record(`start-up ${flag} (node -e 0 = ${base.toFixed(0)} ms)`, ratio.toFixed(2), '×', '≤ 1.50×', ratio <= 1.5);
+}
+
+// 2. Install footprint of the packed tarball.
+const work = mkdtempSync(join(tmpdir(), 'kj-bench-'));
+try {
+  const tgz = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop();
+  const app = join(work, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), '{"name":"bench-app","private":true}');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', join(work, tgz)], { cwd: app, stdio: 'inherit' });
+  const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8'));
+  // The lock lists every platform's optional binary; count what is really installed.
+  const packages = Object.keys(lock.packages).filter((k) => k.startsWith('node_modules/') && existsSync(join(app, k))).length;
+  const bytes = du(join(app, 'node_modules'));
+  record('install: packages', packages, 'pkgs', '≤ 5', packages <= 5);
+  record('install: size on disk', (bytes / 1e6).toFixed(2), 'MB', '≤ 6 MB', bytes <= 6e6);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+// 3. test-connection with 150 ms added to every sandbox answer; 4. its peak memory.
+const sandbox = spawn(process.execPath, [bin, 'sandbox', '--latency', String(LATENCY)], { stdio: ['ignore', 'pipe', 'ignore'] });
+const url = await new Promise((res) => sandbox.stdout.once('data', (d) => res(String(d).trim())));
+const cfg = mkdtempSync(join(tmpdir(), 'kj-bench-cfg-'));
+try {
+  const fixtures = { cloudId: '0b5c2f4e-5a1d-4c1e-9f0a-5a4db0c0ffee', email: 'jira.admin@example.com', clientId: 'KjSandboxApp0000000000000000001A' };
+  const now = new Date().toISOString();
+  const expires = new Date(Date.now() + 300 * 86_400_000).toISOString().slice(0, 10);
+  writeFileSync(join(cfg, 'config.json'), JSON.stringify({ version: 1, progress: {}, profiles: { default: { site: url, cloudId: fixtures.cloudId, email: fixtures.email, endpoints: { auth: url, api: url }, clientId: fixtures.clientId, callbackUrl: 'https://kendis.example/cb', redirectUri: 'http://localhost:8976/callback', token: { expiresOn: expires }, storage: 'file', createdAt: now, updatedAt: now } } }), { mode: 0o600 });
+  writeFileSync(join(cfg, 'secrets.json'), JSON.stringify({ version: 1, secrets: { 'default:client-secret': 'sandbox-client-secret-not-a-real-secret', 'default:api-token': 'ATATT3xSandboxScopedApiToken-not-a-real-token' } }), { mode: 0o600 });
+  const env = { KENDIS_JIRA_CONFIG_DIR: cfg };
+  const startup = median(Array.from({ length: RUNS }, () => time(process.execPath, [bin, '--version']).ms));
+  const runs = Array.from({ length: RUNS }, () => time(process.execPath, [bin, 'test-connection', '--json'], env));
+  if (runs.some((r) => r.status !== 0)) throw new Error(`test-connection failed: ${runs.find((r) => r.status !== 0).stderr}`);
+  const t = median(runs.map((r) => r.ms));
+  const budget = 4 * LATENCY + startup;
+  record(`test-connection @${LATENCY} ms/answer (budget ${budget.toFixed(0)} ms)`, (t / budget).toFixed(2), '×', '≤ 1.00× of 4×150 ms + start-up', t <= budget);
+  const timeBin = ['/usr/bin/time'].find((p) => statSync(p, { throwIfNoEntry: false }));
+  if (timeBin) {
+    const rss = median(
+      Array.from({ length: 5 }, () => {
+        const r = spawnSync(timeBin, ['-f', '%M', process.execPath, bin, 'test-connection', '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+        return Number(r.stderr.trim().split('\n').pop()) / 1024;
+      }),
+    );
+    record('test-connection peak RSS', rss.toFixed(1), 'MB', '< 100 MB', rss < 100);
+  } else {
+    record('test-connection peak RSS', 'n/a', '', '< 100 MB (needs /usr/bin/time)', false);
+  }
+} finally {
+  sandbox.kill();
+  rmSync(cfg, { recursive: true, force: true });
+}
+
+const missed = results.filter((r) => !r.ok);
+console.log(missed.length ? `\n${missed.length} target(s) missed.` : '\nAll targets met.');
+process.exit(missed.length ? 1 : 0);
