@@ -7,7 +7,19 @@ import { buildProgram } from './program.js';
 import type { GlobalOptions } from './deps.js';
 import { CancelledError, ExitCode, exitCodeOf, renderError } from './errors.js';
 
+/**
+ * The secrets a script passes in the environment are read once, here, and removed from
+ * process.env, so no child process (the browser opener, xdg-open) can inherit them.
+ */
+function takeEnvironment(): Record<string, string | undefined> {
+  const env = { ...process.env };
+  delete process.env.KENDIS_JIRA_CLIENT_SECRET;
+  delete process.env.KENDIS_JIRA_API_TOKEN;
+  return env;
+}
+
 async function main(argv: string[]): Promise<number> {
+  const env = takeEnvironment();
   const controller = new AbortController();
   let interrupted = false;
   const onSigint = () => {
@@ -23,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
   let debug = argv.includes('--debug');
   let color = !argv.includes('--no-color');
   const program = buildProgram({
-    env: process.env,
+    env,
     writeOut: (text) => process.stdout.write(text),
     writeErr: (text) => process.stderr.write(text),
     makeDeps: async (globals: GlobalOptions) => {
@@ -33,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
       const { createDeps } = await import('./deps.js');
       return createDeps(globals, {
         streams: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
-        env: process.env,
+        env,
         platform: process.platform,
         signal: controller.signal,
       });
@@ -49,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const final = interrupted && !(error instanceof CancelledError) ? new CancelledError() : error;
     const text = renderError(final, debug);
-    process.stderr.write(`${color && process.stderr.isTTY && !process.env.NO_COLOR ? `\u001b[31m${text.slice(0, 1)}\u001b[39m${text.slice(1)}` : text}\n`);
+    process.stderr.write(`${color && process.stderr.isTTY && !env.NO_COLOR ? `\u001b[31m${text.slice(0, 1)}\u001b[39m${text.slice(1)}` : text}\n`);
     return exitCodeOf(final);
   } finally {
     process.off('SIGINT', onSigint);

@@ -25,6 +25,12 @@ export interface SandboxFaults {
   resetGateway?: boolean;
   /** Send a non-JSON body from tenant_info. */
   garbageTenantInfo?: boolean;
+  /** Answer gateway requests 200 with a body that is not JSON. */
+  garbageGateway?: boolean;
+  /** Answer every request 429 with this Retry-After. */
+  rateLimitStorm?: { retryAfter: string };
+  /** Answer every request with this status (token endpoint and tenant_info included). */
+  everythingStatus?: number;
 }
 
 export interface SandboxOptions {
@@ -60,6 +66,8 @@ export interface RunningSandbox {
   cloudId: string;
   options: SandboxOptions;
   requests: SandboxRequestLog[];
+  /** Every authorization code and access token handed out (for leak tests). */
+  issued: string[];
   close(): Promise<void>;
 }
 
@@ -115,6 +123,7 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
   const consents = new Map<string, { clientId: string; redirectUri: string; scopes: string[]; state: string }>();
   const seenPaths = new Set<string>();
   const requests: SandboxRequestLog[] = [];
+  const issued: string[] = [];
   const sockets = new Set<Socket>();
   let origin = '';
 
@@ -148,6 +157,7 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
 
   const issueCode = (c: { clientId: string; redirectUri: string; scopes: string[]; state: string }) => {
     const code = randomBytes(18).toString('base64url');
+    issued.push(code);
     codes.set(code, { clientId: c.clientId, redirectUri: c.redirectUri, scopes: c.scopes, used: false, expires: Date.now() + 600_000 });
     const target = new URL(c.redirectUri);
     target.searchParams.set('code', code);
@@ -212,6 +222,7 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
     if (pending.redirectUri !== body.redirect_uri) return send(res, 403, { error: 'invalid_grant', error_description: 'redirect_uri does not match' });
     pending.used = true;
     const accessToken = randomBytes(24).toString('base64url');
+    issued.push(accessToken);
     accessTokens.set(accessToken, { scopes: pending.scopes, clientId: pending.clientId });
     return send(res, 200, { access_token: accessToken, expires_in: 3600, token_type: 'Bearer', scope: pending.scopes.join(' ') });
   };
@@ -223,6 +234,7 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
       return req.socket.destroy();
     }
     if (options.faults?.gatewayStatus) return send(res, options.faults.gatewayStatus, { message: 'Sandbox fault' });
+    if (options.faults?.garbageGateway) return send(res, 200, '<html><body>Service temporarily unavailable</body></html>');
     await readBody(req).catch(() => '');
     const basic = basicAuth(req);
     const oauth = bearer(req);
@@ -269,6 +281,8 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+    if (options.faults?.rateLimitStorm) return send(res, 429, { message: 'Rate limit exceeded' }, { 'retry-after': options.faults.rateLimitStorm.retryAfter });
+    if (options.faults?.everythingStatus) return send(res, options.faults.everythingStatus, { message: 'Sandbox fault' });
     if (options.rateLimitFirstRequestPerPath && path !== '/authorize' && path !== '/authorize/decision') {
       const key = `${method} ${path}`;
       if (!seenPaths.has(key)) {
@@ -338,6 +352,7 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
     cloudId: SANDBOX.cloudId,
     options,
     requests,
+    issued,
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
