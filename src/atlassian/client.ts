@@ -55,6 +55,9 @@ export class AtlassianClient {
     const res = await this.http.request({ method: 'GET', url: `${site}/_edge/tenant_info` });
     const parsed = TenantInfoSchema.safeParse(parseJson(res.text));
     if (res.status === 200 && parsed.success) return parsed.data.cloudId;
+    if (res.status === 429 || res.status === 503) {
+      throw new CliError(`Atlassian is rate limiting or busy (${res.status}) and did not say which cloud ${site} is.`, { hint: 'Wait a minute and try again.' });
+    }
     if (res.status === 404 || res.status === 410) {
       throw new CliError(`There is no Jira Cloud site at ${site} (it answered ${res.status}).`, {
         hint: 'Check the address in your browser: it is the URL you use to open Jira, e.g. https://acme.atlassian.net.',

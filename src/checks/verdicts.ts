@@ -63,7 +63,15 @@ export function apiTokenVerdict(input: ApiTokenInput): Verdict & { authenticated
   const flag = input.profileFlag ?? '';
   if (!isResponse(answer)) return { status: 'fail', authenticated: false, detail: `Could not reach Atlassian's API gateway: ${errorText(answer)}.`, ...(answer instanceof Error && 'hint' in answer && typeof answer.hint === 'string' ? { hint: answer.hint } : {}) };
   if (answer.status === 200) {
-    const me = parseJson(answer.text) as { emailAddress?: string; displayName?: string } | undefined;
+    const me = parseJson(answer.text) as { accountId?: string; emailAddress?: string; displayName?: string } | undefined;
+    if (!me || typeof me !== 'object' || typeof me.accountId !== 'string') {
+      return {
+        status: 'fail',
+        authenticated: false,
+        detail: 'The API gateway answered 200 but not with Jira’s account data — something between you and Atlassian (a proxy or captive portal?) answered instead.',
+        hint: 'Check HTTPS_PROXY / NO_PROXY and that api.atlassian.com is reachable, then try again.',
+      };
+    }
     const shown = me?.emailAddress;
     if (shown && shown.toLowerCase() !== input.email.toLowerCase()) {
       return { status: 'warn', authenticated: true, detail: `The token signs in as ${shown}, not ${input.email}.`, hint: 'Kendis needs the e-mail of the account that created the token: run `kendis-jira setup` again with that e-mail.' };
