@@ -4,10 +4,13 @@ import { UsageError } from '../errors.js';
 import { parseRedirectUri } from '../auth/callback-server.js';
 import { parseTimeout } from './test-connection.js';
 import type { SetupOptions } from '../wizard/context.js';
+import { checkCallbackUrl, checkClientId, checkEmail, checkSiteUrl } from '../wizard/validate.js';
+import { parseAppId } from '../atlassian/endpoints.js';
+import { validateTokenExpiry } from '../util/dates.js';
 
 const str = (v: unknown): string | undefined => (v === undefined ? undefined : String(v));
 
-export function parseSetupOptions(raw: Record<string, unknown>): SetupOptions {
+export function parseSetupOptions(raw: Record<string, unknown>, now: Date = new Date()): SetupOptions {
   const redirectUri = str(raw.redirectUri) ?? 'http://localhost:8976/callback';
   parseRedirectUri(redirectUri);
   const options: SetupOptions = {
@@ -26,6 +29,23 @@ export function parseSetupOptions(raw: Record<string, unknown>): SetupOptions {
     restart: Boolean(raw.restart),
   };
   if (options.sandbox && options.site) throw new UsageError('--sandbox and --site do not go together: the sandbox is its own site.');
+  // Every flag is checked before anything else happens (keychain, network), so a typo costs nothing.
+  const check = (flag: string, value: string | undefined, fn: (v: string) => { ok: boolean; message?: string }) => {
+    if (value === undefined) return;
+    const r = fn(value);
+    if (!r.ok) throw new UsageError(`${flag}: ${r.message}`);
+  };
+  check('--site', options.site, checkSiteUrl);
+  check('--email', options.email, checkEmail);
+  check('--callback-url', options.callbackUrl, checkCallbackUrl);
+  check('--client-id', options.clientId, checkClientId);
+  if (options.appId !== undefined && !parseAppId(options.appId)) {
+    throw new UsageError('--app-id: that is not an app id or a Developer Console app URL.', 'Copy the address of the app’s page, e.g. https://developer.atlassian.com/console/myapps/<id>/overview.');
+  }
+  if (options.tokenExpires !== undefined) {
+    const verdict = validateTokenExpiry(options.tokenExpires, now);
+    if (verdict !== true) throw new UsageError(`--token-expires: ${verdict}`);
+  }
   return options;
 }
 

@@ -28,6 +28,8 @@ export function runCli(args: string[], options: { env?: Record<string, string | 
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // The CLI may exit before reading all of a large input: that is fine, not an error.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }

@@ -5,7 +5,7 @@ import { runOAuthFlow } from '../../auth/oauth-flow.js';
 import { runOAuthChecks } from '../../checks/run-checks.js';
 import { oauthClientVerdict } from '../../checks/verdicts.js';
 import { renderCheckLines } from '../../checks/report.js';
-import { ChecksFailedError } from '../../errors.js';
+import { ChecksFailedError, UsageError } from '../../errors.js';
 import { SANDBOX } from '../../sandbox/fixtures.js';
 import { accountFor } from '../../secrets/backend.js';
 import { SECRET_ENV } from '../../secrets/secret-store.js';
@@ -47,12 +47,12 @@ export async function askSecret(ctx: WizardContext, kind: 'client-secret' | 'api
   const fromEnv = ctx.deps.env[envName];
   if (fromEnv !== undefined && fromEnv !== '') {
     const checked = checkSecretValue(fromEnv, label);
-    if (!checked.ok) throw new ChecksFailedError(`${envName}: ${checked.message}`);
+    if (!checked.ok) throw new UsageError(`${envName}: ${checked.message}`);
     return checked.value;
   }
   if (!ctx.deps.io.interactive) {
     if (ctx.options.sandbox) return sandboxValue;
-    throw new ChecksFailedError(`Missing ${envName}.`);
+    throw new UsageError(`Missing ${envName}.`, 'Set it in the environment (secrets are never flags).');
   }
   if (ctx.options.sandbox) ctx.deps.io.hint(`Sandbox ${label}: ${sandboxValue}  (fake; press Enter to use it)`);
   const answer = await ctx.deps.prompter.secret({

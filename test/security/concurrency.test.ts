@@ -1,0 +1,49 @@
+/** Several processes on one profile at once never corrupt the configuration. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
+import { SANDBOX } from '../../src/sandbox/fixtures.js';
+import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
+import { ConfigStore } from '../../src/config/store.js';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/test-deps.js';
+import { sampleProfile } from '../helpers/fixtures.js';
+
+let sandbox: RunningSandbox;
+const tokens = Array.from({ length: 5 }, (_, i) => `ATATT3x-concurrent-token-${i}`);
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  for (const token of tokens) sandbox.options.tokens!.push({ token, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] });
+});
+afterAll(async () => sandbox.close());
+
+describe('concurrent processes', () => {
+  it('five rotate-token processes at once leave a valid config and one of the new tokens', async () => {
+    const dir = join(tempDir(), 'cfg');
+    mkdirSync(dir, { mode: 0o700 });
+    const profile = sampleProfile({ site: sandbox.url, cloudId: SANDBOX.cloudId, email: SANDBOX.email, endpoints: { auth: sandbox.url, api: sandbox.url }, clientId: SANDBOX.clientId, storage: 'file' });
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { default: profile }, progress: {} }), { mode: 0o600 });
+    writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ version: 1, secrets: { 'default:client-secret': SANDBOX.clientSecret, 'default:api-token': SANDBOX.apiToken } }), { mode: 0o600 });
+    const results = await Promise.all(
+      tokens.map((token, i) => runCli(['rotate-token', '--token-expires', `2027-0${i + 1}-15`], { env: { KENDIS_JIRA_CONFIG_DIR: dir, KENDIS_JIRA_API_TOKEN: token }, timeoutMs: 60_000 })),
+    );
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    const config = await new ConfigStore(dir).load();
+    expect(config.profiles.default?.token.expiresOn).toMatch(/^2027-0[1-5]-15$/);
+    const stored = (JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8')) as { secrets: Record<string, string> }).secrets;
+    expect(tokens).toContain(stored['default:api-token']);
+    expect(stored['default:client-secret']).toBe(SANDBOX.clientSecret);
+  }, 90_000);
+
+  it('two setups of one profile at once both finish and leave a valid config', async () => {
+    const dir = join(tempDir(), 'cfg');
+    const env = { KENDIS_JIRA_CONFIG_DIR: dir, DBUS_SESSION_BUS_ADDRESS: `unix:path=${dir}/no-bus` };
+    const runs = await Promise.all([0, 1].map(() => runCli(['setup', '--sandbox', '--non-interactive', '--skip-oauth'], { env, timeoutMs: 60_000 })));
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const config = await new ConfigStore(dir).load();
+    expect(Object.keys(config.profiles)).toEqual(['sandbox']);
+    expect(config.progress).toEqual({});
+  }, 90_000);
+});
