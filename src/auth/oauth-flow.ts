@@ -68,7 +68,7 @@ export async function runOAuthFlow(input: OAuthFlowInput, deps: OAuthFlowDeps): 
     deps.io.info('Open this address to approve the app (it lists the scopes the app asks for):');
     deps.io.url(url);
     const opened = input.openBrowser ? await deps.browser.open(url) : false;
-    if (opened) deps.io.hint('A browser tab was opened. Click Accept there, then come back here.');
+    if (opened === true) deps.io.hint('A browser tab was opened. Click Accept there, then come back here.');
     else if (input.openBrowser) deps.io.hint('No browser could be opened here: open the address above on any machine.');
 
     const waiting = server.wait(input.timeoutMs, deps.signal);

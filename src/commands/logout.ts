@@ -31,6 +31,9 @@ export async function runLogout(options: LogoutOptions, deps: Deps): Promise<voi
   const store = new SecretStore(deps.secretBackend(target.storage), {}, name);
   let removed = 0;
   for (const kind of SECRET_KINDS) if (await store.delete(kind)) removed += 1;
+  // Verified secrets of an unfinished setup wait in staging entries: remove those too.
+  const staging = new SecretStore(deps.secretBackend(target.storage), {}, `${name}:setup`);
+  for (const kind of SECRET_KINDS) await staging.delete(kind);
   await deps.config.update((config) => {
     delete config.profiles[name];
     delete config.progress[name];

@@ -4,8 +4,11 @@
  * lazily. No secret is ever part of a URL opened here.
  */
 export interface BrowserOpener {
-  /** Resolves true when a browser was started, false when none could be. */
-  open(url: string): Promise<boolean>;
+  /**
+   * Resolves true when a browser was started, false when none could be, and "simulated" when
+   * the sandbox stood in for one (it approved the consent page itself).
+   */
+  open(url: string): Promise<boolean | 'simulated'>;
 }
 
 export async function openBrowser(url: string, env: Record<string, string | undefined>, platform: NodeJS.Platform): Promise<boolean> {

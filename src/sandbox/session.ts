@@ -30,7 +30,7 @@ export async function startSandboxSession(realBrowser: BrowserOpener, io: Termin
       const answer = await fetch(approve, { redirect: 'manual' });
       const location = answer.headers.get('location');
       if (location) await fetch(location).then((r) => r.arrayBuffer()).catch(() => undefined);
-      return true;
+      return 'simulated';
     },
   };
   return {

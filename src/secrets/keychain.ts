@@ -93,7 +93,13 @@ export class KeychainBackend implements SecretBackend {
   }
 }
 
+/** Say what the keychain library's error means, in words; keep its text for the details. */
 function describe(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+  const text = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+  if (/DBUS_SESSION_BUS_ADDRESS|autolaunch|Failed to connect to socket|dbus/i.test(text) && !/secrets|ServiceUnknown/i.test(text)) {
+    return `no D-Bus session is reachable, so there is no Secret Service (${text})`;
+  }
+  if (/ServiceUnknown|org\.freedesktop\.secrets|not provided by any \.service/i.test(text)) return `no Secret Service is running in this session (${text})`;
+  if (/locked|prompt|dismissed/i.test(text)) return `the keyring is locked (${text})`;
+  return text;
 }
