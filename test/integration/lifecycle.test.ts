@@ -165,6 +165,15 @@ describe('logout and several profiles', () => {
     expect(JSON.parse(b.stdout.text).profile).toBe('site-b');
   });
 
+  it('also removes the staging entries of an unfinished setup', async () => {
+    const deps = makeTestDeps();
+    await saveSandboxProfile(deps, sandbox);
+    await deps.keychain.set('default:setup:api-token', 'staged-token-value');
+    await deps.keychain.set('default:setup:client-secret', 'staged-secret-value');
+    await runLogout({ yes: true }, deps);
+    expect((deps.keychain as MemoryBackend).entries.size).toBe(0);
+  });
+
   it('asks for confirmation interactively, and "no" removes nothing', async () => {
     const prompter = new ScriptedPrompter([{ id: 'logout.confirm', answer: false }]);
     const deps = makeTestDeps({ prompter, interactive: true });
