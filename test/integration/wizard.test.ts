@@ -171,6 +171,45 @@ describe('setup wizard (interactive, scripted)', () => {
     await expectFinished(deps);
   });
 
+  it('one callback URL only: check with the local URL, then confirm the switch back to Kendis’', async () => {
+    const script = [...siteScript(), ...steps1to5(), ...step6(), { id: 'callback.switched', answer: false }, { id: 'callback.switched', answer: true }, ...step7and8()];
+    script[script.findIndex((x) => x.id === 'callback.mode')] = { id: 'callback.mode', answer: 'switch' };
+    const { deps, prompter } = interactive(script);
+    await runSetup(options(), deps);
+    prompter.assertDone();
+    expect(deps.stderr.text).toContain('For now, put the local check URL there instead');
+    expect(deps.stderr.text).toContain('switch the Authorization tab’s Callback URL back to Kendis’ URL');
+    await expectFinished(deps);
+  });
+
+  it('one callback URL only: skip the browser check, still checking the client credentials', async () => {
+    const script = [...siteScript(), ...steps1to5(), ...step6(), ...step7and8()];
+    script[script.findIndex((x) => x.id === 'callback.mode')] = { id: 'callback.mode', answer: 'skip' };
+    const { deps, prompter } = interactive(script);
+    await runSetup(options(), deps);
+    prompter.assertDone();
+    expect(deps.stderr.text).toContain('Atlassian accepted the Client ID and Client Secret');
+    expect(sandbox.requests.some((r) => r.path === '/authorize')).toBe(false);
+    await expectFinished(deps);
+  });
+
+  it('no browser (SSH): the pasted redirect address completes the sign-in', async () => {
+    let deps!: TestDeps;
+    const paste = async () => {
+      // The user's browser elsewhere followed the authorize URL and landed on an error page for
+      // localhost; they copy its address.
+      const authorize = deps.opened.find((u) => u.includes('/authorize?'))!;
+      const res = await fetch(authorize, { redirect: 'manual' });
+      return res.headers.get('location')!;
+    };
+    const prompter = new ScriptedPrompter([...siteScript(), ...steps1to5(), ...step6(), { id: 'oauth.paste', answer: paste }, ...step7and8()]);
+    deps = makeTestDeps({ prompter, interactive: true, env: { KENDIS_JIRA_AUTH_URL: sandbox.url, KENDIS_JIRA_API_URL: sandbox.url }, browserOpens: false });
+    await runSetup(options(), deps);
+    prompter.assertDone();
+    expect(deps.stderr.text).toContain('All required permissions were granted');
+    await expectFinished(deps);
+  });
+
   it('stops before any secret is asked when no keychain is usable', async () => {
     const keychain = new MemoryBackend();
     keychain.failWith = new KeychainUnavailableError('the Secret Service is not running.', 'linux');
