@@ -6,9 +6,8 @@
  */
 import type { Profile } from '../config/schema.js';
 import type { AtlassianClient, GatewayAuth } from '../atlassian/client.js';
-import type { HttpResponse } from '../atlassian/http.js';
 import { isProbe, probeFor, type Probe } from '../atlassian/probes.js';
-import { APP_SCOPES, TOKEN_SCOPES, missingAppScopes, tokenScopeTitle } from '../atlassian/scopes.js';
+import { TOKEN_SCOPES, missingAppScopes, tokenScopeTitle } from '../atlassian/scopes.js';
 import type { OAuthGrant } from '../auth/oauth-flow.js';
 import { CancelledError } from '../errors.js';
 import type { CheckResult } from './types.js';
@@ -52,8 +51,6 @@ export interface CheckInputs {
   concurrency?: number;
   /** When given, the browser OAuth round trip runs and adds the oauth-* checks. */
   oauth?: () => Promise<OAuthGrant>;
-  /** Stop early on Ctrl-C. */
-  signal?: AbortSignal;
 }
 
 async function settle<T>(work: Promise<T>): Promise<T | Error> {
@@ -185,6 +182,3 @@ export async function runOAuthChecks(inputs: { email: string; cloudId: string; c
   out.push(result('oauth-personal-data', personalDataVerdict(personal)));
   return out;
 }
-
-export const REQUIRED_APP_SCOPES = APP_SCOPES.map((s) => s.scope);
-export type { HttpResponse };

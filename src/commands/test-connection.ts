@@ -66,7 +66,6 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
         client,
         now: deps.now(),
         profileFlag: profileFlag(deps),
-        signal: deps.signal,
         ...(options.oauth && clientSecret
           ? {
               oauth: () =>
