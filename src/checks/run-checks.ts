@@ -156,6 +156,14 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
   return results;
 }
 
+const TOKEN_CHECKS = new Set(['site', 'api-token', 'token-expiry']);
+
+/** The checks that prove an API token (setup Step 7, rotate-token): site, sign-in, expiry, every scope. */
+export async function runTokenChecks(p: { profile: Profile; apiToken: string; client: AtlassianClient; now: Date; profileFlag: string }): Promise<CheckResult[]> {
+  const results = await runChecks({ ...p, clientSecret: undefined, secretsProblem: undefined });
+  return results.filter((r) => TOKEN_CHECKS.has(r.id) || r.id.startsWith('scope:'));
+}
+
 /** The browser round trip: oauth-grant, oauth-identity, oauth-personal-data. */
 export async function runOAuthChecks(inputs: { email: string; cloudId: string; client: AtlassianClient; now: Date }, oauth: () => Promise<OAuthGrant>): Promise<CheckResult[]> {
   const { client } = inputs;

@@ -7,8 +7,9 @@ import { writeFile } from 'node:fs/promises';
 import type { Deps } from '../deps.js';
 import { ChecksFailedError, CliError, RotationDueError, UsageError } from '../errors.js';
 import { API_TOKENS_PAGE } from '../atlassian/endpoints.js';
-import { TOKEN_SCOPES, tokenScopeTitle } from '../atlassian/scopes.js';
-import { runChecks } from '../checks/run-checks.js';
+import { TOKEN_SCOPES } from '../atlassian/scopes.js';
+import { runTokenChecks } from '../checks/run-checks.js';
+import { printTokenScopes } from '../wizard/token-instructions.js';
 import { renderCheckLines } from '../checks/report.js';
 import { SECRET_ENV } from '../secrets/secret-store.js';
 import { accountFor } from '../secrets/backend.js';
@@ -103,8 +104,7 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
   io.url(API_TOKENS_PAGE);
   if (options.browser && io.interactive) await deps.browser.open(API_TOKENS_PAGE);
   io.info('  "Create API token with scopes" → name "Kendis Scope Integration" → expiry: the maximum → app Jira → these scopes:');
-  io.err(`    ${TOKEN_SCOPES.join(' ')}`);
-  for (const scope of TOKEN_SCOPES) io.hint(`   ${scope.padEnd(32)} ${tokenScopeTitle(scope)}`);
+  printTokenScopes(io, '    ');
 
   let newToken: string;
   if (envToken) {
@@ -134,10 +134,9 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
 
   const connection = await openConnection(saved, deps, false);
   try {
-    const results = await io.task('Checking the new token and each of its scopes…', () =>
-      runChecks({ profile: { ...connection.profile, token: { expiresOn: expiresOn! } }, clientSecret: undefined, apiToken: newToken, secretsProblem: undefined, client: connection.client, now, profileFlag: profileFlag(deps) }),
+    const relevant = await io.task('Checking the new token and each of its scopes…', () =>
+      runTokenChecks({ profile: { ...connection.profile, token: { expiresOn: expiresOn! } }, apiToken: newToken, client: connection.client, now, profileFlag: profileFlag(deps) }),
     );
-    const relevant = results.filter((r) => r.id === 'site' || r.id === 'api-token' || r.id.startsWith('scope:'));
     renderCheckLines(io, relevant, { showPasses: false, showSkips: false });
     const failed = relevant.filter((r) => r.status === 'fail');
     if (failed.length) {

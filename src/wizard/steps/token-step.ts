@@ -1,7 +1,8 @@
 /** Step 7: the scoped API token — created on Atlassian's page, then every scope probed at once. */
 import { API_TOKENS_PAGE } from '../../atlassian/endpoints.js';
-import { TOKEN_SCOPES, tokenScopeTitle } from '../../atlassian/scopes.js';
-import { runChecks } from '../../checks/run-checks.js';
+import { TOKEN_SCOPES } from '../../atlassian/scopes.js';
+import { runTokenChecks } from '../../checks/run-checks.js';
+import { printTokenScopes } from '../token-instructions.js';
 import { renderCheckLines } from '../../checks/report.js';
 import { ChecksFailedError, UsageError } from '../../errors.js';
 import { SANDBOX } from '../../sandbox/fixtures.js';
@@ -44,26 +45,16 @@ export const apiTokenStep: WizardStep = {
     ctx.deps.io.info('  3. Expires on: the maximum allowed (365 days) — remember the date.');
     ctx.deps.io.info('  4. App: Jira.');
     ctx.deps.io.info(`  5. Select these ${TOKEN_SCOPES.length} scopes (search by the text, one at a time):`);
-    ctx.deps.io.err(`       ${TOKEN_SCOPES.join(' ')}`);
-    for (const scope of TOKEN_SCOPES) ctx.deps.io.hint(`     ${scope.padEnd(32)} ${tokenScopeTitle(scope)}`);
+    printTokenScopes(ctx.deps.io, '       ');
     ctx.deps.io.info('  6. Next → review → Create token → Copy. You cannot see it again after closing the window.');
     for (;;) {
       ctx.deps.io.hint(`The API token is stored in ${ctx.backend.description} once every scope has been checked; it is never printed or logged.`);
       const apiToken = await askSecret(ctx, 'api-token', 'API token', SANDBOX.apiToken);
       const expiresOn = await askExpiry(ctx);
       ctx.answers.tokenExpires = expiresOn;
-      const results = await ctx.deps.io.task('Checking the token and each of its scopes…', () =>
-        runChecks({
-          profile: draftProfile(ctx),
-          clientSecret: undefined,
-          apiToken,
-          secretsProblem: undefined,
-          client: ctx.client,
-          now: ctx.deps.now(),
-          profileFlag: '',
-        }),
+      const relevant = await ctx.deps.io.task('Checking the token and each of its scopes…', () =>
+        runTokenChecks({ profile: draftProfile(ctx), apiToken, client: ctx.client, now: ctx.deps.now(), profileFlag: '' }),
       );
-      const relevant = results.filter((r) => r.id === 'api-token' || r.id === 'site' || r.id === 'token-expiry' || r.id.startsWith('scope:'));
       renderCheckLines(ctx.deps.io, relevant, { showPasses: ctx.deps.io.interactive, showSkips: false });
       const failed = relevant.filter((r) => r.status === 'fail');
       if (failed.length === 0) {
