@@ -26,8 +26,8 @@ export class CliError extends Error {
 
 /** Bad usage or invalid input, including a value missing in non-interactive mode (exit 2). */
 export class UsageError extends CliError {
-  constructor(message: string, hint?: string) {
-    super(message, { exitCode: ExitCode.usage, ...(hint ? { hint } : {}) });
+  constructor(message: string, hint = 'See `kendis-jira --help` (or `kendis-jira help <command>`) for what each option takes.') {
+    super(message, { exitCode: ExitCode.usage, hint });
   }
 }
 

@@ -113,6 +113,17 @@ Examples:
     .option('--no-browser', 'print the authorize URL instead of opening a browser')
     .option('--redirect-uri <uri>', 'the local callback for --oauth (default: the one saved at setup)')
     .option('--oauth-timeout <seconds>', 'how long to wait for the browser to come back', '300')
+    .addHelpText(
+      'after',
+      `
+Each line is one check (✔ pass, ! warning, ✖ fail, – skipped), with → and the fix for anything
+that is not a pass. Exit 0 when nothing failed, 1 otherwise, 3 when the profile is not set up.
+
+Examples:
+  kendis-jira test-connection
+  kendis-jira test-connection --json | jq '.checks[] | select(.status=="fail")'
+  kendis-jira test-connection --oauth --profile acme`,
+    )
     .action(async (_o, command: Command) =>
       run(command, async (deps, opts) => {
         const { parseTestConnectionOptions, runTestConnection } = await import('./commands/test-connection.js');
@@ -127,6 +138,20 @@ Examples:
     .option('--token-expires <YYYY-MM-DD>', "the new token's expiry date (default: today + 365 days)")
     .option('--calendar <file>', 'also write an .ics reminder, a few days before the token expires')
     .option('--no-browser', 'print the API-token page instead of opening it')
+    .addHelpText(
+      'after',
+      `
+The new token is checked (sign-in and every scope) before it replaces the old one; if it fails,
+nothing changes. In scripts the new token comes from KENDIS_JIRA_API_TOKEN.
+
+Examples:
+  kendis-jira rotate-token
+  kendis-jira rotate-token --check                    # exit 4 when the token expires within 14 days
+  kendis-jira rotate-token --check --within 30 --json
+  kendis-jira rotate-token --check --calendar kendis-token.ics   # and a calendar reminder
+  # crontab: every Monday at 9, mail if rotation is due
+  0 9 * * 1  kendis-jira rotate-token --check || echo "Rotate the Kendis Jira token" | mail -s kendis you@acme.com`,
+    )
     .action(async (_o, command: Command) =>
       run(command, async (deps, opts) => {
         const { parseRotateOptions, runRotateToken } = await import('./commands/rotate-token.js');
