@@ -194,5 +194,9 @@ Examples:
     { hidden: true },
   );
 
+  // A usage error shows the command's usage line and where to read more.
+  for (const command of program.commands) {
+    command.showHelpAfterError(`Usage: kendis-jira ${command.name()} ${command.usage()}\n(run \`kendis-jira help ${command.name()}\` for details)`);
+  }
   return program;
 }
