@@ -88,3 +88,41 @@ describe.skipIf(!chromium || !keyringEnv)('setup in a real terminal', () => {
     expect(readFileSync(browser.log, 'utf8')).toContain('/authorize?');
   }, 180_000);
 });
+
+describe('Ctrl-C in a real terminal', () => {
+  it('exits 130 at any prompt and leaves a valid config with the progress so far', async () => {
+    const home = tempDir('kj-home-');
+    const config = join(home, 'cfg');
+    const env: Record<string, string> = {
+      PATH: process.env.PATH!,
+      HOME: home,
+      TERM: 'xterm-256color',
+      KENDIS_JIRA_CONFIG_DIR: config,
+      ...(keyringEnv ?? { DBUS_SESSION_BUS_ADDRESS: `unix:path=${home}/no-bus` }),
+    };
+    const first = new PtySession(['setup', '--sandbox', '--no-browser', '--profile', `ctrlc${process.pid}`], env);
+    try {
+      await first.answer('Your Atlassian account e-mail', '\r');
+      await first.answer('Paste the new app', '\r');
+      await first.answer('Have you added all three APIs?', '\u0003');
+      expect(await first.exit()).toBe(130);
+    } finally {
+      first.kill();
+    }
+    expect(first.text).toContain('Cancelled');
+    const saved = JSON.parse(readFileSync(join(config, 'config.json'), 'utf8')) as { progress: Record<string, { step: number }>; profiles: object };
+    expect(saved.progress[`ctrlc${process.pid}`]?.step).toBe(1);
+    expect(saved.profiles).toEqual({});
+
+    const second = new PtySession(['setup', '--sandbox', '--no-browser', '--profile', `ctrlc${process.pid}`], env);
+    try {
+      await second.answer('Resume the unfinished setup at Step 2?', '\r');
+      await second.answer('Your Atlassian account e-mail', '\r');
+      await second.answer('Have you added all three APIs?', '\u0003');
+      expect(await second.exit()).toBe(130);
+    } finally {
+      second.kill();
+    }
+    expect(second.text).toContain('Resuming at Step 2');
+  }, 60_000);
+});
