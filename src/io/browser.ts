@@ -1,8 +1,12 @@
 /**
  * Opening a page in the user's browser. The URL is always printed before this is called, so a
- * failure here is only a missed convenience. `open` honours BROWSER on Linux; it is loaded
- * lazily. No secret is ever part of a URL opened here.
+ * failure here is only a missed convenience. BROWSER is honoured (the first entry of a
+ * ':'-separated list; "%s" stands for the URL, else the URL is the last argument); otherwise the
+ * `open` package picks the platform's opener. It is loaded lazily. No secret is ever part of a
+ * URL opened here, and the environment children inherit has no secrets (src/cli.ts).
  */
+import { spawn } from 'node:child_process';
+
 export interface BrowserOpener {
   /**
    * Resolves true when a browser was started, false when none could be, and "simulated" when
@@ -11,30 +15,40 @@ export interface BrowserOpener {
   open(url: string): Promise<boolean | 'simulated'>;
 }
 
+/** BROWSER → command and arguments for this URL (pure). */
+export function browserCommand(browserVar: string, url: string): { command: string; args: string[] } | undefined {
+  const first = browserVar.split(':').map((s) => s.trim()).find(Boolean);
+  if (!first) return undefined;
+  const words = first.split(/\s+/);
+  const hasPlaceholder = words.some((w) => w.includes('%s'));
+  const args = words.slice(1).map((w) => w.replace(/%s/g, url));
+  return { command: words[0]!, args: hasPlaceholder && !words[0]!.includes('%s') ? args : [...args, url] };
+}
+
+function started(child: ReturnType<typeof spawn>): Promise<boolean> {
+  return new Promise((resolve) => {
+    child.once('error', () => resolve(false));
+    child.once('spawn', () => resolve(true));
+  });
+}
+
 export async function openBrowser(url: string, env: Record<string, string | undefined>, platform: NodeJS.Platform): Promise<boolean> {
+  const fromEnv = env.BROWSER ? browserCommand(env.BROWSER, url) : undefined;
+  if (fromEnv) {
+    const child = spawn(fromEnv.command, fromEnv.args, { detached: true, stdio: 'ignore' });
+    const ok = await started(child);
+    child.unref();
+    return ok;
+  }
   // Over SSH with no display there is nothing to open; don't let xdg-open print noise.
-  if (platform === 'linux' && !env.BROWSER && !env.DISPLAY && !env.WAYLAND_DISPLAY) return false;
+  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return false;
   try {
     const { default: open } = await import('open');
-    const browser = env.BROWSER;
-    const child = browser
-      ? await open(url, { app: { name: browser }, wait: false })
-      : await open(url, { wait: false });
-    return await new Promise<boolean>((resolve) => {
-      let settled = false;
-      const done = (ok: boolean) => {
-        if (!settled) {
-          settled = true;
-          resolve(ok);
-        }
-      };
-      child.once('error', () => done(false));
-      // `open` may return after the child has already spawned: a pid means it did.
-      if (child.pid !== undefined) done(true);
-      else child.once('spawn', () => done(true));
-      setTimeout(() => done(child.pid !== undefined), 1000);
-      child.unref();
-    });
+    const child = await open(url, { wait: false });
+    // `open` may return after the child has already spawned: a pid means it did.
+    const ok = child.pid !== undefined ? true : await started(child);
+    child.unref();
+    return ok;
   } catch {
     return false;
   }
