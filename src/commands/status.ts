@@ -65,7 +65,7 @@ export async function runStatus(options: StatusOptions, deps: Deps): Promise<voi
   };
   const rows: [string, string][] = [
     ['Profile', deps.globals.profile + (profile.sandbox ? p.dim('  (built-in sandbox)') : '')],
-    ['Jira site', profile.site],
+    ['Jira site', profile.sandbox ? 'the built-in sandbox (each command starts its own)' : profile.site],
     ['Cloud ID', profile.cloudId],
     ['E-mail', profile.email],
     ['Client ID', profile.clientId],
