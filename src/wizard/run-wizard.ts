@@ -203,7 +203,11 @@ export async function runWizard(options: SetupOptions, deps: Deps): Promise<void
       if (step.number < TOTAL_STEPS) await ctx.save(step.number);
     }
   } catch (error) {
-    if (error instanceof PausedError) return;
+    if (error instanceof PausedError) {
+      const flag = profile === 'default' ? '' : ` --profile ${profile}`;
+      io.info(`Paused. Your answers so far are saved: run \`kendis-jira setup${options.sandbox ? ' --sandbox' : ''}${flag}\` again when ready — it resumes where you stopped.`);
+      return;
+    }
     throw error;
   } finally {
     await sandbox?.close();

@@ -62,10 +62,7 @@ export async function askValue(
 export async function confirmDone(ctx: WizardContext, id: string, message: string): Promise<void> {
   if (!ctx.deps.io.interactive) return;
   const done = await ctx.deps.prompter.confirm({ id, message, default: true });
-  if (!done) {
-    ctx.deps.io.info('Take your time: run `kendis-jira setup` again when ready — it resumes here.');
-    throw new PausedError();
-  }
+  if (!done) throw new PausedError();
 }
 
 /** The user chose to stop for now; progress is saved (exit 0). */
