@@ -145,6 +145,7 @@ describe('setup wizard (interactive, scripted)', () => {
     await runSetup(options(), deps);
     prompter.assertDone();
     expect(deps.stderr.text).toContain('You pressed Cancel');
+    expect(deps.stderr.text).toContain('Paused. Your answers so far are saved');
     expect(await deps.config.getProfile('default')).toBeUndefined();
     expect((await deps.config.getProgress('default'))?.step).toBe(5);
   });
