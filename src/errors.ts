@@ -1,3 +1,5 @@
+import { profileFlagFor } from './config/profile-name.js';
+
 /**
  * Typed errors and the contract's exit codes. Only src/cli.ts turns these into a process exit code;
  * every other module throws one of these with a plain sentence and the next step.
@@ -36,7 +38,7 @@ export class NotConfiguredError extends CliError {
   constructor(profile: string) {
     super(`Profile "${profile}" is not set up.`, {
       exitCode: ExitCode.notConfigured,
-      hint: profile === 'default' ? 'Run `kendis-jira setup` first.' : `Run \`kendis-jira setup --profile ${profile}\` first.`,
+      hint: `Run \`kendis-jira setup${profileFlagFor(profile)}\` first.`,
     });
   }
 }

@@ -1,9 +1,7 @@
 /** `kendis-jira logout`: remove a profile's keychain entries and its config entry, nothing else. */
 import type { Deps } from '../deps.js';
-import { UsageError } from '../errors.js';
-import { SECRET_KINDS } from '../secrets/backend.js';
-import { SecretStore } from '../secrets/secret-store.js';
-import { requireProfileOrProgress } from './logout-target.js';
+import { NotConfiguredError, UsageError } from '../errors.js';
+import { accountFor, SECRET_KINDS, stagingAccountFor } from '../secrets/backend.js';
 
 export interface LogoutOptions {
   yes: boolean;
@@ -28,16 +26,30 @@ export async function runLogout(options: LogoutOptions, deps: Deps): Promise<voi
   }
   // Secrets first: a config entry without secrets is harmless and visible; the reverse would
   // leave secrets nobody knows about.
-  const store = new SecretStore(deps.secretBackend(target.storage), {}, name);
+  const backend = deps.secretBackend(target.storage);
   let removed = 0;
-  for (const kind of SECRET_KINDS) if (await store.delete(kind)) removed += 1;
-  // Verified secrets of an unfinished setup wait in staging entries: remove those too.
-  const staging = new SecretStore(deps.secretBackend(target.storage), {}, `${name}:setup`);
-  for (const kind of SECRET_KINDS) await staging.delete(kind);
+  for (const kind of SECRET_KINDS) {
+    if (await backend.delete(accountFor(name, kind))) removed += 1;
+    // Verified secrets of an unfinished setup wait in staging entries: remove those too.
+    await backend.delete(stagingAccountFor(name, kind));
+  }
   await deps.config.update((config) => {
     delete config.profiles[name];
     delete config.progress[name];
   });
-  deps.io.success(`Removed profile "${name}" (${removed} stored secret${removed === 1 ? '' : 's'} deleted from ${store.backend.description}).`);
+  deps.io.success(`Removed profile "${name}" (${removed} stored secret${removed === 1 ? '' : 's'} deleted from ${backend.description}).`);
   deps.io.hint('In Kendis, the ALM Account still holds its own copy: remove or update it there, and revoke the API token at https://id.atlassian.com/manage-profile/security/api-tokens if it is no longer needed.');
+}
+
+/** A complete profile, or a setup in progress (whose verified secrets may already be staged). */
+async function requireProfileOrProgress(deps: Deps): Promise<{ site?: string; storage: 'keychain' | 'file' }> {
+  const config = await deps.config.load();
+  const profile = config.profiles[deps.globals.profile];
+  if (profile) return { site: profile.site, storage: profile.storage };
+  const progress = config.progress[deps.globals.profile];
+  if (progress) {
+    const site = progress.answers.site;
+    return { ...(site ? { site } : {}), storage: progress.answers.storage === 'file' ? 'file' : 'keychain' };
+  }
+  throw new NotConfiguredError(deps.globals.profile);
 }

@@ -1,5 +1,6 @@
 /** Shared by the commands that work on a saved profile: load it, its secrets, its expiry warning. */
 import { NotConfiguredError } from '../errors.js';
+import { profileFlagFor } from '../config/profile-name.js';
 import type { Deps } from '../deps.js';
 import type { Profile } from '../config/schema.js';
 import { SecretStore } from '../secrets/secret-store.js';
@@ -19,10 +20,9 @@ export function secretStoreFor(profile: Pick<Profile, 'storage'>, deps: Deps): S
 export function warnIfTokenExpiring(profile: Profile, deps: Deps): void {
   const days = daysUntil(profile.token.expiresOn, deps.now());
   if (Number.isNaN(days) || days > 30) return;
-  const flag = deps.globals.profile === 'default' ? '' : ` --profile ${deps.globals.profile}`;
-  deps.io.warn(`The scoped API token ${days < 0 ? 'has expired' : 'expires soon'} (${profile.token.expiresOn}, ${describeDaysLeft(days)}). Replace it with \`kendis-jira rotate-token${flag}\`.`);
+  deps.io.warn(`The scoped API token ${days < 0 ? 'has expired' : 'expires soon'} (${profile.token.expiresOn}, ${describeDaysLeft(days)}). Replace it with \`kendis-jira rotate-token${profileFlag(deps)}\`.`);
 }
 
 export function profileFlag(deps: Deps): string {
-  return deps.globals.profile === 'default' ? '' : ` --profile ${deps.globals.profile}`;
+  return profileFlagFor(deps.globals.profile);
 }

@@ -17,3 +17,8 @@ export interface SecretBackend {
 export function accountFor(profile: string, kind: SecretKind): string {
   return `${profile}:${kind}`;
 }
+
+/** Where setup keeps a verified secret until its final test passes (then it moves to accountFor). */
+export function stagingAccountFor(profile: string, kind: SecretKind): string {
+  return `${profile}:setup:${kind}`;
+}

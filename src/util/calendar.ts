@@ -1,5 +1,6 @@
 /** An .ics reminder (RFC 5545) some days before the token expires. Contains no secret. */
 import { addDays, parseIsoDate } from './dates.js';
+import { profileFlagFor } from '../config/profile-name.js';
 
 function icsDate(date: Date): string {
   return `${date.getFullYear()}${String(date.getMonth() + 1).padStart(2, '0')}${String(date.getDate()).padStart(2, '0')}`;
@@ -16,7 +17,7 @@ export function tokenReminderIcs(p: { profile: string; site: string; expiresOn: 
   let day = addDays(expiry, -p.daysBefore);
   if (day < today) day = today;
   const stamp = p.now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-  const flag = p.profile === 'default' ? '' : ` --profile ${p.profile}`;
+  const flag = profileFlagFor(p.profile);
   const description = `The Kendis Jira scoped API token for ${p.site} expires on ${p.expiresOn}.\nRun: kendis-jira rotate-token${flag}\nThen paste the new token into Kendis (ALM Account → Edit).`;
   return [
     'BEGIN:VCALENDAR',

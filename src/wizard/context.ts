@@ -63,6 +63,3 @@ export interface WizardStep {
 }
 
 export const TOTAL_STEPS = 8;
-
-/** Staging keychain accounts hold verified secrets until Step 8 commits the profile. */
-export const STAGING_SUFFIX = ':setup';

@@ -9,11 +9,12 @@ import { endpointsFromEnv } from '../atlassian/endpoints.js';
 import { proxySettings } from '../atlassian/http.js';
 import { startCallbackServer } from '../auth/callback-server.js';
 import type { SecretBackend } from '../secrets/backend.js';
-import { accountFor } from '../secrets/backend.js';
+import { stagingAccountFor } from '../secrets/backend.js';
+import { profileFlagFor } from '../config/profile-name.js';
 import { SANDBOX } from '../sandbox/fixtures.js';
 import { describeDaysLeft, daysUntil } from '../util/dates.js';
 import { checkEmail, checkSiteUrl } from './validate.js';
-import { STAGING_SUFFIX, TOTAL_STEPS, type AnswerKey, type SetupOptions, type WizardContext, type WizardStep } from './context.js';
+import { TOTAL_STEPS, type AnswerKey, type SetupOptions, type WizardContext, type WizardStep } from './context.js';
 import { addApisStep, authorizationStep, createAppStep, grantScopesStep } from './steps/app-steps.js';
 import { clientCredentialsStep, kendisCallbackStep } from './steps/credentials-steps.js';
 import { apiTokenStep } from './steps/token-step.js';
@@ -188,12 +189,12 @@ export async function runWizard(options: SetupOptions, deps: Deps): Promise<void
     await ctx.save(Math.max(0, startAt - 1));
     // Verified secrets from an interrupted run are in the staging entries.
     if (startAt > 6) {
-      const staged = await backend.get(accountFor(`${profile}${STAGING_SUFFIX}`, 'client-secret'));
+      const staged = await backend.get(stagingAccountFor(profile, 'client-secret'));
       if (staged) ctx.secrets.clientSecret = staged;
       else startAt = 6;
     }
     if (startAt > 7) {
-      const staged = await backend.get(accountFor(`${profile}${STAGING_SUFFIX}`, 'api-token'));
+      const staged = await backend.get(stagingAccountFor(profile, 'api-token'));
       if (staged) ctx.secrets.apiToken = staged;
       else startAt = 7;
     }
@@ -204,7 +205,7 @@ export async function runWizard(options: SetupOptions, deps: Deps): Promise<void
     }
   } catch (error) {
     if (error instanceof PausedError) {
-      const flag = profile === 'default' ? '' : ` --profile ${profile}`;
+      const flag = profileFlagFor(profile);
       io.info(`Paused. Your answers so far are saved: run \`kendis-jira setup${options.sandbox ? ' --sandbox' : ''}${flag}\` again when ready — it resumes where you stopped.`);
       return;
     }

@@ -7,10 +7,10 @@ import { oauthClientVerdict } from '../../checks/verdicts.js';
 import { renderCheckLines } from '../../checks/report.js';
 import { ChecksFailedError, UsageError } from '../../errors.js';
 import { SANDBOX } from '../../sandbox/fixtures.js';
-import { accountFor } from '../../secrets/backend.js';
+import { stagingAccountFor } from '../../secrets/backend.js';
 import { SECRET_ENV } from '../../secrets/secret-store.js';
 import { checkCallbackUrl, checkClientId, checkSecretValue } from '../validate.js';
-import { STAGING_SUFFIX, type WizardContext, type WizardStep } from '../context.js';
+import type { WizardContext, WizardStep } from '../context.js';
 import { askValue, openPage, PausedError, stepHeading } from '../ui.js';
 
 export const kendisCallbackStep: WizardStep = {
@@ -71,7 +71,7 @@ export async function askSecret(ctx: WizardContext, kind: 'client-secret' | 'api
 }
 
 export async function stageSecret(ctx: WizardContext, kind: 'client-secret' | 'api-token', value: string): Promise<void> {
-  await ctx.backend.set(accountFor(`${ctx.profile}${STAGING_SUFFIX}`, kind), value);
+  await ctx.backend.set(stagingAccountFor(ctx.profile, kind), value);
 }
 
 async function askAndCheckClient(ctx: WizardContext): Promise<void> {

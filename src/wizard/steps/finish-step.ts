@@ -5,14 +5,14 @@
 import { runChecks } from '../../checks/run-checks.js';
 import { isOk, renderCheckLines, summaryLine } from '../../checks/report.js';
 import { ChecksFailedError } from '../../errors.js';
-import { accountFor, SECRET_KINDS } from '../../secrets/backend.js';
+import { accountFor, SECRET_KINDS, stagingAccountFor } from '../../secrets/backend.js';
+import { profileFlagFor } from '../../config/profile-name.js';
 import { daysUntil, describeDaysLeft } from '../../util/dates.js';
 import { draftProfile } from '../profile-draft.js';
-import { STAGING_SUFFIX, type WizardContext, type WizardStep } from '../context.js';
+import type { WizardContext, WizardStep } from '../context.js';
 import { mask, stepHeading } from '../ui.js';
 
 async function commit(ctx: WizardContext, lastTest: string): Promise<void> {
-  const staging = `${ctx.profile}${STAGING_SUFFIX}`;
   // Secrets first: at every moment either the old profile's secrets or the new verified ones are
   // stored under the profile's accounts.
   await ctx.backend.set(accountFor(ctx.profile, 'client-secret'), ctx.secrets.clientSecret!);
@@ -23,7 +23,7 @@ async function commit(ctx: WizardContext, lastTest: string): Promise<void> {
     config.profiles[ctx.profile] = { ...draft, createdAt: previous?.createdAt ?? draft.createdAt, lastSuccessfulTest: lastTest };
     delete config.progress[ctx.profile];
   });
-  for (const kind of SECRET_KINDS) await ctx.backend.delete(accountFor(staging, kind)).catch(() => false);
+  for (const kind of SECRET_KINDS) await ctx.backend.delete(stagingAccountFor(ctx.profile, kind)).catch(() => false);
   if (ctx.backend.location === 'file') {
     ctx.deps.io.warn(`Secrets were written to ${ctx.backend.description}${ctx.options.insecureStorage ? ', as --insecure-storage asked' : ' (sandbox only)'}.`);
   }
@@ -85,7 +85,7 @@ export const finishStep: WizardStep = {
       throw new ChecksFailedError('The full connection test failed; nothing was saved as a finished profile.', 'Follow the → hints above, then run `kendis-jira setup` again: it resumes at Step 8.');
     }
     await commit(ctx, ctx.deps.now().toISOString());
-    const flag = ctx.profile === 'default' ? '' : ` --profile ${ctx.profile}`;
+    const flag = profileFlagFor(ctx.profile);
     ctx.deps.io.success(`Saved profile "${ctx.profile}": secrets in ${ctx.backend.description}.`);
     await showKendisForm(ctx);
     const expires = ctx.answers.tokenExpires!;
