@@ -3,7 +3,7 @@
  * Bearer token, the OAuth token exchange, accessible-resources, /me and report-accounts. Every
  * answer is parsed with zod. It knows nothing of prompts or the terminal.
  */
-import { CliError } from '../errors.js';
+import { CliError, ExitCode } from '../errors.js';
 import type { Endpoints } from '../config/schema.js';
 import { gatewayUrl } from './endpoints.js';
 import type { HttpClient, HttpResponse } from './http.js';
@@ -32,6 +32,43 @@ export function isScopeMismatch(res: Pick<HttpResponse, 'status' | 'headers' | '
   return /scope does not match/i.test(res.text);
 }
 
+/** The site does not exist (tenant_info answered no cloud id): an input error (exit 2). */
+export class UnknownSiteError extends CliError {
+  constructor(site: string, status: number) {
+    super(`There is no Jira Cloud site at ${site} (it answered ${status}).`, {
+      exitCode: ExitCode.usage,
+      hint: 'Check the address in your browser: it is the URL you use to open Jira, e.g. https://acme.atlassian.net.',
+    });
+  }
+}
+
+/**
+ * Atlassian (or something in between) answered in a way that proves nothing: a 5xx, an HTML or
+ * non-JSON page, a redirect. Never a pass and never a "no": the check is `error`.
+ */
+export class NoProofError extends CliError {
+  constructor(readonly what: string) {
+    super(`Atlassian did not answer (${what}): nothing was concluded.`, { hint: 'Try again later; if it persists, check HTTPS_PROXY / NO_PROXY, or rerun with --debug.' });
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the server';
+  }
+}
+
+/** "502 from api.atlassian.com, an HTML page": what came back and from where, for `error` details. */
+export function describeAnswer(res: Pick<HttpResponse, 'status' | 'headers' | 'text' | 'url'>): string {
+  const type = res.headers['content-type'] ?? '';
+  const looksHtml = /html/i.test(type) || /^\s*<(!doctype|html)/i.test(res.text);
+  const kind = looksHtml ? ', an HTML page (a proxy, captive portal or outage page?)' : res.text.trim() !== '' && parseJson(res.text) === undefined ? ', not JSON' : '';
+  const location = res.status >= 300 && res.status < 400 && res.headers.location ? ` redirecting to ${hostOf(res.headers.location)}` : '';
+  return `${res.status} from ${hostOf(res.url)}${location}${kind}`;
+}
+
 export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -55,17 +92,10 @@ export class AtlassianClient {
     const res = await this.http.request({ method: 'GET', url: `${site}/_edge/tenant_info` });
     const parsed = TenantInfoSchema.safeParse(parseJson(res.text));
     if (res.status === 200 && parsed.success) return parsed.data.cloudId;
-    if (res.status === 429 || res.status === 503) {
-      throw new CliError(`Atlassian is rate limiting or busy (${res.status}) and did not say which cloud ${site} is.`, { hint: 'Wait a minute and try again.' });
-    }
-    if (res.status === 404 || res.status === 410) {
-      throw new CliError(`There is no Jira Cloud site at ${site} (it answered ${res.status}).`, {
-        hint: 'Check the address in your browser: it is the URL you use to open Jira, e.g. https://acme.atlassian.net.',
-      });
-    }
-    throw new CliError(`${site} did not answer like a Jira Cloud site (${res.status}${parsed.success ? '' : ', no cloud id'}).`, {
-      hint: 'Check the address: it is the URL you use to open Jira, e.g. https://acme.atlassian.net.',
-    });
+    // A site that does not exist: 404/410, or a redirect to Atlassian's sign-up page (atlassian.md).
+    if (res.status === 404 || res.status === 410) throw new UnknownSiteError(site, res.status);
+    if (res.status >= 300 && res.status < 400 && /atlassian\.(com|net)$/i.test(hostOf(res.headers.location ?? ''))) throw new UnknownSiteError(site, res.status);
+    throw new NoProofError(describeAnswer(res));
   }
 
   gateway(cloudId: string, auth: GatewayAuth, req: { method: 'GET' | 'POST'; path: string; body?: unknown }): Promise<HttpResponse> {
@@ -105,9 +135,9 @@ export class AtlassianClient {
       return { ok: false, status: res.status, error: 'invalid_response', description: 'the token answer had no access_token' };
     }
     const error = OAuthErrorSchema.safeParse(body);
-    return error.success
-      ? { ok: false, status: res.status, error: error.data.error, description: error.data.error_description }
-      : { ok: false, status: res.status, error: 'unknown', description: res.text.slice(0, 200) || undefined };
+    // Not an OAuth error document (an HTML outage page, a proxy's answer): it proves nothing.
+    if (!error.success) throw new NoProofError(describeAnswer(res));
+    return { ok: false, status: res.status, error: error.data.error, description: error.data.error_description };
   }
 
   async accessibleResources(accessToken: string): Promise<AccessibleResource[]> {

@@ -33,6 +33,7 @@ export const OPERATIONS: readonly GatewayOperation[] = [
     id: 'issue-security-schemes', method: 'GET', path: '/rest/api/3/issuesecurityschemes', spec: 'platform',
     scopeSets: [['manage:jira-project'], ['read:issue-security-level:jira', 'read:issue-security-scheme:jira']],
   },
+  { id: 'my-permissions', method: 'GET', path: '/rest/api/3/mypermissions', spec: 'platform', scopeSets: [['read:jira-work'], ['read:permission:jira']] },
   { id: 'webhooks', method: 'GET', path: '/rest/api/3/webhook', spec: 'platform', scopeSets: [['read:jira-work', 'manage:jira-webhook'], ['read:webhook:jira', 'read:jql:jira']] },
   {
     id: 'field-context-issuetype-mapping', method: 'GET', path: '/rest/api/3/field/{fieldId}/context/issuetypemapping', spec: 'platform',

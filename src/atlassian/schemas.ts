@@ -28,3 +28,7 @@ export const MyselfSchema = z.object({
   active: z.optional(z.boolean()),
 });
 export type Myself = z.infer<typeof MyselfSchema>;
+
+export const MyPermissionsSchema = z.object({
+  permissions: z.record(z.string(), z.object({ havePermission: z.boolean() })),
+});

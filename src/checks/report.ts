@@ -1,6 +1,6 @@
 /** Rendering check results: one line per check for humans (stderr), or the contract's JSON (stdout). */
 import type { Terminal } from '../io/terminal.js';
-import type { CheckResult } from './types.js';
+import { isBlocking, type CheckResult } from './types.js';
 
 export interface ReportDocument {
   ok: boolean;
@@ -11,25 +11,50 @@ export interface ReportDocument {
   checks: CheckResult[];
 }
 
+/** OK only when no check failed and none could not be checked (checks.md, "No pass without proof"). */
 export function isOk(results: CheckResult[]): boolean {
-  return !results.some((r) => r.status === 'fail');
+  return !results.some((r) => isBlocking(r.status));
 }
 
 export function renderCheckLines(io: Terminal, results: CheckResult[], options: { showPasses?: boolean; showSkips?: boolean; write?: (line: string) => void } = {}): void {
   const write = options.write ?? ((line: string) => io.err(line));
   const p = io.paint;
-  const symbol = { pass: p.green('✔'), warn: p.yellow('!'), fail: p.red('✖'), skip: p.dim('–') };
+  // `error` gets its own mark: "could not be checked" must never read as a pass or as a plain "no".
+  const symbol = { pass: p.green('✔'), warn: p.yellow('!'), fail: p.red('✖'), error: p.red('?'), skip: p.dim('–') };
   for (const r of results) {
     if (options.showPasses === false && r.status === 'pass') continue;
     if (options.showSkips === false && r.status === 'skip') continue;
     const scope = r.id.startsWith('scope:') ? p.dim(` (${r.id.slice(6)})`) : '';
-    write(`${symbol[r.status]} ${r.title}${scope}: ${r.status === 'pass' ? p.dim(r.detail) : r.detail}`);
+    const label = r.status === 'error' ? `${r.title}${scope}: not checked — ` : `${r.title}${scope}: `;
+    write(`${symbol[r.status]} ${label}${r.status === 'pass' ? p.dim(r.detail) : r.detail}`);
     if (r.hint && r.status !== 'pass') write(`    ${p.cyan('→')} ${r.hint}`);
   }
 }
 
 export function summaryLine(results: CheckResult[]): string {
   const count = (s: CheckResult['status']) => results.filter((r) => r.status === s).length;
-  const parts = [`${count('pass')} passed`, `${count('fail')} failed`, `${count('warn')} warnings`, `${count('skip')} skipped`];
+  const parts = [`${count('pass')} passed`, `${count('fail')} failed`];
+  if (count('error')) parts.push(`${count('error')} could not be checked`);
+  parts.push(`${count('warn')} warnings`, `${count('skip')} skipped`);
   return parts.join(', ');
+}
+
+/** Failed and unchecked checks, split, for the closing sentence of a command. */
+export function blockingOf(results: CheckResult[]): { failed: CheckResult[]; errors: CheckResult[] } {
+  return { failed: results.filter((r) => r.status === 'fail'), errors: results.filter((r) => r.status === 'error') };
+}
+
+/**
+ * The closing error of a command that stores a secret only on proof (setup, rotate-token):
+ * "Atlassian said no" (a fail, with its fix) or "Atlassian did not answer" (an error: try again
+ * later), each saying that nothing was changed. Undefined when nothing blocks.
+ */
+export function refusalOf(results: CheckResult[], nothingChanged: string): { message: string; hint: string | undefined; kind: 'fail' | 'error' } | undefined {
+  const { failed, errors } = blockingOf(results);
+  if (failed.length) {
+    return { kind: 'fail', message: `Atlassian said no (${failed.map((f) => f.id).join(', ')}): ${nothingChanged}.`, hint: failed.find((f) => f.hint)?.hint };
+  }
+  const first = errors[0];
+  if (first) return { kind: 'error', message: `${first.detail.replace(/\.$/, '')}: ${nothingChanged}. Try again later.`, hint: first.hint };
+  return undefined;
 }

@@ -10,11 +10,15 @@ import { isProbe, probeFor, type Probe } from '../atlassian/probes.js';
 import { TOKEN_SCOPES, missingAppScopes, tokenScopeTitle } from '../atlassian/scopes.js';
 import type { OAuthGrant } from '../auth/oauth-flow.js';
 import { CancelledError } from '../errors.js';
+import { NetworkError } from '../atlassian/http.js';
+import { NoProofError } from '../atlassian/client.js';
+import { MY_PERMISSIONS_PATH } from '../atlassian/permissions.js';
 import type { CheckResult } from './types.js';
 import {
   apiTokenVerdict,
   grantVerdict,
   identityVerdict,
+  jiraPermissionsVerdict,
   oauthClientVerdict,
   personalDataVerdict,
   probeVerdict,
@@ -30,6 +34,7 @@ export const CHECK_TITLES: Record<string, string> = {
   'api-token': 'E-mail and API token sign in through the API gateway',
   'token-expiry': 'API token expiry',
   'oauth-client': 'Client ID and Client Secret',
+  'jira-permissions': 'Jira permissions Kendis uses',
   'oauth-grant': 'App permissions granted for this site',
   'oauth-identity': 'User Identity API: the consenting account',
   'oauth-personal-data': 'Personal Data Reporting API',
@@ -49,6 +54,8 @@ export interface CheckInputs {
   now: Date;
   profileFlag: string;
   concurrency?: number;
+  /** The API token came from KENDIS_JIRA_API_TOKEN (the fix then names the variable). */
+  apiTokenFromEnv?: boolean;
   /** When given, the browser OAuth round trip runs and adds the oauth-* checks. */
   oauth?: () => Promise<OAuthGrant>;
 }
@@ -107,6 +114,7 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
   results.push(siteResult);
 
   let authenticated = false;
+  let signInUnknown = false;
   if (myself === undefined) {
     results.push(result('api-token', { status: 'skip', detail: 'No API token to check.' }));
   } else {
@@ -115,8 +123,9 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
       // Tell a classic (unscoped) token apart: it works on the site URL but never on the gateway.
       siteAnswer = await settle(client.siteRequest(profile.site, auth, '/rest/api/3/myself'));
     }
-    const verdict = apiTokenVerdict({ answer: myself, email: profile.email, expiresOn: profile.token.expiresOn, now: inputs.now, profileFlag: inputs.profileFlag, ...(siteAnswer ? { siteAnswer } : {}) });
+    const verdict = apiTokenVerdict({ answer: myself, email: profile.email, expiresOn: profile.token.expiresOn, now: inputs.now, profileFlag: inputs.profileFlag, fromEnv: Boolean(inputs.apiTokenFromEnv), ...(siteAnswer ? { siteAnswer } : {}) });
     authenticated = verdict.authenticated;
+    if (verdict.status === 'error') signInUnknown = true;
     results.push(result('api-token', verdict));
   }
   results.push(result('token-expiry', tokenExpiryVerdict(profile.token.expiresOn, inputs.now, inputs.profileFlag)));
@@ -127,16 +136,24 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
     ),
   );
 
-  // Round 2: the scope probes.
+  // Round 2: the scope probes and the Jira permissions, only once the sign-in is proven: a probe's
+  // 403/404 proves its scope only past a gateway that accepted the credentials (checks.md).
   const siteOk = siteResult.status === 'pass';
-  const prerequisite = !siteOk ? 'the site check failed' : !authenticated ? 'the e-mail and API token did not sign in' : undefined;
+  const prerequisite = !siteOk
+    ? siteResult.status === 'error' ? 'the site could not be checked' : 'the site check failed'
+    : myself === undefined ? 'no API token to sign in with'
+    : signInUnknown ? 'the sign-in could not be checked'
+    : !authenticated ? 'the e-mail and API token did not sign in' : undefined;
   const probes = TOKEN_SCOPES.map((scope) => ({ scope, decision: probeFor(scope) }));
   const toRun = prerequisite ? [] : probes.filter((p) => isProbe(p.decision) && p.decision.operationId !== 'myself');
   const answers = new Map<string, Answer>();
-  await mapBounded(toRun, inputs.concurrency ?? 10, async ({ scope, decision }) => {
+  let permissions: Answer | undefined;
+  const requests: (() => Promise<void>)[] = toRun.map(({ scope, decision }) => async () => {
     const probe = decision as Probe;
     answers.set(scope, await settle(client.gateway(profile.cloudId, auth!, { method: probe.method, path: probe.path, ...(probe.body !== undefined ? { body: probe.body } : {}) })));
   });
+  if (!prerequisite) requests.push(async () => { permissions = await settle(client.gateway(profile.cloudId, auth!, { method: 'GET', path: MY_PERMISSIONS_PATH })); });
+  await mapBounded(requests, inputs.concurrency ?? 10, (run) => run());
   for (const { scope, decision } of probes) {
     const id = `scope:${scope}`;
     if (!isProbe(decision)) {
@@ -151,15 +168,16 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
     const verdict = probeVerdict(answer, scope, inputs.profileFlag);
     results.push(result(id, { status: verdict.status, detail: verdict.detail, ...(verdict.hint ? { hint: verdict.hint } : {}) }));
   }
+  results.push(result('jira-permissions', permissions === undefined ? { status: 'skip', detail: `Not checked: ${prerequisite ?? 'no sign-in'}.` } : jiraPermissionsVerdict(permissions)));
 
   if (inputs.oauth) results.push(...(await runOAuthChecks({ email: profile.email, cloudId: profile.cloudId, client, now: inputs.now }, inputs.oauth)));
   return results;
 }
 
-const TOKEN_CHECKS = new Set(['site', 'api-token', 'token-expiry']);
+const TOKEN_CHECKS = new Set(['site', 'api-token', 'token-expiry', 'jira-permissions']);
 
 /** The checks that prove an API token (setup Step 7, rotate-token): site, sign-in, expiry, every scope. */
-export async function runTokenChecks(p: { profile: Profile; apiToken: string; client: AtlassianClient; now: Date; profileFlag: string }): Promise<CheckResult[]> {
+export async function runTokenChecks(p: { profile: Profile; apiToken: string; client: AtlassianClient; now: Date; profileFlag: string; apiTokenFromEnv?: boolean }): Promise<CheckResult[]> {
   const results = await runChecks({ ...p, clientSecret: undefined, secretsProblem: undefined });
   return results.filter((r) => TOKEN_CHECKS.has(r.id) || r.id.startsWith('scope:'));
 }
@@ -174,8 +192,9 @@ export async function runOAuthChecks(inputs: { email: string; cloudId: string; c
   } catch (error) {
     if (error instanceof CancelledError) throw error;
     const e = error as Error & { hint?: string };
+    const status = e instanceof NetworkError || e instanceof NoProofError ? 'error' : 'fail';
     return [
-      result('oauth-grant', { status: 'fail', detail: `${e.message.replace(/\.$/, '')}.`, ...(e.hint ? { hint: e.hint } : {}) }),
+      result('oauth-grant', { status, detail: `${e.message.replace(/\.$/, '')}.`, ...(e.hint ? { hint: e.hint } : {}) }),
       result('oauth-identity', { status: 'skip', detail: 'Needs the OAuth round trip.' }),
       result('oauth-personal-data', { status: 'skip', detail: 'Needs the OAuth round trip.' }),
     ];

@@ -1,10 +1,12 @@
 /**
- * Pure verdicts: an Atlassian answer (or a network error) in, pass/warn/fail/skip out, with the
+ * Pure verdicts: an Atlassian answer (or a network error) in, pass/warn/fail/error/skip out, with the
  * fix a Jira admin can act on. Table-tested in test/unit/verdicts.test.ts; the network part that
  * feeds them (run-checks.ts) stays thin. Rules: ../shared/spec/checks.md.
  */
 import type { HttpResponse } from '../atlassian/http.js';
-import { isScopeMismatch, parseJson } from '../atlassian/client.js';
+import { describeAnswer, isScopeMismatch, NoProofError, parseJson, UnknownSiteError } from '../atlassian/client.js';
+import { MyPermissionsSchema, MyselfSchema } from '../atlassian/schemas.js';
+import { KENDIS_PERMISSIONS } from '../atlassian/permissions.js';
 import type { ExchangeResult } from '../atlassian/client.js';
 import { API_TOKENS_PAGE } from '../atlassian/endpoints.js';
 import { tokenScopeTitle } from '../atlassian/scopes.js';
@@ -23,28 +25,50 @@ export function errorText(error: Error): string {
   return error.message.replace(/\.$/, '');
 }
 
-/** A probe's answer → the scope's verdict. */
+/** An `error` verdict: what came back (or the network failure), from where, and that nothing was concluded. */
+export function noProof(answer: Answer | Error, what = 'Atlassian'): Verdict {
+  const came = isResponse(answer) ? describeAnswer(answer) : errorText(answer);
+  const hint = !isResponse(answer) && 'hint' in answer && typeof answer.hint === 'string' && !(answer instanceof NoProofError) ? answer.hint : 'Nothing was concluded either way: try again later; if it persists, check HTTPS_PROXY / NO_PROXY or rerun with --debug.';
+  const detail = answer instanceof NoProofError ? `${what} did not answer (${answer.what}).` : `${what} did not answer (${came}).`;
+  return { status: 'error', detail, hint };
+}
+
+function rateLimited(status: number, what: string): Verdict {
+  return { status: 'error', detail: `Atlassian kept rate limiting (${status}); the ${what} could not be checked.`, hint: 'Wait a minute and run the test again.' };
+}
+
+/**
+ * A probe's answer → the scope's verdict (checks.md, "Probes"). Jira's own 400/403/404/409/422
+ * prove the request got past the gateway's scope check. Only meaningful once api-token passed.
+ */
 export function probeVerdict(answer: Answer, scope: string, profileFlag = ''): Verdict & { credentialsRejected?: boolean } {
-  if (!isResponse(answer)) return { status: 'warn', detail: `Inconclusive: ${errorText(answer)}.`, hint: 'Run the test again when the network is back.' };
+  if (!isResponse(answer)) return noProof(answer);
   const s = answer.status;
-  if ((s >= 200 && s < 300) || s === 400 || s === 404 || s === 409) return { status: 'pass', detail: `Atlassian accepted the scope (answered ${s}).` };
+  if (s >= 200 && s < 300) {
+    if (answer.text.trim() !== '' && parseJson(answer.text) === undefined) return noProof(answer);
+    return { status: 'pass', detail: `On the token (Jira answered ${s}).` };
+  }
+  if (PAST_GATEWAY.has(s) && !looksLikeHtml(answer)) {
+    const why = s === 403 ? 'the account or caller may not do this itself, which the jira-permissions check reports' : 'the test request is aimed at nothing on purpose';
+    return { status: 'pass', detail: `On the token (Jira answered ${s}: ${why}).` };
+  }
   if (s === 401 && isScopeMismatch(answer)) {
     return {
       status: 'fail',
-      detail: `Atlassian answered 401: scope does not match — the API token lacks ${scope}.`,
+      detail: `Missing from the API token (Atlassian answered 401: scope does not match).`,
       hint: `On Atlassian's API-token page (${API_TOKENS_PAGE}) create a new token with scopes that include "${tokenScopeTitle(scope)}" (${scope}) and the others Kendis needs, then run ${rotate(profileFlag)}.`,
     };
   }
   if (s === 401) return { status: 'fail', detail: 'Atlassian rejected the e-mail and API token.', credentialsRejected: true };
-  if (s === 403) {
-    return {
-      status: 'warn',
-      detail: 'The scope is on the token, but the account lacks a Jira permission or licence for this (403).',
-      hint: 'Use an account with Jira administrator rights and a Jira Software licence, or ask your Jira admin to grant them.',
-    };
-  }
-  if (s === 429 || s === 503) return { status: 'warn', detail: `Atlassian is rate limiting (${s}); the scope could not be checked.`, hint: 'Wait a minute and run the test again.' };
-  return { status: 'warn', detail: `Inconclusive: Atlassian answered ${s}.`, hint: 'Run the test again; if it persists, rerun with --debug.' };
+  if (s === 429 || s === 503) return rateLimited(s, 'scope');
+  return noProof(answer);
+}
+
+/** Jira's own answers past the gateway's scope check (checks.md): they prove the scope. */
+const PAST_GATEWAY = new Set([400, 403, 404, 409, 422]);
+
+function looksLikeHtml(res: HttpResponse): boolean {
+  return /html/i.test(res.headers['content-type'] ?? '') || /^\s*<(!doctype|html)/i.test(res.text);
 }
 
 export interface ApiTokenInput {
@@ -55,58 +79,61 @@ export interface ApiTokenInput {
   /** The same e-mail and token tried on the site URL (only after a 401): 200 means a classic token. */
   siteAnswer?: Answer;
   profileFlag?: string;
+  /** Where the token came from, for the fix: the keychain/file, or the KENDIS_JIRA_API_TOKEN variable. */
+  fromEnv?: boolean;
 }
 
 /** /myself through the gateway → does the e-mail + token pair authenticate? */
 export function apiTokenVerdict(input: ApiTokenInput): Verdict & { authenticated: boolean } {
   const { answer } = input;
   const flag = input.profileFlag ?? '';
-  if (!isResponse(answer)) return { status: 'fail', authenticated: false, detail: `Could not reach Atlassian's API gateway: ${errorText(answer)}.`, ...(answer instanceof Error && 'hint' in answer && typeof answer.hint === 'string' ? { hint: answer.hint } : {}) };
+  const replace = input.fromEnv ? 'set KENDIS_JIRA_API_TOKEN to a working scoped token (the token tested came from that variable)' : `run ${rotate(flag)}`;
+  if (!isResponse(answer)) return { ...noProof(answer, "Atlassian's API gateway"), authenticated: false };
   if (answer.status === 200) {
-    const me = parseJson(answer.text) as { accountId?: string; emailAddress?: string; displayName?: string } | undefined;
-    if (!me || typeof me !== 'object' || typeof me.accountId !== 'string') {
-      return {
-        status: 'fail',
-        authenticated: false,
-        detail: 'The API gateway answered 200 but not with Jira’s account data — something between you and Atlassian (a proxy or captive portal?) answered instead.',
-        hint: 'Check HTTPS_PROXY / NO_PROXY and that api.atlassian.com is reachable, then try again.',
-      };
-    }
-    const shown = me?.emailAddress;
+    const me = MyselfSchema.safeParse(parseJson(answer.text));
+    if (!me.success) return { ...noProof(answer, "Atlassian's API gateway"), detail: `Atlassian's API gateway answered 200 but not with Jira's account data (${describeAnswer(answer)}): something in between answered instead.`, authenticated: false };
+    const shown = me.data.emailAddress;
     if (shown && shown.toLowerCase() !== input.email.toLowerCase()) {
       return { status: 'warn', authenticated: true, detail: `The token signs in as ${shown}, not ${input.email}.`, hint: 'Kendis needs the e-mail of the account that created the token: run `kendis-jira setup` again with that e-mail.' };
     }
-    return { status: 'pass', authenticated: true, detail: `Signed in through the gateway as ${shown ?? me?.displayName ?? 'the configured account'}${shown ? '' : ' (e-mail hidden by the profile’s privacy settings)'}.` };
+    return { status: 'pass', authenticated: true, detail: `Signed in as ${shown ?? me.data.displayName ?? 'the configured account'}${shown ? '' : ' (e-mail hidden by the profile’s privacy settings)'}.` };
   }
   if (answer.status === 401 && isScopeMismatch(answer)) {
     return { status: 'pass', authenticated: true, detail: 'The e-mail and token signed in (the e-mail could not be compared: the token lacks read:jira-user).' };
   }
   if (answer.status === 401) {
     const days = daysUntil(input.expiresOn, input.now);
-    if (days < 0) {
-      return { status: 'fail', authenticated: false, detail: `Atlassian rejected the API token: it expired on ${input.expiresOn}.`, hint: `Create a new token and run ${rotate(flag)}.` };
+    if (days < 0 && !input.fromEnv) {
+      return { status: 'fail', authenticated: false, detail: `Atlassian rejected the API token: it expired on ${input.expiresOn}.`, hint: `Create a new token and ${replace}.` };
     }
-    if (input.siteAnswer && isResponse(input.siteAnswer) && input.siteAnswer.status === 200) {
+    if (input.siteAnswer && isResponse(input.siteAnswer) && input.siteAnswer.status === 200 && MyselfSchema.safeParse(parseJson(input.siteAnswer.text)).success) {
       return {
         status: 'fail',
         authenticated: false,
         detail: 'This API token works on the site URL but not through Atlassian’s API gateway: it is a classic token, created without scopes.',
-        hint: `On ${API_TOKENS_PAGE} choose "Create API token with scopes" (not "Create API token"), then run ${rotate(flag)}.`,
+        hint: `On ${API_TOKENS_PAGE} choose "Create API token with scopes" (not "Create API token"), then ${replace}.`,
       };
     }
     return {
       status: 'fail',
       authenticated: false,
       detail: `Atlassian rejected the e-mail and API token pair (401): the e-mail is not the token owner's, the token was mistyped, or it was revoked.`,
-      hint: `Check the e-mail is the account that created the token; otherwise create a new scoped token and run ${rotate(flag)}.`,
+      hint: `Check the e-mail is the account that created the token; otherwise create a new scoped token and ${replace}.`,
     };
   }
-  if (answer.status === 404) {
+  if (answer.status === 404 && parseJson(answer.text) !== undefined) {
     return { status: 'fail', authenticated: false, detail: 'Atlassian’s API gateway does not know this site (404).', hint: 'Run `kendis-jira setup` again to record the right site.' };
   }
-  if (answer.status === 403) return { status: 'warn', authenticated: true, detail: 'Signed in, but the account may not use Jira (403).', hint: 'Check the account has Jira access on this site.' };
-  if (answer.status === 429 || answer.status === 503) return { status: 'warn', authenticated: false, detail: `Atlassian is rate limiting (${answer.status}); the token could not be checked.`, hint: 'Wait a minute and run the test again.' };
-  return { status: 'warn', authenticated: false, detail: `Inconclusive: Atlassian answered ${answer.status}.`, hint: 'Run the test again; if it persists, rerun with --debug.' };
+  if (answer.status === 403 && !looksLikeHtml(answer)) {
+    return {
+      status: 'fail',
+      authenticated: false,
+      detail: 'Atlassian refused the e-mail and API token on this site (403): the account has no Jira access here, or the site only accepts requests from allowed IP addresses.',
+      hint: 'Check the account has Jira access on this site (Atlassian Administration → Products), and whether the site has an IP allowlist.',
+    };
+  }
+  if (answer.status === 429 || answer.status === 503) return { ...rateLimited(answer.status, 'token'), authenticated: false };
+  return { ...noProof(answer, "Atlassian's API gateway"), authenticated: false };
 }
 
 /** The token's saved expiry date: pass > 30 days, warn ≤ 30, fail when expired. */
@@ -120,29 +147,27 @@ export function tokenExpiryVerdict(expiresOn: string, now: Date, profileFlag = '
 
 /** Token endpoint answer to a deliberately invalid code → are the client credentials accepted? */
 export function oauthClientVerdict(result: ExchangeResult | Error): Verdict {
-  if (result instanceof Error) return { status: 'warn', detail: `Could not reach Atlassian's token endpoint: ${errorText(result)}.` };
-  if (result.ok) return { status: 'warn', detail: 'Atlassian exchanged an invalid code (unexpected); the client credentials seem to work.' };
-  if (result.error === 'invalid_grant') return { status: 'pass', detail: 'Atlassian accepted the Client ID and Client Secret.' };
+  if (result instanceof Error) return noProof(result, "Atlassian's token endpoint");
+  if (result.ok) return { status: 'error', detail: "Atlassian's token endpoint exchanged a code that cannot be valid: that is not Atlassian answering.", hint: 'Check KENDIS_JIRA_AUTH_URL and any proxy, then try again.' };
+  if (result.error === 'invalid_grant') return { status: 'pass', detail: 'Accepted by Atlassian.' };
   if (['access_denied', 'invalid_client', 'unauthorized_client'].includes(result.error)) {
     return {
       status: 'fail',
-      detail: `Atlassian rejected the Client ID and Client Secret (${result.status} ${result.error}).`,
+      detail: `Atlassian rejected them (${result.status} ${result.error}).`,
       hint: "Copy both again from the app's Settings tab in the Developer Console, then run `kendis-jira setup` again.",
     };
   }
-  return { status: 'warn', detail: `Inconclusive: the token endpoint answered ${result.status} ${result.error}.`, hint: 'Run the test again; if it persists, rerun with --debug.' };
+  return { status: 'error', detail: `Atlassian's token endpoint did not answer (${result.status} ${result.error}${result.description ? `: ${result.description.slice(0, 120)}` : ''}).`, hint: 'Nothing was concluded either way: try again later; if it persists, rerun with --debug.' };
 }
 
 /** The site's tenant_info against the saved cloudId. */
 export function siteVerdict(result: string | Error, site: string, savedCloudId: string): Verdict {
-  if (result instanceof Error) {
-    const hint = 'hint' in result && typeof result.hint === 'string' ? result.hint : undefined;
-    return { status: 'fail', detail: errorText(result) + '.', ...(hint ? { hint } : {}) };
-  }
+  if (result instanceof UnknownSiteError) return { status: 'fail', detail: errorText(result) + '.', ...(result.hint ? { hint: result.hint } : {}) };
+  if (result instanceof Error) return noProof(result, site);
   if (result !== savedCloudId) {
     return { status: 'fail', detail: `${site} is now cloud ${result}, but this profile was set up for ${savedCloudId}.`, hint: 'Run `kendis-jira setup` again for this site.' };
   }
-  return { status: 'pass', detail: `${site} is Jira Cloud ${result}.` };
+  return { status: 'pass', detail: `Jira Cloud, cloud id ${result}.` };
 }
 
 /** The OAuth round trip's granted scopes and site access, compared with the catalogue. */
@@ -155,7 +180,7 @@ export function grantVerdict(granted: Set<string>, resources: { id: string; url:
       hint: "On the app's Permissions tab add the missing API or Jira permission (Edit Scopes → tick it → Save), then run the check again.",
     };
   }
-  if (resources instanceof Error) return { status: 'warn', detail: `All ${granted.size} scopes were granted, but the site list could not be read: ${errorText(resources)}.` };
+  if (resources instanceof Error) return { ...noProof(resources), detail: `All ${granted.size} scopes were granted, but the site list could not be read: ${errorText(resources)}.` };
   if (!resources.some((r) => r.id === cloudId)) {
     return {
       status: 'fail',
@@ -167,11 +192,11 @@ export function grantVerdict(granted: Set<string>, resources: { id: string; url:
 }
 
 export function identityVerdict(answer: Answer, me: { email?: string | undefined; account_id: string } | undefined, email: string): Verdict {
-  if (!isResponse(answer)) return { status: 'warn', detail: `Inconclusive: ${errorText(answer)}.` };
+  if (!isResponse(answer)) return noProof(answer);
   if (answer.status === 401 && isScopeMismatch(answer)) {
     return { status: 'fail', detail: 'The User Identity API is not added to the app (read:me missing).', hint: "On the app's Permissions tab, click Add next to User Identity API." };
   }
-  if (answer.status !== 200 || !me) return { status: 'warn', detail: `Inconclusive: /me answered ${answer.status}.` };
+  if (answer.status !== 200 || !me) return noProof(answer);
   if (me.email && me.email.toLowerCase() !== email.toLowerCase()) {
     return { status: 'warn', detail: `The browser consented as ${me.email}, not ${email}.`, hint: 'Kendis signs in with the e-mail you give it: use the same account in the browser, or run setup with that e-mail.' };
   }
@@ -180,10 +205,28 @@ export function identityVerdict(answer: Answer, me: { email?: string | undefined
 
 export function personalDataVerdict(answer: Answer | undefined): Verdict {
   if (answer === undefined) return { status: 'skip', detail: 'Needs the account id from /me.' };
-  if (!isResponse(answer)) return { status: 'warn', detail: `Inconclusive: ${errorText(answer)}.` };
+  if (!isResponse(answer)) return noProof(answer);
   if (answer.status === 200 || answer.status === 204) return { status: 'pass', detail: 'The Personal Data Reporting API answered.' };
   if (answer.status === 401 && isScopeMismatch(answer)) {
     return { status: 'fail', detail: 'The Personal Data Reporting API is not added to the app (report:personal-data missing).', hint: "On the app's Permissions tab, click Add next to Personal Data Reporting API." };
   }
-  return { status: 'warn', detail: `Inconclusive: report-accounts answered ${answer.status}.` };
+  return noProof(answer);
+}
+
+/** GET /rest/api/3/mypermissions → which of the permissions Kendis' sync uses the account lacks (never a fail). */
+export function jiraPermissionsVerdict(answer: Answer): Verdict {
+  if (!isResponse(answer)) return noProof(answer);
+  if (answer.status === 401 && isScopeMismatch(answer)) {
+    return { status: 'skip', detail: 'Needs read:jira-work, which the token lacks (see that scope above).' };
+  }
+  if (answer.status === 429 || answer.status === 503) return rateLimited(answer.status, 'permissions');
+  const parsed = MyPermissionsSchema.safeParse(parseJson(answer.text));
+  if (answer.status !== 200 || !parsed.success) return noProof(answer);
+  const missing = KENDIS_PERMISSIONS.filter((p) => parsed.data.permissions[p.key]?.havePermission !== true);
+  if (missing.length === 0) return { status: 'pass', detail: `The account holds all ${KENDIS_PERMISSIONS.length} (${KENDIS_PERMISSIONS.map((p) => p.name).join(', ')}).` };
+  return {
+    status: 'warn',
+    detail: `The account lacks ${missing.map((p) => `"${p.name}" (without it ${p.without})`).join('; ')}.`,
+    hint: 'Ask a Jira admin to grant these to the account (Jira settings → System → Global permissions for Administer Jira; the projects’ permission schemes for the others), or use an account that has them.',
+  };
 }

@@ -10,7 +10,7 @@ import { API_TOKENS_PAGE } from '../atlassian/endpoints.js';
 import { TOKEN_SCOPES } from '../atlassian/scopes.js';
 import { runTokenChecks } from '../checks/run-checks.js';
 import { printTokenScopes } from '../wizard/token-instructions.js';
-import { renderCheckLines } from '../checks/report.js';
+import { refusalOf, renderCheckLines } from '../checks/report.js';
 import { SECRET_ENV } from '../secrets/secret-store.js';
 import { accountFor } from '../secrets/backend.js';
 import { addDays, daysUntil, describeDaysLeft, isoDate, validateTokenExpiry } from '../util/dates.js';
@@ -135,14 +135,17 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
   const connection = await openConnection(saved, deps, false);
   try {
     const relevant = await io.task('Checking the new token and each of its scopes…', () =>
-      runTokenChecks({ profile: { ...connection.profile, token: { expiresOn: expiresOn! } }, apiToken: newToken, client: connection.client, now, profileFlag: profileFlag(deps) }),
+      runTokenChecks({ profile: { ...connection.profile, token: { expiresOn: expiresOn! } }, apiToken: newToken, client: connection.client, now, profileFlag: profileFlag(deps), apiTokenFromEnv: Boolean(envToken) }),
     );
     renderCheckLines(io, relevant, { showPasses: false, showSkips: false });
-    const failed = relevant.filter((r) => r.status === 'fail');
-    if (failed.length) {
+    // Stored only on proof: api-token and every probeable scope passed; a fail or an error changes nothing.
+    const refusal = refusalOf(relevant, 'nothing was changed, the old token is still stored and in use');
+    if (refusal) {
       throw new ChecksFailedError(
-        `The new token did not pass (${failed.map((f) => f.id).join(', ')}); nothing was changed — the old token is still stored.`,
-        `Create a new token with all ${TOKEN_SCOPES.length} scopes on ${API_TOKENS_PAGE} and run \`kendis-jira rotate-token${profileFlag(deps)}\` again.`,
+        refusal.message,
+        refusal.kind === 'fail'
+          ? (refusal.hint ?? `Create a new token with all ${TOKEN_SCOPES.length} scopes on ${API_TOKENS_PAGE} and run \`kendis-jira rotate-token${profileFlag(deps)}\` again.`)
+          : `Run \`kendis-jira rotate-token${profileFlag(deps)}\` again when Atlassian answers.`,
       );
     }
   } finally {

@@ -2,7 +2,7 @@
 import type { Deps } from '../deps.js';
 import { ChecksFailedError, UsageError } from '../errors.js';
 import { runChecks } from '../checks/run-checks.js';
-import { isOk, renderCheckLines, summaryLine, type ReportDocument } from '../checks/report.js';
+import { blockingOf, isOk, renderCheckLines, summaryLine, type ReportDocument } from '../checks/report.js';
 import { APP_SCOPES } from '../atlassian/scopes.js';
 import { runOAuthFlow } from '../auth/oauth-flow.js';
 import { parseRedirectUri } from '../auth/callback-server.js';
@@ -63,6 +63,7 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
         clientSecret,
         apiToken,
         secretsProblem,
+        apiTokenFromEnv: Boolean(deps.env.KENDIS_JIRA_API_TOKEN),
         client,
         now: deps.now(),
         profileFlag: profileFlag(deps),
@@ -110,8 +111,15 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
       deps.io.err(`${ok ? deps.io.paint.green('Connection OK') : deps.io.paint.red('Connection has problems')}: ${summaryLine(results)}.`);
     }
     if (!ok) {
-      const failed = results.filter((r) => r.status === 'fail').map((r) => r.id);
-      throw new ChecksFailedError(`${failed.length} check${failed.length === 1 ? '' : 's'} failed: ${failed.join(', ')}.`, 'Follow the → hints above, then run `kendis-jira test-connection` again.');
+      const { failed, errors } = blockingOf(results);
+      const parts = [
+        ...(failed.length ? [`${failed.length} check${failed.length === 1 ? '' : 's'} failed (${failed.map((r) => r.id).join(', ')})`] : []),
+        ...(errors.length ? [`${errors.length} could not be checked because Atlassian did not answer (${errors.map((r) => r.id).join(', ')})`] : []),
+      ];
+      throw new ChecksFailedError(
+        `${parts.join('; ')}.`,
+        failed.length ? `Follow the → hints above, then run \`kendis-jira test-connection${profileFlag(deps)}\` again.` : `Nothing was concluded: run \`kendis-jira test-connection${profileFlag(deps)}\` again later.`,
+      );
     }
   } finally {
     await connection.close();

@@ -31,6 +31,12 @@ export interface SandboxFaults {
   rateLimitStorm?: { retryAfter: string };
   /** Answer every request with this status (token endpoint and tenant_info included). */
   everythingStatus?: number;
+  /** Answer gateway requests with this status and an HTML error page (an outage or load balancer page). */
+  gatewayHtmlStatus?: number;
+  /** Answer the OAuth token endpoint with this status and an HTML page (the auth host is down). */
+  tokenEndpointStatus?: number;
+  /** Past the scope check, Jira answers 403 to every operation but /myself (an account with no permissions). */
+  forbiddenPastScope?: boolean;
 }
 
 export interface SandboxOptions {
@@ -52,6 +58,8 @@ export interface SandboxOptions {
   /** 429 with Retry-After on the first request to each path. */
   rateLimitFirstRequestPerPath?: { retryAfter: string } | undefined;
   faults?: SandboxFaults;
+  /** The account behind the API token: a Jira admin by default; `admin: false` gets 403 from admin-only operations. */
+  account?: { admin?: boolean };
 }
 
 export interface SandboxRequestLog {
@@ -204,6 +212,7 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
   };
 
   const handleToken = async (req: IncomingMessage, res: ServerResponse) => {
+    if (options.faults?.tokenEndpointStatus) return send(res, options.faults.tokenEndpointStatus, errorPage('Service unavailable', 'The sandbox auth host is down.'));
     const raw = await readBody(req);
     let body: Record<string, string> = {};
     try {
@@ -227,13 +236,14 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
     return send(res, 200, { access_token: accessToken, expires_in: 3600, token_type: 'Bearer', scope: pending.scopes.join(' ') });
   };
 
-  const handleGateway = async (req: IncomingMessage, res: ServerResponse, path: string, cloudId: string) => {
+  const handleGateway = async (req: IncomingMessage, res: ServerResponse, url: URL, path: string, cloudId: string) => {
     if (options.faults?.resetGateway) {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
       res.write('{"partial":');
       return req.socket.destroy();
     }
     if (options.faults?.gatewayStatus) return send(res, options.faults.gatewayStatus, { message: 'Sandbox fault' });
+    if (options.faults?.gatewayHtmlStatus) return send(res, options.faults.gatewayHtmlStatus, errorPage('502 Bad Gateway', 'The server could not answer your request.'));
     if (options.faults?.garbageGateway) return send(res, 200, '<html><body>Service temporarily unavailable</body></html>');
     await readBody(req).catch(() => '');
     const basic = basicAuth(req);
@@ -249,6 +259,20 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
     const op = matchOperation(req.method ?? 'GET', path);
     if (!op) return send(res, 404, { errorMessages: ['Not found in the sandbox'] });
     if (!satisfies(op.scopeSets, scopes)) return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
+    // Past the gateway, Jira's own permission checks (atlassian.md, "What real Atlassian does…").
+    const admin = options.account?.admin !== false && !options.faults?.forbiddenPastScope;
+    if (op.id === 'my-permissions') {
+      const asked = (url.searchParams.get('permissions') ?? '').split(',').filter(Boolean);
+      if (asked.length === 0) return send(res, 400, { errorMessages: ['The permissions query parameter is required.'] });
+      const permissions = Object.fromEntries(
+        asked.map((key) => [key, { id: key, key, name: key, type: key === 'ADMINISTER' ? 'GLOBAL' : 'PROJECT', havePermission: !options.faults?.forbiddenPastScope && (key !== 'ADMINISTER' || admin) }]),
+      );
+      return send(res, 200, { permissions });
+    }
+    if (options.faults?.forbiddenPastScope && op.id !== 'myself') return send(res, 403, { errorMessages: ['You do not have permission to do this.'] });
+    // GET /rest/api/3/webhook: "only for Connect and OAuth 2.0 apps" (its spec): 403 to a user's token.
+    if (op.id === 'webhooks' && basic) return send(res, 403, { errorMessages: ['Only Connect and OAuth 2.0 apps can use this operation.'] });
+    if (op.id === 'issue-security-schemes' && !admin) return send(res, 403, { errorMessages: ['You are not authorized to perform this action. Administrator privileges are required.'] });
     switch (op.id) {
       case 'myself':
         return send(res, 200, { accountId: SANDBOX.accountId, emailAddress: email, displayName: SANDBOX.displayName, active: true });
@@ -317,7 +341,7 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
       return res.end();
     }
     const gateway = /^\/ex\/jira\/([^/]+)(\/.*)$/.exec(path);
-    if (gateway) return handleGateway(req, res, gateway[2]!, decodeURIComponent(gateway[1]!));
+    if (gateway) return handleGateway(req, res, url, gateway[2]!, decodeURIComponent(gateway[1]!));
     if (path.startsWith('/rest/')) {
       // Scoped API tokens only work through the gateway; sent to the site they get 401.
       const header = req.headers.authorization ?? '';

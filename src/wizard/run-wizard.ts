@@ -3,13 +3,13 @@
  * progress saved after each step, resumable. Nothing final is written before Step 8 passes.
  */
 import type { Deps } from '../deps.js';
-import { CliError, KeychainUnavailableError, UsageError } from '../errors.js';
+import { CancelledError, CliError, KeychainUnavailableError, UsageError } from '../errors.js';
 import { AtlassianClient } from '../atlassian/client.js';
 import { endpointsFromEnv } from '../atlassian/endpoints.js';
 import { proxySettings } from '../atlassian/http.js';
 import { startCallbackServer } from '../auth/callback-server.js';
 import type { SecretBackend } from '../secrets/backend.js';
-import { stagingAccountFor } from '../secrets/backend.js';
+import { SECRET_KINDS, stagingAccountFor } from '../secrets/backend.js';
 import { profileFlagFor } from '../config/profile-name.js';
 import { SANDBOX } from '../sandbox/fixtures.js';
 import { describeDaysLeft, daysUntil } from '../util/dates.js';
@@ -90,6 +90,10 @@ async function resolveSite(ctx: WizardContext): Promise<void> {
     default: ctx.answers.email ?? (options.sandbox ? SANDBOX.email : undefined),
     check: checkEmail,
   });
+}
+
+async function discardStagedSecrets(backend: SecretBackend, profile: string): Promise<void> {
+  for (const kind of SECRET_KINDS) await backend.delete(stagingAccountFor(profile, kind)).catch(() => false);
 }
 
 /** Non-interactive: name every missing flag or variable at once (exit 2). */
@@ -209,6 +213,8 @@ export async function runWizard(options: SetupOptions, deps: Deps): Promise<void
       io.info(`Paused. Your answers so far are saved: run \`kendis-jira setup${options.sandbox ? ' --sandbox' : ''}${flag}\` again when ready — it resumes where you stopped.`);
       return;
     }
+    // No pass without proof: a setup that did not finish keeps its answers (to resume) but no secret.
+    if (!(error instanceof CancelledError)) await discardStagedSecrets(backend, profile);
     throw error;
   } finally {
     await sandbox?.close();

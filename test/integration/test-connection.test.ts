@@ -20,9 +20,9 @@ const ReportSchema = z.strictObject({
   token: z.strictObject({ expiresOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), daysLeft: z.number().int() }),
   checks: z.array(
     z.strictObject({
-      id: z.string().regex(/^(config|secrets|site|api-token|token-expiry|oauth-client|oauth-grant|oauth-identity|oauth-personal-data|scope:[a-z:.-]+)$/),
+      id: z.string().regex(/^(config|secrets|site|api-token|token-expiry|oauth-client|jira-permissions|oauth-grant|oauth-identity|oauth-personal-data|scope:[a-z:.-]+)$/),
       title: z.string().min(1),
-      status: z.enum(['pass', 'warn', 'fail', 'skip']),
+      status: z.enum(['pass', 'warn', 'fail', 'error', 'skip']),
       detail: z.string().min(1),
       hint: z.string().min(1).optional(),
     }),
@@ -68,8 +68,9 @@ describe('test-connection against the sandbox', () => {
     await saveSandboxProfile(deps, sandbox);
     await report();
     const gateway = sandbox.requests.filter((r) => r.path.startsWith('/ex/jira/'));
-    expect(gateway).toHaveLength(PROBES.length); // /myself serves api-token and read:jira-user
-    expect(sandbox.requests).toHaveLength(PROBES.length + 2); // + tenant_info + token endpoint
+    // /myself serves api-token and read:jira-user; + /mypermissions for jira-permissions
+    expect(gateway).toHaveLength(PROBES.length + 1);
+    expect(sandbox.requests).toHaveLength(PROBES.length + 3); // + tenant_info + token endpoint
   });
 
   it.each(TOKEN_SCOPES.map((s) => [s]))('a token without %s fails exactly the checks whose probe needs it', async (scope) => {
@@ -100,6 +101,7 @@ describe('test-connection against the sandbox', () => {
     expect(byId['api-token']!.detail).toContain('e-mail and API token pair');
     for (const scope of TOKEN_SCOPES) expect(byId[`scope:${scope}`]!.status).toBe('skip');
     expect(doc.ok).toBe(false);
+    expect(byId['jira-permissions']!.status).toBe('skip');
     expect(sandbox.requests.filter((r) => r.path.startsWith('/ex/jira/'))).toHaveLength(1);
   });
 
@@ -122,7 +124,7 @@ describe('test-connection against the sandbox', () => {
     sandbox.options.rateLimitFirstRequestPerPath = { retryAfter: '1' };
     await saveSandboxProfile(deps, sandbox);
     const { doc } = await report();
-    expect(doc.checks.filter((c) => c.status === 'fail' || c.status === 'warn')).toEqual([]);
+    expect(doc.checks.filter((c) => c.status === 'fail' || c.status === 'warn' || c.status === 'error')).toEqual([]);
     expect(sandbox.requests.filter((r) => r.status === 429).length).toBeGreaterThan(5);
   });
 
@@ -133,12 +135,54 @@ describe('test-connection against the sandbox', () => {
     expect(byId['scope:read:sprint:jira-software']!.status).toBe('skip');
   });
 
-  it('a 403 from Jira is a warning about permissions, not a missing scope', async () => {
+  it('a 403 past the scope check proves the scope: every probeable scope passes and jira-permissions warns', async () => {
     await saveSandboxProfile(deps, sandbox);
-    sandbox.options.faults = { gatewayStatus: 403 };
-    const { byId } = await report();
-    expect(byId['scope:read:sprint:jira-software']!.status).toBe('warn');
-    expect(byId['scope:read:sprint:jira-software']!.detail).toContain('permission');
+    sandbox.options.faults = { forbiddenPastScope: true };
+    const { byId, doc } = await report();
+    for (const p of PROBES) expect(byId[`scope:${p.scope}`]!.status, p.scope).toBe('pass');
+    expect(byId['jira-permissions']!.status).toBe('warn');
+    expect(byId['jira-permissions']!.detail).toContain('Browse Projects');
+    expect(doc.ok).toBe(true);
+    // The sandbox really answered 403 past the gateway (not a kind 200).
+    expect(sandbox.requests.filter((r) => r.path.startsWith('/ex/jira/') && r.status === 403).length).toBe(PROBES.length - 1);
+  });
+
+  it('an account that is not a Jira admin: no scope doubt, jira-permissions names Administer Jira and what it is for', async () => {
+    await saveSandboxProfile(deps, sandbox);
+    sandbox.options.account = { admin: false };
+    const { byId, doc } = await report();
+    expect(byId['scope:manage:jira-project']!.status).toBe('pass');
+    expect(byId['scope:manage:jira-webhook']!.status).toBe('pass');
+    expect(byId['jira-permissions']!.status).toBe('warn');
+    expect(byId['jira-permissions']!.detail).toContain('Administer Jira');
+    expect(byId['jira-permissions']!.detail).toContain('webhooks');
+    expect(byId['jira-permissions']!.detail).not.toContain('Browse Projects');
+    expect(doc.ok).toBe(true);
+  });
+
+  it.each([
+    ['a 502 HTML page from the gateway', { gatewayHtmlStatus: 502 }],
+    ['a 500 JSON answer from the gateway', { gatewayStatus: 500 }],
+  ] as const)('%s is `error`, not a pass: ok false and lastSuccessfulTest kept', async (_name, faults) => {
+    await saveSandboxProfile(deps, sandbox, { profile: { lastSuccessfulTest: '2026-01-02T03:04:05.000Z' } });
+    sandbox.options.faults = faults;
+    const { byId, doc, error } = await report();
+    expect(byId['api-token']!.status).toBe('error');
+    expect(byId['api-token']!.detail).toMatch(/did not answer \(50\d from 127\.0\.0\.1/);
+    for (const p of PROBES) expect(byId[`scope:${p.scope}`]!.status).not.toBe('pass');
+    expect(doc.checks.some((c) => c.status === 'pass' && c.id.startsWith('scope:'))).toBe(false);
+    expect(doc.ok).toBe(false);
+    expect(error).toBeInstanceOf(ChecksFailedError);
+    expect((error as Error).message).toContain('could not be checked');
+    expect((await deps.config.getProfile('default'))?.lastSuccessfulTest).toBe('2026-01-02T03:04:05.000Z');
+  });
+
+  it('the token endpoint down makes oauth-client `error`, not a pass or a fail', async () => {
+    await saveSandboxProfile(deps, sandbox);
+    sandbox.options.faults = { tokenEndpointStatus: 503 };
+    const { byId, doc } = await report();
+    expect(byId['oauth-client']!.status).toBe('error');
+    expect(doc.ok).toBe(false);
   });
 
   it('an expired token says so and how to rotate', async () => {
@@ -152,7 +196,7 @@ describe('test-connection against the sandbox', () => {
     await saveSandboxProfile(deps, sandbox);
     await runTestConnection({ ...json, json: false }, deps);
     const lines = deps.stdout.text.trim().split('\n');
-    expect(lines).toHaveLength(6 + TOKEN_SCOPES.length);
+    expect(lines).toHaveLength(7 + TOKEN_SCOPES.length);
     expect(lines.find((l) => l.includes('write:sprint:jira-software'))).toMatch(/^✔ Update and delete sprints/);
     expect(deps.stderr.text).toContain('Connection OK');
   });

@@ -128,7 +128,7 @@ describe('setup wizard (interactive, scripted)', () => {
     ]);
     await runSetup(options(), deps);
     prompter.assertDone();
-    expect(deps.stderr.text).toContain('Atlassian rejected the Client ID and Client Secret');
+    expect(deps.stderr.text).toContain('Client ID and Client Secret: Atlassian rejected them');
     await expectFinished(deps);
   });
 
@@ -189,7 +189,7 @@ describe('setup wizard (interactive, scripted)', () => {
     const { deps, prompter } = interactive(script);
     await runSetup(options(), deps);
     prompter.assertDone();
-    expect(deps.stderr.text).toContain('Atlassian accepted the Client ID and Client Secret');
+    expect(deps.stderr.text).toContain('Client ID and Client Secret: Accepted by Atlassian');
     expect(sandbox.requests.some((r) => r.path === '/authorize')).toBe(false);
     await expectFinished(deps);
   });

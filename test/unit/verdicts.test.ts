@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpResponse } from '../../src/atlassian/http.js';
-import { apiTokenVerdict, grantVerdict, identityVerdict, oauthClientVerdict, personalDataVerdict, probeVerdict, siteVerdict, tokenExpiryVerdict } from '../../src/checks/verdicts.js';
+import { apiTokenVerdict, grantVerdict, identityVerdict, jiraPermissionsVerdict, oauthClientVerdict, personalDataVerdict, probeVerdict, siteVerdict, tokenExpiryVerdict } from '../../src/checks/verdicts.js';
+import { NoProofError, UnknownSiteError } from '../../src/atlassian/client.js';
+import { KENDIS_PERMISSIONS } from '../../src/atlassian/permissions.js';
 import { missingAppScopes, APP_SCOPES } from '../../src/atlassian/scopes.js';
 import { NetworkError } from '../../src/atlassian/http.js';
 
@@ -11,23 +13,32 @@ const now = new Date(2026, 10, 29);
 
 describe('probeVerdict (checks.md table)', () => {
   it.each([
-    [200, 'pass'], [204, 'pass'], [400, 'pass'], [404, 'pass'], [409, 'pass'],
-    [403, 'warn'], [429, 'warn'], [503, 'warn'], [500, 'warn'], [302, 'warn'],
+    [200, 'pass'], [204, 'pass'], [400, 'pass'], [403, 'pass'], [404, 'pass'], [409, 'pass'], [422, 'pass'],
+    [429, 'error'], [503, 'error'], [500, 'error'], [502, 'error'], [302, 'error'], [407, 'error'],
   ] as const)('%i ⇒ %s', (status, verdict) => {
     expect(probeVerdict(res(status), 'read:sprint:jira-software').status).toBe(verdict);
+  });
+  it('an HTML page is `error` whatever its status: a proxy or outage page proves nothing', () => {
+    for (const status of [200, 403, 404, 502]) {
+      const v = probeVerdict({ ...res(status, '<html><body>Bad gateway</body></html>', { 'content-type': 'text/html' }), url: 'https://api.atlassian.com/ex/jira/c/rest' }, 'read:jira-work');
+      expect(v.status, String(status)).toBe('error');
+      expect(v.detail).toContain(`${status} from api.atlassian.com`);
+      expect(v.detail).toContain('HTML page');
+    }
   });
   it('401 scope mismatch ⇒ fail naming the scope and the fix', () => {
     const v = probeVerdict(scope401, 'write:sprint:jira-software', ' --profile b');
     expect(v.status).toBe('fail');
-    expect(v.detail).toContain('write:sprint:jira-software');
+    expect(v.detail).toContain('scope does not match');
+    expect(v.hint).toContain('write:sprint:jira-software');
     expect(v.hint).toContain('Update and delete sprints');
     expect(v.hint).toContain('kendis-jira rotate-token --profile b');
   });
   it('401 otherwise ⇒ credentials rejected, not a scope fail', () => {
     expect(probeVerdict(auth401, 'read:jira-work').credentialsRejected).toBe(true);
   });
-  it('a network error ⇒ warn, inconclusive', () => {
-    expect(probeVerdict(new Error('boom'), 'read:jira-work')).toMatchObject({ status: 'warn' });
+  it('a network error ⇒ error, saying what happened', () => {
+    expect(probeVerdict(new Error('api.atlassian.com did not answer within 20 s.'), 'read:jira-work')).toMatchObject({ status: 'error', detail: expect.stringContaining('did not answer within 20 s') });
   });
 });
 
@@ -48,7 +59,7 @@ describe('apiTokenVerdict', () => {
     expect(v.detail).toContain('expired on 2026-11-01');
   });
   it('401 but 200 on the site ⇒ a classic token created without scopes', () => {
-    const v = apiTokenVerdict({ ...base, answer: auth401, siteAnswer: res(200, {}) });
+    const v = apiTokenVerdict({ ...base, answer: auth401, siteAnswer: res(200, { accountId: '1' }) });
     expect(v.detail).toContain('classic token');
     expect(v.hint).toContain('Create API token with scopes');
   });
@@ -57,10 +68,24 @@ describe('apiTokenVerdict', () => {
   });
   it('a network failure fails with the network sentence', () => {
     const v = apiTokenVerdict({ ...base, answer: new NetworkError('dns', 'Could not find api.atlassian.com (DNS lookup failed).', 'Check the network.') });
-    expect(v).toMatchObject({ status: 'fail', hint: 'Check the network.' });
+    expect(v).toMatchObject({ status: 'error', authenticated: false, hint: 'Check the network.' });
   });
-  it('429 ⇒ warn rate limited', () => {
-    expect(apiTokenVerdict({ ...base, answer: res(429) }).detail).toContain('rate limiting');
+  it('429 ⇒ error, rate limited', () => {
+    expect(apiTokenVerdict({ ...base, answer: res(429) })).toMatchObject({ status: 'error', detail: expect.stringContaining('rate limiting') });
+  });
+  it.each([500, 502, 503, 302])('%i ⇒ error, never authenticated', (status) => {
+    expect(apiTokenVerdict({ ...base, answer: res(status) })).toMatchObject({ status: 'error', authenticated: false });
+  });
+  it('200 that is not Jira account data (a captive portal) ⇒ error', () => {
+    expect(apiTokenVerdict({ ...base, answer: res(200, '<html>Sign in to the Wi-Fi</html>') })).toMatchObject({ status: 'error', authenticated: false });
+  });
+  it('403 (no Jira access, or an IP allowlist) ⇒ fail, not authenticated', () => {
+    expect(apiTokenVerdict({ ...base, answer: res(403, { errorMessages: [] }) })).toMatchObject({ status: 'fail', authenticated: false });
+  });
+  it('a token from KENDIS_JIRA_API_TOKEN that fails names the variable, not the stored token', () => {
+    const v = apiTokenVerdict({ ...base, answer: auth401, fromEnv: true });
+    expect(v.hint).toContain('KENDIS_JIRA_API_TOKEN');
+    expect(v.hint).not.toContain('rotate-token');
   });
 });
 
@@ -80,17 +105,24 @@ describe('oauthClientVerdict', () => {
     ['access_denied', 'fail'],
     ['invalid_client', 'fail'],
     ['unauthorized_client', 'fail'],
-    ['server_error', 'warn'],
+    ['server_error', 'error'],
+    ['unknown', 'error'],
   ] as const)('%s ⇒ %s', (error, status) => {
     expect(oauthClientVerdict({ ok: false, status: 400, error, description: undefined }).status).toBe(status);
+  });
+  it('a network error or an exchanged impossible code ⇒ error', () => {
+    expect(oauthClientVerdict(new Error('auth.atlassian.com did not answer within 20 s.')).status).toBe('error');
+    expect(oauthClientVerdict({ ok: true, token: { access_token: 'x' } }).status).toBe('error');
   });
 });
 
 describe('site, grant, identity, personal data', () => {
-  it('site: same cloud passes, another fails, an error fails with its hint', () => {
+  it('site: same cloud passes, another or an unknown site fails, no answer is error', () => {
     expect(siteVerdict('c1', 'https://a', 'c1').status).toBe('pass');
     expect(siteVerdict('c2', 'https://a', 'c1').status).toBe('fail');
-    expect(siteVerdict(Object.assign(new Error('No site.'), { hint: 'Check it.' }), 'https://a', 'c1')).toMatchObject({ status: 'fail', hint: 'Check it.' });
+    expect(siteVerdict(new UnknownSiteError('https://a', 404), 'https://a', 'c1')).toMatchObject({ status: 'fail', hint: expect.stringContaining('URL you use to open Jira') });
+    expect(siteVerdict(new NoProofError('502 from a'), 'https://a', 'c1').status).toBe('error');
+    expect(siteVerdict(Object.assign(new Error('a did not answer within 20 s.'), { hint: 'Check it.' }), 'https://a', 'c1')).toMatchObject({ status: 'error', hint: 'Check it.' });
   });
   it('grant: names every missing app scope by its console title', () => {
     const granted = new Set(APP_SCOPES.map((s) => s.scope).filter((s) => s !== 'write:epic:jira-software'));
@@ -110,5 +142,24 @@ describe('site, grant, identity, personal data', () => {
     expect(personalDataVerdict(res(204)).status).toBe('pass');
     expect(personalDataVerdict(scope401).status).toBe('fail');
     expect(personalDataVerdict(undefined).status).toBe('skip');
+    expect(personalDataVerdict(res(502)).status).toBe('error');
+    expect(identityVerdict(res(500), undefined, 'a@b.c').status).toBe('error');
+  });
+});
+
+describe('jiraPermissionsVerdict', () => {
+  const perms = (have: (key: string) => boolean) => res(200, { permissions: Object.fromEntries(KENDIS_PERMISSIONS.map((p) => [p.key, { havePermission: have(p.key) }])) });
+  it('all held ⇒ pass', () => expect(jiraPermissionsVerdict(perms(() => true)).status).toBe('pass'));
+  it('a missing one ⇒ warn naming it and what stops working in Kendis', () => {
+    const v = jiraPermissionsVerdict(perms((k) => k !== 'LINK_ISSUES'));
+    expect(v.status).toBe('warn');
+    expect(v.detail).toContain('"Link Issues"');
+    expect(v.detail).toContain('dependencies');
+  });
+  it('never a fail; a missing read:jira-work is a skip; an outage is error', () => {
+    expect(jiraPermissionsVerdict(perms(() => false)).status).toBe('warn');
+    expect(jiraPermissionsVerdict(scope401).status).toBe('skip');
+    expect(jiraPermissionsVerdict(res(502)).status).toBe('error');
+    expect(jiraPermissionsVerdict(res(200, '<html></html>')).status).toBe('error');
   });
 });

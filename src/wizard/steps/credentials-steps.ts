@@ -95,7 +95,10 @@ async function askAndCheckClient(ctx: WizardContext): Promise<void> {
     });
     const verdict = oauthClientVerdict(result);
     renderCheckLines(ctx.deps.io, [{ id: 'oauth-client', title: 'Client ID and Client Secret', ...verdict }]);
-    if (verdict.status !== 'fail') {
+    if (verdict.status === 'error') {
+      throw new ChecksFailedError(`${verdict.detail.replace(/\.$/, '')}: the Client Secret was not stored. Try again later.`, 'Run `kendis-jira setup` again when Atlassian answers: it resumes at this step.');
+    }
+    if (verdict.status === 'pass') {
       ctx.answers.clientId = clientId;
       ctx.secrets.clientSecret = clientSecret;
       await stageSecret(ctx, 'client-secret', clientSecret);

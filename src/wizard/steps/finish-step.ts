@@ -3,7 +3,7 @@
  * profile's own, the profile is written, the progress removed), then what to type into Kendis.
  */
 import { runChecks } from '../../checks/run-checks.js';
-import { isOk, renderCheckLines, summaryLine } from '../../checks/report.js';
+import { refusalOf, renderCheckLines, summaryLine } from '../../checks/report.js';
 import { ChecksFailedError } from '../../errors.js';
 import { accountFor, SECRET_KINDS, stagingAccountFor } from '../../secrets/backend.js';
 import { profileFlagFor } from '../../config/profile-name.js';
@@ -81,8 +81,9 @@ export const finishStep: WizardStep = {
     );
     renderCheckLines(ctx.deps.io, results, { showPasses: false, showSkips: false });
     ctx.deps.io.info(`Full test: ${summaryLine(results)}.`);
-    if (!isOk(results)) {
-      throw new ChecksFailedError('The full connection test failed; nothing was saved as a finished profile.', 'Follow the → hints above, then run `kendis-jira setup` again: it resumes at Step 8.');
+    const refusal = refusalOf(results, 'nothing was saved');
+    if (refusal) {
+      throw new ChecksFailedError(refusal.message, refusal.kind === 'fail' ? 'Follow the → hints above, then run `kendis-jira setup` again.' : 'Run `kendis-jira setup` again later.');
     }
     await commit(ctx, ctx.deps.now().toISOString());
     const flag = profileFlagFor(ctx.profile);

@@ -3,7 +3,7 @@ import { API_TOKENS_PAGE } from '../../atlassian/endpoints.js';
 import { TOKEN_SCOPES } from '../../atlassian/scopes.js';
 import { runTokenChecks } from '../../checks/run-checks.js';
 import { printTokenScopes } from '../token-instructions.js';
-import { renderCheckLines } from '../../checks/report.js';
+import { refusalOf, renderCheckLines } from '../../checks/report.js';
 import { ChecksFailedError, UsageError } from '../../errors.js';
 import { SANDBOX } from '../../sandbox/fixtures.js';
 import { addDays, isoDate, validateTokenExpiry } from '../../util/dates.js';
@@ -53,11 +53,11 @@ export const apiTokenStep: WizardStep = {
       const expiresOn = await askExpiry(ctx);
       ctx.answers.tokenExpires = expiresOn;
       const relevant = await ctx.deps.io.task('Checking the token and each of its scopes…', () =>
-        runTokenChecks({ profile: draftProfile(ctx), apiToken, client: ctx.client, now: ctx.deps.now(), profileFlag: '' }),
+        runTokenChecks({ profile: draftProfile(ctx), apiToken, client: ctx.client, now: ctx.deps.now(), profileFlag: '', apiTokenFromEnv: Boolean(ctx.deps.env.KENDIS_JIRA_API_TOKEN) }),
       );
       renderCheckLines(ctx.deps.io, relevant, { showPasses: ctx.deps.io.interactive, showSkips: false });
-      const failed = relevant.filter((r) => r.status === 'fail');
-      if (failed.length === 0) {
+      const refusal = refusalOf(relevant, 'the token was not stored');
+      if (!refusal) {
         ctx.secrets.apiToken = apiToken;
         await stageSecret(ctx, 'api-token', apiToken);
         const passed = relevant.filter((r) => r.status === 'pass').length;
@@ -65,13 +65,15 @@ export const apiTokenStep: WizardStep = {
         ctx.deps.io.success(`The token works: ${passed} checks passed${skipped ? `; ${skipped} scopes cannot be checked separately (Atlassian accepts read:jira-work for them)` : ''}.`);
         return;
       }
-      const missing = failed.filter((r) => r.id.startsWith('scope:')).map((r) => r.id.slice(6));
+      // An outage proves nothing either way: stop (progress is saved) rather than ask for another token.
+      if (refusal.kind === 'error') throw new ChecksFailedError(refusal.message, 'Run `kendis-jira setup` again later: it resumes at this step.');
+      const missing = relevant.filter((r) => r.status === 'fail' && r.id.startsWith('scope:')).map((r) => r.id.slice(6));
       const message = missing.length
-        ? `The token lacks ${missing.length === 1 ? 'a scope' : `${missing.length} scopes`}: ${missing.join(', ')}.`
-        : `The token did not pass: ${failed.map((f) => f.detail).join(' ')}`;
+        ? `The token lacks ${missing.length === 1 ? 'a scope' : `${missing.length} scopes`}: ${missing.join(', ')}; it was not stored.`
+        : refusal.message;
       const hint = missing.length
         ? `Atlassian cannot add scopes to an existing token: create a new one with all ${TOKEN_SCOPES.length} scopes on ${API_TOKENS_PAGE}.`
-        : (failed[0]?.hint ?? 'Create a new scoped token and try again.');
+        : (refusal.hint ?? 'Create a new scoped token and try again.');
       if (!ctx.deps.io.interactive || ctx.deps.env.KENDIS_JIRA_API_TOKEN) throw new ChecksFailedError(message, hint);
       ctx.deps.io.failure(message);
       ctx.deps.io.hint(hint);
