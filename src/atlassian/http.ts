@@ -4,8 +4,10 @@
  * through EnvHttpProxyAgent, a redacted --debug log, and network errors told in a sentence.
  * https://developer.atlassian.com/cloud/jira/platform/rate-limiting/
  */
-import type { Dispatcher } from 'undici';
-import { Agent, EnvHttpProxyAgent, request } from './undici-core.js';
+import { setFlagsFromString } from 'node:v8';
+// undici's public entry point only: its internal lib/ files once broke the proxy in the bundle while
+// the tests, on full undici, stayed green (issue "Ship what you test").
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { CliError, CancelledError } from '../errors.js';
 
 export interface HttpRequest {
@@ -64,6 +66,17 @@ export function proxySettings(env: Record<string, string | undefined>): { httpsP
   if (!httpsProxy && !httpProxy) return undefined;
   const noProxy = [env.NO_PROXY || env.no_proxy, ...LOOPBACK_NO_PROXY].filter(Boolean).join(',');
   return { ...(httpsProxy ? { httpsProxy } : {}), ...(httpProxy ? { httpProxy } : {}), noProxy };
+}
+
+/** A proxy URL as it may be shown: `http://user:***@host:port` (the password never printed). */
+export function displayProxy(raw: string): string {
+  try {
+    const url = new URL(raw);
+    const user = url.username ? `${decodeURIComponent(url.username)}${url.password ? ':***' : ''}@` : '';
+    return `${url.protocol}//${user}${url.host}`;
+  } catch {
+    return '(an invalid proxy address)';
+  }
 }
 
 /** Remove anything secret from a URL before it is logged or shown. */
@@ -146,13 +159,35 @@ export function describeNetworkError(error: unknown, url: string, usesProxy: boo
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') {
     return new NetworkError('reset', `The connection to ${host} was cut off.`, `Try again.${proxyHint}`, error);
   }
-  if (code === 'UND_ERR_PROXY' || /proxy/i.test(String((error as Error)?.message))) {
+  const message = String((error as Error)?.message ?? '');
+  if (/proxy response \(407\)/i.test(message)) {
+    return new NetworkError('proxy', `The proxy refused its credentials (407 Proxy Authentication Required) for ${host}.`, 'Check the user and password in HTTPS_PROXY (http://user:password@host:port).', error);
+  }
+  const tunnel = /proxy response \((\d{3})\)/i.exec(message);
+  if (tunnel) {
+    return new NetworkError('proxy', `The proxy would not open a connection to ${host} (it answered ${tunnel[1]}).`, 'Ask your network team to allow this host through the proxy, or check NO_PROXY.', error);
+  }
+  if (code === 'UND_ERR_PROXY' || /proxy/i.test(message)) {
     return new NetworkError('proxy', `The proxy could not reach ${host}.`, 'Check HTTPS_PROXY / NO_PROXY.', error);
   }
   return new NetworkError('other', `The request to ${host} failed (${code || (error as Error)?.message || 'unknown error'}).`, `Check your network connection and try again.${proxyHint}`, error);
 }
 
+/**
+ * undici parses HTTP with llhttp compiled to WebAssembly. V8's optimising Wasm tier compiles the
+ * whole module again in the background and roughly doubles this CLI's memory (≈95 → ≈60 MB for
+ * test-connection) for a parser that handles a dozen small answers; the baseline tier (Liftoff) is
+ * plenty. Set before the first request compiles the module; measured by `npm run bench`.
+ */
+let wasmTierSet = false;
+function preferBaselineWasm(): void {
+  if (wasmTierSet) return;
+  wasmTierSet = true;
+  setFlagsFromString('--liftoff-only');
+}
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
+  preferBaselineWasm();
   const proxy = proxySettings(options.env);
   const dispatcher: Dispatcher =
     options.dispatcher ?? (proxy ? new EnvHttpProxyAgent(proxy) : new Agent({ connect: { timeout: 10_000 } }));
@@ -172,7 +207,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       headers['content-type'] = 'application/json';
     }
     const timeout = req.timeoutMs ?? timeoutMs;
-    const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(timeout)]) : AbortSignal.timeout(timeout);
+    const timer = AbortSignal.timeout(timeout);
+    const signal = options.signal ? AbortSignal.any([options.signal, timer]) : timer;
     try {
       const res = await request(req.url, {
         method: req.method,
@@ -187,7 +223,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       return { status: res.statusCode, headers: flattenHeaders(res.headers), text, url: req.url };
     } catch (error) {
       if (options.signal?.aborted) throw new CancelledError();
-      if ((error as Error)?.name === 'TimeoutError' || (error as Error)?.name === 'AbortError') {
+      // Only our own timer is a timeout: undici also names a refused proxy tunnel "AbortError".
+      if (timer.aborted) {
         throw new NetworkError('timeout', `${safeHost(req.url)} did not answer within ${Math.round(timeout / 1000)} s.`, 'Try again; if it keeps happening, check your connection or proxy.', error);
       }
       throw describeNetworkError(error, req.url, usesProxy);

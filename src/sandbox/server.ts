@@ -58,6 +58,8 @@ export interface SandboxOptions {
   /** 429 with Retry-After on the first request to each path. */
   rateLimitFirstRequestPerPath?: { retryAfter: string } | undefined;
   faults?: SandboxFaults;
+  /** The OAuth audience /authorize accepts (default: the sandbox's own host). */
+  audience?: string;
   /** The account behind the API token: a Jira admin by default; `admin: false` gets 403 from admin-only operations. */
   account?: { admin?: boolean };
 }
@@ -180,7 +182,7 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
     const state = p.get('state') ?? '';
     if (clientId !== options.clientId) return send(res, 400, errorPage('Something went wrong', 'error=invalid_client: the app (client_id) does not exist.'));
     if (!redirectAllowed(redirectUri)) return send(res, 400, errorPage('Something went wrong', `error=unauthorized_client: redirect_uri is not registered for this app (${redirectUri}).`));
-    if (p.get('audience') !== new URL(origin).host) return send(res, 400, errorPage('Something went wrong', 'error=invalid_request: unknown audience.'));
+    if (p.get('audience') !== (options.audience ?? new URL(origin).host)) return send(res, 400, errorPage('Something went wrong', 'error=invalid_request: unknown audience.'));
     if (p.get('response_type') !== 'code') return send(res, 400, errorPage('Something went wrong', 'error=unsupported_response_type.'));
     // Atlassian grants what the app has been given in the console; unknown scopes are left out.
     const requested = (p.get('scope') ?? '').split(/\s+/).filter(Boolean);

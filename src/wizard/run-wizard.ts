@@ -6,7 +6,7 @@ import type { Deps } from '../deps.js';
 import { CancelledError, CliError, KeychainUnavailableError, UsageError } from '../errors.js';
 import { AtlassianClient } from '../atlassian/client.js';
 import { endpointsFromEnv } from '../atlassian/endpoints.js';
-import { proxySettings } from '../atlassian/http.js';
+import { displayProxy, proxySettings } from '../atlassian/http.js';
 import { startCallbackServer } from '../auth/callback-server.js';
 import type { SecretBackend } from '../secrets/backend.js';
 import { SECRET_KINDS, stagingAccountFor } from '../secrets/backend.js';
@@ -159,7 +159,7 @@ export async function runWizard(options: SetupOptions, deps: Deps): Promise<void
   answers.storage = backend.location;
   if (!options.skipOAuth) await checkPortFree(options.redirectUri);
   const proxy = proxySettings(deps.env);
-  if (proxy) io.info(`Using the proxy ${proxy.httpsProxy ?? proxy.httpProxy} for Atlassian (NO_PROXY honoured).`);
+  if (proxy) io.info(`Using the proxy ${displayProxy(proxy.httpsProxy ?? proxy.httpProxy ?? '')} for Atlassian (NO_PROXY honoured).`);
 
   let sandbox: WizardContext['sandbox'];
   if (options.sandbox) {
