@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { matchOperation, satisfies } from '../atlassian/operations.js';
 import { APP_SCOPES, OPTIONAL_APP_SCOPES, TOKEN_SCOPES, appScopeTitle } from '../atlassian/scopes.js';
 import { SANDBOX } from './fixtures.js';
+import SPEC_TABLE from '../atlassian/openapi-scopes.json' with { type: 'json' };
 
 export interface SandboxToken {
   token: string;
@@ -259,7 +260,13 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
     } else scopes = oauth!.scopes;
     if (cloudId !== SANDBOX.cloudId) return send(res, 404, { message: 'Site not found' });
     const op = matchOperation(req.method ?? 'GET', path);
-    if (!op) return send(res, 404, { errorMessages: ['Not found in the sandbox'] });
+    if (!op) {
+      // Any other Jira operation: Atlassian's own scope rules (the committed table), then a 404.
+      const sets = specScopeSets(req.method ?? 'GET', path);
+      if (!sets) return send(res, 404, { errorMessages: ['Not found in the sandbox'] });
+      if (!satisfies(sets, scopes)) return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
+      return send(res, 404, { errorMessages: ['The sandbox has no data for this operation.'] });
+    }
     if (!satisfies(op.scopeSets, scopes)) return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
     // Past the gateway, Jira's own permission checks (atlassian.md, "What real Atlassian does…").
     const admin = options.account?.admin !== false && !options.faults?.forbiddenPastScope;
@@ -384,6 +391,18 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/** Scope sets of any operation in Atlassian's specs (src/atlassian/openapi-scopes.json), by concrete path. */
+function specScopeSets(method: string, path: string): string[][] | undefined {
+  const segments = path.split('?')[0]!.split('/');
+  for (const [key, sets] of Object.entries(SPEC_TABLE.operations as Record<string, string[][]>)) {
+    const [m, template] = key.split(' ') as [string, string];
+    if (m !== method) continue;
+    const parts = template.split('/');
+    if (parts.length === segments.length && parts.every((t, i) => (t.startsWith('{') ? segments[i] !== '' : t === segments[i]))) return sets;
+  }
+  return undefined;
 }
 
 function errorPage(title: string, detail: string): string {

@@ -10,6 +10,7 @@ import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/test-deps.js';
 import { freePort } from '../helpers/ports.js';
 import { headlessBrowserScript } from '../helpers/browser.js';
+import { needs } from '../helpers/real-parts.js';
 
 const chromium = inject('chromium');
 let sandbox: RunningSandbox;
@@ -19,7 +20,8 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox?.close());
 
-describe.skipIf(!chromium)('the OAuth round trip in a real browser', () => {
+const parts = needs('chromium');
+describe.skipIf(parts.skip)(`the OAuth round trip in a real browser${parts.note}`, () => {
   it('setup --non-interactive: Chromium brings the code back and the exchange succeeds', async () => {
     const browser = headlessBrowserScript(chromium!);
     const port = await freePort();

@@ -11,6 +11,7 @@ import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/test-deps.js';
+import { needs } from '../helpers/real-parts.js';
 
 const keyringEnv = inject('keyringEnv');
 const GOOD = 'ATATT3xOutageGoodToken0001';
@@ -33,7 +34,8 @@ function setupArgs(profile: string, port = 0): string[] {
   return ['setup', '--profile', profile, '--site', sandbox.url, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--token-expires', '2027-08-01', '--skip-oauth', ...(port ? ['--redirect-uri', `http://localhost:${port}/callback`] : [])];
 }
 
-describe.skipIf(!keyringEnv)('a lasting outage proves nothing and changes nothing (built CLI)', () => {
+const parts = needs('keyring');
+describe.skipIf(parts.skip)(`a lasting outage proves nothing and changes nothing (built CLI)${parts.note}`, () => {
   let n = 0;
   const fresh = () => {
     n += 1;

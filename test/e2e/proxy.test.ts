@@ -8,15 +8,18 @@ import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { runCli } from '../helpers/cli.js';
 import { makeCertificates, startTlsProxy, type RunningProxy } from '../helpers/tls-proxy.js';
 import { tempDir } from '../helpers/test-deps.js';
+import { needs } from '../helpers/real-parts.js';
 
 const keyringEnv = inject('keyringEnv');
 const PASSWORD = 'pr0xyPassw0rdCanary';
 const SITE = 'acme.atlassian.net';
+const parts = needs('keyring', 'openssl');
 let sandbox: RunningSandbox;
 let proxy: RunningProxy;
 let caPath: string;
 
 beforeAll(async () => {
+  if (parts.skip) return;
   sandbox = await startSandbox({ audience: 'api.atlassian.com' });
   const certs = makeCertificates(['auth.atlassian.com', 'api.atlassian.com', SITE]);
   caPath = certs.caPath;
@@ -27,7 +30,7 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-describe.skipIf(!keyringEnv)('behind a TLS-inspecting proxy with a user and password', () => {
+describe.skipIf(parts.skip)(`behind a TLS-inspecting proxy with a user and password${parts.note}`, () => {
   it('setup and test-connection succeed, every request goes through the proxy, and the password is printed nowhere', async () => {
     const home = tempDir('kj-proxy-home-');
     const profile = `proxy${process.pid}`;

@@ -12,6 +12,7 @@ import { PtySession } from '../helpers/pty.js';
 import { headlessBrowserScript } from '../helpers/browser.js';
 import { tempDir } from '../helpers/test-deps.js';
 import { freePort } from '../helpers/ports.js';
+import { needs } from '../helpers/real-parts.js';
 
 const chromium = inject('chromium');
 const keyringEnv = inject('keyringEnv');
@@ -33,7 +34,8 @@ function filesUnder(dir: string): string[] {
   return out;
 }
 
-describe.skipIf(!chromium || !keyringEnv)('setup in a real terminal', () => {
+const parts = needs('chromium', 'keyring');
+describe.skipIf(parts.skip)(`setup in a real terminal${parts.note}`, () => {
   it('typing through all eight steps ends with exit 0, both secrets in the keychain and none in any file', async () => {
     const home = tempDir('kj-home-');
     const config = join(home, '.config', 'kendis-jira');

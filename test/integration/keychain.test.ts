@@ -11,10 +11,12 @@ import { KeychainUnavailableError } from '../../src/errors.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/test-deps.js';
 import { sampleProfile } from '../helpers/fixtures.js';
+import { needs } from '../helpers/real-parts.js';
 
 const keyringEnv = inject('keyringEnv');
 
-describe.skipIf(!keyringEnv)('KeychainBackend on the Secret Service', () => {
+const parts = needs('keyring');
+describe.skipIf(parts.skip)(`KeychainBackend on the Secret Service${parts.note}`, () => {
   beforeAll(() => {
     Object.assign(process.env, keyringEnv);
   });

@@ -15,6 +15,7 @@ import { PtySession } from '../helpers/pty.js';
 import { recordingBrowser } from '../helpers/recording-browser.js';
 import { tempDir } from '../helpers/test-deps.js';
 import { freePort } from '../helpers/ports.js';
+import { needs } from '../helpers/real-parts.js';
 
 const keyringEnv = inject('keyringEnv');
 const CLIENT_SECRET = 'CANARYclientSECRET7f3e9a1b2c';
@@ -45,7 +46,8 @@ function expectClean(where: string, text: string) {
   }
 }
 
-describe.skipIf(!keyringEnv)('no secret leaks', () => {
+const parts = needs('keyring');
+describe.skipIf(parts.skip)(`no secret leaks${parts.note}`, () => {
   for (const debug of [false, true]) {
     it(`non-interactive lifecycle${debug ? ' with --debug' : ''}`, async () => {
       const home = tempDir('kj-leak-home-');

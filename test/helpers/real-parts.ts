@@ -1,0 +1,33 @@
+/**
+ * The real parts a test needs (a Secret Service, Chromium, openssl). A test never skips silently:
+ * when a part is missing its title says so and a line on stderr says why; under CI=true a missing
+ * part fails the run instead (the global setup already refuses to start without them).
+ */
+import { inject } from 'vitest';
+import { have } from './keyring-session.js';
+
+export type Part = 'keyring' | 'chromium' | 'openssl';
+
+const WHY: Record<Part, string> = {
+  keyring: 'no Secret Service (install dbus gnome-keyring libsecret-tools)',
+  chromium: 'no Chromium (install chromium)',
+  openssl: 'no openssl (install openssl)',
+};
+
+export function isCi(): boolean {
+  return Boolean(process.env.CI && process.env.CI !== 'false');
+}
+
+export function missingParts(parts: Part[]): Part[] {
+  return parts.filter((p) => (p === 'keyring' ? !inject('keyringEnv') : p === 'chromium' ? !inject('chromium') : !have('openssl')));
+}
+
+/** `describe.skipIf(needs.skip)(title + needs.note, …)`: the reason is in the title and on stderr. */
+export function needs(...parts: Part[]): { skip: boolean; note: string } {
+  const missing = missingParts(parts);
+  if (missing.length === 0) return { skip: false, note: '' };
+  const why = missing.map((p) => WHY[p]).join('; ');
+  if (isCi()) throw new Error(`CI must run every test, but ${why}: .ci/run installs these.`);
+  process.stderr.write(`[kendis-jira tests] skipping: ${why}\n`);
+  return { skip: true, note: ` (SKIPPED: ${why})` };
+}
