@@ -18,7 +18,21 @@ function takeEnvironment(): Record<string, string | undefined> {
   return env;
 }
 
+/**
+ * A reader that goes away (`kendis-jira status | head -1`) is not an error: stop writing, finish,
+ * and exit with the command's own code instead of Node's "Unhandled 'error' event … EPIPE".
+ */
+function tolerateClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+      throw error;
+    });
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
+  tolerateClosedOutput();
   const env = takeEnvironment();
   const controller = new AbortController();
   let interrupted = false;

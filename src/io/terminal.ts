@@ -65,18 +65,25 @@ export class Terminal {
   readonly color: boolean;
   readonly debugEnabled: boolean;
   readonly paint: Palette;
+  private readonly env: Record<string, string | undefined>;
 
   constructor(streams: Streams, options: TerminalOptions) {
     this.streams = streams;
+    this.env = options.env;
     this.interactive = !options.nonInteractive && Boolean(streams.stdin.isTTY) && Boolean(streams.stdout.isTTY);
     this.color = colorEnabled(streams.stderr, options);
     this.paint = palette(this.color);
     this.debugEnabled = Boolean(options.debug);
   }
 
-  /** Whether a live spinner may be drawn (stderr is a TTY). */
+  /**
+   * Whether a live spinner may be drawn: stderr is a TTY with a real size and TERM is not `dumb`.
+   * A terminal that reports 0 columns (`script`, some CI runners, `docker -t`) made the spinner
+   * redraw forever; there, and anywhere else, progress is one plain line.
+   */
   get animated(): boolean {
-    return Boolean(this.streams.stderr.isTTY) && this.color;
+    const stderr = this.streams.stderr as { isTTY?: boolean; columns?: number };
+    return Boolean(stderr.isTTY) && (stderr.columns ?? 0) > 0 && this.env.TERM !== 'dumb' && this.color;
   }
 
   /** Data: stdout only. */

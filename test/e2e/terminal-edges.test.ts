@@ -1,0 +1,50 @@
+/**
+ * The built CLI at the edges of a terminal: a reader that goes away (`| head -c 1`), and a
+ * terminal that reports 0 columns (`script`, some CI runners, `docker -t`).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { BIN, runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/test-deps.js';
+
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  const home = tempDir('kj-term-');
+  // No keychain in this environment: the sandbox's fake secrets go to the 0600 file.
+  env = { PATH: process.env.PATH!, HOME: home, KENDIS_JIRA_CONFIG_DIR: home };
+  const setup = await runCli(['setup', '--sandbox', '--non-interactive', '--skip-oauth'], { env, timeoutMs: 60_000 });
+  expect(setup.code, setup.stderr).toBe(0);
+});
+
+function sh(command: string, timeoutMs = 30_000) {
+  return spawnSync('bash', ['-c', command], { env: { ...env, KJ: `${process.execPath} ${BIN}` }, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+}
+
+describe('a closed pipe', () => {
+  it('`status | head -c 1` ends quietly with exit 0 in every one of 25 runs', () => {
+    const r = sh('for i in $(seq 1 25); do $KJ status --profile sandbox 2>>"$HOME/err.log" | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}"; done; cat "$HOME/err.log" >&2');
+    expect(r.stdout.trim().split('\n')).toEqual(Array(25).fill('0'));
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled|at .*\.js:\d+/);
+  });
+
+  it('`test-connection --json | head -c 1` keeps its own exit code', () => {
+    const r = sh('$KJ test-connection --profile sandbox --json | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}"');
+    expect(r.stdout.trim()).toBe('0');
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
+  });
+});
+
+describe('a terminal that reports 0 columns', () => {
+  const inZeroTerminal = (args: string) =>
+    sh(`script -qec 'stty cols 0 rows 0; $KJ ${args}; echo "exit=$?"' /dev/null`, 30_000);
+
+  it.each([['test-connection --profile sandbox'], ['setup --sandbox --non-interactive --skip-oauth --profile sandbox2']])('`%s` ends, with bounded output and no redraws', (args) => {
+    const r = inZeroTerminal(args);
+    expect(r.error, 'did not end within 30 s').toBeUndefined();
+    expect(r.stdout).toMatch(/exit=0/);
+    expect(r.stdout.length).toBeLessThan(64 * 1024);
+    // No cursor movement or line clearing: the spinner stayed off.
+    expect(r.stdout).not.toMatch(/\u001b\[\d*[GK]|\u001b\[\?25l/);
+  });
+});
