@@ -88,9 +88,9 @@ try {
         return Number(r.stderr.trim().split('\n').pop()) / 1024;
       }),
     );
-    record('test-connection peak RSS', rss.toFixed(1), 'MB', '< 100 MB', rss < 100);
+    record('test-connection peak RSS', rss.toFixed(1), 'MiB', '≤ 64 MiB', rss <= 64);
   } else {
-    record('test-connection peak RSS', 'n/a', '', '< 100 MB (needs /usr/bin/time)', false);
+    record('test-connection peak RSS', 'n/a', '', '≤ 64 MiB (needs /usr/bin/time)', false);
   }
 } finally {
   sandbox.kill();

@@ -1,5 +1,5 @@
 /**
- * A narrow prompter interface. The real one wraps @inquirer/prompts (loaded lazily, drawn on
+ * A narrow prompter interface. The real one wraps the four @inquirer prompts it uses (each loaded lazily, drawn on
  * stderr so stdout stays data-only); tests use the strict scripted fake in test/helpers.
  * Ctrl-C at any prompt becomes one CancelledError, here and nowhere else.
  */
@@ -106,7 +106,7 @@ export class InquirerPrompter implements Prompter {
   }
 
   async input(q: InputQuestion): Promise<string> {
-    const { input } = await import('@inquirer/prompts');
+    const { default: input } = await import('@inquirer/input');
     const context = this.context;
     const signal = q.signal ? (context.signal ? AbortSignal.any([context.signal, q.signal]) : q.signal) : context.signal;
     try {
@@ -127,19 +127,19 @@ export class InquirerPrompter implements Prompter {
   }
 
   async secret(q: SecretQuestion): Promise<string> {
-    const { password } = await import('@inquirer/prompts');
+    const { default: password } = await import('@inquirer/password');
     return this.guard(() =>
       password({ message: q.message, mask: '•', ...(q.validate ? { validate: q.validate } : {}) }, this.context),
     );
   }
 
   async confirm(q: ConfirmQuestion): Promise<boolean> {
-    const { confirm } = await import('@inquirer/prompts');
+    const { default: confirm } = await import('@inquirer/confirm');
     return this.guard(() => confirm({ message: q.message, default: q.default ?? true }, this.context));
   }
 
   async select<T>(q: SelectQuestion<T>): Promise<T> {
-    const { select } = await import('@inquirer/prompts');
+    const { default: select } = await import('@inquirer/select');
     return this.guard(() =>
       select<T>(
         {

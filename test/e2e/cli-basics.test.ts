@@ -66,3 +66,15 @@ describe('the kendis-jira binary', () => {
     expect(r.code).toBe(3);
   });
 });
+
+describe('stack traces for bug reports', () => {
+  it('--debug prints a stack whose frames name src/…ts lines and real class names; without it, no stack', async () => {
+    const dir = tempDir('kj-stack-');
+    const debug = await runCli(['status', '--profile', 'nobody', '--debug'], { env: { KENDIS_JIRA_CONFIG_DIR: dir } });
+    expect(debug.code).toBe(3);
+    expect(debug.stderr).toMatch(/^NotConfiguredError: Profile "nobody" is not set up\./m);
+    expect(debug.stderr).toMatch(/at requireProfile \(.*src\/commands\/profile-context\.ts:\d+:\d+\)/);
+    const plain = await runCli(['status', '--profile', 'nobody'], { env: { KENDIS_JIRA_CONFIG_DIR: dir } });
+    expect(plain.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * Test what ships: pack the project, install the tarball into an empty prefix (offline: the keyring
+ * binding comes from this checkout's node_modules, packed the same way), and run the installed
+ * command the way a user would.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tempDir } from '../helpers/test-deps.js';
+import { needs } from '../helpers/real-parts.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const parts = needs('keyring');
+let work: string;
+let bin: string;
+let app: string;
+
+function du(dir: string): number {
+  return readdirSync(dir).reduce((sum, name) => {
+    const p = join(dir, name);
+    const s = statSync(p);
+    return sum + (s.isDirectory() ? du(p) : s.size);
+  }, 0);
+}
+
+beforeAll(() => {
+  work = tempDir('kj-pack-');
+  // --ignore-scripts: dist/ was built by pretest; rebuilding here would pull it from under the other e2e tests.
+  const tarball = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
+  const napi = join(root, 'node_modules', '@napi-rs');
+  const bindings = readdirSync(napi).filter((d) => d.startsWith('keyring')).map((d) => join(napi, d));
+  const packed = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', ...bindings], { cwd: work, encoding: 'utf8' }).trim().split('\n');
+  app = join(work, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), '{"name":"empty-prefix","private":true}');
+  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--prefix', app, join(work, tarball), ...packed.map((p) => join(work, p))], { cwd: app, stdio: 'pipe' });
+  bin = join(app, 'node_modules', '.bin', 'kendis-jira');
+}, 120_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the packed and installed package', () => {
+  it('is small: at most 5 packages and 6 MB installed', () => {
+    const modules = join(app, 'node_modules');
+    const pkgs = readdirSync(modules).filter((d) => !d.startsWith('.')).flatMap((d) => (d.startsWith('@') ? readdirSync(join(modules, d)).map((s) => `${d}/${s}`) : [d]));
+    expect(pkgs.length).toBeLessThanOrEqual(5);
+    expect(du(modules)).toBeLessThanOrEqual(6_000_000);
+  });
+
+  it('ships the bundle, its source maps and the third-party notices, and no sources or tests', () => {
+    const pkg = join(app, 'node_modules', 'kendis-jira');
+    expect(existsSync(join(pkg, 'dist', 'cli.js'))).toBe(true);
+    expect(existsSync(join(pkg, 'dist', 'cli.js.map'))).toBe(true);
+    expect(existsSync(join(pkg, 'dist', 'THIRD_PARTY_NOTICES.md'))).toBe(true);
+    expect(existsSync(join(pkg, 'src'))).toBe(false);
+    expect(existsSync(join(pkg, 'test'))).toBe(false);
+  });
+
+  it('runs --version', () => {
+    const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it.skipIf(parts.skip)(`runs a full setup --sandbox --non-interactive with the real keychain${parts.note}`, async () => {
+    const { inject } = await import('vitest');
+    const home = tempDir('kj-pack-home-');
+    const r = spawnSync(bin, ['setup', '--sandbox', '--non-interactive', '--no-browser', '--oauth-timeout', '20'], {
+      env: { PATH: process.env.PATH!, HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...inject('keyringEnv')! },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('Saved profile "sandbox"');
+    expect(r.stderr).toMatch(/App permissions granted for this site/);
+    const status = spawnSync(bin, ['status', '--profile', 'sandbox', '--json'], { env: { PATH: process.env.PATH!, HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...inject('keyringEnv')! }, encoding: 'utf8' });
+    expect(status.status).toBe(0);
+  });
+});
