@@ -53,6 +53,7 @@ export interface CheckInputs {
   client: AtlassianClient;
   now: Date;
   profileFlag: string;
+  /** Requests in flight at once in round 2 (default 12: every probe and jira-permissions in one round trip). */
   concurrency?: number;
   /** The API token came from KENDIS_JIRA_API_TOKEN (the fix then names the variable). */
   apiTokenFromEnv?: boolean;
@@ -153,7 +154,7 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
     answers.set(scope, await settle(client.gateway(profile.cloudId, auth!, { method: probe.method, path: probe.path, ...(probe.body !== undefined ? { body: probe.body } : {}) })));
   });
   if (!prerequisite) requests.push(async () => { permissions = await settle(client.gateway(profile.cloudId, auth!, { method: 'GET', path: MY_PERMISSIONS_PATH })); });
-  await mapBounded(requests, inputs.concurrency ?? 10, (run) => run());
+  await mapBounded(requests, inputs.concurrency ?? 12, (run) => run());
   for (const { scope, decision } of probes) {
     const id = `scope:${scope}`;
     if (!isProbe(decision)) {
