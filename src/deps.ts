@@ -41,6 +41,11 @@ export interface Deps {
   /** Aborted on Ctrl-C: long waits (OAuth callback, requests) stop at once. */
   signal: AbortSignal;
   globals: GlobalOptions;
+  /**
+   * Called at named points of a multi-write operation (the token rotation). Tests use it to stop
+   * there; the real binary dies at the point KENDIS_JIRA_TEST_CRASH_AT names, as a power cut would.
+   */
+  faultPoint?: (name: string) => void;
 }
 
 export interface ProcessParts {
@@ -81,5 +86,8 @@ export function createDeps(globals: GlobalOptions, parts: ProcessParts): Deps {
     },
     signal: parts.signal,
     globals,
+    ...(parts.env.KENDIS_JIRA_TEST_CRASH_AT
+      ? { faultPoint: (name: string) => (name === parts.env.KENDIS_JIRA_TEST_CRASH_AT ? void process.kill(process.pid, 'SIGKILL') : undefined) }
+      : {}),
   };
 }

@@ -1,7 +1,7 @@
 /** `kendis-jira logout`: remove a profile's keychain entries and its config entry, nothing else. */
 import type { Deps } from '../deps.js';
 import { NotConfiguredError, UsageError } from '../errors.js';
-import { accountFor, SECRET_KINDS, stagingAccountFor } from '../secrets/backend.js';
+import { accountFor, rotationAccountFor, SECRET_KINDS, stagingAccountFor } from '../secrets/backend.js';
 
 export interface LogoutOptions {
   yes: boolean;
@@ -33,6 +33,7 @@ export async function runLogout(options: LogoutOptions, deps: Deps): Promise<voi
     // Verified secrets of an unfinished setup wait in staging entries: remove those too.
     await backend.delete(stagingAccountFor(name, kind));
   }
+  await backend.delete(rotationAccountFor(name));
   await deps.config.update((config) => {
     delete config.profiles[name];
     delete config.progress[name];

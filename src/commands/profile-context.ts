@@ -9,6 +9,10 @@ import { daysUntil, describeDaysLeft } from '../util/dates.js';
 export async function requireProfile(deps: Deps): Promise<Profile> {
   const profile = await deps.config.getProfile(deps.globals.profile);
   if (!profile) throw new NotConfiguredError(deps.globals.profile);
+  if (profile.token.pending) {
+    const { finishInterruptedRotation } = await import('./rotation.js');
+    return finishInterruptedRotation(profile, deps, deps.secretBackend(profile.storage));
+  }
   return profile;
 }
 

@@ -17,6 +17,7 @@ import { addDays, daysUntil, describeDaysLeft, isoDate, validateTokenExpiry } fr
 import { tokenReminderIcs } from '../util/calendar.js';
 import { checkSecretValue } from '../wizard/validate.js';
 import { openConnection } from './connection.js';
+import { swapInToken } from './rotation.js';
 import { profileFlag, requireProfile, secretStoreFor, warnIfTokenExpiring } from './profile-context.js';
 import type { Profile } from '../config/schema.js';
 
@@ -41,11 +42,6 @@ export function parseRotateOptions(raw: Record<string, unknown>): RotateOptions 
     calendar: raw.calendar === undefined ? undefined : String(raw.calendar),
     browser: raw.browser !== false,
   };
-}
-
-/** For the crash tests: die here, as a power cut would (only when the test variable names this point). */
-function crashPoint(deps: Deps, name: string): void {
-  if (deps.env.KENDIS_JIRA_TEST_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');
 }
 
 async function writeCalendar(path: string, profile: Profile, deps: Deps, daysBefore: number): Promise<void> {
@@ -151,18 +147,7 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
   } finally {
     await connection.close();
   }
-  crashPoint(deps, 'verified');
-  // One atomic replacement in the store: before it the old token, after it the new one.
-  await store.backend.set(account, newToken);
-  crashPoint(deps, 'stored');
-  const storedAt = deps.now().toISOString();
-  await deps.config.update((config) => {
-    const p = config.profiles[deps.globals.profile];
-    if (p) {
-      p.token = { expiresOn: expiresOn!, storedAt };
-      p.updatedAt = storedAt;
-    }
-  });
+  await swapInToken({ deps, backend: store.backend, profile: deps.globals.profile, token: newToken, expiresOn: expiresOn! });
   io.success(`The new token is verified and stored in ${store.backend.description}; it expires on ${expiresOn}.`);
   io.info('Now, in this order:');
   io.info('  1. In Kendis: board → ALM Account → Edit → paste the new Scope-Based API Token → Test Connection → Save.');

@@ -30,6 +30,8 @@ export const ProfileSchema = z.object({
   token: z.object({
     expiresOn: isoDate,
     storedAt: z.optional(z.string()),
+    /** A rotation under way: its new token waits in the rotation account until it is swapped in. */
+    pending: z.optional(z.object({ expiresOn: isoDate, storedAt: z.string(), applied: z.optional(z.boolean()) })),
   }),
   /** Where the two secrets live. */
   storage: z.enum(['keychain', 'file']),

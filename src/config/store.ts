@@ -66,11 +66,16 @@ export class ConfigStore {
     return config.progress[name];
   }
 
-  /** Read-modify-write under a lock, written atomically (temp file + rename, mode 0600). */
-  async update(mutate: (config: ConfigFile) => void): Promise<ConfigFile> {
+  /** The private configuration folder exists (mode 0700), or a clear error naming it. */
+  async ensureDir(): Promise<void> {
     await ensurePrivateDir(this.dir).catch((error: unknown) => {
       throw new UsageError(`Cannot create the configuration folder ${this.dir}: ${(error as Error).message}.`, 'Check the parent folder is writable, or set KENDIS_JIRA_CONFIG_DIR.');
     });
+  }
+
+  /** Read-modify-write under a lock, written atomically (temp file + rename, mode 0600). */
+  async update(mutate: (config: ConfigFile) => void): Promise<ConfigFile> {
+    await this.ensureDir();
     return withFileLock(join(this.dir, 'config.lock'), async () => {
       const config = await this.load();
       mutate(config);

@@ -22,3 +22,8 @@ export function accountFor(profile: string, kind: SecretKind): string {
 export function stagingAccountFor(profile: string, kind: SecretKind): string {
   return `${profile}:setup:${kind}`;
 }
+
+/** Where rotate-token keeps the new, verified token while it swaps it in (see commands/rotation.ts). */
+export function rotationAccountFor(profile: string): string {
+  return `${profile}:rotate:api-token`;
+}

@@ -13,7 +13,7 @@ import { SECRET_KINDS, stagingAccountFor } from '../secrets/backend.js';
 import { profileFlagFor } from '../config/profile-name.js';
 import { SANDBOX } from '../sandbox/fixtures.js';
 import { describeDaysLeft, daysUntil } from '../util/dates.js';
-import { checkEmail, checkSiteUrl } from './validate.js';
+import { checkEmail, checkSecretValue, checkSiteUrl } from './validate.js';
 import { TOTAL_STEPS, type AnswerKey, type SetupOptions, type WizardContext, type WizardStep } from './context.js';
 import { addApisStep, authorizationStep, createAppStep, grantScopesStep } from './steps/app-steps.js';
 import { clientCredentialsStep, kendisCallbackStep } from './steps/credentials-steps.js';
@@ -123,6 +123,13 @@ export async function runWizard(options: SetupOptions, deps: Deps): Promise<void
     const missing = missingForNonInteractive(options, deps.env, progress?.answers ?? {});
     if (missing.length) {
       throw new UsageError(`Missing in a non-interactive run: ${missing.join(', ')}.`, 'Pass the flags, and set the secrets as environment variables (never as flags). See `kendis-jira help setup`.');
+    }
+    // A mangled secret is an input error found now, not after Steps 1–6 (its value is never echoed).
+    for (const [name, label] of [['KENDIS_JIRA_CLIENT_SECRET', 'Client Secret'], ['KENDIS_JIRA_API_TOKEN', 'API token']] as const) {
+      const value = deps.env[name];
+      if (value === undefined || value === '') continue;
+      const checked = checkSecretValue(value, label);
+      if (!checked.ok) throw new UsageError(`${name}: ${checked.message}`, `Set ${name} again, e.g. \`read -rs ${name} && export ${name}\`, and paste the value.`);
     }
   }
 

@@ -1,18 +1,23 @@
 /**
- * Rotation killed at each point (a test variable makes the real binary SIGKILL itself there):
- * afterwards the stored token always works — the old one before the swap, the new one after.
+ * Rotation killed at each point of its write sequence (the real binary SIGKILLs itself where
+ * KENDIS_JIRA_TEST_CRASH_AT names, through the dependency object's faultPoint): afterwards the
+ * stored token works and its saved expiry is its own — the old pair before the swap, the new pair
+ * after it — once the next command has run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
+import { ROTATION_POINTS } from '../../src/commands/rotation.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/test-deps.js';
 import { sampleProfile } from '../helpers/fixtures.js';
 
 const NEW = 'ATATT3x-crash-test-new-token';
+const OLD_EXPIRY = '2027-06-01';
+const NEW_EXPIRY = '2027-10-01';
 let sandbox: RunningSandbox;
 
 beforeAll(async () => {
@@ -24,54 +29,41 @@ afterAll(async () => sandbox.close());
 function setupDir(): string {
   const dir = join(tempDir(), 'cfg');
   mkdirSync(dir, { mode: 0o700 });
-  const profile = sampleProfile({ site: sandbox.url, cloudId: SANDBOX.cloudId, email: SANDBOX.email, endpoints: { auth: sandbox.url, api: sandbox.url }, clientId: SANDBOX.clientId, storage: 'file' });
+  const profile = sampleProfile({ site: sandbox.url, cloudId: SANDBOX.cloudId, email: SANDBOX.email, endpoints: { auth: sandbox.url, api: sandbox.url }, clientId: SANDBOX.clientId, storage: 'file', token: { expiresOn: OLD_EXPIRY } });
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { default: profile }, progress: {} }), { mode: 0o600 });
   writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ version: 1, secrets: { 'default:client-secret': SANDBOX.clientSecret, 'default:api-token': SANDBOX.apiToken } }), { mode: 0o600 });
   return dir;
 }
 
-async function storedTokenWorks(dir: string): Promise<string> {
+/** The next command runs (finishing or dropping an interrupted rotation); returns the stored pair. */
+async function storedPair(dir: string): Promise<{ token: string; expiresOn: string }> {
   const r = await runCli(['test-connection', '--json'], { env: { KENDIS_JIRA_CONFIG_DIR: dir } });
-  const doc = JSON.parse(r.stdout) as { ok: boolean; checks: { id: string; status: string }[] };
+  const doc = JSON.parse(r.stdout) as { ok: boolean; token: { expiresOn: string }; checks: { id: string; status: string }[] };
   expect(doc.checks.find((c) => c.id === 'api-token')?.status).toBe('pass');
   expect(doc.ok).toBe(true);
-  const { readFileSync } = await import('node:fs');
-  return (JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8')) as { secrets: Record<string, string> }).secrets['default:api-token']!;
+  const secrets = (JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8')) as { secrets: Record<string, string> }).secrets;
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { profiles: { default: { token: { expiresOn: string; pending?: unknown } } } };
+  expect(config.profiles.default.token.pending, 'no rotation left pending').toBeUndefined();
+  expect(Object.keys(secrets).filter((k) => k.includes(':rotate:')), 'no rotation account left').toEqual([]);
+  expect(doc.token.expiresOn).toBe(config.profiles.default.token.expiresOn);
+  return { token: secrets['default:api-token']!, expiresOn: config.profiles.default.token.expiresOn };
 }
 
-describe('rotate-token is crash-safe', () => {
-  it.each([
-    ['verified', SANDBOX.apiToken],
-    ['stored', NEW],
-  ])('killed after "%s": a working token is stored', async (point, expected) => {
+describe('rotate-token is one transaction', () => {
+  it.each(ROTATION_POINTS.map((p, i) => [p, i] as const))('killed at "%s": a working token is stored with its own expiry', async (point, index) => {
     const dir = setupDir();
-    const r = await runCli(['rotate-token', '--token-expires', '2027-10-01'], {
+    const r = await runCli(['rotate-token', '--token-expires', NEW_EXPIRY], {
       env: { KENDIS_JIRA_CONFIG_DIR: dir, KENDIS_JIRA_API_TOKEN: NEW, KENDIS_JIRA_TEST_CRASH_AT: point },
     });
-    expect(r.code).toBeNull();
-    expect(await storedTokenWorks(dir)).toBe(expected);
+    expect(r.code, 'the process was killed at that point').toBeNull();
+    const swapped = index >= ROTATION_POINTS.indexOf('stored');
+    expect(await storedPair(dir)).toEqual(swapped ? { token: NEW, expiresOn: NEW_EXPIRY } : { token: SANDBOX.apiToken, expiresOn: OLD_EXPIRY });
   });
 
   it('completes when not interrupted', async () => {
     const dir = setupDir();
-    const r = await runCli(['rotate-token', '--token-expires', '2027-10-01'], { env: { KENDIS_JIRA_CONFIG_DIR: dir, KENDIS_JIRA_API_TOKEN: NEW } });
+    const r = await runCli(['rotate-token', '--token-expires', NEW_EXPIRY], { env: { KENDIS_JIRA_CONFIG_DIR: dir, KENDIS_JIRA_API_TOKEN: NEW } });
     expect(r.code).toBe(0);
-    expect(await storedTokenWorks(dir)).toBe(NEW);
-  });
-
-  it('a child killed at a random moment mid-rotation leaves a working token', async () => {
-    const dir = setupDir();
-    sandbox.options.latencyMs = 40;
-    const { spawn } = await import('node:child_process');
-    const { BIN } = await import('../helpers/cli.js');
-    const child = spawn(process.execPath, [BIN, 'rotate-token', '--token-expires', '2027-10-01'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, KENDIS_JIRA_CONFIG_DIR: dir, KENDIS_JIRA_API_TOKEN: NEW },
-      stdio: 'ignore',
-    });
-    await new Promise((r) => setTimeout(r, 250));
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('close', r));
-    sandbox.options.latencyMs = 0;
-    expect([SANDBOX.apiToken, NEW]).toContain(await storedTokenWorks(dir));
+    expect(await storedPair(dir)).toEqual({ token: NEW, expiresOn: NEW_EXPIRY });
   });
 });

@@ -92,7 +92,7 @@ describe.skipIf(parts.skip)(`setup in a real terminal${parts.note}`, () => {
 });
 
 describe('Ctrl-C in a real terminal', () => {
-  it('exits 130 at any prompt and leaves a valid config with the progress so far', async () => {
+  it('Ctrl-C at a confirm prompt (fresh and after resuming) exits 130 and keeps the progress so far', async () => {
     const home = tempDir('kj-home-');
     const config = join(home, 'cfg');
     const env: Record<string, string> = {

@@ -76,7 +76,9 @@ describe('the listener under attack', () => {
       attacks.push(get(port, `/callback?state=${STATE}`));
     }
     const answers = await Promise.all(attacks);
-    expect(answers).toHaveLength(600);
+    // No attack was accepted as the callback: no 200 status, no raw answer that is an HTTP 200.
+    const accepted = answers.filter((a) => a === 200 || (typeof a === 'string' && a.startsWith('HTTP/1.1 200')));
+    expect(accepted).toEqual([]);
     expect(settled).toBe(false);
     expect(rejected.length).toBeGreaterThanOrEqual(120);
 

@@ -40,11 +40,33 @@ function allFiles(dir: string): string[] {
   });
 }
 
+/**
+ * Every form a secret could leak in: raw, URL-encoded, base64 on its own, and base64 inside the
+ * Basic credentials it is sent with (`email:token`, as a logged Authorization header would show).
+ */
+export function leakForms(secret: string, email: string): string[] {
+  const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+  // base64 of the secret at each of the three byte alignments it can have inside a longer string.
+  const aligned = [0, 1, 2].map((pad) => b64('\0'.repeat(pad) + secret).slice(pad === 0 ? 0 : 4).slice(0, -4)).filter((x) => x.length >= 12);
+  return [...new Set([secret, encodeURIComponent(secret), b64(secret), b64(`${email}:${secret}`), ...aligned])];
+}
+
 function expectClean(where: string, text: string) {
   for (const secret of [CLIENT_SECRET, TOKEN, NEW_TOKEN, ...sandbox.issued]) {
-    expect(text.includes(secret), `${where} contains a secret (${secret.slice(0, 8)}…)`).toBe(false);
+    for (const form of leakForms(secret, SANDBOX.email)) {
+      expect(text.includes(form), `${where} contains a secret (${secret.slice(0, 8)}…, as ${form.slice(0, 8)}…)`).toBe(false);
+    }
   }
 }
+
+it('the leak scan finds a token hidden in a logged Basic header, base64 or URL-encoded', () => {
+  const header = `authorization: Basic ${Buffer.from(`${SANDBOX.email}:${TOKEN}`).toString('base64')}`;
+  const scan = (text: string) => leakForms(TOKEN, SANDBOX.email).some((f) => text.includes(f));
+  expect(scan(`[debug] → GET /rest ${header}`)).toBe(true);
+  expect(scan(`x=${encodeURIComponent(`${TOKEN}/&`)}`)).toBe(true);
+  expect(scan(`{"t":"${Buffer.from(`prefix-${TOKEN}-suffix`).toString('base64')}"}`)).toBe(true);
+  expect(scan('nothing secret here')).toBe(false);
+});
 
 const parts = needs('keyring');
 describe.skipIf(parts.skip)(`no secret leaks${parts.note}`, () => {
