@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { UsageError } from './errors.js';
 import { PROFILE_NAME } from './config/profile-name.js';
+import { DEFAULT_REDIRECT_URI } from './auth/redirect.js';
 import type { Deps, GlobalOptions } from './deps.js';
 
 declare const __VERSION__: string;
@@ -80,7 +81,7 @@ Exit codes: 0 ok · 1 a check or operation failed · 2 bad usage or input · 3 p
     .option('--callback-url <url>', 'the callback URL Kendis shows (ALM Account → Edit → Using Scope API)')
     .option('--client-id <id>', "the app's Client ID (Settings tab)")
     .option('--token-expires <YYYY-MM-DD>', 'the expiry date you chose for the scoped API token')
-    .option('--redirect-uri <uri>', 'the local callback this tool listens on', 'http://localhost:8976/callback')
+    .option('--redirect-uri <uri>', 'the local callback this tool listens on', DEFAULT_REDIRECT_URI)
     .option('--oauth-timeout <seconds>', 'how long to wait for the browser to come back', '300')
     .option('--no-browser', 'print URLs instead of opening a browser')
     .option('--skip-oauth', 'skip the browser OAuth check (the client ID and secret are still checked)')

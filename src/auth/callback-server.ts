@@ -28,6 +28,15 @@ export interface RunningCallbackServer {
   readonly addresses: string[];
 }
 
+/** No callback arrived in time (the caller knows best what to say about why). */
+export class CallbackTimeoutError extends CliError {
+  constructor(readonly timeoutMs: number, redirectUri: string) {
+    super(`No answer from the browser within ${Math.round(timeoutMs / 1000)} s.`, {
+      hint: `Check the callback URL on the app's Authorization tab is exactly ${redirectUri}; if the browser runs on another machine, paste the address it was sent to (…/callback?code=…) when asked, or rerun with --skip-oauth.`,
+    });
+  }
+}
+
 export interface RedirectTarget {
   hosts: string[];
   port: number;
@@ -157,9 +166,7 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
         const timer = setTimeout(() => {
           cleanup();
           reject(
-            new CliError(`No answer from the browser within ${Math.round(timeoutMs / 1000)} s.`, {
-              hint: `Check the callback URL on the app's Authorization tab is exactly ${options.redirectUri}; if the browser runs on another machine, paste the address it was sent to (…/callback?code=…) when asked, or rerun with --skip-oauth.`,
-            }),
+            new CallbackTimeoutError(timeoutMs, options.redirectUri),
           );
         }, timeoutMs);
         const onAbort = () => {

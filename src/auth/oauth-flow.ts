@@ -13,7 +13,8 @@ import type { Terminal } from '../io/terminal.js';
 import { PromptWithdrawnError, type Prompter } from '../io/prompter.js';
 import type { BrowserOpener } from '../io/browser.js';
 import { describeCallbackError, parseCallback } from './callback-parser.js';
-import { startCallbackServer } from './callback-server.js';
+import { CallbackTimeoutError, startCallbackServer } from './callback-server.js';
+import { consentProblem, readWaitAnswer, whatToLookFor, type ConsentProblem } from './consent-problems.js';
 
 export interface OAuthFlowInput {
   endpoints: Endpoints;
@@ -42,7 +43,7 @@ export interface OAuthGrant {
 }
 
 export class OAuthFlowError extends CliError {
-  readonly reason: 'cancelled-in-browser' | 'callback-error' | 'exchange-failed';
+  readonly reason: 'cancelled-in-browser' | 'callback-error' | 'exchange-failed' | 'consent-blocked' | 'no-callback';
   constructor(reason: OAuthFlowError['reason'], message: string, hint: string) {
     super(message, { hint });
     this.reason = reason;
@@ -71,35 +72,62 @@ export async function runOAuthFlow(input: OAuthFlowInput, deps: OAuthFlowDeps): 
     if (opened === true) deps.io.hint('A browser tab was opened. Click Accept there, then come back here.');
     else if (input.openBrowser) deps.io.hint('No browser could be opened here: open the address above on any machine.');
 
-    const waiting = server.wait(input.timeoutMs, deps.signal);
+    const help = { redirectUri: input.redirectUri, scopes: input.scopes };
+    deps.io.hint(whatToLookFor(help));
+    const stopWaiting = new AbortController();
+    const waiting = server.wait(input.timeoutMs, AbortSignal.any([deps.signal, stopWaiting.signal])).catch((error: unknown) => {
+      // A silent timeout usually means Atlassian is showing one of its two error pages.
+      if (error instanceof CallbackTimeoutError) {
+        const a = consentProblem('scopes-not-added', help);
+        const b = consentProblem('redirect-not-registered', help);
+        throw new OAuthFlowError(
+          'no-callback',
+          `${error.message.replace(/\.$/, '')}: Atlassian probably showed an error page instead of sending the browser back.`,
+          `Either ${a.looksLike} — ${a.hint} Or ${b.looksLike} — ${b.hint} If the browser ran on another machine, run again and paste the address it ended on, or use --skip-oauth.`,
+        );
+      }
+      throw error;
+    });
     let callback;
-    if (input.interactive && !opened) {
-      // The browser may be on another machine (SSH): it cannot reach this listener, so let the
-      // user paste the address it was sent to.
+    if (input.interactive) {
+      // While waiting, the user can say what Atlassian shows (its error pages never call back), or
+      // paste the address the browser ended on (a browser on another machine cannot reach us).
       const withdraw = new AbortController();
-      const pasted = deps.prompter
+      let told: ConsentProblem | undefined;
+      const answered = deps.prompter
         .input({
-          id: 'oauth.paste',
-          message: 'Waiting for the browser… If it shows an error page for localhost, paste its address here:',
+          id: 'oauth.wait',
+          message: `Waiting for Atlassian… If it shows an error page, type 1 for "scopes that have not been added", 2 for "redirect_uri"; or paste the address the browser ended on:`,
           signal: withdraw.signal,
           validate: (value) => {
-            if (!value.trim()) return 'Paste the full address from the browser (it contains code= and state=).';
+            const kind = readWaitAnswer(value);
+            if (kind === undefined) return 'Type 1 or 2, or paste the full address from the browser.';
+            if (kind !== 'url') return true;
             const result = parseCallback(value, state);
             return result.kind === 'invalid' ? `That address is not this sign-in’s callback (${result.reason}).` : true;
           },
         })
         .then((value) => {
-          server.offer(value);
+          const kind = readWaitAnswer(value);
+          if (kind === 'url') server.offer(value.trim());
+          else told = kind;
         })
         .catch((error: unknown) => {
           if (!(error instanceof PromptWithdrawnError)) throw error;
         });
       try {
-        callback = await Promise.race([waiting, pasted.then(() => waiting)]);
+        callback = await Promise.race([waiting, answered.then(() => (told ? undefined : waiting))]);
       } finally {
         withdraw.abort();
       }
-      await pasted;
+      await answered;
+      if (told) {
+        waiting.catch(() => undefined);
+        stopWaiting.abort();
+        const text = consentProblem(told, help);
+        throw new OAuthFlowError('consent-blocked', text.message, text.hint);
+      }
+      if (!callback) callback = await waiting;
     } else {
       deps.io.hint(`Waiting up to ${Math.round(input.timeoutMs / 1000)} s for the browser to come back to ${input.redirectUri} …`);
       callback = await waiting;

@@ -13,6 +13,7 @@ import { CancelledError } from '../errors.js';
 import { NetworkError } from '../atlassian/http.js';
 import { NoProofError } from '../atlassian/client.js';
 import { MY_PERMISSIONS_PATH } from '../atlassian/permissions.js';
+import { checkClientCredentials } from './client-credentials.js';
 import type { CheckResult } from './types.js';
 import {
   apiTokenVerdict,
@@ -108,7 +109,7 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
     settle(client.tenantInfo(profile.site)),
     auth ? settle(client.myself(profile.cloudId, auth)) : Promise.resolve(undefined),
     inputs.clientSecret !== undefined
-      ? settle(client.exchangeCode({ clientId: profile.clientId, clientSecret: inputs.clientSecret, code: 'kendis-jira-invalid-code-check', redirectUri: profile.redirectUri }))
+      ? settle(checkClientCredentials(client, profile.clientId, inputs.clientSecret, profile.callbackUrl))
       : Promise.resolve(undefined),
   ]);
   const siteResult = result('site', siteVerdict(site, profile.site, profile.cloudId), `Jira site ${profile.site}`);

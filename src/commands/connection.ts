@@ -14,11 +14,12 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-export async function openConnection(saved: Profile, deps: Deps, useRealBrowser = true): Promise<Connection> {
+export async function openConnection(saved: Profile, deps: Deps, useRealBrowser = true, redirectUri = saved.redirectUri): Promise<Connection> {
   const http = await deps.http();
   if (saved.sandbox) {
     const { startSandboxSession } = await import('../sandbox/session.js');
-    const session = await startSandboxSession(deps.browser, deps.io, {}, useRealBrowser);
+    // The sandbox app has the profile's callback URLs registered, as the user did in Step 4.
+    const session = await startSandboxSession(deps.browser, deps.io, { callbackUrls: [saved.callbackUrl, redirectUri] }, useRealBrowser);
     const profile = { ...saved, site: session.site, endpoints: session.endpoints };
     return { profile, client: new AtlassianClient(http, session.endpoints), browser: session.browser, close: session.close };
   }

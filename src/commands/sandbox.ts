@@ -7,8 +7,8 @@ export async function runSandboxServer(options: { port: number; latencyMs?: numb
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new UsageError('--port must be a port number.');
   if (options.latencyMs !== undefined && (!Number.isFinite(options.latencyMs) || options.latencyMs < 0)) throw new UsageError('--latency must be a number of milliseconds.');
   const sandbox = await startSandbox({ port: options.port, latencyMs: options.latencyMs ?? 0, autoApprove: Boolean(options.autoApprove) });
-  deps.io.out(sandbox.url);
-  deps.io.info('Sandbox running. Point KENDIS_JIRA_AUTH_URL and KENDIS_JIRA_API_URL at it, use it as --site. Ctrl-C stops it.');
+  deps.io.out(JSON.stringify({ site: sandbox.url, auth: sandbox.authUrl, api: sandbox.apiUrl }));
+  deps.io.info(`Sandbox running: use --site ${sandbox.url}, KENDIS_JIRA_AUTH_URL=${sandbox.authUrl}, KENDIS_JIRA_API_URL=${sandbox.apiUrl}. Ctrl-C stops it.`);
   await new Promise<void>((resolve) => deps.signal.addEventListener('abort', () => resolve(), { once: true }));
   await sandbox.close();
 }

@@ -2,6 +2,7 @@
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import { parseRedirectUri } from '../auth/callback-server.js';
+import { DEFAULT_REDIRECT_URI } from '../auth/redirect.js';
 import { parseTimeout } from './test-connection.js';
 import type { SetupOptions } from '../wizard/context.js';
 import { checkCallbackUrl, checkClientId, checkEmail, checkSiteUrl } from '../wizard/validate.js';
@@ -11,7 +12,7 @@ import { validateTokenExpiry } from '../util/dates.js';
 const str = (v: unknown): string | undefined => (v === undefined ? undefined : String(v));
 
 export function parseSetupOptions(raw: Record<string, unknown>, now: Date = new Date()): SetupOptions {
-  const redirectUri = str(raw.redirectUri) ?? 'http://localhost:8976/callback';
+  const redirectUri = str(raw.redirectUri) ?? DEFAULT_REDIRECT_URI;
   parseRedirectUri(redirectUri);
   const options: SetupOptions = {
     site: str(raw.site),

@@ -53,7 +53,7 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
   };
   const clientSecret = await read('client-secret');
   const apiToken = await read('api-token');
-  const connection = await openConnection(saved, deps, options.browser);
+  const connection = await openConnection(saved, deps, options.browser, options.redirectUri ?? saved.redirectUri);
   try {
     const { profile, client } = connection;
     const redirectUri = options.redirectUri ?? profile.redirectUri;

@@ -1,15 +1,20 @@
 /**
- * The built-in Atlassian emulator on 127.0.0.1 (`--sandbox`, and every integration test): the
- * authorize page and token endpoint, accessible-resources, /me, report-accounts, tenant_info, and
- * the API gateway with per-operation scope enforcement from src/atlassian/operations.ts
- * (401 "Unauthorized; scope does not match" + X-Failure-Category), plus knobs for latency,
- * rate limits and faults. Auth, API and site share one origin: their paths do not collide.
+ * The built-in Atlassian emulator on 127.0.0.1 (`--sandbox`, and every integration test), as strict
+ * as real Atlassian (../shared/spec/atlassian.md, "What real Atlassian does…"): three origins on
+ * three ports (auth: authorize page and token endpoint; api: the gateway, accessible-resources,
+ * /me, report-accounts; site: tenant_info), callback URLs compared exactly with the app's
+ * registered list, an error page with no redirect when the app asks for scopes it was not given,
+ * the token endpoint checking the redirect_uri before the code, scope enforcement per operation
+ * from Atlassian's own table (401 "scope does not match" + X-Failure-Category), app-only and
+ * admin-only 403s past that check, and knobs for unknown sites, latency, rate limits and faults.
+ * Every knob lives in the one options object the tests set.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { matchOperation, satisfies } from '../atlassian/operations.js';
-import { APP_SCOPES, OPTIONAL_APP_SCOPES, TOKEN_SCOPES, appScopeTitle } from '../atlassian/scopes.js';
+import { APP_SCOPES, TOKEN_SCOPES, appScopeTitle } from '../atlassian/scopes.js';
+import { DEFAULT_REDIRECT_URI } from '../auth/redirect.js';
 import { SANDBOX } from './fixtures.js';
 import SPEC_TABLE from '../atlassian/openapi-scopes.json' with { type: 'json' };
 
@@ -46,8 +51,12 @@ export interface SandboxOptions {
   autoApprove?: boolean;
   /** Scopes added to the app in the console. */
   appScopes?: string[];
-  /** Registered callback URLs; "any-loopback" accepts any http loopback URL (plus Kendis'). */
-  callbackUrls?: string[] | 'any-loopback';
+  /** The callback URLs registered on the app's Authorization tab, compared exactly. */
+  callbackUrls?: string[];
+  /** The token endpoint rejects an unregistered redirect_uri before looking at the code (default true). */
+  tokenChecksRedirectFirst?: boolean;
+  /** The site does not exist: tenant_info answers 404 (atlassian.md, "Unknown site"). */
+  unknownSite?: boolean;
   clientId?: string;
   clientSecret?: string;
   /** The scoped API tokens that exist (default: the sandbox token with all 15 scopes). */
@@ -66,6 +75,8 @@ export interface SandboxOptions {
 }
 
 export interface SandboxRequestLog {
+  /** Which of the three hosts answered it. */
+  origin: 'auth' | 'api' | 'site';
   method: string;
   path: string;
   status: number;
@@ -73,7 +84,12 @@ export interface SandboxRequestLog {
 }
 
 export interface RunningSandbox {
+  /** The site (tenant_info, the site's own REST paths). */
   url: string;
+  /** The OAuth host (authorize, token endpoint): what KENDIS_JIRA_AUTH_URL points at. */
+  authUrl: string;
+  /** The API gateway host: what KENDIS_JIRA_API_URL points at. */
+  apiUrl: string;
   cloudId: string;
   options: SandboxOptions;
   requests: SandboxRequestLog[];
@@ -84,8 +100,9 @@ export interface RunningSandbox {
 
 export function defaultSandboxOptions(): SandboxOptions {
   return {
-    appScopes: [...APP_SCOPES, ...OPTIONAL_APP_SCOPES].map((s) => s.scope),
-    callbackUrls: 'any-loopback',
+    appScopes: APP_SCOPES.map((s) => s.scope),
+    callbackUrls: [SANDBOX.kendisCallbackUrl, DEFAULT_REDIRECT_URI],
+    tokenChecksRedirectFirst: true,
     clientId: SANDBOX.clientId,
     clientSecret: SANDBOX.clientSecret,
     tokens: [{ token: SANDBOX.apiToken, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] }],
@@ -105,15 +122,6 @@ const NOT_AUTHENTICATED = { code: 401, message: 'Client must be authenticated to
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-function isLoopbackHttp(uri: string): boolean {
-  try {
-    const u = new URL(uri);
-    return u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname) && u.port !== '';
-  } catch {
-    return false;
-  }
 }
 
 async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string> {
@@ -136,7 +144,6 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
   const requests: SandboxRequestLog[] = [];
   const issued: string[] = [];
   const sockets = new Set<Socket>();
-  let origin = '';
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -160,11 +167,8 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
     return header.startsWith('Bearer ') ? accessTokens.get(header.slice(7)) : undefined;
   };
 
-  const redirectAllowed = (uri: string) => {
-    const urls = options.callbackUrls ?? 'any-loopback';
-    if (urls === 'any-loopback') return isLoopbackHttp(uri) || uri === SANDBOX.kendisCallbackUrl;
-    return urls.includes(uri);
-  };
+  // Exact comparison: scheme, host, port, path and trailing slash (atlassian.md).
+  const redirectAllowed = (uri: string) => (options.callbackUrls ?? []).includes(uri);
 
   const issueCode = (c: { clientId: string; redirectUri: string; scopes: string[]; state: string }) => {
     const code = randomBytes(18).toString('base64url');
@@ -183,11 +187,16 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
     const state = p.get('state') ?? '';
     if (clientId !== options.clientId) return send(res, 400, errorPage('Something went wrong', 'error=invalid_client: the app (client_id) does not exist.'));
     if (!redirectAllowed(redirectUri)) return send(res, 400, errorPage('Something went wrong', `error=unauthorized_client: redirect_uri is not registered for this app (${redirectUri}).`));
-    if (p.get('audience') !== (options.audience ?? new URL(origin).host)) return send(res, 400, errorPage('Something went wrong', 'error=invalid_request: unknown audience.'));
+    if (p.get('audience') !== (options.audience ?? new URL(origins.api).host)) return send(res, 400, errorPage('Something went wrong', 'error=invalid_request: unknown audience.'));
     if (p.get('response_type') !== 'code') return send(res, 400, errorPage('Something went wrong', 'error=unsupported_response_type.'));
-    // Atlassian grants what the app has been given in the console; unknown scopes are left out.
+    // Real Atlassian stops on its own error page, with no redirect, when the app asks for a scope
+    // that was not added to it in the console (atlassian.md).
     const requested = (p.get('scope') ?? '').split(/\s+/).filter(Boolean);
-    const granted = requested.filter((s) => options.appScopes?.includes(s));
+    const notAdded = requested.filter((s) => !options.appScopes?.includes(s));
+    if (notAdded.length) {
+      return send(res, 200, errorPage('Something went wrong', 'This app has requested scopes that have not been added to the app in the developer console. Contact the app developer.'));
+    }
+    const granted = requested;
     const consent = { clientId, redirectUri, scopes: granted, state };
     if (options.autoApprove || p.get('kj_sandbox_approve') === '1') {
       res.writeHead(302, { location: issueCode(consent) });
@@ -227,6 +236,9 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
       return send(res, 401, { error: 'access_denied', error_description: 'Unauthorized' });
     }
     if (body.grant_type !== 'authorization_code') return send(res, 400, { error: 'unsupported_grant_type' });
+    if (options.tokenChecksRedirectFirst !== false && !redirectAllowed(body.redirect_uri ?? '')) {
+      return send(res, 403, { error: 'unauthorized_client', error_description: 'redirect_uri is not registered for this app' });
+    }
     const pending = codes.get(body.code ?? '');
     if (!pending || pending.used || pending.expires < Date.now() || pending.clientId !== body.client_id) {
       return send(res, 403, { error: 'invalid_grant', error_description: 'Invalid authorization code' });
@@ -309,8 +321,9 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
     }
   };
 
-  const route = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', origin);
+  type Origin = 'auth' | 'api' | 'site';
+  const route = async (where: Origin, req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', origins[where]);
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
@@ -323,72 +336,87 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
         return send(res, 429, { message: 'Rate limit exceeded' }, { 'retry-after': options.rateLimitFirstRequestPerPath.retryAfter });
       }
     }
-    if (method === 'GET' && path === '/_edge/tenant_info') {
-      if (options.faults?.garbageTenantInfo) return send(res, 200, '<html>not json</html>');
-      return send(res, 200, { cloudId: SANDBOX.cloudId });
+    if (where === 'site') {
+      if (method === 'GET' && path === '/_edge/tenant_info') {
+        if (options.unknownSite) return send(res, 404, errorPage('Page not found', 'There is no Atlassian site here.'));
+        if (options.faults?.garbageTenantInfo) return send(res, 200, '<html>not json</html>');
+        return send(res, 200, { cloudId: SANDBOX.cloudId });
+      }
+      if (path.startsWith('/rest/')) {
+        // Scoped API tokens only work through the gateway; sent to the site they get 401.
+        const header = req.headers.authorization ?? '';
+        const decoded = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : '';
+        const classic = options.classicTokens?.find((t) => decoded === `${t.email}:${t.token}`);
+        if (classic && path === '/rest/api/3/myself') return send(res, 200, { accountId: SANDBOX.accountId, emailAddress: classic.email, displayName: SANDBOX.displayName });
+        return send(res, 401, NOT_AUTHENTICATED);
+      }
     }
-    if (method === 'GET' && path === '/authorize') return handleAuthorize(url, res);
-    if (method === 'GET' && path === '/authorize/decision') return handleDecision(url, res);
-    if (method === 'POST' && path === '/oauth/token') return handleToken(req, res);
-    if (method === 'GET' && path === '/oauth/token/accessible-resources') {
-      const token = bearer(req);
-      if (!token) return send(res, 401, NOT_AUTHENTICATED);
-      return send(res, 200, [{ id: SANDBOX.cloudId, name: SANDBOX.siteName, url: origin, scopes: token.scopes.filter((s) => s.includes(':jira')), avatarUrl: `${origin}/avatar.png` }]);
+    if (where === 'auth') {
+      if (method === 'GET' && path === '/authorize') return handleAuthorize(url, res);
+      if (method === 'GET' && path === '/authorize/decision') return handleDecision(url, res);
+      if (method === 'POST' && path === '/oauth/token') return handleToken(req, res);
     }
-    if (method === 'GET' && path === '/me') {
-      const token = bearer(req);
-      if (!token) return send(res, 401, NOT_AUTHENTICATED);
-      if (!token.scopes.includes('read:me')) return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
-      return send(res, 200, { account_id: SANDBOX.accountId, email: SANDBOX.email, name: SANDBOX.displayName, account_status: 'active' });
+    if (where === 'api') {
+      if (method === 'GET' && path === '/oauth/token/accessible-resources') {
+        const token = bearer(req);
+        if (!token) return send(res, 401, NOT_AUTHENTICATED);
+        return send(res, 200, [{ id: SANDBOX.cloudId, name: SANDBOX.siteName, url: origins.site, scopes: token.scopes.filter((s) => s.includes(':jira')), avatarUrl: `${origins.site}/avatar.png` }]);
+      }
+      if (method === 'GET' && path === '/me') {
+        const token = bearer(req);
+        if (!token) return send(res, 401, NOT_AUTHENTICATED);
+        if (!token.scopes.includes('read:me')) return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
+        return send(res, 200, { account_id: SANDBOX.accountId, email: SANDBOX.email, name: SANDBOX.displayName, account_status: 'active' });
+      }
+      if (method === 'POST' && path === '/app/report-accounts/') {
+        const token = bearer(req);
+        if (!token) return send(res, 401, NOT_AUTHENTICATED);
+        if (!token.scopes.includes('report:personal-data')) return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
+        await readBody(req);
+        res.writeHead(204);
+        return res.end();
+      }
+      const gateway = /^\/ex\/jira\/([^/]+)(\/.*)$/.exec(path);
+      if (gateway) return handleGateway(req, res, url, gateway[2]!, decodeURIComponent(gateway[1]!));
     }
-    if (method === 'POST' && path === '/app/report-accounts/') {
-      const token = bearer(req);
-      if (!token) return send(res, 401, NOT_AUTHENTICATED);
-      if (!token.scopes.includes('report:personal-data')) return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
-      await readBody(req);
-      res.writeHead(204);
-      return res.end();
-    }
-    const gateway = /^\/ex\/jira\/([^/]+)(\/.*)$/.exec(path);
-    if (gateway) return handleGateway(req, res, url, gateway[2]!, decodeURIComponent(gateway[1]!));
-    if (path.startsWith('/rest/')) {
-      // Scoped API tokens only work through the gateway; sent to the site they get 401.
-      const header = req.headers.authorization ?? '';
-      const decoded = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : '';
-      const classic = options.classicTokens?.find((t) => decoded === `${t.email}:${t.token}`);
-      if (classic && path === '/rest/api/3/myself') return send(res, 200, { accountId: SANDBOX.accountId, emailAddress: classic.email, displayName: SANDBOX.displayName });
-      return send(res, 401, NOT_AUTHENTICATED);
-    }
+    // Each host serves only its own paths, as Atlassian's three hosts do.
     return send(res, 404, { message: 'Not found' });
   };
 
-  const server: Server = createServer((req, res) => {
-    const done = (status: number) => requests.push({ method: req.method ?? '', path: (req.url ?? '').split('?')[0]!, status, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
-    res.on('finish', () => done(res.statusCode));
-    route(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, { message: 'Sandbox error' });
-      else res.destroy();
+  const servers: Server[] = [];
+  const origins: Record<Origin, string> = { auth: '', api: '', site: '' };
+  for (const where of ['site', 'auth', 'api'] as const) {
+    const server = createServer((req, res) => {
+      const done = (status: number) => requests.push({ origin: where, method: req.method ?? '', path: (req.url ?? '').split('?')[0]!, status, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+      res.on('finish', () => done(res.statusCode));
+      route(where, req, res).catch(() => {
+        if (!res.headersSent) send(res, 500, { message: 'Sandbox error' });
+        else res.destroy();
+      });
     });
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(overrides.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    server.on('connection', (s) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(where === 'site' ? (overrides.port ?? 0) : 0, '127.0.0.1', () => resolve());
+    });
+    const address = server.address();
+    origins[where] = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    servers.push(server);
+  }
   return {
-    url: origin,
+    url: origins.site,
+    authUrl: origins.auth,
+    apiUrl: origins.api,
     cloudId: SANDBOX.cloudId,
     options,
     requests,
     issued,
     async close() {
       for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
+      await Promise.all(servers.map((server) => new Promise<void>((r) => server.close(() => r()))));
     },
   };
 }

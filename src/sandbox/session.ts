@@ -21,9 +21,9 @@ export async function startSandboxSession(realBrowser: BrowserOpener, io: Termin
   const browser: BrowserOpener = {
     async open(url) {
       // Only the sandbox's own pages: Atlassian's real console pages are useless without an account.
-      if (!url.startsWith(`${sandbox.url}/`)) return false;
+      if (!url.startsWith(`${sandbox.authUrl}/`) && !url.startsWith(`${sandbox.url}/`)) return false;
       if (useRealBrowser && (await realBrowser.open(url))) return true;
-      if (!url.startsWith(`${sandbox.url}/authorize`)) return false;
+      if (!url.startsWith(`${sandbox.authUrl}/authorize`)) return false;
       io.hint('No browser here: the sandbox clicks Accept for you.');
       const approve = new URL(url);
       approve.searchParams.set('kj_sandbox_approve', '1');
@@ -35,7 +35,7 @@ export async function startSandboxSession(realBrowser: BrowserOpener, io: Termin
   };
   return {
     sandbox,
-    endpoints: { auth: sandbox.url, api: sandbox.url },
+    endpoints: { auth: sandbox.authUrl, api: sandbox.apiUrl },
     site: sandbox.url,
     browser,
     close: () => sandbox.close(),

@@ -171,7 +171,7 @@ export async function runWizard(options: SetupOptions, deps: Deps): Promise<void
   let sandbox: WizardContext['sandbox'];
   if (options.sandbox) {
     const { startSandboxSession } = await import('../sandbox/session.js');
-    sandbox = await startSandboxSession(deps.browser, io, {}, options.browser);
+    sandbox = await startSandboxSession(deps.browser, io, { callbackUrls: [options.callbackUrl ?? SANDBOX.kendisCallbackUrl, options.redirectUri] }, options.browser);
     io.info(`The sandbox is running at ${sandbox.sandbox.url}. Its fake credentials are offered as defaults — just press Enter.`);
   }
   const endpoints = sandbox ? sandbox.endpoints : endpointsFromEnv(deps.env);

@@ -11,12 +11,13 @@ import { tempDir } from '../helpers/test-deps.js';
 import { freePort } from '../helpers/ports.js';
 import { headlessBrowserScript } from '../helpers/browser.js';
 import { needs } from '../helpers/real-parts.js';
+import { startTestSandbox, localCallback } from '../helpers/sandbox-profile.js';
 
 const chromium = inject('chromium');
 let sandbox: RunningSandbox;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ autoApprove: true });
+  sandbox = await startTestSandbox({ autoApprove: true });
 });
 afterAll(async () => sandbox?.close());
 
@@ -27,12 +28,12 @@ describe.skipIf(parts.skip)(`the OAuth round trip in a real browser${parts.note}
     const port = await freePort();
     const dir = tempDir();
     const r = await runCli(
-      ['setup', '--non-interactive', '--insecure-storage', '--site', sandbox.url, '--email', SANDBOX.email, '--callback-url', 'https://app.kendis.io/jira/callback', '--client-id', SANDBOX.clientId, '--token-expires', '2027-09-01', '--redirect-uri', `http://localhost:${port}/callback`, '--oauth-timeout', '60'],
+      ['setup', '--non-interactive', '--insecure-storage', '--site', sandbox.url, '--email', SANDBOX.email, '--callback-url', 'https://app.kendis.io/jira/callback', '--client-id', SANDBOX.clientId, '--token-expires', '2027-09-01', '--redirect-uri', localCallback(sandbox, port), '--oauth-timeout', '60'],
       {
         env: {
           KENDIS_JIRA_CONFIG_DIR: dir,
-          KENDIS_JIRA_AUTH_URL: sandbox.url,
-          KENDIS_JIRA_API_URL: sandbox.url,
+          KENDIS_JIRA_AUTH_URL: sandbox.authUrl,
+          KENDIS_JIRA_API_URL: sandbox.apiUrl,
           KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret,
           KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken,
           BROWSER: browser.path,
@@ -43,7 +44,7 @@ describe.skipIf(parts.skip)(`the OAuth round trip in a real browser${parts.note}
     );
     expect(r.stderr).toContain('All required permissions were granted');
     expect(r.code).toBe(0);
-    expect(readFileSync(browser.log, 'utf8')).toContain(`${sandbox.url}/authorize?`);
+    expect(readFileSync(browser.log, 'utf8')).toContain(`${sandbox.authUrl}/authorize?`);
     const exchanged = sandbox.requests.filter((q) => q.path === '/oauth/token' && q.status === 200);
     expect(exchanged).toHaveLength(1);
     const callbackHit = sandbox.requests.find((q) => q.path === '/authorize');

@@ -12,6 +12,7 @@ import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/test-deps.js';
 import { needs } from '../helpers/real-parts.js';
+import { startTestSandbox, localCallback } from '../helpers/sandbox-profile.js';
 
 const keyringEnv = inject('keyringEnv');
 const GOOD = 'ATATT3xOutageGoodToken0001';
@@ -19,7 +20,7 @@ const TYPO = 'ATATT3xOutageGoodToken000l';
 let sandbox: RunningSandbox;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ tokens: [{ token: GOOD, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] }] });
+  sandbox = await startTestSandbox({ tokens: [{ token: GOOD, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] }] });
 });
 afterAll(async () => sandbox?.close());
 beforeEach(() => {
@@ -31,7 +32,7 @@ function keychain(account: string): string {
 }
 
 function setupArgs(profile: string, port = 0): string[] {
-  return ['setup', '--profile', profile, '--site', sandbox.url, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--token-expires', '2027-08-01', '--skip-oauth', ...(port ? ['--redirect-uri', `http://localhost:${port}/callback`] : [])];
+  return ['setup', '--profile', profile, '--site', sandbox.url, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--token-expires', '2027-08-01', '--skip-oauth', ...(port ? ['--redirect-uri', localCallback(sandbox, port)] : [])];
 }
 
 const parts = needs('keyring');
@@ -41,7 +42,7 @@ describe.skipIf(parts.skip)(`a lasting outage proves nothing and changes nothing
     n += 1;
     const config = tempDir('kj-outage-');
     const profile = `outage${process.pid}x${n}`;
-    const env = { HOME: config, KENDIS_JIRA_CONFIG_DIR: config, ...keyringEnv!, KENDIS_JIRA_AUTH_URL: sandbox.url, KENDIS_JIRA_API_URL: sandbox.url };
+    const env = { HOME: config, KENDIS_JIRA_CONFIG_DIR: config, ...keyringEnv!, KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl };
     return { config, profile, env };
   };
 

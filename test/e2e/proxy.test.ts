@@ -9,6 +9,7 @@ import { runCli } from '../helpers/cli.js';
 import { makeCertificates, startTlsProxy, type RunningProxy } from '../helpers/tls-proxy.js';
 import { tempDir } from '../helpers/test-deps.js';
 import { needs } from '../helpers/real-parts.js';
+import { startTestSandbox } from '../helpers/sandbox-profile.js';
 
 const keyringEnv = inject('keyringEnv');
 const PASSWORD = 'pr0xyPassw0rdCanary';
@@ -20,10 +21,10 @@ let caPath: string;
 
 beforeAll(async () => {
   if (parts.skip) return;
-  sandbox = await startSandbox({ audience: 'api.atlassian.com' });
+  sandbox = await startTestSandbox({ audience: 'api.atlassian.com' });
   const certs = makeCertificates(['auth.atlassian.com', 'api.atlassian.com', SITE]);
   caPath = certs.caPath;
-  proxy = await startTlsProxy({ user: 'corp.user', password: PASSWORD, certs, routes: { 'auth.atlassian.com': sandbox.url, 'api.atlassian.com': sandbox.url, [SITE]: sandbox.url } });
+  proxy = await startTlsProxy({ user: 'corp.user', password: PASSWORD, certs, routes: { 'auth.atlassian.com': sandbox.authUrl, 'api.atlassian.com': sandbox.apiUrl, [SITE]: sandbox.url } });
 });
 afterAll(async () => {
   await proxy?.close();

@@ -14,6 +14,7 @@ import { ROTATION_POINTS } from '../../src/commands/rotation.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/test-deps.js';
 import { sampleProfile } from '../helpers/fixtures.js';
+import { startTestSandbox } from '../helpers/sandbox-profile.js';
 
 const NEW = 'ATATT3x-crash-test-new-token';
 const OLD_EXPIRY = '2027-06-01';
@@ -21,7 +22,7 @@ const NEW_EXPIRY = '2027-10-01';
 let sandbox: RunningSandbox;
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await startTestSandbox();
   sandbox.options.tokens!.push({ token: NEW, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] });
 });
 afterAll(async () => sandbox.close());
@@ -29,7 +30,7 @@ afterAll(async () => sandbox.close());
 function setupDir(): string {
   const dir = join(tempDir(), 'cfg');
   mkdirSync(dir, { mode: 0o700 });
-  const profile = sampleProfile({ site: sandbox.url, cloudId: SANDBOX.cloudId, email: SANDBOX.email, endpoints: { auth: sandbox.url, api: sandbox.url }, clientId: SANDBOX.clientId, storage: 'file', token: { expiresOn: OLD_EXPIRY } });
+  const profile = sampleProfile({ site: sandbox.url, cloudId: SANDBOX.cloudId, email: SANDBOX.email, endpoints: { auth: sandbox.authUrl, api: sandbox.apiUrl }, clientId: SANDBOX.clientId, storage: 'file', token: { expiresOn: OLD_EXPIRY } });
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { default: profile }, progress: {} }), { mode: 0o600 });
   writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ version: 1, secrets: { 'default:client-secret': SANDBOX.clientSecret, 'default:api-token': SANDBOX.apiToken } }), { mode: 0o600 });
   return dir;

@@ -13,13 +13,14 @@ import { headlessBrowserScript } from '../helpers/browser.js';
 import { tempDir } from '../helpers/test-deps.js';
 import { freePort } from '../helpers/ports.js';
 import { needs } from '../helpers/real-parts.js';
+import { startTestSandbox, localCallback } from '../helpers/sandbox-profile.js';
 
 const chromium = inject('chromium');
 const keyringEnv = inject('keyringEnv');
 let sandbox: RunningSandbox;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ autoApprove: true });
+  sandbox = await startTestSandbox({ autoApprove: true });
 });
 afterAll(async () => sandbox?.close());
 
@@ -48,10 +49,10 @@ describe.skipIf(parts.skip)(`setup in a real terminal${parts.note}`, () => {
       TERM: 'xterm-256color',
       ...keyringEnv!,
       BROWSER: browser.path,
-      KENDIS_JIRA_AUTH_URL: sandbox.url,
-      KENDIS_JIRA_API_URL: sandbox.url,
+      KENDIS_JIRA_AUTH_URL: sandbox.authUrl,
+      KENDIS_JIRA_API_URL: sandbox.apiUrl,
     };
-    const session = new PtySession(['setup', '--profile', profile, '--redirect-uri', `http://localhost:${port}/callback`, '--oauth-timeout', '60'], env);
+    const session = new PtySession(['setup', '--profile', profile, '--redirect-uri', localCallback(sandbox, port), '--oauth-timeout', '60'], env);
     try {
       await session.answer('Your Jira Cloud site', `${sandbox.url}\r`);
       await session.answer('Your Atlassian account e-mail', `${SANDBOX.email}\r`);

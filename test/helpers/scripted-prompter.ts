@@ -3,7 +3,15 @@
  * left unused fails the test (call assertDone in afterEach or at the end).
  */
 import { CancelledError } from '../../src/errors.js';
-import type { ConfirmQuestion, InputQuestion, Prompter, SecretQuestion, SelectQuestion } from '../../src/io/prompter.js';
+import { PromptWithdrawnError, type ConfirmQuestion, type InputQuestion, type Prompter, type SecretQuestion, type SelectQuestion } from '../../src/io/prompter.js';
+
+/** An answer for a question the program withdraws by itself (e.g. "waiting for Atlassian…"): never typed. */
+export const untilWithdrawn = (signal?: AbortSignal): Promise<string> =>
+  new Promise((_resolve, reject) => {
+    if (!signal) return reject(new Error('this question cannot be withdrawn: it has no signal'));
+    if (signal.aborted) return reject(new PromptWithdrawnError());
+    signal.addEventListener('abort', () => reject(new PromptWithdrawnError()), { once: true });
+  });
 
 export const CANCEL = Symbol('cancel');
 type Answer = string | boolean | typeof CANCEL | { value: unknown } | ((signal?: AbortSignal) => Promise<string>);

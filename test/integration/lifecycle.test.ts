@@ -14,13 +14,14 @@ import { makeTestDeps, tempDir, type TestDeps } from '../helpers/test-deps.js';
 import { saveSandboxProfile } from '../helpers/sandbox-profile.js';
 import { ScriptedPrompter } from '../helpers/scripted-prompter.js';
 import { MemoryBackend } from '../../src/secrets/memory-backend.js';
+import { startTestSandbox } from '../helpers/sandbox-profile.js';
 
 let sandbox: RunningSandbox;
 const NEW = 'ATATT3x-the-new-token-0001';
 const now = new Date(2026, 10, 29, 12, 0);
 
 beforeEach(async () => {
-  sandbox = await startSandbox();
+  sandbox = await startTestSandbox();
   sandbox.options.tokens!.push({ token: NEW, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] });
 });
 afterEach(async () => sandbox.close());

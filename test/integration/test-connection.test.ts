@@ -11,6 +11,7 @@ import { ChecksFailedError, NotConfiguredError } from '../../src/errors.js';
 import { makeTestDeps, type TestDeps } from '../helpers/test-deps.js';
 import { followInBrowser, saveSandboxProfile } from '../helpers/sandbox-profile.js';
 import { freePort } from '../helpers/ports.js';
+import { startTestSandbox, localCallback } from '../helpers/sandbox-profile.js';
 
 const ReportSchema = z.strictObject({
   ok: z.boolean(),
@@ -34,7 +35,7 @@ let sandbox: RunningSandbox;
 let deps: TestDeps;
 
 beforeEach(async () => {
-  sandbox = await startSandbox();
+  sandbox = await startTestSandbox();
   deps = makeTestDeps();
 });
 afterEach(async () => sandbox.close());
@@ -209,7 +210,7 @@ describe('test-connection against the sandbox', () => {
     sandbox.options.autoApprove = true;
     const port = await freePort();
     const d = makeTestDeps({ onOpen: (url) => void followInBrowser(url), browserOpens: true });
-    await saveSandboxProfile(d, sandbox, { profile: { redirectUri: `http://localhost:${port}/callback` } });
+    await saveSandboxProfile(d, sandbox, { profile: { redirectUri: localCallback(sandbox, port) } });
     const { byId, doc } = await report(d, { ...json, oauth: true, browser: true });
     expect(byId['oauth-grant']!.status).toBe('pass');
     expect(byId['oauth-identity']!.status).toBe('pass');
@@ -218,14 +219,20 @@ describe('test-connection against the sandbox', () => {
     expect(d.opened[0]).toContain('/authorize?');
   });
 
-  it('--oauth names a permission missing from the app by its console title', async () => {
+  it('--oauth with a permission missing from the app: no callback ever comes (as on real Atlassian), and the timeout names both causes', async () => {
     sandbox.options.autoApprove = true;
     sandbox.options.appScopes = sandbox.options.appScopes!.filter((s) => s !== 'read:epic:jira-software');
     const port = await freePort();
     const d = makeTestDeps({ onOpen: (url) => void followInBrowser(url), browserOpens: true });
-    await saveSandboxProfile(d, sandbox, { profile: { redirectUri: `http://localhost:${port}/callback` } });
-    const { byId } = await report(d, { ...json, oauth: true, browser: true });
+    await saveSandboxProfile(d, sandbox, { profile: { redirectUri: localCallback(sandbox, port) } });
+    const started = Date.now();
+    const { byId, doc } = await report(d, { ...json, oauth: true, browser: true, oauthTimeoutSeconds: 5 });
+    expect(Date.now() - started).toBeLessThan(9000);
     expect(byId['oauth-grant']!.status).toBe('fail');
-    expect(byId['oauth-grant']!.detail).toContain('"View epics and related issues"');
-  });
+    expect(byId['oauth-grant']!.detail).toContain('No answer from the browser within 5 s');
+    expect(byId['oauth-grant']!.hint).toContain('requested scopes that have not been added');
+    expect(byId['oauth-grant']!.hint).toContain('"View epics and related issues"');
+    expect(byId['oauth-grant']!.hint).toContain('redirect_uri');
+    expect(doc.ok).toBe(false);
+  }, 20_000);
 });

@@ -9,16 +9,17 @@ import { runSetup } from '../../src/commands/setup.js';
 import type { SetupOptions } from '../../src/wizard/context.js';
 import { CancelledError, ChecksFailedError, KeychainUnavailableError, UsageError } from '../../src/errors.js';
 import { MemoryBackend } from '../../src/secrets/memory-backend.js';
-import { ScriptedPrompter, CANCEL, type Scripted } from '../helpers/scripted-prompter.js';
+import { untilWithdrawn, ScriptedPrompter, CANCEL, type Scripted } from '../helpers/scripted-prompter.js';
 import { makeTestDeps, tempDir, type TestDeps } from '../helpers/test-deps.js';
 import { followInBrowser } from '../helpers/sandbox-profile.js';
 import { freePort } from '../helpers/ports.js';
+import { startTestSandbox, localCallback } from '../helpers/sandbox-profile.js';
 
 let sandbox: RunningSandbox;
 let port: number;
 
 beforeEach(async () => {
-  sandbox = await startSandbox({ autoApprove: true });
+  sandbox = await startTestSandbox({ autoApprove: true });
   port = await freePort();
 });
 afterEach(async () => sandbox.close());
@@ -26,7 +27,7 @@ afterEach(async () => sandbox.close());
 function options(overrides: Partial<SetupOptions> = {}): SetupOptions {
   return {
     site: undefined, email: undefined, appId: undefined, callbackUrl: undefined, clientId: undefined, tokenExpires: undefined,
-    redirectUri: `http://localhost:${port}/callback`, oauthTimeoutSeconds: 20, browser: true, skipOAuth: false,
+    redirectUri: localCallback(sandbox, port), oauthTimeoutSeconds: 20, browser: true, skipOAuth: false,
     insecureStorage: false, sandbox: false, restart: false, ...overrides,
   };
 }
@@ -36,9 +37,9 @@ function interactive(script: Scripted[], extra: { keychain?: MemoryBackend; conf
   const deps = makeTestDeps({
     prompter,
     interactive: true,
-    env: { KENDIS_JIRA_AUTH_URL: sandbox.url, KENDIS_JIRA_API_URL: sandbox.url },
+    env: { KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl },
     browserOpens: true,
-    onOpen: extra.onOpen ?? ((url) => void (url.startsWith(sandbox.url) && followInBrowser(url))),
+    onOpen: extra.onOpen ?? ((url) => void (url.startsWith(sandbox.authUrl) && followInBrowser(url))),
     ...(extra.keychain ? { keychain: extra.keychain } : {}),
     ...(extra.configDir ? { configDir: extra.configDir } : {}),
   });
@@ -59,6 +60,8 @@ const steps1to5 = (): Scripted[] => [
 const step6 = (): Scripted[] => [
   { id: 'client.id', answer: SANDBOX.clientId },
   { id: 'client-secret', answer: SANDBOX.clientSecret },
+  // While the browser signs in, "waiting for Atlassian…" is on screen; the callback withdraws it.
+  { id: 'oauth.wait', answer: untilWithdrawn },
 ];
 const step7and8 = (): Scripted[] => [
   { id: 'api-token', answer: SANDBOX.apiToken },
@@ -91,7 +94,7 @@ describe('setup wizard (interactive, scripted)', () => {
     prompter.assertDone();
     for (let n = 1; n <= 8; n += 1) expect(deps.stderr.text).toContain(`Step ${n} of 8`);
     expect(deps.stderr.text).toContain('All required permissions were granted');
-    expect(deps.stderr.text).toContain(`http://localhost:${port}/callback`);
+    expect(deps.stderr.text).toContain(localCallback(sandbox, port));
     expect(deps.stderr.text).toContain('Jira Login ID');
     expect(deps.opened.some((u) => u.includes(`/myapps/${SANDBOX.appId}/permissions`))).toBe(true);
     await expectFinished(deps);
@@ -122,8 +125,7 @@ describe('setup wizard (interactive, scripted)', () => {
       ...siteScript(), ...steps1to5(),
       { id: 'client.id', answer: SANDBOX.clientId },
       { id: 'client-secret', answer: 'wrong-secret-value' },
-      { id: 'client.id', answer: SANDBOX.clientId },
-      { id: 'client-secret', answer: SANDBOX.clientSecret },
+      ...step6(),
       ...step7and8(),
     ]);
     await runSetup(options(), deps);
@@ -137,10 +139,10 @@ describe('setup wizard (interactive, scripted)', () => {
     const cancelInBrowser = async (url: string) => {
       const page = await (await fetch(url)).text();
       const tx = /name="tx" value="([^"]+)"/.exec(page)![1]!;
-      await followInBrowser(`${sandbox.url}/authorize/decision?tx=${tx}&decision=cancel`);
+      await followInBrowser(`${sandbox.authUrl}/authorize/decision?tx=${tx}&decision=cancel`);
     };
     const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6(), { id: 'oauth.retry', answer: 'stop' }], {
-      onOpen: (url) => void (url.startsWith(sandbox.url) && cancelInBrowser(url)),
+      onOpen: (url) => void (url.startsWith(sandbox.authUrl) && cancelInBrowser(url)),
     });
     await runSetup(options(), deps);
     prompter.assertDone();
@@ -150,12 +152,26 @@ describe('setup wizard (interactive, scripted)', () => {
     expect((await deps.config.getProgress('default'))?.step).toBe(5);
   });
 
-  it('names a permission missing from the app by its console title', async () => {
+  it('a permission missing from the app: Atlassian shows its error page, the user says so and gets the fix at once', async () => {
     sandbox.options.appScopes = sandbox.options.appScopes!.filter((s) => s !== 'write:sprint:jira-software');
-    const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6(), { id: 'oauth.retry', answer: 'stop' }]);
+    const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6().slice(0, 2), { id: 'oauth.wait', answer: '1' }, { id: 'oauth.retry', answer: 'stop' }]);
+    const started = Date.now();
     await runSetup(options(), deps);
     prompter.assertDone();
-    expect(deps.stderr.text).toContain('"Update and delete sprints" (write:sprint:jira-software)');
+    expect(Date.now() - started).toBeLessThan(5000);
+    // Real Atlassian never calls back in this case: the sandbox did not either.
+    expect(sandbox.requests.some((r) => r.path === '/oauth/token' && r.status === 200)).toBe(false);
+    expect(deps.stderr.text).toContain('requested scopes that have not been added');
+    expect(deps.stderr.text).toContain('Steps 2–3');
+    expect(deps.stderr.text).toContain('"Update and delete sprints"');
+  });
+
+  it('a local callback URL not registered: the user types 2 and is sent to Step 4 with the exact URL', async () => {
+    sandbox.options.callbackUrls = sandbox.options.callbackUrls!.filter((u) => !u.startsWith('http://localhost'));
+    const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6().slice(0, 2), { id: 'oauth.wait', answer: '2' }, { id: 'oauth.retry', answer: 'stop' }]);
+    await runSetup(options(), deps);
+    prompter.assertDone();
+    expect(deps.stderr.text).toMatch(/Step 4: on the app's Authorization tab the callback URL must be exactly http:\/\/localhost:\d+\/callback/);
   });
 
   it('names a scope missing from the token and accepts a new token', async () => {
@@ -184,7 +200,7 @@ describe('setup wizard (interactive, scripted)', () => {
   });
 
   it('one callback URL only: skip the browser check, still checking the client credentials', async () => {
-    const script = [...siteScript(), ...steps1to5(), ...step6(), ...step7and8()];
+    const script = [...siteScript(), ...steps1to5(), ...step6().filter((x) => x.id !== 'oauth.wait'), ...step7and8()];
     script[script.findIndex((x) => x.id === 'callback.mode')] = { id: 'callback.mode', answer: 'skip' };
     const { deps, prompter } = interactive(script);
     await runSetup(options(), deps);
@@ -203,8 +219,8 @@ describe('setup wizard (interactive, scripted)', () => {
       const res = await fetch(authorize, { redirect: 'manual' });
       return res.headers.get('location')!;
     };
-    const prompter = new ScriptedPrompter([...siteScript(), ...steps1to5(), ...step6(), { id: 'oauth.paste', answer: paste }, ...step7and8()]);
-    deps = makeTestDeps({ prompter, interactive: true, env: { KENDIS_JIRA_AUTH_URL: sandbox.url, KENDIS_JIRA_API_URL: sandbox.url }, browserOpens: false });
+    const prompter = new ScriptedPrompter([...siteScript(), ...steps1to5(), ...step6().slice(0, 2), { id: 'oauth.wait', answer: paste }, ...step7and8()]);
+    deps = makeTestDeps({ prompter, interactive: true, env: { KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl }, browserOpens: false });
     await runSetup(options(), deps);
     prompter.assertDone();
     expect(deps.stderr.text).toContain('All required permissions were granted');
@@ -263,7 +279,7 @@ describe('setup wizard (interactive, scripted)', () => {
 });
 
 describe('setup wizard (non-interactive)', () => {
-  const env = () => ({ KENDIS_JIRA_AUTH_URL: sandbox.url, KENDIS_JIRA_API_URL: sandbox.url, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken });
+  const env = () => ({ KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken });
 
   it('names every missing flag and variable at once (exit 2)', async () => {
     const deps = makeTestDeps({ env: {} });
@@ -273,7 +289,7 @@ describe('setup wizard (non-interactive)', () => {
   });
 
   it('runs every step from flags and variables', async () => {
-    const deps = makeTestDeps({ env: env(), onOpen: (url) => void (url.startsWith(sandbox.url) && followInBrowser(url)), browserOpens: true });
+    const deps = makeTestDeps({ env: env(), onOpen: (url) => void (url.startsWith(sandbox.authUrl) && followInBrowser(url)), browserOpens: true });
     await runSetup(options({ site: sandbox.url, email: SANDBOX.email, callbackUrl: 'https://app.kendis.io/jira/callback', clientId: SANDBOX.clientId, tokenExpires: '2027-06-30', appId: SANDBOX.appId }), deps);
     const profile = await deps.config.getProfile('default');
     expect(profile?.token.expiresOn).toBe('2027-06-30');

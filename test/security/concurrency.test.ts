@@ -9,12 +9,13 @@ import { ConfigStore } from '../../src/config/store.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/test-deps.js';
 import { sampleProfile } from '../helpers/fixtures.js';
+import { startTestSandbox } from '../helpers/sandbox-profile.js';
 
 let sandbox: RunningSandbox;
 const tokens = Array.from({ length: 5 }, (_, i) => `ATATT3x-concurrent-token-${i}`);
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await startTestSandbox();
   for (const token of tokens) sandbox.options.tokens!.push({ token, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] });
 });
 afterAll(async () => sandbox.close());
@@ -23,7 +24,7 @@ describe('concurrent processes', () => {
   it('five rotate-token processes at once leave one of the new tokens stored with its own expiry', async () => {
     const dir = join(tempDir(), 'cfg');
     mkdirSync(dir, { mode: 0o700 });
-    const profile = sampleProfile({ site: sandbox.url, cloudId: SANDBOX.cloudId, email: SANDBOX.email, endpoints: { auth: sandbox.url, api: sandbox.url }, clientId: SANDBOX.clientId, storage: 'file' });
+    const profile = sampleProfile({ site: sandbox.url, cloudId: SANDBOX.cloudId, email: SANDBOX.email, endpoints: { auth: sandbox.authUrl, api: sandbox.apiUrl }, clientId: SANDBOX.clientId, storage: 'file' });
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { default: profile }, progress: {} }), { mode: 0o600 });
     writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ version: 1, secrets: { 'default:client-secret': SANDBOX.clientSecret, 'default:api-token': SANDBOX.apiToken } }), { mode: 0o600 });
     const results = await Promise.all(

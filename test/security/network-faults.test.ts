@@ -12,10 +12,11 @@ import { ChecksFailedError } from '../../src/errors.js';
 import { exitCodeOf } from '../../src/errors.js';
 import { makeTestDeps, type TestDeps } from '../helpers/test-deps.js';
 import { saveSandboxProfile } from '../helpers/sandbox-profile.js';
+import { startTestSandbox } from '../helpers/sandbox-profile.js';
 
 let sandbox: RunningSandbox;
 beforeEach(async () => {
-  sandbox = await startSandbox();
+  sandbox = await startTestSandbox();
 });
 afterEach(async () => sandbox.close());
 

@@ -16,6 +16,7 @@ import { recordingBrowser } from '../helpers/recording-browser.js';
 import { tempDir } from '../helpers/test-deps.js';
 import { freePort } from '../helpers/ports.js';
 import { needs } from '../helpers/real-parts.js';
+import { startTestSandbox, localCallback } from '../helpers/sandbox-profile.js';
 
 const keyringEnv = inject('keyringEnv');
 const CLIENT_SECRET = 'CANARYclientSECRET7f3e9a1b2c';
@@ -24,7 +25,7 @@ const NEW_TOKEN = 'ATATT3xCANARYrotated0a1b2c3d4e';
 let sandbox: RunningSandbox;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ autoApprove: true, clientSecret: CLIENT_SECRET, tokens: [
+  sandbox = await startTestSandbox({ autoApprove: true, clientSecret: CLIENT_SECRET, tokens: [
     { token: TOKEN, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] },
     { token: NEW_TOKEN, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] },
   ] });
@@ -76,7 +77,7 @@ describe.skipIf(parts.skip)(`no secret leaks${parts.note}`, () => {
       const browser = recordingBrowser();
       const port = await freePort();
       const profile = `leak${debug ? 'd' : 'n'}${process.pid}`;
-      const base = { HOME: home, ...keyringEnv!, BROWSER: browser.path, KENDIS_JIRA_AUTH_URL: sandbox.url, KENDIS_JIRA_API_URL: sandbox.url };
+      const base = { HOME: home, ...keyringEnv!, BROWSER: browser.path, KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl };
       const flags = ['--profile', profile, ...(debug ? ['--debug'] : [])];
       const outputs: string[] = [];
       const run = async (args: string[], env: Record<string, string> = {}) => {
@@ -85,12 +86,12 @@ describe.skipIf(parts.skip)(`no secret leaks${parts.note}`, () => {
         return r;
       };
       const setup = await run(
-        ['setup', '--site', sandbox.url, '--email', SANDBOX.email, '--callback-url', 'https://app.kendis.io/cb', '--client-id', SANDBOX.clientId, '--token-expires', '2027-08-01', '--redirect-uri', `http://localhost:${port}/callback`, '--oauth-timeout', '30'],
+        ['setup', '--site', sandbox.url, '--email', SANDBOX.email, '--callback-url', 'https://app.kendis.io/cb', '--client-id', SANDBOX.clientId, '--token-expires', '2027-08-01', '--redirect-uri', localCallback(sandbox, port), '--oauth-timeout', '30'],
         { KENDIS_JIRA_CLIENT_SECRET: CLIENT_SECRET, KENDIS_JIRA_API_TOKEN: TOKEN },
       );
       expect(setup.code, setup.stderr).toBe(0);
       expect((await run(['test-connection', '--json'])).code).toBe(0);
-      expect((await run(['test-connection', '--oauth', '--redirect-uri', `http://localhost:${port}/callback`])).code).toBe(0);
+      expect((await run(['test-connection', '--oauth', '--redirect-uri', localCallback(sandbox, port)])).code).toBe(0);
       expect((await run(['status'])).code).toBe(0);
       expect((await run(['status', '--json'])).code).toBe(0);
       expect((await run(['rotate-token', '--token-expires', '2027-09-01'], { KENDIS_JIRA_API_TOKEN: NEW_TOKEN })).code).toBe(0);
@@ -118,8 +119,8 @@ describe.skipIf(parts.skip)(`no secret leaks${parts.note}`, () => {
     const home = tempDir('kj-leak-home-');
     const browser = recordingBrowser();
     const port = await freePort();
-    const session = new PtySession(['setup', '--debug', '--profile', `leaki${process.pid}`, '--redirect-uri', `http://localhost:${port}/callback`], {
-      PATH: process.env.PATH!, HOME: home, TERM: 'xterm-256color', ...keyringEnv!, BROWSER: browser.path, KENDIS_JIRA_AUTH_URL: sandbox.url, KENDIS_JIRA_API_URL: sandbox.url,
+    const session = new PtySession(['setup', '--debug', '--profile', `leaki${process.pid}`, '--redirect-uri', localCallback(sandbox, port)], {
+      PATH: process.env.PATH!, HOME: home, TERM: 'xterm-256color', ...keyringEnv!, BROWSER: browser.path, KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl,
     });
     try {
       await session.answer('Your Jira Cloud site', `${sandbox.url}\r`);

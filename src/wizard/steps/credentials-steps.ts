@@ -4,6 +4,7 @@ import { consolePages } from '../../atlassian/endpoints.js';
 import { runOAuthFlow } from '../../auth/oauth-flow.js';
 import { runOAuthChecks } from '../../checks/run-checks.js';
 import { oauthClientVerdict } from '../../checks/verdicts.js';
+import { checkClientCredentials } from '../../checks/client-credentials.js';
 import { renderCheckLines } from '../../checks/report.js';
 import { ChecksFailedError, UsageError } from '../../errors.js';
 import { SANDBOX } from '../../sandbox/fixtures.js';
@@ -88,7 +89,7 @@ async function askAndCheckClient(ctx: WizardContext): Promise<void> {
     const clientSecret = await askSecret(ctx, 'client-secret', 'Client Secret', SANDBOX.clientSecret);
     const result = await ctx.deps.io.task('Checking the Client ID and Secret with Atlassian…', async () => {
       try {
-        return await ctx.client.exchangeCode({ clientId, clientSecret, code: 'kendis-jira-invalid-code-check', redirectUri: ctx.answers.redirectUri ?? ctx.options.redirectUri });
+        return await checkClientCredentials(ctx.client, clientId, clientSecret, ctx.answers.callbackUrl ?? ctx.options.callbackUrl ?? '');
       } catch (error) {
         return error as Error;
       }
