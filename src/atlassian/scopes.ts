@@ -1,8 +1,34 @@
 /**
  * What Kendis needs, as data, in one place: the wizard shows it, the checks use it, the sandbox
- * enforces it. A change of Kendis' list is a one-line change here.
+ * enforces it. A change of Kendis' list is a change of its table here (and, for a new token scope,
+ * a probe decision in probes.ts, which the tests then demand).
  * Source: Kendis' "Jira Scope-Based OAuth" guide (../shared/seeds) and ../shared/spec/checks.md.
  */
+/**
+ * Atlassian's own title for each scope Kendis uses, as its pages show them (the Developer
+ * Console's permission list, the API-token scope picker), and the picker tab it is on. One table:
+ * every title this tool prints comes from here (test/unit/scope-titles.test.ts).
+ */
+export const ATLASSIAN_SCOPES: Readonly<Record<string, { title: string; tab: 'Classic' | 'Granular' }>> = {
+  'report:personal-data': { title: 'Personal Data Reporting API', tab: 'Granular' },
+  'read:me': { title: 'User Identity API', tab: 'Granular' },
+  'read:jira-work': { title: 'View Jira issue data', tab: 'Classic' },
+  'write:jira-work': { title: 'Create and manage issues', tab: 'Classic' },
+  'read:jira-user': { title: 'View user profiles', tab: 'Classic' },
+  'manage:jira-project': { title: 'Manage project settings', tab: 'Classic' },
+  'manage:jira-webhook': { title: 'Manage Jira webhooks', tab: 'Classic' },
+  'read:field:jira': { title: 'View fields', tab: 'Granular' },
+  'read:issue-type:jira': { title: 'View issue types', tab: 'Granular' },
+  'read:issue-link-type:jira': { title: 'View issue link types', tab: 'Granular' },
+  'read:board-scope:jira-software': { title: 'View boards, backlogs, and related items', tab: 'Granular' },
+  'read:sprint:jira-software': { title: 'View sprints', tab: 'Granular' },
+  'write:sprint:jira-software': { title: 'Update and delete sprints', tab: 'Granular' },
+  'read:epic:jira-software': { title: 'View epics and related issues', tab: 'Granular' },
+  'write:epic:jira-software': { title: 'Update epics', tab: 'Granular' },
+  'delete:issue-link:jira': { title: 'Delete issue links', tab: 'Granular' },
+  'read:project:jira': { title: 'View projects', tab: 'Granular' },
+};
+
 export interface AppScope {
   /** The title the Developer Console shows (users search by it). */
   title: string;
@@ -11,68 +37,51 @@ export interface AppScope {
   kind: 'api' | 'jira';
 }
 
-/** The OAuth 2.0 integration: three APIs and six Jira permissions. */
+const app = (scope: string, kind: AppScope['kind']): AppScope => ({ scope, kind, title: ATLASSIAN_SCOPES[scope]!.title });
+
+/** The OAuth 2.0 integration: three APIs and exactly the six Jira permissions of Kendis' guide. */
 export const APP_SCOPES: readonly AppScope[] = [
-  { title: 'Personal Data Reporting API', scope: 'report:personal-data', kind: 'api' },
-  { title: 'User Identity API', scope: 'read:me', kind: 'api' },
-  { title: 'View projects', scope: 'read:project:jira', kind: 'jira' },
-  { title: 'View boards, backlogs, and related items', scope: 'read:board-scope:jira-software', kind: 'jira' },
-  { title: 'View epics and related issues', scope: 'read:epic:jira-software', kind: 'jira' },
-  { title: 'Update epics', scope: 'write:epic:jira-software', kind: 'jira' },
-  { title: 'View sprints', scope: 'read:sprint:jira-software', kind: 'jira' },
-  { title: 'Update and delete sprints', scope: 'write:sprint:jira-software', kind: 'jira' },
+  app('report:personal-data', 'api'),
+  app('read:me', 'api'),
+  app('read:project:jira', 'jira'),
+  app('read:board-scope:jira-software', 'jira'),
+  app('read:epic:jira-software', 'jira'),
+  app('write:epic:jira-software', 'jira'),
+  app('read:sprint:jira-software', 'jira'),
+  app('write:sprint:jira-software', 'jira'),
 ];
 
-/** The console may list the delete half of "Update and delete sprints" separately; optional. */
-export const OPTIONAL_APP_SCOPES: readonly AppScope[] = [
-  { title: 'Delete sprints', scope: 'delete:sprint:jira-software', kind: 'jira' },
-];
-
-/** The 15 scopes of the scoped API token, in the order of Kendis' guide. */
-export const TOKEN_SCOPES: readonly string[] = [
-  'read:jira-work',
-  'write:jira-work',
-  'read:jira-user',
-  'manage:jira-project',
-  'manage:jira-webhook',
-  'read:field:jira',
-  'read:issue-type:jira',
-  'read:issue-link-type:jira',
-  'read:board-scope:jira-software',
-  'read:sprint:jira-software',
-  'write:sprint:jira-software',
-  'read:epic:jira-software',
-  'write:epic:jira-software',
-  'delete:issue-link:jira',
-  'read:project:jira',
-];
-
-/** Plain titles for the token scopes, as a Jira admin would recognise them. */
-export const TOKEN_SCOPE_TITLES: Readonly<Record<string, string>> = {
-  'read:jira-work': 'Read Jira project and issue data',
-  'write:jira-work': 'Create and edit issues',
-  'read:jira-user': 'View user profiles',
-  'manage:jira-project': 'Manage project settings',
-  'manage:jira-webhook': 'Manage Jira webhooks',
-  'read:field:jira': 'View fields',
-  'read:issue-type:jira': 'View issue types',
-  'read:issue-link-type:jira': 'View issue link types',
-  'read:board-scope:jira-software': 'View boards, backlogs, and related items',
-  'read:sprint:jira-software': 'View sprints',
-  'write:sprint:jira-software': 'Update and delete sprints',
-  'read:epic:jira-software': 'View epics and related issues',
-  'write:epic:jira-software': 'Update epics',
-  'delete:issue-link:jira': 'Delete issue links',
-  'read:project:jira': 'View projects',
+/**
+ * The 15 scopes of the organisation's scoped API token, in the order of Kendis' guide
+ * ("Jira Scope-Based API Token Configuration", Step 7), each with what Kendis uses it for.
+ */
+export const TOKEN_SCOPE_USES: Readonly<Record<string, string>> = {
+  'read:jira-work': 'reads projects, issues and their fields',
+  'write:jira-work': 'creates and updates issues from the board',
+  'read:jira-user': 'looks up users (assignees, your own account)',
+  'manage:jira-project': 'reads project settings: versions, components',
+  'manage:jira-webhook': 'creates/manages webhooks for real-time sync',
+  'read:field:jira': 'reads custom fields (e.g. story points)',
+  'read:issue-type:jira': 'reads issue types (epics, stories, features)',
+  'read:issue-link-type:jira': 'reads the link types used for dependencies',
+  'read:board-scope:jira-software': 'reads boards and backlogs',
+  'read:sprint:jira-software': 'reads sprints',
+  'write:sprint:jira-software': 'creates and plans sprints',
+  'read:epic:jira-software': 'reads epics and their issues',
+  'write:epic:jira-software': 'updates epics',
+  'delete:issue-link:jira': 'removes dependencies deleted in Kendis',
+  'read:project:jira': 'reads projects',
 };
 
-export function appScopeTitle(scope: string): string {
-  return [...APP_SCOPES, ...OPTIONAL_APP_SCOPES].find((s) => s.scope === scope)?.title ?? scope;
+export const TOKEN_SCOPES: readonly string[] = Object.keys(TOKEN_SCOPE_USES);
+
+/** Atlassian's title for a scope (the scope itself when it is not one Kendis uses). */
+export function scopeTitle(scope: string): string {
+  return ATLASSIAN_SCOPES[scope]?.title ?? scope;
 }
 
-export function tokenScopeTitle(scope: string): string {
-  return TOKEN_SCOPE_TITLES[scope] ?? scope;
-}
+export const appScopeTitle = scopeTitle;
+export const tokenScopeTitle = scopeTitle;
 
 /** A space-separated scope string (as in an OAuth token answer) to a set. */
 export function parseScopeString(scope: string | undefined): Set<string> {

@@ -14,6 +14,7 @@ import { NetworkError } from '../atlassian/http.js';
 import { NoProofError } from '../atlassian/client.js';
 import { MY_PERMISSIONS_PATH } from '../atlassian/permissions.js';
 import { checkClientCredentials } from './client-credentials.js';
+import { driftHint, evidenceFor } from './scope-drift.js';
 import type { CheckResult } from './types.js';
 import {
   apiTokenVerdict,
@@ -169,6 +170,13 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
     const answer = decision.operationId === 'myself' ? (myself as Answer) : answers.get(scope)!;
     const verdict = probeVerdict(answer, scope, inputs.profileFlag);
     results.push(result(id, { status: verdict.status, detail: verdict.detail, ...(verdict.hint ? { hint: verdict.hint } : {}) }));
+  }
+  // A scope that failed although a passed probe proves it is on the token: Atlassian's rules moved.
+  const passed = results.filter((r) => r.id.startsWith('scope:') && r.status === 'pass').map((r) => r.id.slice(6));
+  for (const r of results) {
+    if (!r.id.startsWith('scope:') || r.status !== 'fail') continue;
+    const evidence = evidenceFor(r.id.slice(6), passed, TOKEN_SCOPES);
+    if (evidence) r.hint = driftHint(r.id.slice(6), evidence);
   }
   results.push(result('jira-permissions', permissions === undefined ? { status: 'skip', detail: `Not checked: ${prerequisite ?? 'no sign-in'}.` } : jiraPermissionsVerdict(permissions)));
 

@@ -150,6 +150,13 @@ export function oauthClientVerdict(result: ExchangeResult | Error): Verdict {
   if (result instanceof Error) return noProof(result, "Atlassian's token endpoint");
   if (result.ok) return { status: 'error', detail: "Atlassian's token endpoint exchanged a code that cannot be valid: that is not Atlassian answering.", hint: 'Check KENDIS_JIRA_AUTH_URL and any proxy, then try again.' };
   if (result.error === 'invalid_grant') return { status: 'pass', detail: 'Accepted by Atlassian.' };
+  if (result.error === 'unauthorized_client' && /redirect/i.test(result.description ?? '')) {
+    return {
+      status: 'fail',
+      detail: `Atlassian refused the callback URL (${result.status} unauthorized_client: ${result.description}).`,
+      hint: "On the app's Authorization tab, the callback URL must be exactly Kendis' (Step 4–5); Save changes, then check again.",
+    };
+  }
   if (['access_denied', 'invalid_client', 'unauthorized_client'].includes(result.error)) {
     return {
       status: 'fail',

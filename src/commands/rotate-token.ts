@@ -101,6 +101,7 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
   if (options.browser && io.interactive) await deps.browser.open(API_TOKENS_PAGE);
   io.info('  "Create API token with scopes" → name "Kendis Scope Integration" → expiry: the maximum → app Jira → these scopes:');
   printTokenScopes(io, '    ');
+  io.info('  Keep the new token in your password manager: Atlassian never shows it again.');
 
   let newToken: string;
   if (envToken) {
@@ -150,7 +151,7 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
   await swapInToken({ deps, backend: store.backend, profile: deps.globals.profile, token: newToken, expiresOn: expiresOn! });
   io.success(`The new token is verified and stored in ${store.backend.description}; it expires on ${expiresOn}.`);
   io.info('Now, in this order:');
-  io.info('  1. In Kendis: board → ALM Account → Edit → paste the new Scope-Based API Token → Test Connection → Save.');
+  io.info('  1. In Kendis: Settings → ALM Accounts → your Jira account → Edit → "Change" next to the API token → paste the new Scope-Based API Token → Test Connection → Save.');
   io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (it is the older "Kendis Scope Integration").`);
   if (options.calendar) await writeCalendar(options.calendar, { ...saved, token: { expiresOn } }, deps, 14);
 }

@@ -68,6 +68,8 @@ export interface SandboxOptions {
   /** 429 with Retry-After on the first request to each path. */
   rateLimitFirstRequestPerPath?: { retryAfter: string } | undefined;
   faults?: SandboxFaults;
+  /** Atlassian changed its rules: these operations (by id) now need these scope sets instead. */
+  scopeOverrides?: Record<string, string[][]>;
   /** The OAuth audience /authorize accepts (default: the sandbox's own host). */
   audience?: string;
   /** The account behind the API token: a Jira admin by default; `admin: false` gets 403 from admin-only operations. */
@@ -279,7 +281,7 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
       if (!satisfies(sets, scopes)) return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
       return send(res, 404, { errorMessages: ['The sandbox has no data for this operation.'] });
     }
-    if (!satisfies(op.scopeSets, scopes)) return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
+    if (!satisfies(options.scopeOverrides?.[op.id] ?? op.scopeSets, scopes)) return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
     // Past the gateway, Jira's own permission checks (atlassian.md, "What real Atlassian does…").
     const admin = options.account?.admin !== false && !options.faults?.forbiddenPastScope;
     if (op.id === 'my-permissions') {

@@ -113,6 +113,17 @@ describe('test-connection against the sandbox', () => {
     expect(byId['api-token']!.detail).toContain('classic token');
   });
 
+  it('only Kendis’ callback URL registered, token endpoint checking redirect_uri first: oauth-client still passes', async () => {
+    sandbox.options.callbackUrls = ['https://app.kendis.io/jira/callback'];
+    sandbox.options.tokenChecksRedirectFirst = true;
+    await saveSandboxProfile(deps, sandbox, { profile: { callbackUrl: 'https://app.kendis.io/jira/callback' } });
+    const { byId } = await report();
+    expect(byId['oauth-client']!.status).toBe('pass');
+    // The sandbox really rejects an unregistered redirect_uri first (this is not a kind emulator).
+    const res = await fetch(`${sandbox.authUrl}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'authorization_code', client_id: SANDBOX.clientId, client_secret: SANDBOX.clientSecret, code: 'x', redirect_uri: 'http://localhost:8976/callback' }) });
+    expect(((await res.json()) as { error: string }).error).toBe('unauthorized_client');
+  });
+
   it('a wrong client secret fails oauth-client only', async () => {
     await saveSandboxProfile(deps, sandbox, { clientSecret: 'wrong-secret-123' });
     const { byId, doc } = await report();
@@ -146,6 +157,19 @@ describe('test-connection against the sandbox', () => {
     expect(doc.ok).toBe(true);
     // The sandbox really answered 403 past the gateway (not a kind 200).
     expect(sandbox.requests.filter((r) => r.path.startsWith('/ex/jira/') && r.status === 403).length).toBe(PROBES.length - 1);
+  });
+
+  it('scope drift: a probe fails although another passed probe proves its scope is on the token, and the hint says the rules changed, not "make a new token"', async () => {
+    await saveSandboxProfile(deps, sandbox);
+    // Atlassian now wants another scope for the project search (the read:jira-work probe).
+    sandbox.options.scopeOverrides = { 'project-search': [['read:project:jira', 'manage:jira-configuration']] };
+    const { byId } = await report();
+    expect(byId['scope:read:jira-work']!.status).toBe('fail');
+    expect(byId['scope:read:jira-work']!.hint).toContain('scope rules for the test request may have changed');
+    expect(byId['scope:read:jira-work']!.hint).toContain('npm run scopes:update');
+    expect(byId['scope:read:jira-work']!.hint).not.toContain('create a new token');
+    // A genuinely missing scope still gets the new-token fix.
+    sandbox.options.scopeOverrides = undefined;
   });
 
   it('an account that is not a Jira admin: no scope doubt, jira-permissions names Administer Jira and what it is for', async () => {

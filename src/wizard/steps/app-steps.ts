@@ -1,5 +1,5 @@
 /** Steps 1–4: create the app, add the APIs, grant the Jira permissions, open the Authorization tab. */
-import { APP_SCOPES, OPTIONAL_APP_SCOPES } from '../../atlassian/scopes.js';
+import { APP_SCOPES } from '../../atlassian/scopes.js';
 import { consolePages, parseAppId } from '../../atlassian/endpoints.js';
 import type { WizardStep } from '../context.js';
 import { askValue, checklist, confirmDone, openPage, stepHeading } from '../ui.js';
@@ -22,7 +22,7 @@ export const createAppStep: WizardStep = {
     const pages = consolePages(undefined);
     await openPage(ctx, 'Open the Atlassian Developer Console', pages.list);
     checklist(ctx, [
-      'Click Create → OAuth 2.0 integration.',
+      'Click All apps, then Create → OAuth 2.0 integration.',
       `Name it, e.g. "Kendis – ${ctx.options.sandbox ? 'sandbox' : siteName(ctx.answers.site)}".`,
       'Accept the terms and click Create.',
     ]);
@@ -65,8 +65,7 @@ export const grantScopesStep: WizardStep = {
     const jira = APP_SCOPES.filter((s) => s.kind === 'jira');
     const width = Math.max(...jira.map((s) => s.title.length));
     for (const s of jira) ctx.deps.io.info(`    [ ] ${s.title.padEnd(width)}  ${ctx.deps.io.paint.dim(s.scope)}`);
-    for (const s of OPTIONAL_APP_SCOPES) ctx.deps.io.hint(`  (optional: if the console lists "${s.title}" (${s.scope}) separately, you may tick it too)`);
-    ctx.deps.io.info('  Then click Save and look for the confirmation that the scopes were added.');
+    ctx.deps.io.info('  Exactly these six, no more. Then click Save and look for the confirmation that new scopes were added.');
     await confirmDone(ctx, 'scopes.done', 'Have you saved all six permissions?');
   },
 };

@@ -89,7 +89,9 @@ async function askAndCheckClient(ctx: WizardContext): Promise<void> {
     const clientSecret = await askSecret(ctx, 'client-secret', 'Client Secret', SANDBOX.clientSecret);
     const result = await ctx.deps.io.task('Checking the Client ID and Secret with Atlassian…', async () => {
       try {
-        return await checkClientCredentials(ctx.client, clientId, clientSecret, ctx.answers.callbackUrl ?? ctx.options.callbackUrl ?? '');
+        // The URL registered on the app right now: in "switch" mode that is still the local one.
+        const registered = ctx.answers.callbackMode === 'switch' ? (ctx.answers.redirectUri ?? ctx.options.redirectUri) : (ctx.answers.callbackUrl ?? ctx.options.callbackUrl ?? '');
+        return await checkClientCredentials(ctx.client, clientId, clientSecret, registered);
       } catch (error) {
         return error as Error;
       }

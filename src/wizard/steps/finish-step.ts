@@ -32,12 +32,12 @@ async function commit(ctx: WizardContext, lastTest: string): Promise<void> {
 async function showKendisForm(ctx: WizardContext): Promise<void> {
   const io = ctx.deps.io;
   const rows: [string, string][] = [
-    ['Jira Login ID', ctx.answers.email!],
+    ['Jira Login ID (Email)', ctx.answers.email!],
     ['Scope-Based API Token', mask(ctx.secrets.apiToken!)],
     ['Client ID', ctx.answers.clientId!],
     ['Client Secret', mask(ctx.secrets.clientSecret!)],
   ];
-  io.info('In Kendis, open your board → ALM Account → Add (or Edit) and fill in:');
+  io.info('In Kendis, return to the "Add ALM Account" form (board → ALM Account → Edit) and fill in:');
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) io.info(`    ${k.padEnd(width)}  ${v}`);
   if (io.interactive) {
@@ -61,6 +61,10 @@ async function showKendisForm(ctx: WizardContext): Promise<void> {
   io.info('Before you click Test Connection in Kendis:');
   io.info('  • "Using Scope API" is enabled;');
   io.info(`  • the app's Callback URL matches Kendis' exactly: ${ctx.answers.callbackUrl}`);
+  io.info(`  • if Kendis asks for the URL of your Jira instance: ${ctx.answers.site}`);
+  if (ctx.answers.callbackMode === 'both') {
+    io.info(`  • the local check URL (${ctx.answers.redirectUri ?? ctx.options.redirectUri}) is no longer needed: remove it from the app's Authorization tab unless you will run \`test-connection --oauth\` again.`);
+  }
 }
 
 export const finishStep: WizardStep = {

@@ -43,10 +43,10 @@ export const apiTokenStep: WizardStep = {
     ctx.deps.io.info('  1. Click "Create API token with scopes" (not plain "Create API token").');
     ctx.deps.io.info('  2. Name: Kendis Scope Integration');
     ctx.deps.io.info('  3. Expires on: the maximum allowed (365 days) — remember the date.');
-    ctx.deps.io.info('  4. App: Jira.');
-    ctx.deps.io.info(`  5. Select these ${TOKEN_SCOPES.length} scopes (search by the text, one at a time):`);
-    printTokenScopes(ctx.deps.io, '       ');
-    ctx.deps.io.info('  6. Next → review → Create token → Copy. You cannot see it again after closing the window.');
+    ctx.deps.io.info('  4. App: Jira → Next.');
+    ctx.deps.io.info(`  5. Select these ${TOKEN_SCOPES.length} scopes, on two tabs of the picker:`);
+    printTokenScopes(ctx.deps.io, '     ');
+    ctx.deps.io.info('  6. Next → review → Create token → Copy. Keep it in your password manager: Atlassian never shows it again.');
     for (;;) {
       ctx.deps.io.hint(`The API token is stored in ${ctx.backend.description} once every scope has been checked; it is never printed or logged.`);
       const apiToken = await askSecret(ctx, 'api-token', 'API token', SANDBOX.apiToken);
