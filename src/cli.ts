@@ -6,6 +6,7 @@ import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
 import type { GlobalOptions } from './deps.js';
 import { CancelledError, ExitCode, exitCodeOf, renderError } from './errors.js';
+import { safeForTerminal } from './io/sanitize.js';
 
 /**
  * The secrets a script passes in the environment are read once, here, and removed from
@@ -74,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
       return ExitCode.usage;
     }
     const final = interrupted && !(error instanceof CancelledError) ? new CancelledError() : error;
-    const text = renderError(final, debug);
+    const text = safeForTerminal(renderError(final, debug));
     process.stderr.write(`${color && process.stderr.isTTY && !env.NO_COLOR ? `\u001b[31m${text.slice(0, 1)}\u001b[39m${text.slice(1)}` : text}\n`);
     return exitCodeOf(final);
   } finally {

@@ -18,7 +18,7 @@ export type Env = Record<string, string | undefined>;
 
 export interface GlobalOptions {
   profile: string;
-  /** Whether --profile or KENDIS_JIRA_PROFILE named it (setup --sandbox defaults to "sandbox"). */
+  /** Whether --profile on the command line named it (setup --sandbox otherwise uses "sandbox"). */
   profileExplicit?: boolean;
   color: boolean;
   debug: boolean;

@@ -28,7 +28,9 @@ function globalsOf(command: Command, env: Record<string, string | undefined>): G
   }
   return {
     profile,
-    profileExplicit: o.profile !== undefined || Boolean(env.KENDIS_JIRA_PROFILE),
+    // Only --profile on the command line: an exported KENDIS_JIRA_PROFILE must never steer the
+    // sandbox onto a real profile.
+    profileExplicit: o.profile !== undefined,
     color: o.color !== false,
     debug: Boolean(o.debug),
     nonInteractive: Boolean(o.nonInteractive),
@@ -85,6 +87,7 @@ Exit codes: 0 ok · 1 a check or operation failed · 2 bad usage or input · 3 p
     .option('--oauth-timeout <seconds>', 'how long to wait for the browser to come back', '300')
     .option('--no-browser', 'print URLs instead of opening a browser')
     .option('--skip-oauth', 'skip the browser OAuth check (the client ID and secret are still checked)')
+    .option('--allow-non-atlassian-site', 'accept a site outside Atlassian\'s domains (*.atlassian.net, *.jira.com, Government Cloud): your credentials go there')
     .option('--insecure-storage', 'with no usable OS keychain, keep secrets in a 0600 file instead of failing')
     .option('--sandbox', 'use the built-in fake Atlassian: try everything with no account')
     .option('--restart', 'ignore saved progress and start again at Step 1')

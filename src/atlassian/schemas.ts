@@ -1,7 +1,8 @@
 /** zod schemas for every Atlassian answer this CLI reads. Unknown fields are allowed (Atlassian adds them). */
 import * as z from 'zod/mini';
 
-export const TenantInfoSchema = z.object({ cloudId: z.string().check(z.minLength(1)) });
+/** A cloud id is a UUID: anything else (an escape sequence, a fake line) is not Atlassian's answer. */
+export const TenantInfoSchema = z.object({ cloudId: z.string().check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)) });
 
 export const TokenResponseSchema = z.object({
   access_token: z.string().check(z.minLength(1)),

@@ -2,6 +2,7 @@
  * The pure core of the loopback flow: what a callback URL says. Table-tested.
  * Atlassian redirects with ?code=…&state=… on consent and ?error=access_denied&… on Cancel.
  */
+import { singleLine } from '../io/sanitize.js';
 import { timingSafeEqual } from 'node:crypto';
 
 export type CallbackResult =
@@ -54,7 +55,10 @@ export function parseCallback(target: string, expectedState: string, expectedPat
 }
 
 /** What an OAuth error in the callback means for the user. */
-export function describeCallbackError(error: string, description: string | undefined): { message: string; hint: string } {
+export function describeCallbackError(rawError: string, rawDescription: string | undefined): { message: string; hint: string } {
+  // Both came in on a URL anyone on this machine could send: one line of plain text each.
+  const error = singleLine(rawError).slice(0, 80);
+  const description = rawDescription === undefined ? undefined : singleLine(rawDescription).slice(0, 200);
   if (error === 'access_denied') {
     return { message: 'You pressed Cancel on Atlassian’s consent page, so no access was granted.', hint: 'Run the step again and click Accept.' };
   }

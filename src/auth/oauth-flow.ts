@@ -5,6 +5,7 @@
  * Kendis does its own OAuth. https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/
  */
 import { CliError } from '../errors.js';
+import { singleLine } from '../io/sanitize.js';
 import type { Endpoints } from '../config/schema.js';
 import type { AtlassianClient, ExchangeResult } from '../atlassian/client.js';
 import { authorizeUrl } from '../atlassian/endpoints.js';
@@ -54,7 +55,7 @@ export function exchangeFailure(result: Extract<ExchangeResult, { ok: false }>):
   if (result.error === 'access_denied' || result.error === 'invalid_client' || result.error === 'unauthorized_client') {
     return new OAuthFlowError('exchange-failed', `Atlassian rejected the Client ID and Client Secret (${result.status} ${result.error}).`, "Copy both again from the app's Settings tab in the Developer Console.");
   }
-  return new OAuthFlowError('exchange-failed', `Atlassian did not exchange the authorization code (${result.status} ${result.error}${result.description ? `: ${result.description}` : ''}).`, `Check the callback URL on the Authorization tab matches the local callback exactly, then try again.`);
+  return new OAuthFlowError('exchange-failed', `Atlassian did not exchange the authorization code (${result.status} ${singleLine(result.error)}${result.description ? `: ${singleLine(result.description).slice(0, 200)}` : ''}).`, `Check the callback URL on the Authorization tab matches the local callback exactly, then try again.`);
 }
 
 export async function runOAuthFlow(input: OAuthFlowInput, deps: OAuthFlowDeps): Promise<OAuthGrant> {

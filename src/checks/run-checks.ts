@@ -15,6 +15,7 @@ import { NoProofError } from '../atlassian/client.js';
 import { MY_PERMISSIONS_PATH } from '../atlassian/permissions.js';
 import { checkClientCredentials } from './client-credentials.js';
 import { driftHint, evidenceFor } from './scope-drift.js';
+import { mayReceiveCredentials } from '../atlassian/domains.js';
 import type { CheckResult } from './types.js';
 import {
   apiTokenVerdict,
@@ -122,7 +123,8 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
     results.push(result('api-token', { status: 'skip', detail: 'No API token to check.' }));
   } else {
     let siteAnswer: Answer | undefined;
-    if (!(myself instanceof Error) && myself.status === 401 && !/scope does not match/i.test(myself.text) && auth) {
+    // Only a site in Atlassian's domains (or a local test server) is ever sent the credentials.
+    if (!(myself instanceof Error) && myself.status === 401 && !/scope does not match/i.test(myself.text) && auth && mayReceiveCredentials(profile.site)) {
       // Tell a classic (unscoped) token apart: it works on the site URL but never on the gateway.
       siteAnswer = await settle(client.siteRequest(profile.site, auth, '/rest/api/3/myself'));
     }

@@ -6,6 +6,7 @@
 import type { HttpResponse } from '../atlassian/http.js';
 import { describeAnswer, isScopeMismatch, NoProofError, parseJson, UnknownSiteError } from '../atlassian/client.js';
 import { MyPermissionsSchema, MyselfSchema } from '../atlassian/schemas.js';
+import { singleLine } from '../io/sanitize.js';
 import { KENDIS_PERMISSIONS } from '../atlassian/permissions.js';
 import type { ExchangeResult } from '../atlassian/client.js';
 import { API_TOKENS_PAGE } from '../atlassian/endpoints.js';
@@ -92,11 +93,11 @@ export function apiTokenVerdict(input: ApiTokenInput): Verdict & { authenticated
   if (answer.status === 200) {
     const me = MyselfSchema.safeParse(parseJson(answer.text));
     if (!me.success) return { ...noProof(answer, "Atlassian's API gateway"), detail: `Atlassian's API gateway answered 200 but not with Jira's account data (${describeAnswer(answer)}): something in between answered instead.`, authenticated: false };
-    const shown = me.data.emailAddress;
+    const shown = me.data.emailAddress === undefined ? undefined : singleLine(me.data.emailAddress);
     if (shown && shown.toLowerCase() !== input.email.toLowerCase()) {
       return { status: 'warn', authenticated: true, detail: `The token signs in as ${shown}, not ${input.email}.`, hint: 'Kendis needs the e-mail of the account that created the token: run `kendis-jira setup` again with that e-mail.' };
     }
-    return { status: 'pass', authenticated: true, detail: `Signed in as ${shown ?? me.data.displayName ?? 'the configured account'}${shown ? '' : ' (e-mail hidden by the profile’s privacy settings)'}.` };
+    return { status: 'pass', authenticated: true, detail: `Signed in as ${shown ?? singleLine(me.data.displayName ?? 'the configured account')}${shown ? '' : ' (e-mail hidden by the profile’s privacy settings)'}.` };
   }
   if (answer.status === 401 && isScopeMismatch(answer)) {
     return { status: 'pass', authenticated: true, detail: 'The e-mail and token signed in (the e-mail could not be compared: the token lacks read:jira-user).' };
@@ -153,18 +154,18 @@ export function oauthClientVerdict(result: ExchangeResult | Error): Verdict {
   if (result.error === 'unauthorized_client' && /redirect/i.test(result.description ?? '')) {
     return {
       status: 'fail',
-      detail: `Atlassian refused the callback URL (${result.status} unauthorized_client: ${result.description}).`,
+      detail: `Atlassian refused the callback URL (${result.status} unauthorized_client: ${singleLine(result.description ?? '')}).`,
       hint: "On the app's Authorization tab, the callback URL must be exactly Kendis' (Step 4–5); Save changes, then check again.",
     };
   }
   if (['access_denied', 'invalid_client', 'unauthorized_client'].includes(result.error)) {
     return {
       status: 'fail',
-      detail: `Atlassian rejected them (${result.status} ${result.error}).`,
+      detail: `Atlassian rejected them (${result.status} ${singleLine(result.error)}).`,
       hint: "Copy both again from the app's Settings tab in the Developer Console, then run `kendis-jira setup` again.",
     };
   }
-  return { status: 'error', detail: `Atlassian's token endpoint did not answer (${result.status} ${result.error}${result.description ? `: ${result.description.slice(0, 120)}` : ''}).`, hint: 'Nothing was concluded either way: try again later; if it persists, rerun with --debug.' };
+  return { status: 'error', detail: `Atlassian's token endpoint did not answer (${result.status} ${singleLine(result.error).slice(0, 60)}${result.description ? `: ${singleLine(result.description).slice(0, 120)}` : ''}).`, hint: 'Nothing was concluded either way: try again later; if it persists, rerun with --debug.' };
 }
 
 /** The site's tenant_info against the saved cloudId. */
@@ -205,9 +206,9 @@ export function identityVerdict(answer: Answer, me: { email?: string | undefined
   }
   if (answer.status !== 200 || !me) return noProof(answer);
   if (me.email && me.email.toLowerCase() !== email.toLowerCase()) {
-    return { status: 'warn', detail: `The browser consented as ${me.email}, not ${email}.`, hint: 'Kendis signs in with the e-mail you give it: use the same account in the browser, or run setup with that e-mail.' };
+    return { status: 'warn', detail: `The browser consented as ${singleLine(me.email)}, not ${email}.`, hint: 'Kendis signs in with the e-mail you give it: use the same account in the browser, or run setup with that e-mail.' };
   }
-  return { status: 'pass', detail: `The consenting account is ${me.email ?? me.account_id}.` };
+  return { status: 'pass', detail: `The consenting account is ${singleLine(me.email ?? me.account_id)}.` };
 }
 
 export function personalDataVerdict(answer: Answer | undefined): Verdict {

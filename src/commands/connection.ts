@@ -6,6 +6,7 @@ import type { Deps } from '../deps.js';
 import type { Profile } from '../config/schema.js';
 import { AtlassianClient } from '../atlassian/client.js';
 import type { BrowserOpener } from '../io/browser.js';
+import { foreignHostsWarning } from '../atlassian/domains.js';
 
 export interface Connection {
   profile: Profile;
@@ -23,5 +24,7 @@ export async function openConnection(saved: Profile, deps: Deps, useRealBrowser 
     const profile = { ...saved, site: session.site, endpoints: session.endpoints };
     return { profile, client: new AtlassianClient(http, session.endpoints), browser: session.browser, close: session.close };
   }
+  const warning = foreignHostsWarning(saved.endpoints, saved.site);
+  if (warning) deps.io.warn(warning);
   return { profile: saved, client: new AtlassianClient(http, saved.endpoints), browser: deps.browser, close: async () => undefined };
 }

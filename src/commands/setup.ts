@@ -25,6 +25,7 @@ export function parseSetupOptions(raw: Record<string, unknown>, now: Date = new 
     oauthTimeoutSeconds: parseTimeout(raw.oauthTimeout),
     browser: raw.browser !== false,
     skipOAuth: Boolean(raw.skipOauth),
+    allowNonAtlassianSite: Boolean(raw.allowNonAtlassianSite),
     insecureStorage: Boolean(raw.insecureStorage),
     sandbox: Boolean(raw.sandbox),
     restart: Boolean(raw.restart),
@@ -51,8 +52,18 @@ export function parseSetupOptions(raw: Record<string, unknown>, now: Date = new 
 }
 
 export async function runSetup(options: SetupOptions, deps: Deps): Promise<void> {
-  // The sandbox gets its own profile, so trying it never touches a real one.
-  if (options.sandbox && !deps.globals.profileExplicit) deps.globals.profile = 'sandbox';
+  // The sandbox gets its own profile, so trying it never touches a real one: "sandbox" unless
+  // --profile names another, and never a profile that was set up against real Atlassian.
+  if (options.sandbox) {
+    if (!deps.globals.profileExplicit) deps.globals.profile = 'sandbox';
+    const existing = await deps.config.getProfile(deps.globals.profile);
+    if (existing && !existing.sandbox) {
+      throw new UsageError(
+        `Profile "${deps.globals.profile}" is a real connection (${existing.site}); the sandbox never replaces it.`,
+        'Run `kendis-jira setup --sandbox` without --profile (it uses the "sandbox" profile), or name a new profile.',
+      );
+    }
+  }
   const { runWizard } = await import('../wizard/run-wizard.js');
   await runWizard(options, deps);
 }

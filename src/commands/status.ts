@@ -4,6 +4,7 @@ import { SECRET_KINDS, type SecretKind } from '../secrets/backend.js';
 import { SECRET_ENV } from '../secrets/secret-store.js';
 import { daysUntil, describeDaysLeft } from '../util/dates.js';
 import { requireProfile, secretStoreFor, warnIfTokenExpiring } from './profile-context.js';
+import { foreignHostsWarning } from '../atlassian/domains.js';
 
 export interface StatusOptions {
   json: boolean;
@@ -45,6 +46,8 @@ export async function runStatus(options: StatusOptions, deps: Deps): Promise<voi
   if (options.json) {
     deps.io.out(JSON.stringify(doc, null, 2));
     warnIfTokenExpiring(profile, deps);
+    const foreign = profile.sandbox ? undefined : foreignHostsWarning(profile.endpoints, profile.site);
+    if (foreign) deps.io.warn(foreign);
     return;
   }
   const p = deps.io.paint;
@@ -71,6 +74,7 @@ export async function runStatus(options: StatusOptions, deps: Deps): Promise<voi
     ['Client ID', profile.clientId],
     ['Kendis callback', profile.callbackUrl],
     ['Local callback', profile.redirectUri],
+    ['Atlassian hosts', profile.sandbox ? 'the built-in sandbox' : `${profile.endpoints.auth}, ${profile.endpoints.api}`],
     ['Client secret', where('client-secret')],
     ['API token', where('api-token')],
     ['Token expires', `${profile.token.expiresOn} (${describeDaysLeft(daysLeft)})`],
@@ -79,4 +83,6 @@ export async function runStatus(options: StatusOptions, deps: Deps): Promise<voi
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [key, value] of rows) deps.io.out(`${key.padEnd(width)}  ${value}`);
   warnIfTokenExpiring(profile, deps);
+  const foreign = profile.sandbox ? undefined : foreignHostsWarning(profile.endpoints, profile.site);
+  if (foreign) deps.io.warn(foreign);
 }

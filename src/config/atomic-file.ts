@@ -28,4 +28,10 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
     await rm(temp, { force: true });
     throw error;
   }
+  // Make the rename itself durable: a crash right after must not bring the old file back.
+  if (process.platform !== 'win32') {
+    const folder = await open(dir, 'r').catch(() => undefined);
+    await folder?.sync().catch(() => undefined);
+    await folder?.close();
+  }
 }

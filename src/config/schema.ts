@@ -8,25 +8,31 @@ import * as z from 'zod/mini';
 export const CONFIG_VERSION = 1;
 
 const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2027-01-31'));
-const nonEmpty = () => z.string().check(z.minLength(1));
+// A value in the file is one line of printable text: a control character (an escape sequence, a line
+// break) can only have been planted, and would steer the terminal when printed.
+// eslint-disable-next-line no-control-regex
+const printable = z.regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'printable text on one line');
+const nonEmpty = () => z.string().check(z.minLength(1), printable);
+const text = () => z.string().check(printable);
+const url = () => z.url().check(printable);
 
 export const EndpointsSchema = z.object({
-  auth: z.url(),
-  api: z.url(),
+  auth: url(),
+  api: url(),
 });
 export type Endpoints = z.infer<typeof EndpointsSchema>;
 
 export const ProfileSchema = z.object({
-  site: z.url(),
+  site: url(),
   cloudId: nonEmpty(),
-  email: z.string().check(z.minLength(3)),
+  email: z.string().check(z.minLength(3), printable),
   endpoints: EndpointsSchema,
   /** Set up against the built-in sandbox: later commands start it again. */
   sandbox: z.optional(z.boolean()),
-  appId: z.optional(z.string()),
+  appId: z.optional(text()),
   clientId: nonEmpty(),
-  callbackUrl: z.url(),
-  redirectUri: z.url(),
+  callbackUrl: url(),
+  redirectUri: url(),
   token: z.object({
     expiresOn: isoDate,
     storedAt: z.optional(z.string()),

@@ -2,11 +2,11 @@
  * config.json: load + validate, and locked, atomic updates. A corrupt, unknown-version or
  * symlinked file is an error naming the file and the fix; it is never overwritten.
  */
-import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from './atomic-file.js';
 import { withFileLock } from './lock.js';
+import { assertPrivateFolder, readPrivateFile } from './private-files.js';
 import { CONFIG_VERSION, ConfigFileSchema, emptyConfig, type ConfigFile, type Profile, type Progress } from './schema.js';
 
 export class ConfigStore {
@@ -19,21 +19,9 @@ export class ConfigStore {
   }
 
   async load(): Promise<ConfigFile> {
-    let text: string;
-    try {
-      const info = await lstat(this.path);
-      if (info.isSymbolicLink()) {
-        throw new UsageError(
-          `${this.path} is a symbolic link; kendis-jira does not follow links for its configuration.`,
-          `Replace it with a regular file (or set KENDIS_JIRA_CONFIG_DIR to a folder you own).`,
-        );
-      }
-      if (!info.isFile()) throw new UsageError(`${this.path} is not a regular file.`, 'Move it away and run the command again.');
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyConfig();
-      throw error;
-    }
+    await assertPrivateFolder(this.dir);
+    const text = await readPrivateFile(this.path);
+    if (text === undefined) return emptyConfig();
     let raw: unknown;
     try {
       raw = JSON.parse(text);
@@ -68,6 +56,7 @@ export class ConfigStore {
 
   /** The private configuration folder exists (mode 0700), or a clear error naming it. */
   async ensureDir(): Promise<void> {
+    await assertPrivateFolder(this.dir);
     await ensurePrivateDir(this.dir).catch((error: unknown) => {
       throw new UsageError(`Cannot create the configuration folder ${this.dir}: ${(error as Error).message}.`, 'Check the parent folder is writable, or set KENDIS_JIRA_CONFIG_DIR.');
     });
@@ -82,7 +71,7 @@ export class ConfigStore {
       await writeFileAtomic(this.path, `${JSON.stringify(config, null, 2)}\n`);
       return config;
     }).catch(async (error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EACCES') {
+      if (['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOSPC'].includes(String((error as NodeJS.ErrnoException).code))) {
         throw new UsageError(`Cannot write the configuration in ${this.dir}: ${(error as Error).message}.`, 'Check the folder exists and is yours, or set KENDIS_JIRA_CONFIG_DIR.');
       }
       throw error;

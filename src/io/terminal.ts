@@ -4,6 +4,8 @@
  * otherwise; FORCE_COLOR forces it. Interactive only when stdin and stdout are TTYs and
  * --non-interactive was not given.
  */
+import { safeForTerminal } from './sanitize.js';
+
 export interface Streams {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -88,12 +90,14 @@ export class Terminal {
 
   /** Data: stdout only. */
   out(text = ''): void {
-    this.streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    const safe = safeForTerminal(text);
+    this.streams.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
   }
 
-  /** Everything for humans: stderr. */
+  /** Everything for humans: stderr. Nothing written here can steer the terminal (io/sanitize.ts). */
   err(text = ''): void {
-    this.streams.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+    const safe = safeForTerminal(text);
+    this.streams.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
   }
 
   info(text: string): void {

@@ -57,6 +57,10 @@ export interface SandboxOptions {
   tokenChecksRedirectFirst?: boolean;
   /** The site does not exist: tenant_info answers 404 (atlassian.md, "Unknown site"). */
   unknownSite?: boolean;
+  /** A hostile site: tenant_info answers this as its cloud id. */
+  tenantCloudId?: string;
+  /** What /myself says of the account (a hostile answer may hide the e-mail and plant escapes in the name). */
+  myself?: { displayName?: string; emailAddress?: string | null };
   clientId?: string;
   clientSecret?: string;
   /** The scoped API tokens that exist (default: the sandbox token with all 15 scopes). */
@@ -298,7 +302,12 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
     if (op.id === 'issue-security-schemes' && !admin) return send(res, 403, { errorMessages: ['You are not authorized to perform this action. Administrator privileges are required.'] });
     switch (op.id) {
       case 'myself':
-        return send(res, 200, { accountId: SANDBOX.accountId, emailAddress: email, displayName: SANDBOX.displayName, active: true });
+        return send(res, 200, {
+          accountId: SANDBOX.accountId,
+          ...(options.myself?.emailAddress === null ? {} : { emailAddress: options.myself?.emailAddress ?? email }),
+          displayName: options.myself?.displayName ?? SANDBOX.displayName,
+          active: true,
+        });
       case 'project-search':
         return send(res, 200, { startAt: 0, maxResults: 1, total: 1, isLast: true, values: [{ id: '10000', key: 'KEN', name: 'Kendis Demo' }] });
       case 'issue-create':
@@ -342,7 +351,7 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
       if (method === 'GET' && path === '/_edge/tenant_info') {
         if (options.unknownSite) return send(res, 404, errorPage('Page not found', 'There is no Atlassian site here.'));
         if (options.faults?.garbageTenantInfo) return send(res, 200, '<html>not json</html>');
-        return send(res, 200, { cloudId: SANDBOX.cloudId });
+        return send(res, 200, { cloudId: options.tenantCloudId ?? SANDBOX.cloudId });
       }
       if (path.startsWith('/rest/')) {
         // Scoped API tokens only work through the gateway; sent to the site they get 401.

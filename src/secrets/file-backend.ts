@@ -2,11 +2,12 @@
  * The opt-in insecure store (--insecure-storage): <config dir>/secrets.json, mode 0600, for
  * machines with no usable keychain. Announced whenever it is written and in `status`.
  */
-import { lstat, readFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { UsageError } from '../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../config/atomic-file.js';
+import { assertPrivateFolder, readPrivateFile } from '../config/private-files.js';
 import { withFileLock } from '../config/lock.js';
 import type { SecretBackend } from './backend.js';
 
@@ -26,16 +27,9 @@ export class FileBackend implements SecretBackend {
   }
 
   private async read(): Promise<SecretsFile> {
-    let text: string;
-    try {
-      if ((await lstat(this.path)).isSymbolicLink()) {
-        throw new UsageError(`${this.path} is a symbolic link; kendis-jira does not follow links for secrets.`, 'Replace it with a regular file.');
-      }
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, secrets: {} };
-      throw error;
-    }
+    await assertPrivateFolder(this.dir);
+    const text = await readPrivateFile(this.path);
+    if (text === undefined) return { version: 1, secrets: {} };
     let raw: unknown;
     try {
       raw = JSON.parse(text);
@@ -50,6 +44,7 @@ export class FileBackend implements SecretBackend {
   }
 
   private async modify(change: (file: SecretsFile) => boolean): Promise<boolean> {
+    await assertPrivateFolder(this.dir);
     await ensurePrivateDir(this.dir);
     return withFileLock(join(this.dir, 'secrets.lock'), async () => {
       const file = await this.read();

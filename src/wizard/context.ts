@@ -21,6 +21,8 @@ export interface SetupOptions {
   oauthTimeoutSeconds: number;
   browser: boolean;
   skipOAuth: boolean;
+  /** --allow-non-atlassian-site: the user confirmed a site outside Atlassian's domains. */
+  allowNonAtlassianSite?: boolean;
   insecureStorage: boolean;
   sandbox: boolean;
   restart: boolean;

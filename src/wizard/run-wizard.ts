@@ -7,6 +7,7 @@ import { CancelledError, CliError, KeychainUnavailableError, UsageError } from '
 import { AtlassianClient } from '../atlassian/client.js';
 import { endpointsFromEnv } from '../atlassian/endpoints.js';
 import { displayProxy, proxySettings } from '../atlassian/http.js';
+import { foreignHostsWarning, isAtlassianSite, isLoopbackUrl } from '../atlassian/domains.js';
 import { startCallbackServer } from '../auth/callback-server.js';
 import type { SecretBackend } from '../secrets/backend.js';
 import { SECRET_KINDS, stagingAccountFor } from '../secrets/backend.js';
@@ -55,6 +56,20 @@ async function chooseBackend(deps: Deps, options: SetupOptions): Promise<SecretB
   }
 }
 
+/**
+ * A site outside Atlassian's domains receives the e-mail and token, so it needs an explicit yes:
+ * --allow-non-atlassian-site, or a question (default No). A local test server is allowed (and warned).
+ */
+async function siteMayBeUsed(ctx: WizardContext, site: string): Promise<boolean> {
+  if (isAtlassianSite(site) || isLoopbackUrl(site) || ctx.options.allowNonAtlassianSite) return true;
+  const what = `${site} is not in Atlassian's domains (*.atlassian.net, *.jira.com, *.atlassian-us-gov-mod.net)`;
+  if (!ctx.deps.io.interactive || ctx.options.site !== undefined) {
+    throw new UsageError(`${what}: a mistyped or look-alike address would receive your e-mail and API token.`, 'Check the address you open Jira with; if this really is your Jira Cloud site, add --allow-non-atlassian-site.');
+  }
+  ctx.deps.io.warn(`${what}. A mistyped or look-alike address would receive your e-mail and API token.`);
+  return ctx.deps.prompter.confirm({ id: 'site.foreign', message: 'Is this really your Jira Cloud site, and should your credentials be sent there?', default: false });
+}
+
 async function checkPortFree(redirectUri: string): Promise<void> {
   const server = await startCallbackServer({ redirectUri, state: 'preflight' });
   await server.close();
@@ -66,6 +81,10 @@ async function resolveSite(ctx: WizardContext): Promise<void> {
     const site = options.sandbox
       ? ctx.sandbox!.site
       : await askValue(ctx, { id: 'site', message: 'Your Jira Cloud site (e.g. https://acme.atlassian.net):', flag: '--site', given: options.site, default: ctx.answers.site, check: checkSiteUrl });
+    if (!options.sandbox && !(await siteMayBeUsed(ctx, site))) {
+      ctx.answers.site = undefined;
+      continue;
+    }
     try {
       const cloudId = await deps.io.task(`Looking up ${site}…`, () => ctx.client.tenantInfo(site));
       if (ctx.answers.cloudId && ctx.answers.site === site && ctx.answers.cloudId !== cloudId) {
@@ -73,6 +92,8 @@ async function resolveSite(ctx: WizardContext): Promise<void> {
       }
       ctx.answers.site = site;
       ctx.answers.cloudId = cloudId;
+      const foreign = options.sandbox ? undefined : foreignHostsWarning(ctx.endpoints, site);
+      if (foreign) deps.io.warn(foreign);
       deps.io.success(`${site} is Jira Cloud ${cloudId}.`);
       break;
     } catch (error) {

@@ -197,7 +197,7 @@ describe('proxy', () => {
     const destination = createServer((req, res) => {
       seen.push(`${req.method} ${req.headers.host}${req.url}`);
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"cloudId":"via-proxy"}');
+      res.end('{"cloudId":"0b5c2f4e-5a1d-4c1e-9f0a-000000000001"}');
     });
     const proxy = createServer((req, res) => destination.emit('request', req, res));
     proxy.on('connect', (req, socket) => {
@@ -211,7 +211,7 @@ describe('proxy', () => {
       const http = createHttpClient({ env: { HTTP_PROXY: `http://127.0.0.1:${port}` } });
       expect(http.usesProxy).toBe(true);
       const cloudId = await new AtlassianClient(http, endpoints).tenantInfo('http://acme.atlassian.invalid');
-      expect(cloudId).toBe('via-proxy');
+      expect(cloudId).toBe('0b5c2f4e-5a1d-4c1e-9f0a-000000000001');
       expect(seen.join(' ')).toContain('acme.atlassian.invalid');
       expect(seen.at(-1)).toMatch(/_edge\/tenant_info$/);
     } finally {

@@ -1,0 +1,48 @@
+/**
+ * Where credentials may go. A scoped token is sent only to Atlassian's hosts: sites in Atlassian's
+ * domains, and Atlassian's auth and API hosts (commercial and Government Cloud, atlassian.md
+ * "Other clouds"). Anything else is a typo, a look-alike domain, or a test server, and is said so.
+ */
+import { isLoopbackHost } from './endpoints.js';
+import type { Endpoints } from '../config/schema.js';
+
+const SITE_DOMAINS = ['.atlassian.net', '.jira.com', '.atlassian-us-gov-mod.net'];
+const ENDPOINT_HOSTS = new Set(['auth.atlassian.com', 'api.atlassian.com', 'auth.atlassian-us-gov-mod.com', 'api.atlassian-us-gov-mod.com']);
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
+/** A Jira Cloud site in one of Atlassian's domains (e.g. https://acme.atlassian.net). */
+export function isAtlassianSite(site: string): boolean {
+  const host = hostOf(site);
+  return SITE_DOMAINS.some((d) => host.endsWith(d) && host.length > d.length);
+}
+
+export function isLoopbackUrl(url: string): boolean {
+  return isLoopbackHost(hostOf(url));
+}
+
+/** The auth and API hosts are Atlassian's own. */
+export function isAtlassianEndpoints(endpoints: Endpoints): boolean {
+  return ENDPOINT_HOSTS.has(hostOf(endpoints.auth)) && ENDPOINT_HOSTS.has(hostOf(endpoints.api));
+}
+
+/** Credentials may be sent to the site itself (only to diagnose a classic token): Atlassian's, or a local test server. */
+export function mayReceiveCredentials(site: string): boolean {
+  return isAtlassianSite(site) || isLoopbackUrl(site);
+}
+
+/** The sentence warned on every run whose hosts are not Atlassian's (issue "Hardening", item 4). */
+export function foreignHostsWarning(endpoints: Endpoints, site: string | undefined): string | undefined {
+  const foreign: string[] = [];
+  if (!ENDPOINT_HOSTS.has(hostOf(endpoints.auth))) foreign.push(`auth ${endpoints.auth}`);
+  if (!ENDPOINT_HOSTS.has(hostOf(endpoints.api))) foreign.push(`API ${endpoints.api}`);
+  if (site && !isAtlassianSite(site)) foreign.push(`site ${site}`);
+  if (foreign.length === 0) return undefined;
+  return `Not Atlassian's hosts: ${foreign.join(', ')}. Your credentials go there (set by KENDIS_JIRA_AUTH_URL / KENDIS_JIRA_API_URL / --site, and saved in the profile); use this only for a test server you run.`;
+}

@@ -1,0 +1,24 @@
+/**
+ * Text that came from the network or a file never steers the terminal. A site could answer with
+ * ESC]52 (write the clipboard), ESC[2J (clear the screen) or a line break followed by a fake "✔".
+ *
+ * - `singleLine`: for one value from outside (a cloud id, a display name, an error description):
+ *   every control character, line breaks included, becomes a space.
+ * - `safeForTerminal`: the last line of defence on every write: escape sequences other than this
+ *   tool's own colours (SGR, `ESC[…m`), and every other control character but \n and \t, are removed.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+// eslint-disable-next-line no-control-regex
+const ESCAPES = /\u001b\[[0-9;]*m|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b\[[0-?]*[ -/]*[@-~]|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
+// eslint-disable-next-line no-control-regex
+const OTHER_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+export function singleLine(text: string): string {
+  return text.replace(CONTROL, ' ');
+}
+
+export function safeForTerminal(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(ESCAPES, (sequence) => (/^\u001b\[[0-9;]*m$/.test(sequence) ? sequence : '')).replace(OTHER_CONTROLS, '');
+}
