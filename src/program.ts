@@ -100,7 +100,9 @@ KENDIS_JIRA_CLIENT_SECRET and KENDIS_JIRA_API_TOKEN; they are stored in your OS 
 Examples:
   kendis-jira setup
   kendis-jira setup --sandbox
-  KENDIS_JIRA_CLIENT_SECRET=… KENDIS_JIRA_API_TOKEN=… kendis-jira setup --non-interactive \\
+  read -rs KENDIS_JIRA_CLIENT_SECRET && export KENDIS_JIRA_CLIENT_SECRET   # paste, Enter: not echoed,
+  read -rs KENDIS_JIRA_API_TOKEN && export KENDIS_JIRA_API_TOKEN           # not in shell history
+  kendis-jira setup --non-interactive \\
     --site https://acme.atlassian.net --email admin@acme.com --callback-url https://… \\
     --client-id … --token-expires 2027-11-20 --skip-oauth`,
     )

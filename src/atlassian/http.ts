@@ -35,7 +35,7 @@ export interface HttpClient {
   readonly usesProxy: boolean;
 }
 
-export type NetworkFailure = 'dns' | 'refused' | 'timeout' | 'tls' | 'reset' | 'proxy' | 'other';
+export type NetworkFailure = 'dns' | 'refused' | 'timeout' | 'tls' | 'reset' | 'proxy' | 'too-large' | 'other';
 
 export class NetworkError extends CliError {
   readonly failure: NetworkFailure;
@@ -56,6 +56,25 @@ export interface HttpClientOptions {
   maxRetryWaitMs?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
+  /** The largest answer read (default MAX_BODY_BYTES); a larger one is an error, not a pass. */
+  maxBodyBytes?: number;
+}
+
+/** Atlassian's answers to this CLI are a few kilobytes; a site streaming gigabytes is cut off here. */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown }, url: string, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > limit) {
+      body.destroy();
+      throw new NetworkError('too-large', `The answer from ${safeHost(url)} was larger than ${Math.round(limit / 1024 / 1024)} MB, which no Atlassian answer to this tool is: it was cut off and nothing was concluded.`, 'Check the site address and any proxy (HTTPS_PROXY) in between.');
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 const LOOPBACK_NO_PROXY = ['localhost', '127.0.0.1', '::1', '[::1]'];
@@ -198,6 +217,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const maxRetries = options.maxRetries ?? 3;
   const maxRetryWaitMs = options.maxRetryWaitMs ?? 10_000;
   const timeoutMs = options.timeoutMs ?? 20_000;
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
 
   async function once(req: HttpRequest): Promise<HttpResponse> {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'kendis-jira', ...req.headers };
@@ -219,9 +239,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });
-      const text = await res.body.text();
+      const text = await readCapped(res.body, req.url, maxBodyBytes);
       return { status: res.statusCode, headers: flattenHeaders(res.headers), text, url: req.url };
     } catch (error) {
+      if (error instanceof NetworkError) throw error;
       if (options.signal?.aborted) throw new CancelledError();
       // Only our own timer is a timeout: undici also names a refused proxy tunnel "AbortError".
       if (timer.aborted) {

@@ -85,6 +85,9 @@ function listen(server: Server, host: string, port: number): Promise<boolean> {
   });
 }
 
+const MAX_CONNECTIONS = 64;
+const CONNECTION_DEADLINE_MS = 8_000;
+
 export async function startCallbackServer(options: CallbackServerOptions): Promise<RunningCallbackServer> {
   const target = parseRedirectUri(options.redirectUri);
   const sockets = new Set<Socket>();
@@ -107,6 +110,11 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
       res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
       res.end(html);
     };
+    // Only a browser on this machine, addressing it by a loopback name (no DNS rebinding).
+    if (!loopbackHosts.has((req.headers.host ?? '').toLowerCase())) {
+      options.onRejected?.('it was not addressed to this machine (Host header)');
+      return send(421, resultPage(false, 'Wrong address', 'This listener only answers on this machine’s own address.'));
+    }
     const path = (req.url ?? '').split('?')[0];
     if (path !== target.path) return send(404, resultPage(false, 'Not found', 'This address only accepts the OAuth callback.'));
     if (req.method !== 'GET') return send(405, resultPage(false, 'Method not allowed', 'Only the browser redirect is accepted here.'));
@@ -124,12 +132,23 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
     accept(result);
   };
 
+  const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]'].map((h) => `${h}:${target.port}`));
   for (const host of target.hosts) {
-    const server = createServer({ maxHeaderSize: 8192, requestTimeout: 10_000, headersTimeout: 5_000 }, handler);
+    // Timeouts are checked every second (Node's default is every 30 s), and each connection has a
+    // hard deadline: a client sending a byte a second cannot hold a socket.
+    const server = createServer({ maxHeaderSize: 8192, requestTimeout: 5_000, headersTimeout: 3_000, connectionsCheckingInterval: 1_000 }, handler);
     server.on('connection', (socket) => {
+      // At most MAX_CONNECTIONS at once: the oldest is dropped for a new one, so idle sockets
+      // opened by something else cannot lock the real browser out.
+      if (sockets.size >= MAX_CONNECTIONS) sockets.values().next().value?.destroy();
       sockets.add(socket);
-      socket.setTimeout(15_000, () => socket.destroy());
-      socket.on('close', () => sockets.delete(socket));
+      const deadline = setTimeout(() => socket.destroy(), CONNECTION_DEADLINE_MS);
+      deadline.unref();
+      socket.setTimeout(3_000, () => socket.destroy());
+      socket.on('close', () => {
+        clearTimeout(deadline);
+        sockets.delete(socket);
+      });
     });
     server.on('clientError', (_error, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');

@@ -60,10 +60,15 @@ export function exchangeFailure(result: Extract<ExchangeResult, { ok: false }>):
 
 export async function runOAuthFlow(input: OAuthFlowInput, deps: OAuthFlowDeps): Promise<OAuthGrant> {
   const state = deps.randomBytes(24).toString('base64url');
+  // One warning, then a count: a web page firing hundreds of requests must not flood the terminal.
+  let ignored = 0;
   const server = await startCallbackServer({
     redirectUri: input.redirectUri,
     state,
-    onRejected: (reason) => deps.io.warn(`Ignored a request to the local callback: ${reason}. Still waiting for the real one…`),
+    onRejected: (reason) => {
+      ignored += 1;
+      if (ignored === 1) deps.io.warn(`Ignored a request to the local callback: ${reason}. Still waiting for the real one…`);
+    },
   });
   try {
     const url = authorizeUrl(input.endpoints, { clientId: input.clientId, scopes: input.scopes, redirectUri: input.redirectUri, state });
@@ -147,5 +152,6 @@ export async function runOAuthFlow(input: OAuthFlowInput, deps: OAuthFlowDeps): 
     };
   } finally {
     await server.close();
+    if (ignored > 1) deps.io.warn(`Ignored ${ignored} requests to the local callback in all (not this sign-in's).`);
   }
 }

@@ -3,7 +3,8 @@
  * verified with the token checks before it replaces the old one, and the replacement is a single
  * keychain write, so at no moment is there no working token stored.
  */
-import { writeFile } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
+import { writeFileAtomic } from '../config/atomic-file.js';
 import type { Deps } from '../deps.js';
 import { ChecksFailedError, CliError, RotationDueError, UsageError } from '../errors.js';
 import { API_TOKENS_PAGE } from '../atlassian/endpoints.js';
@@ -46,8 +47,13 @@ export function parseRotateOptions(raw: Record<string, unknown>): RotateOptions 
 
 async function writeCalendar(path: string, profile: Profile, deps: Deps, daysBefore: number): Promise<void> {
   const ics = tokenReminderIcs({ profile: deps.globals.profile, site: profile.site, expiresOn: profile.token.expiresOn, daysBefore, now: deps.now(), uid: deps.randomBytes(8).toString('hex') });
+  const existing = await lstat(path).catch(() => undefined);
+  if (existing?.isSymbolicLink()) {
+    throw new UsageError(`${path} is a symbolic link; the calendar reminder is never written through a link.`, 'Choose a new file name, e.g. --calendar kendis-token.ics.');
+  }
+  if (existing && !existing.isFile()) throw new UsageError(`${path} is not a regular file.`, 'Choose a new file name, e.g. --calendar kendis-token.ics.');
   try {
-    await writeFile(path, ics, { mode: 0o644 });
+    await writeFileAtomic(path, ics, { mode: 0o644, shared: true });
   } catch (error) {
     throw new CliError(`Could not write the calendar file ${path}: ${(error as Error).message}.`, { hint: 'Choose a folder you can write to.' });
   }

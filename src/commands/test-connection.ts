@@ -47,6 +47,8 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
       if (!found) secretsProblem = `The ${kind === 'api-token' ? 'API token' : 'client secret'} is not stored (${store.backend.description}).`;
       return found?.value;
     } catch (error) {
+      // A secrets file that is unsafe or damaged is an input error (exit 2), not a failed check.
+      if (error instanceof UsageError) throw error;
       secretsProblem = (error as Error).message;
       return undefined;
     }

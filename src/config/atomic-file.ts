@@ -11,11 +11,17 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   if (process.platform !== 'win32') await chmod(dir, 0o700).catch(() => undefined);
 }
 
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
+/**
+ * Replace `path` whole: a temp file in its folder ('wx': never an existing file or link), fsync,
+ * rename over the target (a link there is replaced, never followed), fsync of the folder.
+ * By default the folder is made private and the file 0600 (configuration); `shared` keeps the
+ * user's folder as it is (a calendar file the user asked for).
+ */
+export async function writeFileAtomic(path: string, data: string, options: { mode?: number; shared?: boolean } = {}): Promise<void> {
   const dir = dirname(path);
-  await ensurePrivateDir(dir);
+  if (!options.shared) await ensurePrivateDir(dir);
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
+  const handle = await open(temp, 'wx', options.mode ?? 0o600);
   try {
     await handle.writeFile(data, 'utf8');
     await handle.sync();

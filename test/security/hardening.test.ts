@@ -3,7 +3,7 @@
  * item is about the CLI's behaviour. Each fails without its fix.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
@@ -65,5 +65,193 @@ describe('5. escape sequences from the network or a file never reach the termina
       expect(r.stderr).toContain('damaged');
       expect(r.stdout + r.stderr).not.toMatch(STEERING);
     }
+  });
+});
+
+function readSecrets(dir: string): Record<string, string> {
+  return (JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8')) as { secrets: Record<string, string> }).secrets;
+}
+
+/** A real (non-sandbox) profile "acme" with Atlassian's hosts, stored in the 0600 file. */
+function realProfileDir(): string {
+  const dir = join(tempDir('kj-hard-'), 'cfg');
+  mkdirSync(dir, { mode: 0o700 });
+  const acme = sampleProfile({ site: 'https://acme.atlassian.net', storage: 'file' });
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { acme }, progress: {} }), { mode: 0o600 });
+  writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ version: 1, secrets: { 'acme:client-secret': 'REAL-client-secret-1234', 'acme:api-token': 'ATATT3xREALtoken-cannot-be-viewed-again' } }), { mode: 0o600 });
+  return dir;
+}
+
+describe('1. the sandbox never overwrites a real profile', () => {
+  it('KENDIS_JIRA_PROFILE=acme setup --sandbox uses the "sandbox" profile; acme is untouched', async () => {
+    const dir = realProfileDir();
+    const before = readFileSync(join(dir, 'secrets.json'), 'utf8');
+    const r = await runCli(['setup', '--sandbox', '--non-interactive', '--skip-oauth'], { env: { KENDIS_JIRA_CONFIG_DIR: dir, KENDIS_JIRA_PROFILE: 'acme', DBUS_SESSION_BUS_ADDRESS: `unix:path=${dir}/none` }, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('Saved profile "sandbox"');
+    const secrets = readSecrets(dir);
+    expect(secrets['acme:api-token']).toBe('ATATT3xREALtoken-cannot-be-viewed-again');
+    expect(secrets['acme:client-secret']).toBe('REAL-client-secret-1234');
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).profiles.acme.site).toBe('https://acme.atlassian.net');
+    expect(before).toContain('REALtoken');
+  });
+
+  it('setup --sandbox --profile acme refuses (exit 2) and changes nothing', async () => {
+    const dir = realProfileDir();
+    const before = [readFileSync(join(dir, 'secrets.json'), 'utf8'), readFileSync(join(dir, 'config.json'), 'utf8')];
+    const r = await runCli(['setup', '--sandbox', '--non-interactive', '--skip-oauth', '--profile', 'acme'], { env: { KENDIS_JIRA_CONFIG_DIR: dir, DBUS_SESSION_BUS_ADDRESS: `unix:path=${dir}/none` } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Profile "acme" is a real connection');
+    expect([readFileSync(join(dir, 'secrets.json'), 'utf8'), readFileSync(join(dir, 'config.json'), 'utf8')]).toEqual(before);
+  });
+});
+
+describe('2. credentials go only to Atlassian’s domains', () => {
+  it.each([['https://acme.atlassian.net.evil.example'], ['https://acme-atlassian.net'], ['https://jira.example.com']])('%s is refused without an explicit yes (exit 2), before any secret is read', async (site) => {
+    const dir = join(tempDir('kj-hard-'), 'cfg');
+    const r = await runCli(['setup', '--non-interactive', '--insecure-storage', '--site', site, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--skip-oauth'], {
+      env: { KENDIS_JIRA_CONFIG_DIR: dir, DBUS_SESSION_BUS_ADDRESS: `unix:path=${dir}/none`, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("is not in Atlassian's domains");
+    expect(r.stderr).toContain('--allow-non-atlassian-site');
+    expect(r.stderr).not.toContain('Looking up');
+  });
+
+  it('after a gateway 401, a site outside Atlassian’s domains is never sent the e-mail and token', async () => {
+    const { MockAgent } = await import('undici');
+    const { makeTestDeps } = await import('../helpers/test-deps.js');
+    const { runTestConnection } = await import('../../src/commands/test-connection.js');
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    const site = 'https://jira.example.com';
+    agent.get(site).intercept({ path: '/_edge/tenant_info', method: 'GET' }).reply(200, { cloudId: SANDBOX.cloudId });
+    agent.get('https://api.atlassian.com').intercept({ path: () => true, method: 'GET' }).reply(401, { message: 'Client must be authenticated' }).persist();
+    agent.get('https://auth.atlassian.com').intercept({ path: '/oauth/token', method: 'POST' }).reply(403, { error: 'invalid_grant' });
+    const deps = makeTestDeps({ http: { dispatcher: agent } });
+    await deps.config.update((c) => {
+      c.profiles.default = sampleProfile({ site, cloudId: SANDBOX.cloudId, storage: 'file' });
+    });
+    await deps.secretBackend('file').set('default:client-secret', SANDBOX.clientSecret);
+    await deps.secretBackend('file').set('default:api-token', SANDBOX.apiToken);
+    await runTestConnection({ json: true, oauth: false, browser: false, redirectUri: undefined, oauthTimeoutSeconds: 30 }, deps).catch(() => undefined);
+    // The only request to the site was the credential-free tenant_info; no /rest/api/3/myself there.
+    expect(agent.pendingInterceptors().filter((i) => i.origin === site)).toEqual([]);
+    expect(deps.stderr.text).toContain("Not Atlassian's hosts: site https://jira.example.com");
+  });
+});
+
+describe('3. a configuration folder or file others can write or own is refused (exit 2)', () => {
+  it.each([
+    ['the folder is mode 0777', (dir: string) => chmodSync(dir, 0o777), /folder .* can be changed by other users \(mode 777\)/, 'chmod 700'],
+    ['config.json is mode 0666', (dir: string) => chmodSync(join(dir, 'config.json'), 0o666), /file .*config\.json can be changed by other users \(mode 666\)/, 'chmod 600'],
+    ['secrets.json is group-writable', (dir: string) => chmodSync(join(dir, 'secrets.json'), 0o620), /secrets\.json can be changed by other users/, 'chmod 600'],
+  ] as const)('%s', async (_name, spoil, said, fix) => {
+    const dir = fileProfile();
+    spoil(dir);
+    const before = sandbox.requests.length;
+    const r = await runCli(['test-connection'], { env: { KENDIS_JIRA_CONFIG_DIR: dir } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(said);
+    expect(r.stderr).toContain(fix);
+    // Refused before a single request: nothing was sent where a planted config could point.
+    expect(sandbox.requests.slice(before)).toEqual([]);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('a folder owned by another user (as root: chown to nobody)', async () => {
+    const dir = fileProfile();
+    chownSync(dir, 65534, 65534);
+    const r = await runCli(['status'], { env: { KENDIS_JIRA_CONFIG_DIR: dir } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/belongs to another user \(uid 65534\)/);
+    expect(r.stderr).toContain(`chown ${process.getuid?.()}`);
+  });
+
+  it('a file where the folder should be is one sentence, exit 2', async () => {
+    const file = join(tempDir('kj-hard-'), 'not-a-folder');
+    writeFileSync(file, 'x');
+    const r = await runCli(['status'], { env: { KENDIS_JIRA_CONFIG_DIR: file } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('should be the configuration folder, but it is a file');
+  });
+});
+
+describe('4. endpoints that are not Atlassian’s are said on every run and shown by status', () => {
+  it('test-connection and status warn about the loopback hosts; status lists them', async () => {
+    const dir = fileProfile();
+    const test = await runCli(['test-connection'], { env: { KENDIS_JIRA_CONFIG_DIR: dir } });
+    expect(test.stderr).toContain(`Not Atlassian's hosts: auth ${sandbox.authUrl}, API ${sandbox.apiUrl}, site ${sandbox.url}`);
+    const status = await runCli(['status'], { env: { KENDIS_JIRA_CONFIG_DIR: dir } });
+    expect(status.stdout).toMatch(new RegExp(`Atlassian hosts +${sandbox.authUrl}, ${sandbox.apiUrl}`));
+    expect(status.stderr).toContain("Not Atlassian's hosts");
+  });
+
+  it('a profile on Atlassian’s own hosts gets no such warning', async () => {
+    const dir = realProfileDir();
+    const status = await runCli(['status', '--profile', 'acme'], { env: { KENDIS_JIRA_CONFIG_DIR: dir } });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain('https://auth.atlassian.com, https://api.atlassian.com');
+    expect(status.stderr).not.toContain("Not Atlassian's hosts");
+  });
+});
+
+describe('6. --calendar never follows a planted link', () => {
+  it('a link at the calendar path is refused (exit 2) and its target is untouched; a plain path is written', async () => {
+    const dir = fileProfile();
+    const work = tempDir('kj-cal-');
+    const target = join(work, 'victim.txt');
+    writeFileSync(target, 'precious');
+    symlinkSync(target, join(work, 'kendis.ics'));
+    const r = await runCli(['rotate-token', '--check', '--calendar', join(work, 'kendis.ics')], { env: { KENDIS_JIRA_CONFIG_DIR: dir } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('is a symbolic link');
+    expect(readFileSync(target, 'utf8')).toBe('precious');
+    const ok = await runCli(['rotate-token', '--check', '--calendar', join(work, 'plain.ics')], { env: { KENDIS_JIRA_CONFIG_DIR: dir } });
+    expect(ok.code).toBe(0);
+    expect(readFileSync(join(work, 'plain.ics'), 'utf8')).toContain('BEGIN:VCALENDAR');
+    expect(readdirSync(work).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('8. an endless answer is cut off', () => {
+  it('a site streaming without end: exit 1 with one sentence, bounded time and memory', async () => {
+    const { createServer } = await import('node:http');
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const pump = () => {
+        while (res.write(chunk)) { /* fill the buffer */ }
+      };
+      res.on('drain', pump);
+      pump();
+      res.on('close', () => res.off('drain', pump));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const site = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const dir = join(tempDir('kj-hard-'), 'cfg');
+      const started = Date.now();
+      const r = await runCli(['setup', '--non-interactive', '--insecure-storage', '--site', site, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--skip-oauth'], {
+        env: { KENDIS_JIRA_CONFIG_DIR: dir, DBUS_SESSION_BUS_ADDRESS: `unix:path=${dir}/none`, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken },
+      });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/The answer from 127\.0\.0\.1:\d+ was larger than 4 MB/);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
+
+describe('9. the docs never put a secret on a command line', () => {
+  it.each([['README.md'], ['SECURITY.md']])('%s', (file) => {
+    const text = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+    expect(text).not.toMatch(/KENDIS_JIRA_(CLIENT_SECRET|API_TOKEN)=\S/);
+  });
+  it('setup --help shows `read -rs` for the secrets', async () => {
+    const r = await runCli(['help', 'setup']);
+    expect(r.stdout).not.toMatch(/KENDIS_JIRA_(CLIENT_SECRET|API_TOKEN)=\S/);
+    expect(r.stdout).toContain('read -rs KENDIS_JIRA_API_TOKEN && export KENDIS_JIRA_API_TOKEN');
   });
 });

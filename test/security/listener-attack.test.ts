@@ -122,4 +122,68 @@ describe('the listener under attack', () => {
     await closed;
     server = undefined;
   });
+
+  it('1,100 idle connections do not lock the real browser out (the oldest are dropped)', async () => {
+    const port = await freePort();
+    server = await startCallbackServer({ redirectUri: `http://127.0.0.1:${port}/callback`, state: STATE });
+    const waiting = server.wait(20_000);
+    for (let i = 0; i < 1100; i += 1) {
+      const s = connect({ host: '127.0.0.1', port });
+      s.on('error', () => undefined);
+      open.push(s);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await get(port, `/callback?code=THE-REAL-CODE&state=${STATE}`)).toBe(200);
+    await expect(waiting).resolves.toEqual({ kind: 'code', code: 'THE-REAL-CODE' });
+  }, 30_000);
+
+  it('a client sending a byte a second is cut off within seconds, not kept for half a minute', async () => {
+    const port = await freePort();
+    server = await startCallbackServer({ redirectUri: `http://127.0.0.1:${port}/callback`, state: STATE });
+    const s = connect({ host: '127.0.0.1', port });
+    s.on('error', () => undefined);
+    open.push(s);
+    const request = `GET /callback?code=SLOW&state=${STATE} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`;
+    let i = 0;
+    const drip = setInterval(() => s.writable && s.write(request[i++ % request.length]!), 1000);
+    const started = Date.now();
+    await new Promise((r) => s.once('close', r));
+    clearInterval(drip);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 20_000);
+
+  it('a request whose Host is not this machine is refused, even with the right state (DNS rebinding)', async () => {
+    const port = await freePort();
+    const rejected: string[] = [];
+    server = await startCallbackServer({ redirectUri: `http://localhost:${port}/callback`, state: STATE, onRejected: (r) => rejected.push(r) });
+    const waiting = server.wait(3000);
+    expect(await get(port, `/callback?code=REBOUND&state=${STATE}`, 'GET', { host: `evil.example:${port}` })).toBe(421);
+    expect(rejected[0]).toContain('Host');
+    await expect(waiting).rejects.toThrow('No answer from the browser');
+  });
+
+  it('200 junk requests while waiting print one warning and one summary, not 200 lines', async () => {
+    const { runOAuthFlow } = await import('../../src/auth/oauth-flow.js');
+    const { makeTestDeps } = await import('../helpers/test-deps.js');
+    const port = await freePort();
+    const deps = makeTestDeps();
+    const client = { exchangeCode: async () => ({ ok: true as const, token: { access_token: 'x', scope: 'read:me' } }) };
+    let state = '';
+    const browser = {
+      open: async (url: string) => {
+        state = new URL(url).searchParams.get('state')!;
+        // A web page in the browser fires junk at the listener, then the real redirect comes.
+        await Promise.all(Array.from({ length: 200 }, (_, i) => get(port, `/callback?code=J${i}&state=junk-${i}`)));
+        void get(port, `/callback?code=REAL&state=${encodeURIComponent(state)}`);
+        return true as const;
+      },
+    };
+    await runOAuthFlow(
+      { endpoints: { auth: 'https://auth.atlassian.com', api: 'https://api.atlassian.com' }, clientId: 'c', clientSecret: 's', redirectUri: `http://127.0.0.1:${port}/callback`, scopes: ['read:me'], timeoutMs: 10_000, openBrowser: true, interactive: false },
+      { io: deps.io, prompter: deps.prompter, browser, client: client as never, randomBytes: deps.randomBytes, signal: deps.signal },
+    );
+    const lines = deps.stderr.text.split('\n').filter((l) => /Ignored/.test(l));
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('Ignored 200 requests');
+  }, 20_000);
 });
