@@ -1,5 +1,5 @@
 /**
- * The process entry: the only module that touches process.* — builds the dependency object,
+ * The process entry: reads the environment, builds the dependency object,
  * runs the command tree, renders errors and sets the exit code.
  */
 import { CommanderError } from 'commander';
@@ -76,7 +76,9 @@ async function main(argv: string[]): Promise<number> {
     }
     const final = interrupted && !(error instanceof CancelledError) ? new CancelledError() : error;
     const text = safeForTerminal(renderError(final, debug));
-    process.stderr.write(`${color && process.stderr.isTTY && !env.NO_COLOR ? `\u001b[31m${text.slice(0, 1)}\u001b[39m${text.slice(1)}` : text}\n`);
+    const { Chalk } = await import('chalk');
+    const red = new Chalk({ level: color && process.stderr.isTTY && !env.NO_COLOR ? 1 : 0 }).red;
+    process.stderr.write(`${red(text.slice(0, 1))}${text.slice(1)}\n`);
     return exitCodeOf(final);
   } finally {
     process.off('SIGINT', onSigint);

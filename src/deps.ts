@@ -13,6 +13,8 @@ import { FileBackend } from './secrets/file-backend.js';
 import { KeychainBackend } from './secrets/keychain.js';
 import type { HttpClient } from './atlassian/http.js';
 import type { BrowserOpener } from './io/browser.js';
+import { openTarget, type Target, type TargetKind } from './target.js';
+import type { Endpoints } from './config/schema.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -46,6 +48,8 @@ export interface Deps {
    * there; the real binary dies at the point KENDIS_JIRA_TEST_CRASH_AT names, as a power cut would.
    */
   faultPoint?: (name: string) => void;
+  /** Where Atlassian is for this run (src/target.ts): Atlassian's hosts, or the built-in sandbox. */
+  target(kind: TargetKind, options: { callbackUrls: string[]; realBrowser: boolean; endpoints?: Endpoints }): Promise<Target>;
 }
 
 export interface ProcessParts {
@@ -65,7 +69,7 @@ export function createDeps(globals: GlobalOptions, parts: ProcessParts): Deps {
   const dir = configDir(parts.env, parts.platform);
   let http: Promise<HttpClient> | undefined;
   let keychain: KeychainBackend | undefined;
-  return {
+  const deps: Deps = {
     io,
     prompter: io.interactive ? new InquirerPrompter(parts.streams, parts.signal) : new NoPrompter(),
     env: parts.env,
@@ -86,8 +90,10 @@ export function createDeps(globals: GlobalOptions, parts: ProcessParts): Deps {
     },
     signal: parts.signal,
     globals,
+    target: (kind, options) => openTarget(kind, { env: parts.env, io, browser: deps.browser, callbackUrls: options.callbackUrls, realBrowser: options.realBrowser }, options.endpoints),
     ...(parts.env.KENDIS_JIRA_TEST_CRASH_AT
       ? { faultPoint: (name: string) => (name === parts.env.KENDIS_JIRA_TEST_CRASH_AT ? void process.kill(process.pid, 'SIGKILL') : undefined) }
       : {}),
   };
+  return deps;
 }

@@ -10,12 +10,10 @@ import type { HttpClient, HttpResponse } from './http.js';
 import {
   AccessibleResourcesSchema,
   MeSchema,
-  MyselfSchema,
   OAuthErrorSchema,
   TenantInfoSchema,
   TokenResponseSchema,
   type AccessibleResource,
-  type Myself,
   type TokenResponse,
 } from './schemas.js';
 
@@ -115,11 +113,6 @@ export class AtlassianClient {
   /** GET /rest/api/3/myself through the gateway; the raw answer, for the checks to classify. */
   myself(cloudId: string, auth: GatewayAuth): Promise<HttpResponse> {
     return this.gateway(cloudId, auth, { method: 'GET', path: '/rest/api/3/myself' });
-  }
-
-  parseMyself(res: HttpResponse): Myself | undefined {
-    const parsed = MyselfSchema.safeParse(parseJson(res.text));
-    return parsed.success ? parsed.data : undefined;
   }
 
   async exchangeCode(p: { clientId: string; clientSecret: string; code: string; redirectUri: string }): Promise<ExchangeResult> {

@@ -4,6 +4,7 @@
  * audience is the API URL's host. https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/
  */
 import { UsageError } from '../errors.js';
+import { isLoopbackHost } from '../net/loopback.js';
 import type { Endpoints } from '../config/schema.js';
 
 export const DEFAULT_AUTH_URL = 'https://auth.atlassian.com';
@@ -11,11 +12,7 @@ export const DEFAULT_API_URL = 'https://api.atlassian.com';
 export const API_TOKENS_PAGE = 'https://id.atlassian.com/manage-profile/security/api-tokens';
 export const CONSOLE_APPS = 'https://developer.atlassian.com/console/myapps/';
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK.has(hostname.toLowerCase());
-}
+export { isLoopbackHost } from '../net/loopback.js';
 
 function endpointUrl(value: string, name: string): string {
   let url: URL;

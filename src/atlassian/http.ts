@@ -9,6 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 // the tests, on full undici, stayed green (issue "Ship what you test").
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { CliError, CancelledError } from '../errors.js';
+import { LOOPBACK_HOSTS } from '../net/loopback.js';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -77,13 +78,12 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(error?: Error)
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const LOOPBACK_NO_PROXY = ['localhost', '127.0.0.1', '::1', '[::1]'];
 
 export function proxySettings(env: Record<string, string | undefined>): { httpsProxy?: string; httpProxy?: string; noProxy: string } | undefined {
   const httpsProxy = env.HTTPS_PROXY || env.https_proxy || undefined;
   const httpProxy = env.HTTP_PROXY || env.http_proxy || undefined;
   if (!httpsProxy && !httpProxy) return undefined;
-  const noProxy = [env.NO_PROXY || env.no_proxy, ...LOOPBACK_NO_PROXY].filter(Boolean).join(',');
+  const noProxy = [env.NO_PROXY || env.no_proxy, ...LOOPBACK_HOSTS].filter(Boolean).join(',');
   return { ...(httpsProxy ? { httpsProxy } : {}), ...(httpProxy ? { httpProxy } : {}), noProxy };
 }
 

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { CancelledError, CliError, UsageError } from '../errors.js';
 import { parseCallback, type CallbackResult } from './callback-parser.js';
+import { bindAddresses, loopbackHostHeaders } from '../net/loopback.js';
 import { resultPage } from './pages.js';
 
 export type AcceptedCallback = Exclude<CallbackResult, { kind: 'invalid' }>;
@@ -53,7 +54,7 @@ export function parseRedirectUri(value: string): RedirectTarget {
   }
   const host = url.hostname.toLowerCase();
   if (url.protocol !== 'http:') throw new UsageError(`--redirect-uri must use http on this machine (got ${url.protocol}).`, 'Use e.g. http://localhost:8976/callback.');
-  const hosts = host === 'localhost' ? ['127.0.0.1', '::1'] : host === '127.0.0.1' ? ['127.0.0.1'] : host === '[::1]' ? ['::1'] : undefined;
+  const hosts = bindAddresses(host);
   if (!hosts) throw new UsageError(`--redirect-uri must point at this machine (localhost, 127.0.0.1 or [::1]), not ${url.hostname}.`, 'Use e.g. http://localhost:8976/callback.');
   if (!url.port) throw new UsageError('--redirect-uri needs an explicit port, the one registered on the Authorization tab.', 'Use e.g. http://localhost:8976/callback.');
   if (url.search || url.hash) throw new UsageError('--redirect-uri must not have a query or fragment.', 'Use e.g. http://localhost:8976/callback.');
@@ -132,7 +133,7 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
     accept(result);
   };
 
-  const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]'].map((h) => `${h}:${target.port}`));
+  const loopbackHosts = loopbackHostHeaders(target.port);
   for (const host of target.hosts) {
     // Timeouts are checked every second (Node's default is every 30 s), and each connection has a
     // hard deadline: a client sending a byte a second cannot hold a socket.

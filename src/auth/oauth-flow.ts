@@ -6,6 +6,7 @@
  */
 import { CliError } from '../errors.js';
 import { singleLine } from '../io/sanitize.js';
+import { CLIENT_REJECTED_FIX, clientRejected } from '../atlassian/client-credentials.js';
 import type { Endpoints } from '../config/schema.js';
 import type { AtlassianClient, ExchangeResult } from '../atlassian/client.js';
 import { authorizeUrl } from '../atlassian/endpoints.js';
@@ -52,8 +53,8 @@ export class OAuthFlowError extends CliError {
 }
 
 export function exchangeFailure(result: Extract<ExchangeResult, { ok: false }>): OAuthFlowError {
-  if (result.error === 'access_denied' || result.error === 'invalid_client' || result.error === 'unauthorized_client') {
-    return new OAuthFlowError('exchange-failed', `Atlassian rejected the Client ID and Client Secret (${result.status} ${result.error}).`, "Copy both again from the app's Settings tab in the Developer Console.");
+  if (clientRejected(result.error)) {
+    return new OAuthFlowError('exchange-failed', `Atlassian rejected the Client ID and Client Secret (${result.status} ${singleLine(result.error)}).`, CLIENT_REJECTED_FIX);
   }
   return new OAuthFlowError('exchange-failed', `Atlassian did not exchange the authorization code (${result.status} ${singleLine(result.error)}${result.description ? `: ${singleLine(result.description).slice(0, 200)}` : ''}).`, `Check the callback URL on the Authorization tab matches the local callback exactly, then try again.`);
 }

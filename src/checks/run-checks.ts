@@ -13,7 +13,7 @@ import { CancelledError } from '../errors.js';
 import { NetworkError } from '../atlassian/http.js';
 import { NoProofError } from '../atlassian/client.js';
 import { MY_PERMISSIONS_PATH } from '../atlassian/permissions.js';
-import { checkClientCredentials } from './client-credentials.js';
+import { checkClientCredentials } from '../atlassian/client-credentials.js';
 import { driftHint, evidenceFor } from './scope-drift.js';
 import { mayReceiveCredentials } from '../atlassian/domains.js';
 import type { CheckResult } from './types.js';

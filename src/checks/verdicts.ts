@@ -8,10 +8,11 @@ import { describeAnswer, isScopeMismatch, NoProofError, parseJson, UnknownSiteEr
 import { MyPermissionsSchema, MyselfSchema } from '../atlassian/schemas.js';
 import { singleLine } from '../io/sanitize.js';
 import { KENDIS_PERMISSIONS } from '../atlassian/permissions.js';
+import { CLIENT_REJECTED_FIX, clientRejected } from '../atlassian/client-credentials.js';
 import type { ExchangeResult } from '../atlassian/client.js';
 import { API_TOKENS_PAGE } from '../atlassian/endpoints.js';
 import { tokenScopeTitle } from '../atlassian/scopes.js';
-import { daysUntil, describeDaysLeft } from '../util/dates.js';
+import { daysUntil, describeDaysLeft } from '../dates/dates.js';
 import type { Verdict } from './types.js';
 
 export type Answer = HttpResponse | Error;
@@ -42,7 +43,7 @@ function rateLimited(status: number, what: string): Verdict {
  * A probe's answer → the scope's verdict (checks.md, "Probes"). Jira's own 400/403/404/409/422
  * prove the request got past the gateway's scope check. Only meaningful once api-token passed.
  */
-export function probeVerdict(answer: Answer, scope: string, profileFlag = ''): Verdict & { credentialsRejected?: boolean } {
+export function probeVerdict(answer: Answer, scope: string, profileFlag = ''): Verdict {
   if (!isResponse(answer)) return noProof(answer);
   const s = answer.status;
   if (s >= 200 && s < 300) {
@@ -60,7 +61,7 @@ export function probeVerdict(answer: Answer, scope: string, profileFlag = ''): V
       hint: `On Atlassian's API-token page (${API_TOKENS_PAGE}) create a new token with scopes that include "${tokenScopeTitle(scope)}" (${scope}) and the others Kendis needs, then run ${rotate(profileFlag)}.`,
     };
   }
-  if (s === 401) return { status: 'fail', detail: 'Atlassian rejected the e-mail and API token.', credentialsRejected: true };
+  if (s === 401) return { status: 'fail', detail: 'Atlassian rejected the e-mail and API token.' };
   if (s === 429 || s === 503) return rateLimited(s, 'scope');
   return noProof(answer);
 }
@@ -158,12 +159,8 @@ export function oauthClientVerdict(result: ExchangeResult | Error): Verdict {
       hint: "On the app's Authorization tab, the callback URL must be exactly Kendis' (Step 4–5); Save changes, then check again.",
     };
   }
-  if (['access_denied', 'invalid_client', 'unauthorized_client'].includes(result.error)) {
-    return {
-      status: 'fail',
-      detail: `Atlassian rejected them (${result.status} ${singleLine(result.error)}).`,
-      hint: "Copy both again from the app's Settings tab in the Developer Console, then run `kendis-jira setup` again.",
-    };
+  if (clientRejected(result.error)) {
+    return { status: 'fail', detail: `Atlassian rejected them (${result.status} ${singleLine(result.error)}).`, hint: CLIENT_REJECTED_FIX };
   }
   return { status: 'error', detail: `Atlassian's token endpoint did not answer (${result.status} ${singleLine(result.error).slice(0, 60)}${result.description ? `: ${singleLine(result.description).slice(0, 120)}` : ''}).`, hint: 'Nothing was concluded either way: try again later; if it persists, rerun with --debug.' };
 }

@@ -14,12 +14,12 @@ import { printTokenScopes } from '../wizard/token-instructions.js';
 import { refusalOf, renderCheckLines } from '../checks/report.js';
 import { SECRET_ENV } from '../secrets/secret-store.js';
 import { accountFor } from '../secrets/backend.js';
-import { addDays, daysUntil, describeDaysLeft, isoDate, validateTokenExpiry } from '../util/dates.js';
-import { tokenReminderIcs } from '../util/calendar.js';
+import { addDays, daysUntil, describeDaysLeft, isoDate, validateTokenExpiry } from '../dates/dates.js';
+import { tokenReminderIcs } from '../dates/calendar.js';
 import { checkSecretValue } from '../wizard/validate.js';
-import { openConnection } from './connection.js';
+import { openConnection } from './atlassian-session.js';
 import { swapInToken } from './rotation.js';
-import { profileFlag, requireProfile, secretStoreFor, warnIfTokenExpiring } from './profile-context.js';
+import { profileFlag, requireProfile, secretStoreFor, warnIfTokenExpiring } from './saved-profile.js';
 import type { Profile } from '../config/schema.js';
 
 export interface RotateOptions {

@@ -4,10 +4,15 @@ import { UsageError } from '../errors.js';
 import { parseRedirectUri } from '../auth/callback-server.js';
 import { DEFAULT_REDIRECT_URI } from '../auth/redirect.js';
 import { parseTimeout } from './test-connection.js';
-import type { SetupOptions } from '../wizard/context.js';
+import type { WizardOptions } from '../wizard/context.js';
+
+/** The wizard's options, plus which target (src/target.ts) it runs against. */
+export interface SetupOptions extends WizardOptions {
+  sandbox: boolean;
+}
 import { checkCallbackUrl, checkClientId, checkEmail, checkSiteUrl } from '../wizard/validate.js';
 import { parseAppId } from '../atlassian/endpoints.js';
-import { validateTokenExpiry } from '../util/dates.js';
+import { validateTokenExpiry } from '../dates/dates.js';
 
 const str = (v: unknown): string | undefined => (v === undefined ? undefined : String(v));
 
@@ -54,16 +59,16 @@ export function parseSetupOptions(raw: Record<string, unknown>, now: Date = new 
 export async function runSetup(options: SetupOptions, deps: Deps): Promise<void> {
   // The sandbox gets its own profile, so trying it never touches a real one: "sandbox" unless
   // --profile names another, and never a profile that was set up against real Atlassian.
+  const profile = options.sandbox && !deps.globals.profileExplicit ? 'sandbox' : deps.globals.profile;
   if (options.sandbox) {
-    if (!deps.globals.profileExplicit) deps.globals.profile = 'sandbox';
-    const existing = await deps.config.getProfile(deps.globals.profile);
+    const existing = await deps.config.getProfile(profile);
     if (existing && !existing.sandbox) {
       throw new UsageError(
-        `Profile "${deps.globals.profile}" is a real connection (${existing.site}); the sandbox never replaces it.`,
+        `Profile "${profile}" is a real connection (${existing.site}); the sandbox never replaces it.`,
         'Run `kendis-jira setup --sandbox` without --profile (it uses the "sandbox" profile), or name a new profile.',
       );
     }
   }
   const { runWizard } = await import('../wizard/run-wizard.js');
-  await runWizard(options, deps);
+  await runWizard(options, deps, { profile, target: options.sandbox ? 'sandbox' : 'atlassian' });
 }

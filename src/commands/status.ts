@@ -2,8 +2,8 @@
 import type { Deps } from '../deps.js';
 import { SECRET_KINDS, type SecretKind } from '../secrets/backend.js';
 import { SECRET_ENV } from '../secrets/secret-store.js';
-import { daysUntil, describeDaysLeft } from '../util/dates.js';
-import { requireProfile, secretStoreFor, warnIfTokenExpiring } from './profile-context.js';
+import { daysUntil, describeDaysLeft } from '../dates/dates.js';
+import { requireProfile, secretStoreFor, warnIfTokenExpiring } from './saved-profile.js';
 import { foreignHostsWarning } from '../atlassian/domains.js';
 
 export interface StatusOptions {

@@ -6,9 +6,9 @@ import { blockingOf, isOk, renderCheckLines, summaryLine, type ReportDocument } 
 import { APP_SCOPES } from '../atlassian/scopes.js';
 import { runOAuthFlow } from '../auth/oauth-flow.js';
 import { parseRedirectUri } from '../auth/callback-server.js';
-import { daysUntil } from '../util/dates.js';
-import { openConnection } from './connection.js';
-import { profileFlag, requireProfile, secretStoreFor, warnIfTokenExpiring } from './profile-context.js';
+import { daysUntil } from '../dates/dates.js';
+import { openConnection } from './atlassian-session.js';
+import { profileFlag, requireProfile, secretStoreFor, warnIfTokenExpiring } from './saved-profile.js';
 
 export interface TestConnectionOptions {
   json: boolean;
@@ -80,10 +80,10 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
                     redirectUri,
                     scopes: APP_SCOPES.map((s) => s.scope),
                     timeoutMs: options.oauthTimeoutSeconds * 1000,
-                    openBrowser: options.browser || Boolean(saved.sandbox),
+                    openBrowser: options.browser || connection.target.alwaysOpensConsent,
                     interactive: deps.io.interactive,
                   },
-                  { io: deps.io, prompter: deps.prompter, browser: connection.browser, client, randomBytes: deps.randomBytes, signal: deps.signal },
+                  { io: deps.io, prompter: deps.prompter, browser: connection.target.browser, client, randomBytes: deps.randomBytes, signal: deps.signal },
                 ),
             }
           : {}),

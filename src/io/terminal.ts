@@ -4,6 +4,7 @@
  * otherwise; FORCE_COLOR forces it. Interactive only when stdin and stdout are TTYs and
  * --non-interactive was not given.
  */
+import { Chalk } from 'chalk';
 import { safeForTerminal } from './sanitize.js';
 
 export interface Streams {
@@ -30,26 +31,10 @@ export interface Palette {
   cyan: Paint;
 }
 
-const ANSI: Record<keyof Palette, [number, number]> = {
-  bold: [1, 22],
-  dim: [2, 22],
-  red: [31, 39],
-  green: [32, 39],
-  yellow: [33, 39],
-  cyan: [36, 39],
-};
-
+/** The colours, from chalk at the level this terminal's policy allows (0: none). */
 function palette(enabled: boolean): Palette {
-  const make = ([open, close]: [number, number]): Paint =>
-    enabled ? (text) => `\u001b[${open}m${text}\u001b[${close}m` : (text) => text;
-  return {
-    bold: make(ANSI.bold),
-    dim: make(ANSI.dim),
-    red: make(ANSI.red),
-    green: make(ANSI.green),
-    yellow: make(ANSI.yellow),
-    cyan: make(ANSI.cyan),
-  };
+  const chalk = new Chalk({ level: enabled ? 1 : 0 });
+  return { bold: chalk.bold, dim: chalk.dim, red: chalk.red, green: chalk.green, yellow: chalk.yellow, cyan: chalk.cyan };
 }
 
 export function colorEnabled(stream: { isTTY?: boolean }, options: TerminalOptions): boolean {

@@ -12,5 +12,7 @@ export const SANDBOX = {
   clientId: 'KjSandboxApp0000000000000000001A',
   clientSecret: 'sandbox-client-secret-not-a-real-secret',
   apiToken: 'ATATT3xSandboxScopedApiToken-not-a-real-token',
+  /** A second token with the same scopes, so `rotate-token` can be tried in the sandbox. */
+  nextApiToken: 'ATATT3xSandboxRotatedApiToken-not-a-real-token',
   kendisCallbackUrl: 'https://kendis.example/alm/jira/oauth/callback',
 } as const;

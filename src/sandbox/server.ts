@@ -111,7 +111,10 @@ export function defaultSandboxOptions(): SandboxOptions {
     tokenChecksRedirectFirst: true,
     clientId: SANDBOX.clientId,
     clientSecret: SANDBOX.clientSecret,
-    tokens: [{ token: SANDBOX.apiToken, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] }],
+    tokens: [
+      { token: SANDBOX.apiToken, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] },
+      { token: SANDBOX.nextApiToken, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] },
+    ],
   };
 }
 

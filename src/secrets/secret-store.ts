@@ -24,7 +24,7 @@ export class SecretStore {
   ) {}
 
   /** The value from the environment, trimmed of a trailing newline from `echo`/files. */
-  fromEnv(kind: SecretKind): string | undefined {
+  private fromEnv(kind: SecretKind): string | undefined {
     const raw = this.env[SECRET_ENV[kind]];
     if (raw === undefined) return undefined;
     const value = raw.replace(/\r?\n$/, '');
@@ -36,18 +36,5 @@ export class SecretStore {
     if (fromEnv !== undefined) return { value: fromEnv, location: 'environment' };
     const value = await this.backend.get(accountFor(this.profile, kind));
     return value === null ? null : { value, location: this.backend.location };
-  }
-
-  /** Only the backend's value, ignoring the environment (e.g. to compare during rotation). */
-  async getStored(kind: SecretKind): Promise<string | null> {
-    return this.backend.get(accountFor(this.profile, kind));
-  }
-
-  async set(kind: SecretKind, value: string): Promise<void> {
-    await this.backend.set(accountFor(this.profile, kind), value);
-  }
-
-  async delete(kind: SecretKind): Promise<boolean> {
-    return this.backend.delete(accountFor(this.profile, kind));
   }
 }

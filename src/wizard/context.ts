@@ -1,16 +1,16 @@
 /**
- * The wizard's shared context: what every step reads and adds. Answers (never secrets) are saved
- * as progress after each step; secrets live in memory until they are verified, then in the
- * profile's staging keychain entries until the final commit in Step 8.
+ * The wizard's shared context and its steps' shape. Each step declares the answers it needs (the
+ * runner hands them over typed and present) and the verified secret it stages, if any; the runner
+ * prints headings, saves progress, resumes, and restores staged secrets.
  */
 import type { Deps } from '../deps.js';
-import type { Endpoints } from '../config/schema.js';
 import type { AtlassianClient } from '../atlassian/client.js';
-import type { SecretBackend } from '../secrets/backend.js';
-import type { BrowserOpener } from '../io/browser.js';
-import type { SandboxSession } from '../sandbox/session.js';
+import type { SecretBackend, SecretKind } from '../secrets/backend.js';
+import type { Target } from '../target.js';
+import type { Answers } from './answers.js';
 
-export interface SetupOptions {
+/** The setup flags the steps read (each question can be pre-answered by one). */
+export interface WizardOptions {
   site: string | undefined;
   email: string | undefined;
   appId: string | undefined;
@@ -22,46 +22,40 @@ export interface SetupOptions {
   browser: boolean;
   skipOAuth: boolean;
   /** --allow-non-atlassian-site: the user confirmed a site outside Atlassian's domains. */
-  allowNonAtlassianSite?: boolean;
+  allowNonAtlassianSite: boolean;
   insecureStorage: boolean;
-  sandbox: boolean;
   restart: boolean;
 }
 
-/** Keys of the saved progress. */
-export type AnswerKey =
-  | 'site'
-  | 'email'
-  | 'cloudId'
-  | 'appId'
-  | 'callbackUrl'
-  | 'callbackMode'
-  | 'clientId'
-  | 'oauthVerified'
-  | 'tokenExpires'
-  | 'redirectUri'
-  | 'storage'
-  | 'sandbox';
-
 export interface WizardContext {
   deps: Deps;
-  options: SetupOptions;
+  options: WizardOptions;
+  /** The profile being set up (chosen by the command; deps.globals is never changed). */
   profile: string;
-  answers: Partial<Record<AnswerKey, string>>;
-  endpoints: Endpoints;
+  target: Target;
+  answers: Answers;
   client: AtlassianClient;
   backend: SecretBackend;
-  browser: BrowserOpener;
-  sandbox: SandboxSession | undefined;
-  secrets: { clientSecret?: string; apiToken?: string };
-  /** Persist answers and the last completed step. */
-  save(step: number): Promise<void>;
+  /** Verified secrets, in memory until Step 8 stores them (and staged for a resume). */
+  secrets: Partial<Record<SecretKind, string>>;
 }
 
-export interface WizardStep {
-  number: number;
+/** The answers a step declared it needs, present and typed. */
+export type Have<N extends keyof Answers> = { [K in N]-?: NonNullable<Answers[K]> };
+
+export interface WizardStep<N extends keyof Answers = keyof Answers> {
+  /** "Step n of 8"; none for the site step before Step 1. */
+  number?: number;
   title: string;
-  run(ctx: WizardContext): Promise<void>;
+  needs: readonly N[];
+  /** The verified secret this step stages (restored on resume, or the step runs again). */
+  stages?: SecretKind;
+  run(ctx: WizardContext, have: Have<N>): Promise<void>;
+}
+
+/** A step, type-checked against its own needs, then kept in the one list. */
+export function defineStep<N extends keyof Answers>(step: WizardStep<N>): WizardStep {
+  return step as unknown as WizardStep;
 }
 
 export const TOTAL_STEPS = 8;

@@ -12,6 +12,7 @@ import { Terminal } from '../../src/io/terminal.js';
 import { MemoryBackend } from '../../src/secrets/memory-backend.js';
 import { FileBackend } from '../../src/secrets/file-backend.js';
 import type { SecretBackend } from '../../src/secrets/backend.js';
+import { openTarget } from '../../src/target.js';
 
 export class Capture extends PassThrough {
   isTTY: boolean;
@@ -66,7 +67,7 @@ export function makeTestDeps(options: TestDepsOptions = {}): TestDeps {
   const controller = new AbortController();
   const http = createHttpClient({ env, log: (line) => io.debug(line), maxRetryWaitMs: 3000, ...options.http });
   const fixedNow = options.now;
-  return {
+  const deps: TestDeps = {
     io,
     prompter: options.prompter ?? new NoPrompter(),
     env,
@@ -90,5 +91,7 @@ export function makeTestDeps(options: TestDepsOptions = {}): TestDeps {
     keychain,
     configDirPath: dir,
     opened,
+    target: (kind, o) => openTarget(kind, { env, io, browser: deps.browser, callbackUrls: o.callbackUrls, realBrowser: o.realBrowser }, o.endpoints),
   };
+  return deps;
 }

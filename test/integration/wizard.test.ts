@@ -6,7 +6,7 @@ import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
 import { runSetup } from '../../src/commands/setup.js';
-import type { SetupOptions } from '../../src/wizard/context.js';
+import type { SetupOptions } from '../../src/commands/setup.js';
 import { CancelledError, ChecksFailedError, KeychainUnavailableError, UsageError } from '../../src/errors.js';
 import { MemoryBackend } from '../../src/secrets/memory-backend.js';
 import { untilWithdrawn, ScriptedPrompter, CANCEL, type Scripted } from '../helpers/scripted-prompter.js';
@@ -28,7 +28,7 @@ function options(overrides: Partial<SetupOptions> = {}): SetupOptions {
   return {
     site: undefined, email: undefined, appId: undefined, callbackUrl: undefined, clientId: undefined, tokenExpires: undefined,
     redirectUri: localCallback(sandbox, port), oauthTimeoutSeconds: 20, browser: true, skipOAuth: false,
-    insecureStorage: false, sandbox: false, restart: false, ...overrides,
+    insecureStorage: false, sandbox: false, restart: false, allowNonAtlassianSite: false, ...overrides,
   };
 }
 
@@ -194,7 +194,8 @@ describe('setup wizard (interactive, scripted)', () => {
     const { deps, prompter } = interactive(script);
     await runSetup(options(), deps);
     prompter.assertDone();
-    expect(deps.stderr.text).toContain('For now, put the local check URL there instead');
+    expect(deps.stderr.text).toContain('For now, put the local check URL in the Authorization tab’s Callback URL field');
+    expect(deps.stderr.text).not.toContain('Paste exactly this into the Authorization tab’s Callback URL field');
     expect(deps.stderr.text).toContain('switch the Authorization tab’s Callback URL back to Kendis’ URL');
     await expectFinished(deps);
   });
@@ -255,7 +256,7 @@ describe('setup wizard (interactive, scripted)', () => {
     await expect(runSetup(options(), first.deps)).rejects.toBeInstanceOf(CancelledError);
     expect((await first.deps.config.getProgress('default'))?.step).toBe(3);
     const second = interactive(
-      [{ id: 'resume', answer: true }, { id: 'site', answer: '' }, { id: 'email', answer: '' }, ...steps1to5().slice(3), ...step6(), ...step7and8()],
+      [{ id: 'resume', answer: true }, ...steps1to5().slice(3), ...step6(), ...step7and8()],
       { configDir: dir, keychain },
     );
     await runSetup(options(), second.deps);
@@ -316,7 +317,9 @@ describe('setup wizard (non-interactive)', () => {
     const deps = makeTestDeps({ env: {} });
     sandbox.options.autoApprove = true;
     await runSetup(options({ sandbox: true, browser: false }), deps);
-    expect(deps.globals.profile).toBe('sandbox');
+    // The command chose the profile; the global options were not rewritten.
+    expect(deps.globals.profile).toBe('default');
+    expect(await deps.config.getProfile('default')).toBeUndefined();
     expect((await deps.config.getProfile('sandbox'))?.sandbox).toBe(true);
     expect(await deps.keychain.get('sandbox:api-token')).toBe(SANDBOX.apiToken);
   });

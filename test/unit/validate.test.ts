@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkCallbackUrl, checkClientId, checkEmail, checkSecretValue, checkSiteUrl } from '../../src/wizard/validate.js';
-import { addDays, daysUntil, isoDate, parseIsoDate, validateTokenExpiry } from '../../src/util/dates.js';
+import { addDays, daysUntil, isoDate, parseIsoDate, validateTokenExpiry } from '../../src/dates/dates.js';
 import { parseAppId } from '../../src/atlassian/endpoints.js';
 
 describe('checkSiteUrl', () => {

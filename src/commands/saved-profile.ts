@@ -4,7 +4,7 @@ import { profileFlagFor } from '../config/profile-name.js';
 import type { Deps } from '../deps.js';
 import type { Profile } from '../config/schema.js';
 import { SecretStore } from '../secrets/secret-store.js';
-import { daysUntil, describeDaysLeft } from '../util/dates.js';
+import { daysUntil, describeDaysLeft } from '../dates/dates.js';
 
 export async function requireProfile(deps: Deps): Promise<Profile> {
   const profile = await deps.config.getProfile(deps.globals.profile);

@@ -5,10 +5,20 @@
  * endpoint may check the redirect_uri before the code (undocumented, atlassian.md), and the local
  * URL is not registered when the console keeps only Kendis' one.
  */
-import type { AtlassianClient, ExchangeResult } from '../atlassian/client.js';
+import type { AtlassianClient, ExchangeResult } from './client.js';
 
 export const IMPOSSIBLE_CODE = 'kendis-jira-invalid-code-check';
 
 export function checkClientCredentials(client: AtlassianClient, clientId: string, clientSecret: string, kendisCallbackUrl: string): Promise<ExchangeResult> {
   return client.exchangeCode({ clientId, clientSecret, code: IMPOSSIBLE_CODE, redirectUri: kendisCallbackUrl });
 }
+
+/** The token endpoint's errors that mean "these client credentials are not accepted". */
+export const CLIENT_REJECTED_ERRORS: readonly string[] = ['access_denied', 'invalid_client', 'unauthorized_client'];
+
+export function clientRejected(error: string): boolean {
+  return CLIENT_REJECTED_ERRORS.includes(error);
+}
+
+/** The one sentence and fix for rejected client credentials (oauth-client and the OAuth flow). */
+export const CLIENT_REJECTED_FIX = "Copy both again from the app's Settings tab in the Developer Console, then run `kendis-jira setup` again.";

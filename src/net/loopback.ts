@@ -1,0 +1,29 @@
+/**
+ * This machine's own names, in one place: the loopback site and endpoint exception, NO_PROXY,
+ * the OAuth listener's bind addresses and the Host values it accepts.
+ */
+export const LOOPBACK_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]', '::1'];
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.includes(hostname.toLowerCase());
+}
+
+/** The addresses to bind for a loopback host name: both families for "localhost". */
+export function bindAddresses(hostname: string): string[] | undefined {
+  switch (hostname.toLowerCase()) {
+    case 'localhost':
+      return ['127.0.0.1', '::1'];
+    case '127.0.0.1':
+      return ['127.0.0.1'];
+    case '[::1]':
+    case '::1':
+      return ['::1'];
+    default:
+      return undefined;
+  }
+}
+
+/** The Host header values a browser on this machine sends for `port`. */
+export function loopbackHostHeaders(port: number): Set<string> {
+  return new Set(LOOPBACK_HOSTS.filter((h) => h !== '::1').map((h) => `${h}:${port}`));
+}

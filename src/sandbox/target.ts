@@ -1,0 +1,35 @@
+/**
+ * The sandbox as a target (src/target.ts): the emulator started in this process, its endpoints and
+ * site, its fake account offered as defaults, and a browser that approves the consent page by
+ * itself when no real browser can be opened.
+ */
+import type { Target, TargetParts } from '../target.js';
+import { SANDBOX } from './fixtures.js';
+import { startSandboxSession } from './session.js';
+
+export async function openSandboxTarget(parts: TargetParts): Promise<Target> {
+  // The fake app has Kendis' (default) callback URL and the given ones registered, as Step 4 asks.
+  const session = await startSandboxSession(parts.browser, parts.io, { callbackUrls: [SANDBOX.kendisCallbackUrl, ...parts.callbackUrls] }, parts.realBrowser);
+  return {
+    kind: 'sandbox',
+    headingNote: ' — sandbox (a built-in fake Atlassian; nothing real is touched)',
+    endpoints: session.endpoints,
+    site: session.site,
+    defaults: {
+      email: SANDBOX.email,
+      clientId: SANDBOX.clientId,
+      callbackUrl: SANDBOX.kendisCallbackUrl,
+      clientSecret: SANDBOX.clientSecret,
+      apiToken: SANDBOX.apiToken,
+      nextApiToken: SANDBOX.nextApiToken,
+    },
+    browser: session.browser,
+    consolePageNote: '(Sandbox: nothing to do on Atlassian’s real pages — read the checklist and continue.)',
+    alwaysOpensConsent: true,
+    fakeSecrets: true,
+    flags: ' --sandbox',
+    profileFields: { sandbox: true },
+    afterLogout: 'The sandbox’s credentials were fake: there is nothing to revoke at Atlassian or to change in Kendis.',
+    close: () => session.close(),
+  };
+}

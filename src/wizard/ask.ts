@@ -1,0 +1,136 @@
+/**
+ * The asking helpers the wizard's steps and rotate-token share: a value from a flag or a validated
+ * prompt, a secret from the environment or a masked prompt (never a flag), the token's expiry
+ * date, a page to open (its URL printed first), a checklist, a "done?" question.
+ */
+import type { Deps } from '../deps.js';
+import { UsageError } from '../errors.js';
+import { SECRET_ENV } from '../secrets/secret-store.js';
+import type { SecretKind } from '../secrets/backend.js';
+import { addDays, isoDate, validateTokenExpiry } from '../dates/dates.js';
+import { checkSecretValue, type Checked } from './validate.js';
+
+const LABEL: Record<SecretKind, 'Client Secret' | 'API token'> = { 'client-secret': 'Client Secret', 'api-token': 'API token' };
+
+/** A value from a flag, or asked until it validates. A flag that fails validation is exit 2 naming it. */
+export async function askValue(
+  deps: Deps,
+  q: { id: string; message: string; flag: string; given: string | undefined; default?: string | undefined; check: (v: string) => Checked },
+): Promise<string> {
+  if (q.given !== undefined) {
+    const checked = q.check(q.given);
+    if (!checked.ok) throw new UsageError(`${q.flag}: ${checked.message}`);
+    if (checked.notice) deps.io.warn(checked.notice);
+    return checked.value;
+  }
+  if (!deps.io.interactive) {
+    if (q.default !== undefined) return q.default;
+    throw new UsageError(`Missing ${q.flag}.`, `Pass ${q.flag} (see \`kendis-jira help setup\`).`);
+  }
+  const answer = await deps.prompter.input({
+    id: q.id,
+    message: q.message,
+    ...(q.default !== undefined ? { default: q.default } : {}),
+    validate: (v) => {
+      const c = q.check(v);
+      return c.ok ? true : c.message;
+    },
+  });
+  const checked = q.check(answer);
+  if (!checked.ok) throw new UsageError(checked.message);
+  if (checked.notice) deps.io.warn(checked.notice);
+  return checked.value;
+}
+
+/**
+ * A secret: from its environment variable when set (checked; its value never echoed), else a
+ * masked prompt. `offered` is a (fake) value the target offers: Enter takes it.
+ */
+export async function askSecret(deps: Deps, q: { kind: SecretKind; message?: string; offered?: string | undefined }): Promise<string> {
+  const name = SECRET_ENV[q.kind];
+  const label = LABEL[q.kind];
+  const fromEnv = deps.env[name];
+  if (fromEnv !== undefined && fromEnv !== '') {
+    const checked = checkSecretValue(fromEnv, label);
+    if (!checked.ok) throw new UsageError(`${name}: ${checked.message}`, `Set ${name} again, e.g. \`read -rs ${name} && export ${name}\`, and paste the value.`);
+    return checked.value;
+  }
+  if (!deps.io.interactive) {
+    if (q.offered !== undefined) return q.offered;
+    throw new UsageError(`Missing ${name}.`, `Set it in the environment (secrets are never flags): \`read -rs ${name} && export ${name}\`.`);
+  }
+  if (q.offered !== undefined) deps.io.hint(`Offered ${label}: ${q.offered}  (fake; press Enter to use it)`);
+  const answer = await deps.prompter.secret({
+    id: q.kind,
+    message: q.message ?? `${label} (hidden as you type):`,
+    validate: (v) => {
+      if (q.offered !== undefined && v === '') return true;
+      const c = checkSecretValue(v, label);
+      return c.ok ? true : c.message;
+    },
+  });
+  if (q.offered !== undefined && answer === '') return q.offered;
+  const checked = checkSecretValue(answer, label);
+  if (!checked.ok) throw new UsageError(checked.message);
+  return checked.value;
+}
+
+/** The expiry date chosen for a new token: the flag, else asked (default: the maximum, a year). */
+export async function askExpiry(deps: Deps, q: { given: string | undefined; previous?: string | undefined; flag?: string }): Promise<string> {
+  const now = deps.now();
+  const fallback = isoDate(addDays(now, 365));
+  if (q.given !== undefined) {
+    const verdict = validateTokenExpiry(q.given, now);
+    if (verdict !== true) throw new UsageError(`${q.flag ?? '--token-expires'}: ${verdict}`);
+    return q.given.trim();
+  }
+  if (!deps.io.interactive) {
+    deps.io.warn(`No --token-expires given: assuming the maximum, ${fallback}. Pass the date you chose so the expiry warnings are right.`);
+    return fallback;
+  }
+  const answer = await deps.prompter.input({
+    id: 'token.expires',
+    message: 'The expiry date you picked (YYYY-MM-DD):',
+    default: q.previous ?? fallback,
+    validate: (v) => validateTokenExpiry(v, now),
+  });
+  return answer.trim();
+}
+
+/** Print the page's URL, then open it for a person at the terminal (or print the target's note). */
+export async function openPage(deps: Deps, p: { label: string; url: string; browser: boolean; note: string | undefined; open: (url: string) => Promise<boolean | 'simulated'> }): Promise<void> {
+  deps.io.info(`${p.label}:`);
+  deps.io.url(p.url);
+  if (p.note) {
+    deps.io.hint(p.note);
+    return;
+  }
+  // Pages are opened only for a person at the terminal; scripts get the URLs printed.
+  if (!p.browser || !deps.io.interactive) return;
+  const opened = await p.open(p.url);
+  if (!opened) deps.io.hint('(No browser could be opened here: open the address above yourself.)');
+}
+
+export function checklist(deps: Deps, items: string[]): void {
+  items.forEach((item, i) => deps.io.info(`  ${i + 1}. ${item}`));
+}
+
+/** Interactive: "Done?" (No pauses the wizard); non-interactive: nothing to confirm. */
+export async function confirmDone(deps: Deps, id: string, message: string): Promise<void> {
+  if (!deps.io.interactive) return;
+  const done = await deps.prompter.confirm({ id, message, default: true });
+  if (!done) throw new PausedError();
+}
+
+/** The user chose to stop for now; progress is saved (exit 0). */
+export class PausedError extends Error {
+  constructor() {
+    super('paused');
+    this.name = 'PausedError';
+  }
+}
+
+export function mask(secret: string): string {
+  if (secret.length <= 8) return '••••••••';
+  return `${secret.slice(0, 4)}${'•'.repeat(12)}`;
+}

@@ -1,0 +1,40 @@
+/** Step 4: the Authorization tab: which callback URLs the app will hold. */
+import { consolePages } from '../../atlassian/endpoints.js';
+import { checklist } from '../ask.js';
+import { defineStep } from '../context.js';
+import { consolePage } from './create-app.js';
+
+export const authorizationStep = defineStep({
+  number: 4,
+  title: 'Authorize the app connection',
+  needs: [],
+  async run(ctx) {
+    const io = ctx.deps.io;
+    ctx.answers.redirectUri = ctx.options.redirectUri;
+    await consolePage(ctx, "Open the app's Authorization tab", consolePages(ctx.answers.appId).authorization);
+    checklist(ctx.deps, ['Next to OAuth 2.0 (3LO), click Add (or Configure).']);
+    io.info('  Two callback URLs belong there:');
+    io.info('   • Kendis’ own (you copy it from Kendis in Step 5), and');
+    if (ctx.options.skipOAuth) {
+      io.info('   • (--skip-oauth: the local check URL is not needed.)');
+      ctx.answers.callbackMode = 'skip';
+      return;
+    }
+    io.info('   • this tool’s local check URL, exactly:');
+    io.url(ctx.options.redirectUri);
+    if (!io.interactive) {
+      ctx.answers.callbackMode ??= 'both';
+      return;
+    }
+    ctx.answers.callbackMode = await ctx.deps.prompter.select({
+      id: 'callback.mode',
+      message: 'Does the Authorization tab let you add both URLs?',
+      default: ctx.answers.callbackMode ?? 'both',
+      choices: [
+        { name: 'Yes — I will add both', value: 'both' },
+        { name: 'Only one fits — add the local URL first, check, then switch to Kendis’ URL', value: 'switch' },
+        { name: 'Only one fits — skip the browser check (the Client ID and Secret are still checked)', value: 'skip' },
+      ],
+    });
+  },
+});

@@ -1,0 +1,114 @@
+/** Step 6: the Client ID and Secret, checked at once without a browser, then by a real sign-in. */
+import { APP_SCOPES } from '../../atlassian/scopes.js';
+import { consolePages } from '../../atlassian/endpoints.js';
+import { checkClientCredentials } from '../../atlassian/client-credentials.js';
+import { runOAuthFlow } from '../../auth/oauth-flow.js';
+import { runOAuthChecks } from '../../checks/run-checks.js';
+import { oauthClientVerdict } from '../../checks/verdicts.js';
+import { blockingOf, renderCheckLines } from '../../checks/report.js';
+import { ChecksFailedError } from '../../errors.js';
+import { stagingAccountFor } from '../../secrets/backend.js';
+import { askSecret, askValue, PausedError } from '../ask.js';
+import { checkClientId } from '../validate.js';
+import { defineStep, type Have, type WizardContext } from '../context.js';
+import { consolePage } from './create-app.js';
+
+type Needs = 'callbackUrl' | 'callbackMode' | 'redirectUri' | 'email' | 'cloudId';
+
+/** Asked until Atlassian accepts them (a fail asks again; an outage stops: nothing proven, nothing stored). */
+async function askAndCheckClient(ctx: WizardContext, have: Have<Needs>): Promise<{ clientId: string; clientSecret: string }> {
+  for (;;) {
+    const clientId = await askValue(ctx.deps, {
+      id: 'client.id',
+      message: 'Client ID:',
+      flag: '--client-id',
+      given: ctx.options.clientId,
+      default: ctx.answers.clientId ?? ctx.target.defaults.clientId,
+      check: checkClientId,
+    });
+    ctx.deps.io.hint(`The Client Secret is stored in ${ctx.backend.description} once Atlassian has accepted it; it is never printed or logged.`);
+    const clientSecret = await askSecret(ctx.deps, { kind: 'client-secret', offered: ctx.target.defaults.clientSecret });
+    // The URL registered on the app right now: in "switch" mode that is still the local one.
+    const registered = have.callbackMode === 'switch' ? have.redirectUri : have.callbackUrl;
+    const result = await ctx.deps.io.task('Checking the Client ID and Secret with Atlassian…', () =>
+      checkClientCredentials(ctx.client, clientId, clientSecret, registered).catch((error: unknown) => error as Error),
+    );
+    const verdict = oauthClientVerdict(result);
+    renderCheckLines(ctx.deps.io, [{ id: 'oauth-client', title: 'Client ID and Client Secret', ...verdict }]);
+    if (verdict.status === 'pass') return { clientId, clientSecret };
+    if (verdict.status === 'error') {
+      throw new ChecksFailedError(`${verdict.detail.replace(/\.$/, '')}: the Client Secret was not stored. Try again later.`, 'Run `kendis-jira setup` again when Atlassian answers: it resumes at this step.');
+    }
+    if (!ctx.deps.io.interactive || ctx.options.clientId !== undefined) throw new ChecksFailedError(verdict.detail, verdict.hint);
+    ctx.deps.io.info('Copy them again from the Settings tab and try once more.');
+    ctx.answers.clientId = undefined;
+  }
+}
+
+/** The browser sign-in that proves the app's permissions; the tokens are thrown away. */
+async function oauthRoundTrip(ctx: WizardContext, have: Have<Needs>, clientId: string, clientSecret: string): Promise<void> {
+  for (;;) {
+    ctx.deps.io.info('Now a real sign-in proves the app’s permissions (the tokens are thrown away afterwards: Kendis signs in by itself).');
+    const results = await runOAuthChecks({ email: have.email, cloudId: have.cloudId, client: ctx.client, now: ctx.deps.now() }, () =>
+      runOAuthFlow(
+        {
+          endpoints: ctx.target.endpoints,
+          clientId,
+          clientSecret,
+          redirectUri: have.redirectUri,
+          scopes: APP_SCOPES.map((s) => s.scope),
+          timeoutMs: ctx.options.oauthTimeoutSeconds * 1000,
+          openBrowser: ctx.options.browser || ctx.target.alwaysOpensConsent,
+          interactive: ctx.deps.io.interactive,
+        },
+        { io: ctx.deps.io, prompter: ctx.deps.prompter, browser: ctx.target.browser, client: ctx.client, randomBytes: ctx.deps.randomBytes, signal: ctx.deps.signal },
+      ),
+    );
+    renderCheckLines(ctx.deps.io, results);
+    const { failed, errors } = blockingOf(results);
+    const blocking = [...failed, ...errors];
+    if (blocking.length === 0) {
+      ctx.answers.oauthVerified = 'yes';
+      return;
+    }
+    if (!ctx.deps.io.interactive) throw new ChecksFailedError(`The OAuth check did not pass: ${blocking.map((f) => f.id).join(', ')}.`, blocking[0]?.hint ?? 'Fix the app in the Developer Console and run `kendis-jira setup` again.');
+    const next = await ctx.deps.prompter.select({
+      id: 'oauth.retry',
+      message: 'What now?',
+      choices: [
+        { name: 'I fixed it in the console — check again', value: 'retry' },
+        { name: 'Stop here (progress is saved; run setup again to continue)', value: 'stop' },
+      ],
+    });
+    if (next === 'stop') throw new PausedError();
+  }
+}
+
+export const clientCredentialsStep = defineStep({
+  number: 6,
+  title: 'Client ID and Client Secret',
+  needs: ['callbackUrl', 'callbackMode', 'redirectUri', 'email', 'cloudId'],
+  stages: 'client-secret',
+  async run(ctx, have) {
+    await consolePage(ctx, "Open the app's Settings tab (if the link does not open it, open the app and click Settings)", consolePages(ctx.answers.appId).settings);
+    const { clientId, clientSecret } = await askAndCheckClient(ctx, have);
+    ctx.answers.clientId = clientId;
+    ctx.secrets['client-secret'] = clientSecret;
+    // Verified: staged, so a resume after this step does not ask for it again.
+    await ctx.backend.set(stagingAccountFor(ctx.profile, 'client-secret'), clientSecret);
+    if (have.callbackMode === 'skip' || ctx.options.skipOAuth) {
+      ctx.deps.io.hint('The browser OAuth check was skipped; Kendis’ Test Connection exercises the app’s permissions.');
+      return;
+    }
+    await oauthRoundTrip(ctx, have, clientId, clientSecret);
+    if (have.callbackMode === 'switch' && ctx.deps.io.interactive) {
+      ctx.deps.io.info('Now switch the Authorization tab’s Callback URL back to Kendis’ URL, exactly:');
+      ctx.deps.io.url(have.callbackUrl);
+      for (;;) {
+        const ok = await ctx.deps.prompter.confirm({ id: 'callback.switched', message: 'Does the field now read exactly that URL, and did you click Save changes?', default: true });
+        if (ok) break;
+        ctx.deps.io.warn('Kendis’ connection fails until the field matches exactly. Change it, save, then answer Yes.');
+      }
+    }
+  },
+});

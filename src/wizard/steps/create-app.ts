@@ -1,0 +1,43 @@
+/** Step 1: create the OAuth 2.0 integration in the Developer Console. */
+import { consolePages, parseAppId } from '../../atlassian/endpoints.js';
+import { UsageError } from '../../errors.js';
+import { checklist, openPage } from '../ask.js';
+import { defineStep, type WizardContext } from '../context.js';
+
+function siteName(site: string | undefined): string {
+  try {
+    return site ? (new URL(site).hostname.split('.')[0] ?? 'Jira') : 'Jira';
+  } catch {
+    return 'Jira';
+  }
+}
+
+/** Open one of the app's Developer Console pages (or print the target's note instead). */
+export function consolePage(ctx: WizardContext, label: string, url: string): Promise<void> {
+  return openPage(ctx.deps, { label, url, browser: ctx.options.browser, note: ctx.target.consolePageNote, open: (u) => ctx.target.browser.open(u) });
+}
+
+export const createAppStep = defineStep({
+  number: 1,
+  title: 'Create an OAuth 2.0 integration',
+  needs: [],
+  async run(ctx) {
+    await consolePage(ctx, 'Open the Atlassian Developer Console', consolePages(undefined).list);
+    checklist(ctx.deps, ['Click All apps, then Create → OAuth 2.0 integration.', `Name it, e.g. "Kendis – ${siteName(ctx.answers.site)}".`, 'Accept the terms and click Create.']);
+    if (ctx.options.appId !== undefined) {
+      const id = parseAppId(ctx.options.appId);
+      if (!id) throw new UsageError('--app-id: that is not an app id or a Developer Console app URL.', 'Copy the address of the app’s page, e.g. https://developer.atlassian.com/console/myapps/<id>/overview.');
+      ctx.answers.appId = id;
+    } else if (ctx.deps.io.interactive) {
+      const answer = await ctx.deps.prompter.input({
+        id: 'app.url',
+        message: 'Paste the new app’s address from the browser (optional, Enter to skip — it lets the next steps open the right tabs):',
+        default: ctx.answers.appId ?? '',
+        validate: (v) => (!v.trim() || parseAppId(v) ? true : 'That address has no app id; copy it from the app’s page, or press Enter to skip.'),
+      });
+      const id = answer.trim() ? parseAppId(answer) : undefined;
+      if (id) ctx.answers.appId = id;
+    }
+    if (ctx.answers.appId) ctx.deps.io.success(`App ${ctx.answers.appId}: the next steps open its own tabs.`);
+  },
+});

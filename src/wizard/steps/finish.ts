@@ -1,0 +1,102 @@
+/**
+ * Step 8: the full test, then the commit (verified secrets move from the staging entries to the
+ * profile's own, the profile is written, the progress removed), then what to type into Kendis.
+ */
+import { runChecks } from '../../checks/run-checks.js';
+import { refusalOf, renderCheckLines, summaryLine } from '../../checks/report.js';
+import { ChecksFailedError } from '../../errors.js';
+import { accountFor, SECRET_KINDS, stagingAccountFor, type SecretKind } from '../../secrets/backend.js';
+import { profileFlagFor } from '../../config/profile-name.js';
+import type { Profile } from '../../config/schema.js';
+import { daysUntil, describeDaysLeft } from '../../dates/dates.js';
+import { draftProfile } from '../draft.js';
+import { defineStep, type Have, type WizardContext } from '../context.js';
+import { mask } from '../ask.js';
+
+type Needs = 'site' | 'cloudId' | 'email' | 'clientId' | 'callbackUrl' | 'redirectUri' | 'tokenExpires' | 'callbackMode';
+
+/** A secret verified by an earlier step (in memory, or restored from staging on resume). */
+function verified(ctx: WizardContext, kind: SecretKind): string {
+  const value = ctx.secrets[kind];
+  if (value === undefined) throw new Error(`internal: the verified ${kind} is missing at Step 8`);
+  return value;
+}
+
+async function commit(ctx: WizardContext, draft: Profile, lastTest: string): Promise<void> {
+  // Secrets first: at every moment either the old profile's secrets or the new verified ones are
+  // stored under the profile's accounts.
+  for (const kind of SECRET_KINDS) await ctx.backend.set(accountFor(ctx.profile, kind), verified(ctx, kind));
+  await ctx.deps.config.update((config) => {
+    const previous = config.profiles[ctx.profile];
+    config.profiles[ctx.profile] = { ...draft, createdAt: previous?.createdAt ?? draft.createdAt, lastSuccessfulTest: lastTest };
+    delete config.progress[ctx.profile];
+  });
+  for (const kind of SECRET_KINDS) await ctx.backend.delete(stagingAccountFor(ctx.profile, kind)).catch(() => false);
+}
+
+async function showKendisForm(ctx: WizardContext, have: Have<Needs>): Promise<void> {
+  const io = ctx.deps.io;
+  const rows: [string, string][] = [
+    ['Jira Login ID (Email)', have.email],
+    ['Scope-Based API Token', mask(verified(ctx, 'api-token'))],
+    ['Client ID', have.clientId],
+    ['Client Secret', mask(verified(ctx, 'client-secret'))],
+  ];
+  io.info('In Kendis, return to the "Add ALM Account" form (board → ALM Account → Edit) and fill in:');
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) io.info(`    ${k.padEnd(width)}  ${v}`);
+  if (io.interactive) {
+    for (;;) {
+      const choice = await ctx.deps.prompter.select<'done' | SecretKind>({
+        id: 'reveal',
+        message: 'Show a secret to copy it? (one at a time; it is printed on this terminal only)',
+        choices: [
+          { name: 'No, I have them', value: 'done' },
+          { name: 'Show the API token', value: 'api-token' },
+          { name: 'Show the Client Secret', value: 'client-secret' },
+        ],
+      });
+      if (choice === 'done') break;
+      io.streams.stderr.write(`    ${verified(ctx, choice)}\n`);
+    }
+  } else {
+    io.hint('The secrets are not printed here (the run is not interactive); they are in the store named above.');
+  }
+  io.info('Before you click Test Connection in Kendis:');
+  io.info('  • "Using Scope API" is enabled;');
+  io.info(`  • the app's Callback URL matches Kendis' exactly: ${have.callbackUrl}`);
+  if (!ctx.target.site) io.info(`  • if Kendis asks for the URL of your Jira instance: ${have.site}`);
+  if (have.callbackMode === 'both') {
+    io.info(`  • the local check URL (${have.redirectUri}) is no longer needed: remove it from the app's Authorization tab unless you will run \`test-connection --oauth\` again.`);
+  }
+}
+
+export const finishStep = defineStep({
+  number: 8,
+  title: 'Complete the setup in Kendis',
+  needs: ['site', 'cloudId', 'email', 'clientId', 'callbackUrl', 'redirectUri', 'tokenExpires', 'callbackMode'],
+  async run(ctx, have) {
+    const io = ctx.deps.io;
+    const draft = draftProfile(ctx, have, have.tokenExpires);
+    const results = await io.task('Running the full connection test…', () =>
+      runChecks({ profile: draft, clientSecret: verified(ctx, 'client-secret'), apiToken: verified(ctx, 'api-token'), secretsProblem: undefined, client: ctx.client, now: ctx.deps.now(), profileFlag: '' }),
+    );
+    renderCheckLines(io, results, { showPasses: false, showSkips: false });
+    io.info(`Full test: ${summaryLine(results)}.`);
+    const refusal = refusalOf(results, 'nothing was saved');
+    if (refusal) throw new ChecksFailedError(refusal.message, refusal.kind === 'fail' ? 'Follow the → hints above, then run `kendis-jira setup` again.' : 'Run `kendis-jira setup` again later.');
+    await commit(ctx, draft, ctx.deps.now().toISOString());
+    io.success(`Saved profile "${ctx.profile}": secrets in ${ctx.backend.description}${ctx.options.insecureStorage ? ' (as --insecure-storage asked)' : ''}.`);
+    await showKendisForm(ctx, have);
+    const flag = profileFlagFor(ctx.profile);
+    io.info('');
+    io.info(`The API token expires on ${have.tokenExpires} (${describeDaysLeft(daysUntil(have.tokenExpires, ctx.deps.now()))}). To be reminded in time:`);
+    const commands: [string, string][] = [
+      [`kendis-jira rotate-token --check${flag}`, 'in cron or CI: exits 4 when it is due'],
+      [`kendis-jira rotate-token --check --calendar kendis-token.ics${flag}`, 'also writes a calendar reminder'],
+      [`kendis-jira test-connection${flag}`, 're-check everything any time'],
+    ];
+    const width = Math.max(...commands.map(([c]) => c.length));
+    for (const [command, what] of commands) io.info(`  ${command.padEnd(width)}  # ${what}`);
+  },
+});

@@ -1,0 +1,22 @@
+/** Step 3: tick exactly Kendis' six Jira permissions. */
+import { APP_SCOPES } from '../../atlassian/scopes.js';
+import { consolePages } from '../../atlassian/endpoints.js';
+import { confirmDone } from '../ask.js';
+import { defineStep } from '../context.js';
+import { consolePage } from './create-app.js';
+
+export const grantScopesStep = defineStep({
+  number: 3,
+  title: 'Grant Jira API permissions',
+  needs: [],
+  async run(ctx) {
+    const io = ctx.deps.io;
+    await consolePage(ctx, 'Still on the Permissions tab', consolePages(ctx.answers.appId).permissions);
+    io.info('  Jira API → Configure → Granular scopes → Edit Scopes. Search for each and tick it:');
+    const jira = APP_SCOPES.filter((s) => s.kind === 'jira');
+    const width = Math.max(...jira.map((s) => s.title.length));
+    for (const s of jira) io.info(`    [ ] ${s.title.padEnd(width)}  ${io.paint.dim(s.scope)}`);
+    io.info(`  Exactly these ${jira.length}, no more. Then click Save and look for the confirmation that new scopes were added.`);
+    await confirmDone(ctx.deps, 'scopes.done', 'Have you saved all six permissions?');
+  },
+});

@@ -1,0 +1,37 @@
+/** Step 5: Kendis' callback URL, printed back as the exact text for the Authorization tab. */
+import { askValue } from '../ask.js';
+import { checkCallbackUrl } from '../validate.js';
+import { defineStep } from '../context.js';
+
+export const kendisCallbackStep = defineStep({
+  number: 5,
+  title: 'The Kendis callback URL',
+  needs: ['callbackMode', 'redirectUri'],
+  async run(ctx, have) {
+    const io = ctx.deps.io;
+    io.info('  In Kendis: open your board → ALM Account → Edit → enable "Using Scope API" → copy the Callback URL.');
+    const url = await askValue(ctx.deps, {
+      id: 'callback.url',
+      message: 'Paste Kendis’ callback URL:',
+      flag: '--callback-url',
+      given: ctx.options.callbackUrl,
+      default: ctx.answers.callbackUrl ?? ctx.target.defaults.callbackUrl,
+      check: checkCallbackUrl,
+    });
+    ctx.answers.callbackUrl = url;
+    if (have.callbackMode === 'switch') {
+      // One field only: the local URL goes there first; Kendis' URL replaces it after Step 6.
+      io.info('  For now, put the local check URL in the Authorization tab’s Callback URL field:');
+      io.url(have.redirectUri);
+      io.info('  (After the check in Step 6 you replace it with Kendis’ URL above; the wizard will ask.)');
+    } else {
+      io.info('  Paste exactly this into the Authorization tab’s Callback URL field:');
+      io.url(url);
+      if (have.callbackMode === 'both') {
+        io.info('  and add the local check URL as a second callback:');
+        io.url(have.redirectUri);
+      }
+    }
+    io.info('  Then click Save changes.');
+  },
+});
