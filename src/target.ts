@@ -44,7 +44,7 @@ export interface Target {
   /** What the saved profile records so later commands reach the same target. */
   readonly profileFields: Partial<Pick<Profile, 'sandbox'>>;
   /** Said after logout instead of Atlassian's "revoke the token" advice, when there is nothing real to revoke. */
-  readonly afterLogout: string | undefined;
+  readonly fakeCredentialsNote: string | undefined;
   close(): Promise<void>;
 }
 
@@ -72,7 +72,7 @@ export function atlassianTarget(parts: TargetParts, endpoints: Endpoints = endpo
     fakeSecrets: false,
     flags: '',
     profileFields: {},
-    afterLogout: undefined,
+    fakeCredentialsNote: undefined,
     close: async () => undefined,
   };
 }

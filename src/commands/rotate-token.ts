@@ -14,9 +14,9 @@ import { printTokenScopes } from '../wizard/token-instructions.js';
 import { refusalOf, renderCheckLines } from '../checks/report.js';
 import { SECRET_ENV } from '../secrets/secret-store.js';
 import { accountFor } from '../secrets/backend.js';
-import { addDays, daysUntil, describeDaysLeft, isoDate, validateTokenExpiry } from '../dates/dates.js';
+import { daysUntil, describeDaysLeft, validateTokenExpiry } from '../dates/dates.js';
 import { tokenReminderIcs } from '../dates/calendar.js';
-import { checkSecretValue } from '../wizard/validate.js';
+import { askExpiry, askSecret, openPage } from '../wizard/ask.js';
 import { openConnection } from './atlassian-session.js';
 import { swapInToken } from './rotation.js';
 import { profileFlag, requireProfile, secretStoreFor, warnIfTokenExpiring } from './saved-profile.js';
@@ -86,59 +86,33 @@ async function checkOnly(options: RotateOptions, profile: Profile, deps: Deps): 
 async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promise<void> {
   const io = deps.io;
   const now = deps.now();
-  let expiresOn = options.tokenExpires?.trim();
-  if (expiresOn !== undefined) {
-    const verdict = validateTokenExpiry(expiresOn, now);
+  if (options.tokenExpires !== undefined) {
+    const verdict = validateTokenExpiry(options.tokenExpires, now);
     if (verdict !== true) throw new UsageError(`--token-expires: ${verdict}`);
   }
-  const envToken = deps.env[SECRET_ENV['api-token']];
-  if (!io.interactive && !envToken) {
-    throw new UsageError(`Missing ${SECRET_ENV['api-token']}: in a non-interactive run the new token comes from that variable.`, 'Set it (never pass a token as a flag), plus --token-expires with the date you chose.');
-  }
   const store = secretStoreFor(saved, deps);
-  const account = accountFor(deps.globals.profile, 'api-token');
-  const old = await store.backend.get(account);
-
-  io.heading(`Replace the scoped API token of profile "${deps.globals.profile}"`);
-  io.info(`Current token: expires ${saved.token.expiresOn} (${describeDaysLeft(daysUntil(saved.token.expiresOn, now))}).`);
-  warnIfTokenExpiring(saved, deps);
-  io.info('Create the new token first:');
-  io.url(API_TOKENS_PAGE);
-  if (options.browser && io.interactive) await deps.browser.open(API_TOKENS_PAGE);
-  io.info('  "Create API token with scopes" → name "Kendis Scope Integration" → expiry: the maximum → app Jira → these scopes:');
-  printTokenScopes(io, '    ');
-  io.info('  Keep the new token in your password manager: Atlassian never shows it again.');
-
-  let newToken: string;
-  if (envToken) {
-    const checked = checkSecretValue(envToken, 'API token');
-    if (!checked.ok) throw new UsageError(`${SECRET_ENV['api-token']}: ${checked.message}`);
-    newToken = checked.value;
-  } else {
-    newToken = await deps.prompter.secret({
-      id: 'api-token',
-      message: 'The new API token (hidden as you type):',
-      validate: (v) => {
-        const c = checkSecretValue(v, 'API token');
-        return c.ok ? true : c.message;
-      },
-    });
-    newToken = newToken.replace(/\r?\n$/, '');
-  }
-  if (old !== null && newToken === old) {
-    throw new UsageError('That is the token already stored, not a new one.', `Create a new token on ${API_TOKENS_PAGE}, then run this again.`);
-  }
-  if (expiresOn === undefined) {
-    const fallback = isoDate(addDays(now, 365));
-    expiresOn = io.interactive
-      ? (await deps.prompter.input({ id: 'token.expires', message: 'Its expiry date (YYYY-MM-DD):', default: fallback, validate: (v) => validateTokenExpiry(v, now) })).trim()
-      : fallback;
-  }
-
+  const old = await store.backend.get(accountFor(deps.globals.profile, 'api-token'));
   const connection = await openConnection(saved, deps, false);
   try {
+    const offered = connection.target.defaults.nextApiToken;
+    if (!io.interactive && !deps.env[SECRET_ENV['api-token']] && offered === undefined) {
+      throw new UsageError(`Missing ${SECRET_ENV['api-token']}: in a non-interactive run the new token comes from that variable.`, 'Set it (never pass a token as a flag), plus --token-expires with the date you chose.');
+    }
+    io.heading(`Replace the scoped API token of profile "${deps.globals.profile}"`);
+    io.info(`Current token: expires ${saved.token.expiresOn} (${describeDaysLeft(daysUntil(saved.token.expiresOn, now))}).`);
+    warnIfTokenExpiring(saved, deps);
+    await openPage(deps, { label: 'Create the new token first', url: API_TOKENS_PAGE, browser: options.browser, note: connection.target.consolePageNote, open: (u) => deps.browser.open(u) });
+    io.info('  "Create API token with scopes" → name "Kendis Scope Integration" → expiry: the maximum → app Jira → these scopes:');
+    printTokenScopes(io, '    ');
+    io.info('  Keep the new token in your password manager: Atlassian never shows it again.');
+
+    const newToken = await askSecret(deps, { kind: 'api-token', message: 'The new API token (hidden as you type):', offered });
+    if (old !== null && newToken === old) {
+      throw new UsageError('That is the token already stored, not a new one.', `Create a new token on ${API_TOKENS_PAGE}, then run this again.`);
+    }
+    const expiresOn = await askExpiry(deps, { given: options.tokenExpires });
     const relevant = await io.task('Checking the new token and each of its scopes…', () =>
-      runTokenChecks({ profile: { ...connection.profile, token: { expiresOn: expiresOn! } }, apiToken: newToken, client: connection.client, now, profileFlag: profileFlag(deps), apiTokenFromEnv: Boolean(envToken) }),
+      runTokenChecks({ profile: { ...connection.profile, token: { expiresOn } }, apiToken: newToken, client: connection.client, now, profileFlag: profileFlag(deps), apiTokenFromEnv: Boolean(deps.env[SECRET_ENV['api-token']]) }),
     );
     renderCheckLines(io, relevant, { showPasses: false, showSkips: false });
     // Stored only on proof: api-token and every probeable scope passed; a fail or an error changes nothing.
@@ -151,13 +125,17 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
           : `Run \`kendis-jira rotate-token${profileFlag(deps)}\` again when Atlassian answers.`,
       );
     }
+    await swapInToken({ deps, backend: store.backend, profile: deps.globals.profile, token: newToken, expiresOn });
+    io.success(`The new token is verified and stored in ${store.backend.description}; it expires on ${expiresOn}.`);
+    if (connection.target.fakeCredentialsNote) {
+      io.info(connection.target.fakeCredentialsNote);
+    } else {
+      io.info('Now, in this order:');
+      io.info('  1. In Kendis: Settings → ALM Accounts → your Jira account → Edit → "Change" next to the API token → paste the new Scope-Based API Token → Test Connection → Save.');
+      io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (it is the older "Kendis Scope Integration").`);
+    }
+    if (options.calendar) await writeCalendar(options.calendar, { ...saved, token: { expiresOn } }, deps, 14);
   } finally {
     await connection.close();
   }
-  await swapInToken({ deps, backend: store.backend, profile: deps.globals.profile, token: newToken, expiresOn: expiresOn! });
-  io.success(`The new token is verified and stored in ${store.backend.description}; it expires on ${expiresOn}.`);
-  io.info('Now, in this order:');
-  io.info('  1. In Kendis: Settings → ALM Accounts → your Jira account → Edit → "Change" next to the API token → paste the new Scope-Based API Token → Test Connection → Save.');
-  io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (it is the older "Kendis Scope Integration").`);
-  if (options.calendar) await writeCalendar(options.calendar, { ...saved, token: { expiresOn } }, deps, 14);
 }

@@ -29,7 +29,7 @@ export async function openSandboxTarget(parts: TargetParts): Promise<Target> {
     fakeSecrets: true,
     flags: ' --sandbox',
     profileFields: { sandbox: true },
-    afterLogout: 'The sandbox’s credentials were fake: there is nothing to revoke at Atlassian or to change in Kendis.',
+    fakeCredentialsNote: 'The sandbox’s credentials were fake: there is nothing to revoke at Atlassian or to change in Kendis.',
     close: () => session.close(),
   };
 }
