@@ -96,7 +96,7 @@ export class AtlassianClient {
     throw new NoProofError(describeAnswer(res));
   }
 
-  gateway(cloudId: string, auth: GatewayAuth, req: { method: 'GET' | 'POST'; path: string; body?: unknown }): Promise<HttpResponse> {
+  gateway(cloudId: string, auth: GatewayAuth, req: { method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown }): Promise<HttpResponse> {
     return this.http.request({
       method: req.method,
       url: gatewayUrl(this.endpoints, cloudId, req.path),

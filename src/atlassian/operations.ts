@@ -46,6 +46,8 @@ export const OPERATIONS: readonly GatewayOperation[] = [
   { id: 'sprint-update', method: 'POST', path: '/rest/agile/1.0/sprint/{sprintId}', spec: 'software', scopeSets: [['write:sprint:jira-software']] },
   { id: 'epic-get', method: 'GET', path: '/rest/agile/1.0/epic/{epicIdOrKey}', spec: 'software', scopeSets: [['read:epic:jira-software']] },
   { id: 'epic-update', method: 'POST', path: '/rest/agile/1.0/epic/{epicIdOrKey}', spec: 'software', scopeSets: [['write:epic:jira-software']] },
+  { id: 'avatar-delete', method: 'DELETE', path: '/rest/api/3/universal_avatar/type/{type}/owner/{owningObjectId}/avatar/{id}', spec: 'platform', scopeSets: [['delete:avatar:jira'], ['manage:jira-configuration']] },
+  { id: 'board-property-delete', method: 'DELETE', path: '/rest/agile/1.0/board/{boardId}/properties/{propertyKey}', spec: 'software', scopeSets: [['delete:board-scope.admin:jira-software']] },
 ];
 
 export function operationById(id: string): GatewayOperation {

@@ -10,6 +10,8 @@ export interface KendisPermission {
   name: string;
   /** What Kendis cannot do without it. */
   without: string;
+  /** Only the organisation's ALM account needs it (Kendis registers webhooks with that account). */
+  almOnly?: boolean;
 }
 
 export const KENDIS_PERMISSIONS: readonly KendisPermission[] = [
@@ -18,8 +20,17 @@ export const KENDIS_PERMISSIONS: readonly KendisPermission[] = [
   { key: 'EDIT_ISSUES', name: 'Edit Issues', without: 'changes made in Kendis (dates, fields, sprint moves) do not reach Jira' },
   { key: 'LINK_ISSUES', name: 'Link Issues', without: 'dependencies drawn in Kendis are not saved as Jira issue links' },
   { key: 'MANAGE_SPRINTS_PERMISSION', name: 'Manage Sprints', without: 'Kendis cannot create, start or change sprints' },
-  { key: 'ADMINISTER', name: 'Administer Jira', without: 'Kendis cannot register the webhooks that keep it in sync in real time' },
+  { key: 'ADMINISTER', name: 'Administer Jira', without: 'Kendis cannot register the webhooks that keep it in sync in real time', almOnly: true },
 ];
 
+/** The permissions a profile of this kind needs. */
+export function permissionsFor(kind: 'alm-account' | 'user'): readonly KendisPermission[] {
+  return KENDIS_PERMISSIONS.filter((p) => kind === 'alm-account' || !p.almOnly);
+}
+
 /** The concrete request, relative to {api}/ex/jira/{cloudId}. */
-export const MY_PERMISSIONS_PATH = `/rest/api/3/mypermissions?permissions=${KENDIS_PERMISSIONS.map((p) => p.key).join(',')}`;
+export function myPermissionsPath(kind: 'alm-account' | 'user'): string {
+  return `/rest/api/3/mypermissions?permissions=${permissionsFor(kind).map((p) => p.key).join(',')}`;
+}
+
+export const MY_PERMISSIONS_PATH = myPermissionsPath('alm-account');

@@ -1,8 +1,9 @@
 /**
  * One harmless, isolating probe per token scope (../shared/spec/checks.md, "Probes").
- * Isolating: the 15 token scopes satisfy the operation and the set minus this scope does not
- * (proven against Atlassian's OpenAPI data by test/unit/openapi-scopes.test.ts).
- * Harmless: reads, or writes aimed at id 0 / with an empty body, which must fail validation.
+ * Isolating: each token's scopes (the ALM account's 15, a user's 20) satisfy the operation and the
+ * set minus this scope does not (proven against Atlassian's OpenAPI data by
+ * test/unit/openapi-scopes.test.ts). Harmless: reads, or writes and deletes aimed at id 0 / with an
+ * empty body, which must fail.
  * Where Atlassian accepts the classic read:jira-work or write:jira-work for every operation that
  * uses a scope, no probe can isolate it: the check is `skip`, never an unearned pass.
  */
@@ -11,7 +12,7 @@ import { TOKEN_SCOPES } from './scopes.js';
 export interface Probe {
   scope: string;
   operationId: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** The concrete path, relative to {api}/ex/jira/{cloudId}. */
   path: string;
   body?: unknown;
@@ -34,15 +35,29 @@ export const PROBES: readonly Probe[] = [
   { scope: 'write:sprint:jira-software', operationId: 'sprint-update', method: 'POST', path: '/rest/agile/1.0/sprint/0', body: {} },
   { scope: 'read:epic:jira-software', operationId: 'epic-get', method: 'GET', path: '/rest/agile/1.0/epic/0' },
   { scope: 'write:epic:jira-software', operationId: 'epic-update', method: 'POST', path: '/rest/agile/1.0/epic/0', body: {} },
+  // The individual user's token: deletes aimed at id 0, which cannot exist.
+  { scope: 'delete:avatar:jira', operationId: 'avatar-delete', method: 'DELETE', path: '/rest/api/3/universal_avatar/type/project/owner/0/avatar/0' },
+  { scope: 'delete:board-scope.admin:jira-software', operationId: 'board-property-delete', method: 'DELETE', path: '/rest/agile/1.0/board/0/properties/kendis-jira-probe' },
 ];
 
 const CLASSIC_COVERS = 'Atlassian also accepts the classic read:jira-work (or write:jira-work) for every operation that uses this scope, so no request can tell whether it is on the token.';
+
+const ASSETS = 'It belongs to the Assets (CMDB) API, which Atlassian’s Jira specs do not cover, so no Jira request can check it.';
+const NO_JIRA_OPERATION = 'No operation in Atlassian’s Jira specs uses it (it belongs to the DevOps builds API), so no Jira request can check it.';
 
 export const UNPROBEABLE: readonly Unprobeable[] = [
   { scope: 'read:issue-type:jira', reason: CLASSIC_COVERS },
   { scope: 'read:issue-link-type:jira', reason: CLASSIC_COVERS },
   { scope: 'delete:issue-link:jira', reason: CLASSIC_COVERS },
   { scope: 'read:project:jira', reason: CLASSIC_COVERS },
+  { scope: 'delete:async-task:jira', reason: CLASSIC_COVERS },
+  { scope: 'delete:attachment:jira', reason: CLASSIC_COVERS },
+  { scope: 'delete:comment:jira', reason: CLASSIC_COVERS },
+  { scope: 'delete:build-info:jira', reason: NO_JIRA_OPERATION },
+  { scope: 'delete:cmdb-attribute:jira', reason: ASSETS },
+  { scope: 'delete:cmdb-object:jira', reason: ASSETS },
+  { scope: 'delete:cmdb-schema:jira', reason: ASSETS },
+  { scope: 'delete:cmdb-type:jira', reason: ASSETS },
 ];
 
 export function probeFor(scope: string): Probe | Unprobeable {
@@ -55,7 +70,7 @@ export function isProbe(p: Probe | Unprobeable): p is Probe {
   return 'operationId' in p;
 }
 
-/** Every token scope has exactly one decision (a module-load sanity check used by tests). */
-export function uncoveredTokenScopes(): string[] {
-  return TOKEN_SCOPES.filter((s) => !PROBES.some((p) => p.scope === s) && !UNPROBEABLE.some((u) => u.scope === s));
+/** Scopes of a list with no probe decision (tests demand none). */
+export function uncoveredTokenScopes(scopes: readonly string[] = TOKEN_SCOPES): string[] {
+  return scopes.filter((s) => !PROBES.some((p) => p.scope === s) && !UNPROBEABLE.some((u) => u.scope === s));
 }

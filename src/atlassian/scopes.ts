@@ -27,6 +27,17 @@ export const ATLASSIAN_SCOPES: Readonly<Record<string, { title: string; tab: 'Cl
   'write:epic:jira-software': { title: 'Update epics', tab: 'Granular' },
   'delete:issue-link:jira': { title: 'Delete issue links', tab: 'Granular' },
   'read:project:jira': { title: 'View projects', tab: 'Granular' },
+  // The individual user's token (Kendis: "Jira Scope-Based API Authentication for Individual Users").
+  'delete:async-task:jira': { title: 'Delete asynchronous tasks', tab: 'Granular' },
+  'delete:attachment:jira': { title: 'Delete issue attachments', tab: 'Granular' },
+  'delete:avatar:jira': { title: 'Delete avatars', tab: 'Granular' },
+  'delete:board-scope.admin:jira-software': { title: 'Delete board configuration', tab: 'Granular' },
+  'delete:build-info:jira': { title: 'Delete build info', tab: 'Granular' },
+  'delete:cmdb-attribute:jira': { title: 'Delete Assets attributes', tab: 'Granular' },
+  'delete:cmdb-object:jira': { title: 'Delete Assets objects', tab: 'Granular' },
+  'delete:cmdb-schema:jira': { title: 'Delete Assets schemas', tab: 'Granular' },
+  'delete:cmdb-type:jira': { title: 'Delete Assets object types', tab: 'Granular' },
+  'delete:comment:jira': { title: 'Delete issue comments', tab: 'Granular' },
 };
 
 export interface AppScope {
@@ -74,6 +85,41 @@ export const TOKEN_SCOPE_USES: Readonly<Record<string, string>> = {
 };
 
 export const TOKEN_SCOPES: readonly string[] = Object.keys(TOKEN_SCOPE_USES);
+
+/**
+ * The 20 scopes of each Kendis user's own token, grouped as Kendis' article lists them
+ * ("Jira Scope-Based API Authentication for Individual Users").
+ */
+export const USER_TOKEN_GROUPS: readonly { label: string; scopes: readonly string[] }[] = [
+  {
+    label: 'Delete',
+    scopes: [
+      'delete:async-task:jira', 'delete:attachment:jira', 'delete:avatar:jira', 'delete:board-scope.admin:jira-software', 'delete:build-info:jira',
+      'delete:cmdb-attribute:jira', 'delete:cmdb-object:jira', 'delete:cmdb-schema:jira', 'delete:cmdb-type:jira', 'delete:comment:jira',
+    ],
+  },
+  { label: 'Read', scopes: ['read:project:jira', 'read:board-scope:jira-software', 'read:epic:jira-software', 'read:sprint:jira-software', 'read:jira-work', 'read:jira-user'] },
+  { label: 'Write', scopes: ['write:epic:jira-software', 'write:sprint:jira-software', 'write:jira-work'] },
+  { label: 'Manage', scopes: ['manage:jira-project'] },
+];
+
+export const USER_TOKEN_SCOPES: readonly string[] = USER_TOKEN_GROUPS.flatMap((g) => g.scopes);
+
+/** What a token is for, by profile kind: its scopes, where Kendis says so, the name it suggests. */
+export interface TokenScopeList {
+  scopes: readonly string[];
+  /** Kendis' help article the list comes from. */
+  source: string;
+  /** The name Kendis suggests for the token. */
+  tokenName: string;
+  /** Kendis' own grouping, when it gives one. */
+  groups?: readonly { label: string; scopes: readonly string[] }[];
+}
+
+export const TOKEN_SCOPE_LISTS: Readonly<Record<'alm-account' | 'user', TokenScopeList>> = {
+  'alm-account': { scopes: TOKEN_SCOPES, source: 'Kendis: "Jira Scope-Based API Token Configuration", Step 7', tokenName: 'Kendis Scope Integration' },
+  user: { scopes: USER_TOKEN_SCOPES, source: 'Kendis: "Jira Scope-Based API Authentication for Individual Users"', tokenName: 'Kendis User Scope Token', groups: USER_TOKEN_GROUPS },
+};
 
 /** Atlassian's title for a scope (the scope itself when it is not one Kendis uses). */
 export function scopeTitle(scope: string): string {

@@ -4,15 +4,15 @@
  * concurrent, only when the credentials signed in (so a bad token is not tried fifteen times);
  * /myself answers both api-token and scope:read:jira-user.
  */
-import type { Profile } from '../config/schema.js';
+import { profileKind, type Profile } from '../config/schema.js';
 import type { AtlassianClient, GatewayAuth } from '../atlassian/client.js';
-import { isProbe, probeFor, type Probe } from '../atlassian/probes.js';
-import { TOKEN_SCOPES, missingAppScopes, tokenScopeTitle } from '../atlassian/scopes.js';
+import { isProbe, probeFor } from '../atlassian/probes.js';
+import { TOKEN_SCOPE_LISTS, missingAppScopes, tokenScopeTitle } from '../atlassian/scopes.js';
 import type { OAuthGrant } from '../auth/oauth-flow.js';
 import { CancelledError } from '../errors.js';
 import { NetworkError } from '../atlassian/http.js';
 import { NoProofError } from '../atlassian/client.js';
-import { MY_PERMISSIONS_PATH } from '../atlassian/permissions.js';
+import { myPermissionsPath, permissionsFor } from '../atlassian/permissions.js';
 import { checkClientCredentials } from '../atlassian/client-credentials.js';
 import { driftHint, evidenceFor } from './scope-drift.js';
 import { mayReceiveCredentials } from '../atlassian/domains.js';
@@ -30,32 +30,47 @@ import {
   type Answer,
 } from './verdicts.js';
 
-export const CHECK_TITLES: Record<string, string> = {
-  config: 'Saved settings',
-  secrets: 'Client secret and API token can be read',
-  site: 'Jira site',
-  'api-token': 'E-mail and API token sign in through the API gateway',
-  'token-expiry': 'API token expiry',
-  'oauth-client': 'Client ID and Client Secret',
-  'jira-permissions': 'Jira permissions Kendis uses',
-  'oauth-grant': 'App permissions granted for this site',
-  'oauth-identity': 'User Identity API: the consenting account',
-  'oauth-personal-data': 'Personal Data Reporting API',
-};
+/**
+ * The catalogue (ids are part of the contract, checks.md): each check with its title and what it
+ * needs. A run selects checks by what the profile has (its kind, its secrets) and what the caller
+ * asks for (a token only, the browser round trip); it never runs everything and filters.
+ */
+export type CheckId =
+  | 'config' | 'secrets' | 'site' | 'api-token' | 'token-expiry' | 'oauth-client' | `scope:${string}` | 'jira-permissions'
+  | 'oauth-grant' | 'oauth-identity' | 'oauth-personal-data';
+
+type Need = 'saved-profile' | 'client-secret' | 'oauth';
+
+const CATALOGUE: readonly { id: Exclude<CheckId, `scope:${string}`>; title: string; needs: readonly Need[] }[] = [
+  { id: 'config', title: 'Saved settings', needs: ['saved-profile'] },
+  { id: 'secrets', title: 'Stored secrets can be read', needs: ['saved-profile'] },
+  { id: 'site', title: 'Jira site', needs: [] },
+  { id: 'api-token', title: 'E-mail and API token sign in through the API gateway', needs: [] },
+  { id: 'token-expiry', title: 'API token expiry', needs: [] },
+  { id: 'oauth-client', title: 'Client ID and Client Secret', needs: ['client-secret'] },
+  { id: 'jira-permissions', title: 'Jira permissions Kendis uses', needs: [] },
+  { id: 'oauth-grant', title: 'App permissions granted for this site', needs: ['oauth'] },
+  { id: 'oauth-identity', title: 'User Identity API: the consenting account', needs: ['oauth'] },
+  { id: 'oauth-personal-data', title: 'Personal Data Reporting API', needs: ['oauth'] },
+];
 
 export function checkTitle(id: string): string {
   if (id.startsWith('scope:')) return tokenScopeTitle(id.slice(6));
-  return CHECK_TITLES[id] ?? id;
+  return CATALOGUE.find((c) => c.id === id)?.title ?? id;
 }
 
 export interface CheckInputs {
   profile: Profile;
+  /** The client secret (ALM account only); undefined: none, and no check that needs one runs. */
   clientSecret: string | undefined;
   apiToken: string | undefined;
+  /** Why a stored secret could not be read, for the `secrets` check. */
   secretsProblem: string | undefined;
   client: AtlassianClient;
   now: Date;
   profileFlag: string;
+  /** Only the checks that prove an API token (setup, rotate-token): no config, secrets or client checks. */
+  tokenOnly?: boolean;
   /** Requests in flight at once in round 2 (default 12: every probe and jira-permissions in one round trip). */
   concurrency?: number;
   /** The API token came from KENDIS_JIRA_API_TOKEN (the fix then names the variable). */
@@ -73,14 +88,14 @@ async function settle<T>(work: Promise<T>): Promise<T | Error> {
   }
 }
 
-/** Run `tasks` with at most `limit` in flight. */
+/** Run `fn` over `items` with at most `limit` in flight. */
 export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
+  const results: R[] = [];
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
+    for (let index = next++; index < items.length; index = next++) {
+      const item = items[index] as T;
+      results[index] = await fn(item);
     }
   });
   await Promise.all(workers);
@@ -91,26 +106,41 @@ function result(id: string, verdict: { status: CheckResult['status']; detail: st
   return { id, title: title ?? checkTitle(id), status: verdict.status, detail: verdict.detail, ...(verdict.hint ? { hint: verdict.hint } : {}) };
 }
 
+/** Which catalogue entries this run has what they need for. */
+function selected(inputs: CheckInputs): Set<string> {
+  const have = new Set<Need>();
+  if (!inputs.tokenOnly) have.add('saved-profile');
+  if (inputs.clientSecret !== undefined && profileKind(inputs.profile) === 'alm-account') have.add('client-secret');
+  if (inputs.oauth) have.add('oauth');
+  return new Set(CATALOGUE.filter((c) => c.needs.every((n) => have.has(n))).map((c) => c.id));
+}
+
 export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
   const { profile, client } = inputs;
+  const kind = profileKind(profile);
+  const scopes = TOKEN_SCOPE_LISTS[kind].scopes;
+  const run = selected(inputs);
   const results: CheckResult[] = [];
-  results.push(result('config', { status: 'pass', detail: `Profile found: ${profile.site} as ${profile.email}.` }));
-  const secretsOk = inputs.clientSecret !== undefined && inputs.apiToken !== undefined;
-  results.push(
-    result(
-      'secrets',
-      secretsOk
-        ? { status: 'pass', detail: 'Both secrets were read.' }
-        : { status: 'fail', detail: inputs.secretsProblem ?? 'A secret is missing.', hint: 'Run `kendis-jira setup` again to store it, or set KENDIS_JIRA_CLIENT_SECRET / KENDIS_JIRA_API_TOKEN.' },
-    ),
-  );
+  if (run.has('config')) results.push(result('config', { status: 'pass', detail: `Profile found: ${profile.site} as ${profile.email}.` }));
+  if (run.has('secrets')) {
+    const needed = kind === 'alm-account' ? 'client secret and API token' : 'API token';
+    const ok = inputs.apiToken !== undefined && (kind === 'user' || inputs.clientSecret !== undefined);
+    results.push(
+      result(
+        'secrets',
+        ok
+          ? { status: 'pass', detail: `The ${needed} ${kind === 'user' ? 'was' : 'were'} read.` }
+          : { status: 'fail', detail: inputs.secretsProblem ?? `The ${needed} could not all be read.`, hint: `Run \`kendis-jira setup${inputs.profileFlag}\` again to store it, or set ${kind === 'user' ? 'KENDIS_JIRA_API_TOKEN' : 'KENDIS_JIRA_CLIENT_SECRET / KENDIS_JIRA_API_TOKEN'}.` },
+      ),
+    );
+  }
 
   const auth: GatewayAuth | undefined = inputs.apiToken ? { kind: 'basic', email: profile.email, token: inputs.apiToken } : undefined;
   // Round 1: independent requests together.
   const [site, myself, oauthClient] = await Promise.all([
     settle(client.tenantInfo(profile.site)),
     auth ? settle(client.myself(profile.cloudId, auth)) : Promise.resolve(undefined),
-    inputs.clientSecret !== undefined
+    run.has('oauth-client') && inputs.clientSecret !== undefined && profile.kind !== 'user'
       ? settle(checkClientCredentials(client, profile.clientId, inputs.clientSecret, profile.callbackUrl))
       : Promise.resolve(undefined),
   ]);
@@ -134,64 +164,61 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
     results.push(result('api-token', verdict));
   }
   results.push(result('token-expiry', tokenExpiryVerdict(profile.token.expiresOn, inputs.now, inputs.profileFlag)));
-  results.push(
-    result(
-      'oauth-client',
-      oauthClient === undefined ? { status: 'skip', detail: 'No client secret to check.' } : oauthClientVerdict(oauthClient),
-    ),
-  );
+  if (run.has('oauth-client')) {
+    results.push(result('oauth-client', oauthClient === undefined ? { status: 'skip', detail: 'No client secret to check.' } : oauthClientVerdict(oauthClient)));
+  }
 
   // Round 2: the scope probes and the Jira permissions, only once the sign-in is proven: a probe's
   // 403/404 proves its scope only past a gateway that accepted the credentials (checks.md).
-  const siteOk = siteResult.status === 'pass';
-  const prerequisite = !siteOk
-    ? siteResult.status === 'error' ? 'the site could not be checked' : 'the site check failed'
-    : myself === undefined ? 'no API token to sign in with'
+  const prerequisite =
+    siteResult.status !== 'pass' ? (siteResult.status === 'error' ? 'the site could not be checked' : 'the site check failed')
+    : !auth ? 'no API token to sign in with'
     : signInUnknown ? 'the sign-in could not be checked'
-    : !authenticated ? 'the e-mail and API token did not sign in' : undefined;
-  const probes = TOKEN_SCOPES.map((scope) => ({ scope, decision: probeFor(scope) }));
-  const toRun = prerequisite ? [] : probes.filter((p) => isProbe(p.decision) && p.decision.operationId !== 'myself');
+    : !authenticated ? 'the e-mail and API token did not sign in'
+    : undefined;
+  const decisions = scopes.map((scope) => ({ scope, decision: probeFor(scope) }));
+  const probes = decisions.flatMap(({ decision }) => (isProbe(decision) && decision.operationId !== 'myself' ? [decision] : []));
   const answers = new Map<string, Answer>();
   let permissions: Answer | undefined;
-  const requests: (() => Promise<void>)[] = toRun.map(({ scope, decision }) => async () => {
-    const probe = decision as Probe;
-    answers.set(scope, await settle(client.gateway(profile.cloudId, auth!, { method: probe.method, path: probe.path, ...(probe.body !== undefined ? { body: probe.body } : {}) })));
-  });
-  if (!prerequisite) requests.push(async () => { permissions = await settle(client.gateway(profile.cloudId, auth!, { method: 'GET', path: MY_PERMISSIONS_PATH })); });
-  await mapBounded(requests, inputs.concurrency ?? 12, (run) => run());
-  for (const { scope, decision } of probes) {
+  if (auth && !prerequisite) {
+    const requests: (() => Promise<void>)[] = probes.map((probe) => async () => {
+      answers.set(probe.scope, await settle(client.gateway(profile.cloudId, auth, { method: probe.method, path: probe.path, ...(probe.body !== undefined ? { body: probe.body } : {}) })));
+    });
+    requests.push(async () => {
+      permissions = await settle(client.gateway(profile.cloudId, auth, { method: 'GET', path: myPermissionsPath(kind) }));
+    });
+    await mapBounded(requests, inputs.concurrency ?? 12, (request) => request());
+  }
+  for (const { scope, decision } of decisions) {
     const id = `scope:${scope}`;
     if (!isProbe(decision)) {
       results.push(result(id, { status: 'skip', detail: `Not separately verifiable: ${decision.reason}` }));
       continue;
     }
-    if (prerequisite) {
-      results.push(result(id, { status: 'skip', detail: `Not checked: ${prerequisite}.` }));
+    // /myself answers both api-token and read:jira-user.
+    const answer = decision.operationId === 'myself' ? myself : answers.get(scope);
+    if (prerequisite || answer === undefined) {
+      results.push(result(id, { status: 'skip', detail: `Not checked: ${prerequisite ?? 'no answer'}.` }));
       continue;
     }
-    const answer = decision.operationId === 'myself' ? (myself as Answer) : answers.get(scope)!;
-    const verdict = probeVerdict(answer, scope, inputs.profileFlag);
-    results.push(result(id, { status: verdict.status, detail: verdict.detail, ...(verdict.hint ? { hint: verdict.hint } : {}) }));
+    results.push(result(id, probeVerdict(answer, scope, inputs.profileFlag)));
   }
   // A scope that failed although a passed probe proves it is on the token: Atlassian's rules moved.
   const passed = results.filter((r) => r.id.startsWith('scope:') && r.status === 'pass').map((r) => r.id.slice(6));
   for (const r of results) {
     if (!r.id.startsWith('scope:') || r.status !== 'fail') continue;
-    const evidence = evidenceFor(r.id.slice(6), passed, TOKEN_SCOPES);
+    const evidence = evidenceFor(r.id.slice(6), passed, scopes);
     if (evidence) r.hint = driftHint(r.id.slice(6), evidence);
   }
-  results.push(result('jira-permissions', permissions === undefined ? { status: 'skip', detail: `Not checked: ${prerequisite ?? 'no sign-in'}.` } : jiraPermissionsVerdict(permissions)));
+  results.push(result('jira-permissions', permissions === undefined ? { status: 'skip', detail: `Not checked: ${prerequisite ?? 'no sign-in'}.` } : jiraPermissionsVerdict(permissions, permissionsFor(kind))));
 
-  if (inputs.oauth) results.push(...(await runOAuthChecks({ email: profile.email, cloudId: profile.cloudId, client, now: inputs.now }, inputs.oauth)));
+  if (run.has('oauth-grant') && inputs.oauth) results.push(...(await runOAuthChecks({ email: profile.email, cloudId: profile.cloudId, client, now: inputs.now }, inputs.oauth)));
   return results;
 }
 
-const TOKEN_CHECKS = new Set(['site', 'api-token', 'token-expiry', 'jira-permissions']);
-
-/** The checks that prove an API token (setup Step 7, rotate-token): site, sign-in, expiry, every scope. */
-export async function runTokenChecks(p: { profile: Profile; apiToken: string; client: AtlassianClient; now: Date; profileFlag: string; apiTokenFromEnv?: boolean }): Promise<CheckResult[]> {
-  const results = await runChecks({ ...p, clientSecret: undefined, secretsProblem: undefined });
-  return results.filter((r) => TOKEN_CHECKS.has(r.id) || r.id.startsWith('scope:'));
+/** The checks that prove an API token (setup, rotate-token): site, sign-in, expiry, every scope, permissions. */
+export function runTokenChecks(p: { profile: Profile; apiToken: string; client: AtlassianClient; now: Date; profileFlag: string; apiTokenFromEnv?: boolean }): Promise<CheckResult[]> {
+  return runChecks({ ...p, clientSecret: undefined, secretsProblem: undefined, tokenOnly: true });
 }
 
 /** The browser round trip: oauth-grant, oauth-identity, oauth-personal-data. */

@@ -7,7 +7,7 @@ import type { HttpResponse } from '../atlassian/http.js';
 import { describeAnswer, isScopeMismatch, NoProofError, parseJson, UnknownSiteError } from '../atlassian/client.js';
 import { MyPermissionsSchema, MyselfSchema } from '../atlassian/schemas.js';
 import { singleLine } from '../io/sanitize.js';
-import { KENDIS_PERMISSIONS } from '../atlassian/permissions.js';
+import { KENDIS_PERMISSIONS, type KendisPermission } from '../atlassian/permissions.js';
 import { CLIENT_REJECTED_FIX, clientRejected } from '../atlassian/client-credentials.js';
 import type { ExchangeResult } from '../atlassian/client.js';
 import { API_TOKENS_PAGE } from '../atlassian/endpoints.js';
@@ -219,7 +219,7 @@ export function personalDataVerdict(answer: Answer | undefined): Verdict {
 }
 
 /** GET /rest/api/3/mypermissions → which of the permissions Kendis' sync uses the account lacks (never a fail). */
-export function jiraPermissionsVerdict(answer: Answer): Verdict {
+export function jiraPermissionsVerdict(answer: Answer, wanted: readonly KendisPermission[] = KENDIS_PERMISSIONS): Verdict {
   if (!isResponse(answer)) return noProof(answer);
   if (answer.status === 401 && isScopeMismatch(answer)) {
     return { status: 'skip', detail: 'Needs read:jira-work, which the token lacks (see that scope above).' };
@@ -227,8 +227,8 @@ export function jiraPermissionsVerdict(answer: Answer): Verdict {
   if (answer.status === 429 || answer.status === 503) return rateLimited(answer.status, 'permissions');
   const parsed = MyPermissionsSchema.safeParse(parseJson(answer.text));
   if (answer.status !== 200 || !parsed.success) return noProof(answer);
-  const missing = KENDIS_PERMISSIONS.filter((p) => parsed.data.permissions[p.key]?.havePermission !== true);
-  if (missing.length === 0) return { status: 'pass', detail: `The account holds all ${KENDIS_PERMISSIONS.length} (${KENDIS_PERMISSIONS.map((p) => p.name).join(', ')}).` };
+  const missing = wanted.filter((p) => parsed.data.permissions[p.key]?.havePermission !== true);
+  if (missing.length === 0) return { status: 'pass', detail: `The account holds all ${wanted.length} (${wanted.map((p) => p.name).join(', ')}).` };
   return {
     status: 'warn',
     detail: `The account lacks ${missing.map((p) => `"${p.name}" (without it ${p.without})`).join('; ')}.`,

@@ -16,8 +16,9 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-export async function openConnection(saved: Profile, deps: Deps, useRealBrowser = true, redirectUri = saved.redirectUri): Promise<Connection> {
-  const target = await deps.target(saved.sandbox ? 'sandbox' : 'atlassian', { callbackUrls: [saved.callbackUrl, redirectUri], realBrowser: useRealBrowser, endpoints: saved.endpoints });
+export async function openConnection(saved: Profile, deps: Deps, useRealBrowser = true, redirectUri?: string): Promise<Connection> {
+  const callbackUrls = saved.kind === 'user' ? [] : [saved.callbackUrl, redirectUri ?? saved.redirectUri];
+  const target = await deps.target(saved.sandbox ? 'sandbox' : 'atlassian', { callbackUrls, realBrowser: useRealBrowser, endpoints: saved.endpoints });
   const profile = { ...saved, site: target.site ?? saved.site, endpoints: target.endpoints };
   if (!target.site) {
     const warning = foreignHostsWarning(profile.endpoints, profile.site);

@@ -2,8 +2,9 @@
 import type { Deps } from '../deps.js';
 import { SECRET_KINDS, type SecretKind } from '../secrets/backend.js';
 import { SECRET_ENV } from '../secrets/secret-store.js';
-import { daysUntil, describeDaysLeft } from '../dates/dates.js';
-import { requireProfile, secretStoreFor, warnIfTokenExpiring } from './saved-profile.js';
+import { daysUntil, describeDaysLeft, describeMoment } from '../dates/dates.js';
+import { profileKind } from '../config/schema.js';
+import { profileFlag, requireProfile, secretStoreFor, warnIfTokenExpiring } from './saved-profile.js';
 import { foreignHostsWarning } from '../atlassian/domains.js';
 
 export interface StatusOptions {
@@ -14,75 +15,88 @@ type SecretState = { location: 'keychain' | 'file' | 'environment' | 'missing' |
 
 export async function runStatus(options: StatusOptions, deps: Deps): Promise<void> {
   const profile = await requireProfile(deps);
+  const kind = profileKind(profile);
   const store = secretStoreFor(profile, deps);
-  const secrets = {} as Record<SecretKind, SecretState>;
-  for (const kind of SECRET_KINDS) {
+  const kinds: SecretKind[] = kind === 'user' ? ['api-token'] : [...SECRET_KINDS];
+  const secrets: Partial<Record<SecretKind, SecretState>> = {};
+  for (const secret of kinds) {
     try {
-      const found = await store.get(kind);
-      secrets[kind] = found ? { location: found.location } : { location: 'missing' };
+      const found = await store.get(secret);
+      secrets[secret] = found ? { location: found.location } : { location: 'missing' };
     } catch (error) {
-      secrets[kind] = { location: 'unreadable', detail: (error as Error).message };
+      secrets[secret] = { location: 'unreadable', detail: (error as Error).message };
     }
   }
-  const daysLeft = daysUntil(profile.token.expiresOn, deps.now());
+  const now = deps.now();
+  const daysLeft = daysUntil(profile.token.expiresOn, now);
+  // A sandbox profile has no lasting address: each command starts its own sandbox.
+  const site = profile.sandbox ? null : profile.site;
+  const alm = profile.kind === 'user' ? undefined : profile;
   const doc = {
     profile: deps.globals.profile,
-    site: profile.site,
+    kind,
+    site,
     cloudId: profile.cloudId,
     email: profile.email,
-    clientId: profile.clientId,
-    appId: profile.appId ?? null,
-    callbackUrls: { kendis: profile.callbackUrl, local: profile.redirectUri },
-    endpoints: profile.endpoints,
+    ...(alm
+      ? { clientId: alm.clientId, appId: alm.appId ?? null, callbackUrls: { kendis: alm.callbackUrl, local: alm.redirectUri } }
+      : {}),
+    endpoints: profile.sandbox ? null : profile.endpoints,
     sandbox: Boolean(profile.sandbox),
     secrets: {
-      clientSecret: secrets['client-secret'],
+      ...(secrets['client-secret'] ? { clientSecret: secrets['client-secret'] } : {}),
       apiToken: secrets['api-token'],
       store: store.backend.description,
     },
     token: { expiresOn: profile.token.expiresOn, daysLeft },
     lastSuccessfulTest: profile.lastSuccessfulTest ?? null,
   };
+  const foreign = profile.sandbox ? undefined : foreignHostsWarning(profile.endpoints, profile.site);
   if (options.json) {
     deps.io.out(JSON.stringify(doc, null, 2));
     warnIfTokenExpiring(profile, deps);
-    const foreign = profile.sandbox ? undefined : foreignHostsWarning(profile.endpoints, profile.site);
     if (foreign) deps.io.warn(foreign);
     return;
   }
   const p = deps.io.paint;
-  const where = (kind: SecretKind): string => {
-    const s = secrets[kind];
-    switch (s.location) {
+  const flag = profileFlag(deps);
+  const where = (secret: SecretKind): string => {
+    const s = secrets[secret];
+    switch (s?.location) {
       case 'environment':
-        return `environment (${SECRET_ENV[kind]} overrides the stored value for this run)`;
+        return `environment (${SECRET_ENV[secret]} overrides the stored value for this run)`;
       case 'keychain':
-        return `keychain — ${store.backend.description}`;
+        return 'keychain';
       case 'file':
-        return p.yellow(`file — ${store.backend.description}`);
+        return p.yellow('the 0600 file (not encrypted)');
       case 'missing':
-        return p.red('missing — run `kendis-jira setup` again');
+        return p.red(`missing — run \`kendis-jira setup${flag}\` again`);
       default:
-        return p.red(`unreadable — ${s.detail ?? ''}`);
+        return p.red(`unreadable — ${s?.detail ?? ''}`);
     }
   };
   const rows: [string, string][] = [
-    ['Profile', deps.globals.profile + (profile.sandbox ? p.dim('  (built-in sandbox)') : '')],
-    ['Jira site', profile.sandbox ? 'the built-in sandbox (each command starts its own)' : profile.site],
+    ['Profile', `${deps.globals.profile}${profile.sandbox ? p.dim('  (built-in sandbox)') : ''}`],
+    ['Kind', kind === 'user' ? 'a user’s own scoped token' : 'the organisation’s ALM account'],
+    ['Jira site', site ?? 'the built-in sandbox (each command starts its own)'],
     ['Cloud ID', profile.cloudId],
     ['E-mail', profile.email],
-    ['Client ID', profile.clientId],
-    ['Kendis callback', profile.callbackUrl],
-    ['Local callback', profile.redirectUri],
+    ...(alm
+      ? ([
+          ['Client ID', alm.clientId],
+          ['Kendis callback', alm.callbackUrl],
+          ['Local callback', alm.redirectUri],
+        ] as [string, string][])
+      : []),
     ['Atlassian hosts', profile.sandbox ? 'the built-in sandbox' : `${profile.endpoints.auth}, ${profile.endpoints.api}`],
-    ['Client secret', where('client-secret')],
+    ...(kinds.includes('client-secret') ? ([['Client secret', where('client-secret')]] as [string, string][]) : []),
     ['API token', where('api-token')],
+    ['Secrets store', store.backend.description],
     ['Token expires', `${profile.token.expiresOn} (${describeDaysLeft(daysLeft)})`],
-    ['Last good test', profile.lastSuccessfulTest ?? 'never — run `kendis-jira test-connection`'],
+    ['Last good test', profile.lastSuccessfulTest ? describeMoment(profile.lastSuccessfulTest, now) : `never — run \`kendis-jira test-connection${flag}\``],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [key, value] of rows) deps.io.out(`${key.padEnd(width)}  ${value}`);
   warnIfTokenExpiring(profile, deps);
-  const foreign = profile.sandbox ? undefined : foreignHostsWarning(profile.endpoints, profile.site);
   if (foreign) deps.io.warn(foreign);
 }

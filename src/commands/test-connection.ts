@@ -53,12 +53,15 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
       return undefined;
     }
   };
-  const clientSecret = await read('client-secret');
+  if (saved.kind === 'user' && options.oauth) {
+    throw new UsageError(`Profile "${deps.globals.profile}" is a user's own token: it has no OAuth app, so there is no --oauth check.`, 'The OAuth app belongs to the organisation’s ALM account profile: run `--oauth` on that one.');
+  }
+  // A user's profile has no client secret: only the API token is read.
+  const clientSecret = saved.kind === 'user' ? undefined : await read('client-secret');
   const apiToken = await read('api-token');
-  const connection = await openConnection(saved, deps, options.browser, options.redirectUri ?? saved.redirectUri);
+  const connection = await openConnection(saved, deps, options.browser, options.redirectUri);
   try {
     const { profile, client } = connection;
-    const redirectUri = options.redirectUri ?? profile.redirectUri;
     const results = await deps.io.task('Checking the connection…', () =>
       runChecks({
         profile,
@@ -69,7 +72,7 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
         client,
         now: deps.now(),
         profileFlag: profileFlag(deps),
-        ...(options.oauth && clientSecret
+        ...(options.oauth && clientSecret && profile.kind !== 'user'
           ? {
               oauth: () =>
                 runOAuthFlow(
@@ -77,7 +80,7 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
                     endpoints: profile.endpoints,
                     clientId: profile.clientId,
                     clientSecret,
-                    redirectUri,
+                    redirectUri: options.redirectUri ?? profile.redirectUri,
                     scopes: APP_SCOPES.map((s) => s.scope),
                     timeoutMs: options.oauthTimeoutSeconds * 1000,
                     openBrowser: options.browser || connection.target.alwaysOpensConsent,

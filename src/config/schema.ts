@@ -22,29 +22,51 @@ export const EndpointsSchema = z.object({
 });
 export type Endpoints = z.infer<typeof EndpointsSchema>;
 
-export const ProfileSchema = z.object({
+const commonProfile = {
   site: url(),
   cloudId: nonEmpty(),
   email: z.string().check(z.minLength(3), printable),
   endpoints: EndpointsSchema,
   /** Set up against the built-in sandbox: later commands start it again. */
   sandbox: z.optional(z.boolean()),
-  appId: z.optional(text()),
-  clientId: nonEmpty(),
-  callbackUrl: url(),
-  redirectUri: url(),
   token: z.object({
     expiresOn: isoDate,
     storedAt: z.optional(z.string()),
     /** A rotation under way: its new token waits in the rotation account until it is swapped in. */
     pending: z.optional(z.object({ expiresOn: isoDate, storedAt: z.string(), applied: z.optional(z.boolean()) })),
   }),
-  /** Where the two secrets live. */
+  /** Where the secrets live. */
   storage: z.enum(['keychain', 'file']),
   lastSuccessfulTest: z.optional(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
+};
+
+/** The organisation's ALM account (the admin, once): the OAuth app and the scoped token. */
+export const AlmProfileSchema = z.object({
+  kind: z.optional(z.literal('alm-account')),
+  ...commonProfile,
+  appId: z.optional(text()),
+  clientId: nonEmpty(),
+  callbackUrl: url(),
+  redirectUri: url(),
 });
+
+/** One Kendis user's own scoped token (Kendis: "Jira Scope-Based API Authentication for Individual Users"). */
+export const UserProfileSchema = z.object({
+  kind: z.literal('user'),
+  ...commonProfile,
+});
+
+export const ProfileSchema = z.union([UserProfileSchema, AlmProfileSchema]);
+export type AlmProfile = z.infer<typeof AlmProfileSchema>;
+export type UserProfile = z.infer<typeof UserProfileSchema>;
+export type ProfileKind = 'alm-account' | 'user';
+
+export function profileKind(profile: { kind?: ProfileKind | undefined }): ProfileKind {
+  return profile.kind ?? 'alm-account';
+}
+
 export type Profile = z.infer<typeof ProfileSchema>;
 
 /** Saved wizard progress: what the user already answered (never a secret). */

@@ -39,12 +39,31 @@ export function describeDaysLeft(days: number): string {
   return `${days} days left`;
 }
 
-/** Validate a token expiry typed by the user: a real date, not in the past, at most 365 days ahead. */
+/**
+ * Validate a token expiry typed by the user: YYYY-MM-DD, a real day, from tomorrow to 365 days
+ * ahead (Atlassian's range). Every path that takes the date uses this one rule; each refusal names the date.
+ */
 export function validateTokenExpiry(text: string, now: Date): string | true {
-  const date = parseIsoDate(text);
-  if (!date) return 'Use the date format YYYY-MM-DD, e.g. 2027-01-31.';
-  const days = daysUntil(text.trim(), now);
-  if (days < 0) return 'That date is in the past: a token that has expired cannot be used. Create a new token.';
-  if (days > 366) return 'Atlassian API tokens expire within 365 days: check the date you picked.';
+  const value = text.trim();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return `"${value}" is not a date like 2027-01-31 (YYYY-MM-DD).`;
+  if (!parseIsoDate(value)) return `${value} is not a day of the calendar: check the day and month you picked.`;
+  const days = daysUntil(value, now);
+  if (days < 0) return `${value} is in the past: a token that has expired cannot be used. Create a new token.`;
+  if (days === 0) return `${value} is today: the token would stop working tonight. Create one with a later expiry (the maximum is 365 days).`;
+  if (days > 365) return `${value} is more than 365 days away; Atlassian API tokens expire within 365 days: check the date you picked.`;
   return true;
+}
+
+/** A moment (ISO timestamp) in the user's local time, with how long ago: "2026-11-29 22:06 (3 hours ago)". */
+export function describeMoment(iso: string, now: Date): string {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return iso;
+  const local = `${isoDate(when)} ${String(when.getHours()).padStart(2, '0')}:${String(when.getMinutes()).padStart(2, '0')}`;
+  const minutes = Math.round((now.getTime() - when.getTime()) / 60_000);
+  const ago =
+    minutes < 1 ? 'just now'
+    : minutes < 60 ? `${minutes} minute${minutes === 1 ? '' : 's'} ago`
+    : minutes < 48 * 60 ? `${Math.round(minutes / 60)} hour${Math.round(minutes / 60) === 1 ? '' : 's'} ago`
+    : `${Math.round(minutes / 1440)} days ago`;
+  return `${local} (${ago})`;
 }

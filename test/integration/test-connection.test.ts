@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
-import { PROBES, UNPROBEABLE } from '../../src/atlassian/probes.js';
+import { PROBES as ALL_PROBES, UNPROBEABLE as ALL_UNPROBEABLE } from '../../src/atlassian/probes.js';
 import { operationById, satisfies } from '../../src/atlassian/operations.js';
 import { runTestConnection, type TestConnectionOptions } from '../../src/commands/test-connection.js';
 import { ChecksFailedError, NotConfiguredError } from '../../src/errors.js';
@@ -29,6 +29,10 @@ const ReportSchema = z.strictObject({
     }),
   ),
 });
+
+// The ALM account's token: its probes and its unprobeable scopes.
+const PROBES = ALL_PROBES.filter((p) => TOKEN_SCOPES.includes(p.scope));
+const UNPROBEABLE = ALL_UNPROBEABLE.filter((u) => TOKEN_SCOPES.includes(u.scope));
 
 const json: TestConnectionOptions = { json: true, oauth: false, browser: false, redirectUri: undefined, oauthTimeoutSeconds: 30 };
 let sandbox: RunningSandbox;

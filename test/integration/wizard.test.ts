@@ -264,7 +264,7 @@ describe('setup wizard (interactive, scripted)', () => {
     expect(second.deps.stderr.text).toContain('Resuming at Step 4');
     expect(second.deps.stderr.text).not.toContain('Step 3 of 8');
     const profile = await second.deps.config.getProfile('default');
-    expect(profile?.appId).toBe(SANDBOX.appId);
+    expect(profile && 'appId' in profile ? profile.appId : undefined).toBe(SANDBOX.appId);
     expect(await keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
   });
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { OPERATIONS, matchOperation, operationById, satisfies } from '../../src/atlassian/operations.js';
 import { PROBES, UNPROBEABLE, uncoveredTokenScopes } from '../../src/atlassian/probes.js';
-import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
+import { TOKEN_SCOPE_LISTS, TOKEN_SCOPES, USER_TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
 import { MY_PERMISSIONS_PATH } from '../../src/atlassian/permissions.js';
 import table from '../../src/atlassian/openapi-scopes.json' with { type: 'json' };
 
@@ -29,16 +29,27 @@ describe('the committed scope table', () => {
 });
 
 describe('probe table', () => {
-  it('decides every token scope exactly once', () => {
-    expect(uncoveredTokenScopes()).toEqual([]);
+  it('decides every scope of both token lists exactly once', () => {
+    expect(uncoveredTokenScopes(TOKEN_SCOPES)).toEqual([]);
+    expect(uncoveredTokenScopes(USER_TOKEN_SCOPES)).toEqual([]);
     const decided = [...PROBES.map((p) => p.scope), ...UNPROBEABLE.map((u) => u.scope)];
     expect(new Set(decided).size).toBe(decided.length);
-    expect(decided.sort()).toEqual([...TOKEN_SCOPES].sort());
+    expect(decided.sort()).toEqual([...new Set([...TOKEN_SCOPES, ...USER_TOKEN_SCOPES])].sort());
   });
 
-  it('every probe is harmless: a GET, or a POST aimed at id 0 / with an empty body', () => {
+  it('every probe is harmless: a GET; a POST with an empty body aimed at id 0; a DELETE aimed at id 0', () => {
     for (const p of PROBES) {
       if (p.method === 'GET') continue;
+      if (p.method === 'DELETE') {
+        // Every id parameter of the operation's path is 0: the resource cannot exist, so nothing can be deleted.
+        const template = operationById(p.operationId).path.split('/');
+        const concrete = p.path.split('?')[0]!.split('/');
+        const ids = template.flatMap((t, i) => (/^\{.*id\}$/i.test(t) ? [concrete[i]] : []));
+        expect(ids.length, `${p.scope} aims at an id`).toBeGreaterThan(0);
+        expect(ids.every((id) => id === '0'), `${p.scope} aims at id 0`).toBe(true);
+        expect(p.body, `${p.scope} has no body`).toBeUndefined();
+        continue;
+      }
       const empty = JSON.stringify(p.body) === '{}' || JSON.stringify(p.body) === '{"fields":{}}';
       expect(empty, `${p.scope} body`).toBe(true);
     }
@@ -54,11 +65,15 @@ describe('against Atlassian’s OpenAPI specs', () => {
     expect(canon(op.scopeSets)).toEqual(canon(scopeSets(op.method, op.path)));
   });
 
-  it.each(PROBES.map((p) => [p.scope, p] as const))('probe for %s is isolating (rule 1)', (scope, probe) => {
+  const cases = (['alm-account', 'user'] as const).flatMap((kind) =>
+    PROBES.filter((p) => TOKEN_SCOPE_LISTS[kind].scopes.includes(p.scope)).map((p) => [`${kind} ${p.scope}`, kind, p] as const),
+  );
+  it.each(cases)('probe %s is isolating (rule 1) for that token', (_name, kind, probe) => {
     const op = operationById(probe.operationId);
     const sets = scopeSets(op.method, op.path);
-    expect(satisfies(sets, TOKEN_SCOPES), 'the full token set satisfies it').toBe(true);
-    expect(satisfies(sets, TOKEN_SCOPES.filter((s) => s !== scope)), 'the set minus this scope does not').toBe(false);
+    const scopes = TOKEN_SCOPE_LISTS[kind].scopes;
+    expect(satisfies(sets, scopes), 'the full token set satisfies it').toBe(true);
+    expect(satisfies(sets, scopes.filter((s) => s !== probe.scope)), 'the set minus this scope does not').toBe(false);
   });
 
   it('the jira-permissions request is allowed by the token scopes (read:jira-work)', () => {
@@ -68,10 +83,14 @@ describe('against Atlassian’s OpenAPI specs', () => {
     expect(satisfies(scopeSets('GET', op.path), TOKEN_SCOPES.filter((s) => s !== 'read:jira-work'))).toBe(false);
   });
 
-  it.each(UNPROBEABLE.map((u) => [u.scope] as const))('no operation isolates %s, so it is rightly marked not separately verifiable', (scope) => {
-    const minus = TOKEN_SCOPES.filter((s) => s !== scope);
+  const unprobeable = (['alm-account', 'user'] as const).flatMap((kind) =>
+    UNPROBEABLE.filter((u) => TOKEN_SCOPE_LISTS[kind].scopes.includes(u.scope)).map((u) => [`${kind} ${u.scope}`, kind, u.scope] as const),
+  );
+  it.each(unprobeable)('no operation isolates %s, so it is rightly marked not separately verifiable', (_name, kind, scope) => {
+    const scopes = TOKEN_SCOPE_LISTS[kind].scopes;
+    const minus = scopes.filter((s) => s !== scope);
     const isolating = Object.entries(operations)
-      .filter(([, sets]) => satisfies(sets, TOKEN_SCOPES) && !satisfies(sets, minus))
+      .filter(([, sets]) => satisfies(sets, scopes) && !satisfies(sets, minus))
       .map(([key]) => key);
     expect(isolating).toEqual([]);
   });

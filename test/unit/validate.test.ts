@@ -96,6 +96,12 @@ describe('dates', () => {
     expect(validateTokenExpiry('2029-01-01', now)).toContain('365');
     expect(validateTokenExpiry('next year', now)).toContain('YYYY-MM-DD');
   });
+  it('one rule for every path, each refusal naming the date: a day that does not exist, today, 366 days ahead', () => {
+    expect(validateTokenExpiry('2027-02-30', now)).toBe('2027-02-30 is not a day of the calendar: check the day and month you picked.');
+    expect(validateTokenExpiry('2026-11-29', now)).toContain('2026-11-29 is today');
+    expect(validateTokenExpiry(isoDate(addDays(now, 365)), now)).toBe(true);
+    expect(validateTokenExpiry(isoDate(addDays(now, 366)), now)).toContain(`${isoDate(addDays(now, 366))} is more than 365 days away`);
+  });
 });
 
 describe('parseAppId', () => {
