@@ -89,6 +89,7 @@ Exit codes: 0 ok · 1 a check or operation failed · 2 bad usage or input · 3 p
     .option('--skip-oauth', 'skip the browser OAuth check (the client ID and secret are still checked)')
     .option('--allow-non-atlassian-site', 'accept a site outside Atlassian\'s domains (*.atlassian.net, *.jira.com, Government Cloud): your credentials go there')
     .option('--insecure-storage', 'with no usable OS keychain, keep secrets in a 0600 file instead of failing')
+    .option('--user', 'set up your own scoped API token for your Kendis profile (every Kendis user), not the organisation\'s ALM account')
     .option('--sandbox', 'use the built-in fake Atlassian: try everything with no account')
     .option('--restart', 'ignore saved progress and start again at Step 1')
     .addHelpText(
@@ -98,7 +99,8 @@ Secrets are never flags: you type them at a masked prompt, or in scripts set
 KENDIS_JIRA_CLIENT_SECRET and KENDIS_JIRA_API_TOKEN; they are stored in your OS keychain.
 
 Examples:
-  kendis-jira setup
+  kendis-jira setup                 # asks: the organisation's ALM account, or your own token
+  kendis-jira setup --user          # your own scoped token, for your Kendis profile
   kendis-jira setup --sandbox
   read -rs KENDIS_JIRA_CLIENT_SECRET && export KENDIS_JIRA_CLIENT_SECRET   # paste, Enter: not echoed,
   read -rs KENDIS_JIRA_API_TOKEN && export KENDIS_JIRA_API_TOKEN           # not in shell history

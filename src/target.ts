@@ -19,6 +19,8 @@ export interface TargetDefaults {
   apiToken?: string;
   /** A second, different API token (so a rotation can be tried). */
   nextApiToken?: string;
+  /** A user's own token (the 20 scopes of Kendis' individual-user article). */
+  userApiToken?: string;
 }
 
 export type TargetKind = 'atlassian' | 'sandbox';

@@ -8,7 +8,8 @@ import { writeFileAtomic } from '../config/atomic-file.js';
 import type { Deps } from '../deps.js';
 import { ChecksFailedError, CliError, RotationDueError, UsageError } from '../errors.js';
 import { API_TOKENS_PAGE } from '../atlassian/endpoints.js';
-import { TOKEN_SCOPES } from '../atlassian/scopes.js';
+import { TOKEN_SCOPE_LISTS } from '../atlassian/scopes.js';
+import { profileKind } from '../config/schema.js';
 import { runTokenChecks } from '../checks/run-checks.js';
 import { printTokenScopes } from '../wizard/token-instructions.js';
 import { refusalOf, renderCheckLines } from '../checks/report.js';
@@ -94,7 +95,9 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
   const old = await store.backend.get(accountFor(deps.globals.profile, 'api-token'));
   const connection = await openConnection(saved, deps, false);
   try {
-    const offered = connection.target.defaults.nextApiToken;
+    const kind = profileKind(saved);
+    // The sandbox offers a second (fake) token for the ALM account, so a rotation can be tried.
+    const offered = kind === 'alm-account' ? connection.target.defaults.nextApiToken : undefined;
     if (!io.interactive && !deps.env[SECRET_ENV['api-token']] && offered === undefined) {
       throw new UsageError(`Missing ${SECRET_ENV['api-token']}: in a non-interactive run the new token comes from that variable.`, 'Set it (never pass a token as a flag), plus --token-expires with the date you chose.');
     }
@@ -102,8 +105,8 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
     io.info(`Current token: expires ${saved.token.expiresOn} (${describeDaysLeft(daysUntil(saved.token.expiresOn, now))}).`);
     warnIfTokenExpiring(saved, deps);
     await openPage(deps, { label: 'Create the new token first', url: API_TOKENS_PAGE, browser: options.browser, note: connection.target.consolePageNote, open: (u) => deps.browser.open(u) });
-    io.info('  "Create API token with scopes" → name "Kendis Scope Integration" → expiry: the maximum → app Jira → these scopes:');
-    printTokenScopes(io, '    ');
+    io.info(`  "Create API token with scopes" → name "${TOKEN_SCOPE_LISTS[kind].tokenName}" → expiry: the maximum → app Jira → these scopes:`);
+    printTokenScopes(io, '    ', kind);
     io.info('  Keep the new token in your password manager: Atlassian never shows it again.');
 
     const newToken = await askSecret(deps, { kind: 'api-token', message: 'The new API token (hidden as you type):', offered });
@@ -121,7 +124,7 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
       throw new ChecksFailedError(
         refusal.message,
         refusal.kind === 'fail'
-          ? (refusal.hint ?? `Create a new token with all ${TOKEN_SCOPES.length} scopes on ${API_TOKENS_PAGE} and run \`kendis-jira rotate-token${profileFlag(deps)}\` again.`)
+          ? (refusal.hint ?? `Create a new token with all ${TOKEN_SCOPE_LISTS[kind].scopes.length} scopes on ${API_TOKENS_PAGE} and run \`kendis-jira rotate-token${profileFlag(deps)}\` again.`)
           : `Run \`kendis-jira rotate-token${profileFlag(deps)}\` again when Atlassian answers.`,
       );
     }
@@ -129,6 +132,10 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
     io.success(`The new token is verified and stored in ${store.backend.description}; it expires on ${expiresOn}.`);
     if (connection.target.fakeCredentialsNote) {
       io.info(connection.target.fakeCredentialsNote);
+    } else if (kind === 'user') {
+      io.info('Now, in this order:');
+      io.info('  1. In Kendis: open your Profile settings, replace your Jira token with the new one and validate the connection (an older Kendis article calls the screen "ALM Credentials").');
+      io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (the older "${TOKEN_SCOPE_LISTS.user.tokenName}").`);
     } else {
       io.info('Now, in this order:');
       io.info('  1. In Kendis: Settings → ALM Accounts → your Jira account → Edit → "Change" next to the API token → paste the new Scope-Based API Token → Test Connection → Save.');

@@ -34,6 +34,7 @@ export function parseSetupOptions(raw: Record<string, unknown>, now: Date = new 
     insecureStorage: Boolean(raw.insecureStorage),
     sandbox: Boolean(raw.sandbox),
     restart: Boolean(raw.restart),
+    user: raw.user === undefined ? undefined : Boolean(raw.user),
   };
   if (options.sandbox && options.site) throw new UsageError('--sandbox and --site do not go together: the sandbox is its own site.');
   // Every flag is checked before anything else happens (keychain, network), so a typo costs nothing.

@@ -14,5 +14,7 @@ export const SANDBOX = {
   apiToken: 'ATATT3xSandboxScopedApiToken-not-a-real-token',
   /** A second token with the same scopes, so `rotate-token` can be tried in the sandbox. */
   nextApiToken: 'ATATT3xSandboxRotatedApiToken-not-a-real-token',
+  /** A Kendis user's own token, with the 20 scopes of the individual-user article. */
+  userApiToken: 'ATATT3xSandboxUserScopeToken-not-a-real-token',
   kendisCallbackUrl: 'https://kendis.example/alm/jira/oauth/callback',
 } as const;

@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { matchOperation, satisfies } from '../atlassian/operations.js';
-import { APP_SCOPES, TOKEN_SCOPES, appScopeTitle } from '../atlassian/scopes.js';
+import { APP_SCOPES, TOKEN_SCOPES, USER_TOKEN_SCOPES, appScopeTitle } from '../atlassian/scopes.js';
 import { DEFAULT_REDIRECT_URI } from '../auth/redirect.js';
 import { SANDBOX } from './fixtures.js';
 import SPEC_TABLE from '../atlassian/openapi-scopes.json' with { type: 'json' };
@@ -114,6 +114,7 @@ export function defaultSandboxOptions(): SandboxOptions {
     tokens: [
       { token: SANDBOX.apiToken, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] },
       { token: SANDBOX.nextApiToken, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] },
+      { token: SANDBOX.userApiToken, email: SANDBOX.email, scopes: [...USER_TOKEN_SCOPES] },
     ],
   };
 }

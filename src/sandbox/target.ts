@@ -22,6 +22,7 @@ export async function openSandboxTarget(parts: TargetParts): Promise<Target> {
       clientSecret: SANDBOX.clientSecret,
       apiToken: SANDBOX.apiToken,
       nextApiToken: SANDBOX.nextApiToken,
+      userApiToken: SANDBOX.userApiToken,
     },
     browser: session.browser,
     consolePageNote: '(Sandbox: nothing to do on Atlassian’s real pages — read the checklist and continue.)',

@@ -19,6 +19,8 @@ export const AnswersSchema = z.object({
   tokenExpires: z.optional(z.string()),
   redirectUri: z.optional(z.string()),
   storage: z.optional(z.enum(['keychain', 'file'])),
+  /** Which kind of profile is being set up: the organisation's ALM account, or a user's own token. */
+  kind: z.optional(z.enum(['alm-account', 'user'])),
   /** Which target (src/target.ts) the progress belongs to. */
   target: z.optional(z.enum(['atlassian', 'sandbox'])),
 });

@@ -25,6 +25,8 @@ export interface WizardOptions {
   allowNonAtlassianSite: boolean;
   insecureStorage: boolean;
   restart: boolean;
+  /** --user: a Kendis user's own token; undefined: asked when interactive, else the ALM account. */
+  user: boolean | undefined;
 }
 
 export interface WizardContext {
@@ -44,7 +46,7 @@ export interface WizardContext {
 export type Have<N extends keyof Answers> = { [K in N]-?: NonNullable<Answers[K]> };
 
 export interface WizardStep<N extends keyof Answers = keyof Answers> {
-  /** "Step n of 8"; none for the site step before Step 1. */
+  /** "Step n of N"; none for the site step before Step 1. */
   number?: number;
   title: string;
   needs: readonly N[];
@@ -57,5 +59,3 @@ export interface WizardStep<N extends keyof Answers = keyof Answers> {
 export function defineStep<N extends keyof Answers>(step: WizardStep<N>): WizardStep {
   return step as unknown as WizardStep;
 }
-
-export const TOTAL_STEPS = 8;

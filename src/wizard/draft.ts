@@ -22,3 +22,20 @@ export function draftProfile(ctx: WizardContext, have: Have<DraftNeeds>, tokenEx
     updatedAt: now,
   };
 }
+
+/** A user's own-token profile (no OAuth app). */
+export function draftUserProfile(ctx: WizardContext, have: Have<'site' | 'cloudId' | 'email'>, tokenExpires: string): Profile {
+  const now = ctx.deps.now().toISOString();
+  return {
+    kind: 'user',
+    site: have.site,
+    cloudId: have.cloudId,
+    email: have.email,
+    endpoints: ctx.target.endpoints,
+    ...ctx.target.profileFields,
+    token: { expiresOn: tokenExpires, storedAt: now },
+    storage: ctx.backend.location,
+    createdAt: now,
+    updatedAt: now,
+  };
+}

@@ -15,8 +15,10 @@ import type { Target, TargetKind } from '../target.js';
 import { answersFrom, type Answers } from './answers.js';
 import { checkSecretValue } from './validate.js';
 import { PausedError } from './ask.js';
-import { TOTAL_STEPS, type WizardContext, type WizardOptions, type WizardStep } from './context.js';
-import { describeStep, resumeIndex, runSteps } from './runner.js';
+import type { WizardContext, WizardOptions, WizardStep } from './context.js';
+import type { ProfileKind } from '../config/schema.js';
+import { describeStep, resumeIndex, runSteps, totalSteps } from './runner.js';
+import { userFinishStep, userTokenStep } from './steps/user-token.js';
 import { siteStep } from './steps/site.js';
 import { createAppStep } from './steps/create-app.js';
 import { addApisStep } from './steps/add-apis.js';
@@ -27,6 +29,10 @@ import { clientCredentialsStep } from './steps/client-credentials.js';
 import { apiTokenStep } from './steps/api-token.js';
 import { finishStep } from './steps/finish.js';
 
+/** A Kendis user's own token: the site and e-mail, then two steps. */
+export const USER_STEPS: readonly WizardStep[] = [siteStep, userTokenStep, userFinishStep];
+
+/** The organisation's ALM account: the site and e-mail, then the eight steps of Kendis' guide. */
 export const STEPS: readonly WizardStep[] = [
   siteStep,
   createAppStep,
@@ -40,11 +46,11 @@ export const STEPS: readonly WizardStep[] = [
 ];
 
 /** Where secrets go: the keychain (probed), or the file when asked (or when the target's secrets are fake). */
-async function chooseBackend(deps: Deps, options: WizardOptions, target: Target, profile: string): Promise<SecretBackend> {
+async function chooseBackend(deps: Deps, options: WizardOptions, target: Target, profile: string, kind: ProfileKind): Promise<SecretBackend> {
   const keychain = deps.secretBackend('keychain');
   try {
     await keychain.probe();
-    deps.io.info(`Secrets will be stored in ${keychain.description}, accounts "${profile}:client-secret" and "${profile}:api-token".`);
+    deps.io.info(kind === 'user' ? `Your token will be stored in ${keychain.description}, account "${profile}:api-token".` : `Secrets will be stored in ${keychain.description}, accounts "${profile}:client-secret" and "${profile}:api-token".`);
     return keychain;
   } catch (error) {
     if (!(error instanceof KeychainUnavailableError)) throw error;
@@ -65,11 +71,15 @@ async function checkPortFree(redirectUri: string): Promise<void> {
 }
 
 /** Non-interactive: name every missing flag or variable at once (exit 2); what the target offers is not missing. */
-export function missingForNonInteractive(options: WizardOptions, env: Record<string, string | undefined>, resumed: Answers, target: Pick<Target, 'defaults' | 'site'>): string[] {
+export function missingForNonInteractive(options: WizardOptions, env: Record<string, string | undefined>, resumed: Answers, target: Pick<Target, 'defaults' | 'site'>, kind: ProfileKind = 'alm-account'): string[] {
   const missing: string[] = [];
   const d = target.defaults;
   if (!options.site && !resumed.site && !target.site) missing.push('--site');
   if (!options.email && !resumed.email && !d.email) missing.push('--email');
+  if (kind === 'user') {
+    if (!env.KENDIS_JIRA_API_TOKEN && !d.userApiToken) missing.push('KENDIS_JIRA_API_TOKEN');
+    return missing;
+  }
   if (!options.callbackUrl && !resumed.callbackUrl && !d.callbackUrl) missing.push('--callback-url');
   if (!options.clientId && !resumed.clientId && !d.clientId) missing.push('--client-id');
   if (!env.KENDIS_JIRA_CLIENT_SECRET && !d.clientSecret) missing.push('KENDIS_JIRA_CLIENT_SECRET');
@@ -85,6 +95,21 @@ function checkSecretsInEnvironment(env: Record<string, string | undefined>): voi
     const checked = checkSecretValue(value, label);
     if (!checked.ok) throw new UsageError(`${name}: ${checked.message}`, `Set ${name} again, e.g. \`read -rs ${name} && export ${name}\`, and paste the value.`);
   }
+}
+
+/** The organisation's ALM account (the admin, once) or a user's own token: --user, else asked, else the former. */
+async function chooseKind(deps: Deps, options: WizardOptions): Promise<ProfileKind> {
+  if (options.user !== undefined) return options.user ? 'user' : 'alm-account';
+  if (!deps.io.interactive) return 'alm-account';
+  return deps.prompter.select<ProfileKind>({
+    id: 'setup.kind',
+    message: 'What are you setting up?',
+    default: 'alm-account',
+    choices: [
+      { name: 'The organisation’s ALM account in Kendis (a Jira admin, once): the OAuth app and its token', value: 'alm-account' },
+      { name: 'My own scoped API token, for my Kendis profile (every Kendis user)', value: 'user' },
+    ],
+  });
 }
 
 async function discardStagedSecrets(backend: SecretBackend, profile: string): Promise<void> {
@@ -105,9 +130,15 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
   let backend: SecretBackend | undefined;
   try {
     io.heading(`kendis-jira setup${target.headingNote}`);
-    io.info(`Connects a Jira Cloud site to Kendis in ${TOTAL_STEPS} steps, checking each one. Profile: "${profile}".`);
+    const kind = await chooseKind(deps, options);
+    const steps = kind === 'user' ? USER_STEPS : STEPS;
+    io.info(
+      kind === 'user'
+        ? `Creates and checks your own scoped API token for Kendis in ${totalSteps(steps)} steps. Profile: "${profile}".`
+        : `Connects a Jira Cloud site to Kendis in ${totalSteps(steps)} steps, checking each one. Profile: "${profile}".`,
+    );
     if (!io.interactive) {
-      const missing = missingForNonInteractive(options, deps.env, resumable?.answers ?? {}, target);
+      const missing = missingForNonInteractive(options, deps.env, resumable?.answers ?? {}, target, kind);
       if (missing.length) {
         const why = deps.globals.nonInteractive ? '' : ' (stdin or stdout is not a terminal, so nothing can be asked)';
         throw new UsageError(`Missing in a non-interactive run${why}: ${missing.join(', ')}.`, 'Pass the flags, and set the secrets as environment variables (never as flags). See `kendis-jira help setup`.');
@@ -130,8 +161,8 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
 
     const answers: Answers = {};
     let savedIndex: number | undefined;
-    if (resumable) {
-      const at = describeStep(STEPS[Math.min(resumable.step + 1, STEPS.length - 1)]);
+    if (resumable && (resumable.answers.kind ?? 'alm-account') === kind) {
+      const at = describeStep(steps[Math.min(resumable.step + 1, steps.length - 1)]);
       const resume = io.interactive ? await deps.prompter.confirm({ id: 'resume', message: `Resume the unfinished setup at ${at}?`, default: true }) : true;
       if (resume) {
         Object.assign(answers, resumable.answers);
@@ -139,21 +170,22 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
       }
     }
     answers.target = target.kind;
+    answers.kind = kind;
 
     // Preflight: where secrets go, the loopback port, the proxy — before any secret is typed.
-    backend = await chooseBackend(deps, options, target, profile);
+    backend = await chooseBackend(deps, options, target, profile, kind);
     answers.storage = backend.location;
-    if (!options.skipOAuth) await checkPortFree(options.redirectUri);
+    if (kind === 'alm-account' && !options.skipOAuth) await checkPortFree(options.redirectUri);
     const proxy = proxySettings(deps.env);
     if (proxy) io.info(`Using the proxy ${displayProxy(proxy.httpsProxy ?? proxy.httpProxy ?? '')} for Atlassian (NO_PROXY honoured).`);
 
     const ctx: WizardContext = { deps, options, profile, target, answers, client: new AtlassianClient(await deps.http(), target.endpoints), backend, secrets: {} };
-    const start = await resumeIndex(ctx, STEPS, savedIndex);
-    if (savedIndex !== undefined) io.info(`Resuming at ${describeStep(STEPS[start])}.`);
-    await runSteps(ctx, STEPS, start);
+    const start = await resumeIndex(ctx, steps, savedIndex);
+    if (savedIndex !== undefined) io.info(`Resuming at ${describeStep(steps[start])}.`);
+    await runSteps(ctx, steps, start);
   } catch (error) {
     if (error instanceof PausedError) {
-      io.info(`Paused. Your answers so far are saved: run \`kendis-jira setup${target.flags}${flag}\` again when ready — it resumes where you stopped.`);
+      io.info(`Paused. Your answers so far are saved: run \`kendis-jira setup${target.flags}${options.user ? ' --user' : ''}${flag}\` again when ready — it resumes where you stopped.`);
       return;
     }
     // No pass without proof: a setup that did not finish keeps its answers (to resume) but no secret.

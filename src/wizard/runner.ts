@@ -6,10 +6,15 @@
 import type { Answers } from './answers.js';
 import { answersToRecord } from './answers.js';
 import { stagingAccountFor } from '../secrets/backend.js';
-import { TOTAL_STEPS, type Have, type WizardContext, type WizardStep } from './context.js';
+import type { Have, WizardContext, WizardStep } from './context.js';
 
-function heading(step: WizardStep): string {
-  return step.number === undefined ? step.title : `Step ${step.number} of ${TOTAL_STEPS} · ${step.title}`;
+function heading(step: WizardStep, total: number): string {
+  return step.number === undefined ? step.title : `Step ${step.number} of ${total} · ${step.title}`;
+}
+
+/** How many numbered steps a list has (8 for the ALM account, 2 for a user's own token). */
+export function totalSteps(steps: readonly WizardStep[]): number {
+  return steps.filter((s) => s.number !== undefined).length;
 }
 
 function have(step: WizardStep, answers: Answers): Have<keyof Answers> {
@@ -41,7 +46,7 @@ export async function runSteps(ctx: WizardContext, steps: readonly WizardStep[],
   for (let i = from; i < steps.length; i += 1) {
     const step = steps[i];
     if (!step) break;
-    ctx.deps.io.heading(heading(step));
+    ctx.deps.io.heading(heading(step, totalSteps(steps)));
     await step.run(ctx, have(step, ctx.answers));
     if (i < steps.length - 1) await saveProgress(ctx, i);
   }

@@ -82,6 +82,7 @@ describe('real Atlassian’s behaviour, through the built CLI', () => {
     const port = await freePort();
     const session = new PtySession(['setup', '--insecure-storage', '--no-browser', '--redirect-uri', localCallback(sandbox, port), '--oauth-timeout', '300'], env(home));
     try {
+      await session.answer('What are you setting up?', '\r'); // the organisation's ALM account
       await session.answer('Your Jira Cloud site', `${sandbox.url}\r`);
       await session.answer('Your Atlassian account e-mail', `${SANDBOX.email}\r`);
       await session.answer('Paste the new app', '\r');

@@ -54,6 +54,7 @@ describe.skipIf(parts.skip)(`setup in a real terminal${parts.note}`, () => {
     };
     const session = new PtySession(['setup', '--profile', profile, '--redirect-uri', localCallback(sandbox, port), '--oauth-timeout', '60'], env);
     try {
+      await session.answer('What are you setting up?', '\r'); // the organisation's ALM account
       await session.answer('Your Jira Cloud site', `${sandbox.url}\r`);
       await session.answer('Your Atlassian account e-mail', `${SANDBOX.email}\r`);
       await session.answer('Paste the new app', `https://developer.atlassian.com/console/myapps/${SANDBOX.appId}/overview\r`);
@@ -105,6 +106,7 @@ describe('Ctrl-C in a real terminal', () => {
     };
     const first = new PtySession(['setup', '--sandbox', '--no-browser', '--profile', `ctrlc${process.pid}`], env);
     try {
+      await first.answer('What are you setting up?', '\r'); // the organisation's ALM account
       await first.answer('Your Atlassian account e-mail', '\r');
       await first.answer('Paste the new app', '\r');
       await first.answer('Have you added all three APIs?', '\u0003');
@@ -119,6 +121,7 @@ describe('Ctrl-C in a real terminal', () => {
 
     const second = new PtySession(['setup', '--sandbox', '--no-browser', '--profile', `ctrlc${process.pid}`], env);
     try {
+      await second.answer('What are you setting up?', '\r'); // the organisation's ALM account
       await second.answer('Resume the unfinished setup at Step 2?', '\r');
       // Resuming does not ask again what was already answered (the e-mail of the site step).
       await second.answer('Have you added all three APIs?', '\u0003');

@@ -28,7 +28,7 @@ function options(overrides: Partial<SetupOptions> = {}): SetupOptions {
   return {
     site: undefined, email: undefined, appId: undefined, callbackUrl: undefined, clientId: undefined, tokenExpires: undefined,
     redirectUri: localCallback(sandbox, port), oauthTimeoutSeconds: 20, browser: true, skipOAuth: false,
-    insecureStorage: false, sandbox: false, restart: false, allowNonAtlassianSite: false, ...overrides,
+    insecureStorage: false, sandbox: false, restart: false, allowNonAtlassianSite: false, user: false, ...overrides,
   };
 }
 

@@ -123,6 +123,7 @@ describe.skipIf(parts.skip)(`no secret leaks${parts.note}`, () => {
       PATH: process.env.PATH!, HOME: home, TERM: 'xterm-256color', ...keyringEnv!, BROWSER: browser.path, KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl,
     });
     try {
+      await session.answer('What are you setting up?', '\r'); // the organisation's ALM account
       await session.answer('Your Jira Cloud site', `${sandbox.url}\r`);
       await session.answer('Your Atlassian account e-mail', `${SANDBOX.email}\r`);
       await session.answer('Paste the new app', '\r');

@@ -1,15 +1,71 @@
 /** Step 7: the scoped API token — created on Atlassian's page, then every scope probed at once. */
 import { API_TOKENS_PAGE } from '../../atlassian/endpoints.js';
-import { TOKEN_SCOPES } from '../../atlassian/scopes.js';
+import { TOKEN_SCOPE_LISTS } from '../../atlassian/scopes.js';
 import { runTokenChecks } from '../../checks/run-checks.js';
 import { refusalOf, renderCheckLines } from '../../checks/report.js';
 import { ChecksFailedError } from '../../errors.js';
+import type { Profile, ProfileKind } from '../../config/schema.js';
 import { stagingAccountFor } from '../../secrets/backend.js';
 import { SECRET_ENV } from '../../secrets/secret-store.js';
 import { askExpiry, askSecret, openPage } from '../ask.js';
 import { printTokenScopes } from '../token-instructions.js';
 import { draftProfile } from '../draft.js';
-import { defineStep } from '../context.js';
+import { defineStep, type WizardContext } from '../context.js';
+
+/** Where to create the token and what to pick, for either kind of token. */
+export async function showTokenInstructions(ctx: WizardContext, kind: ProfileKind): Promise<void> {
+  const io = ctx.deps.io;
+  const list = TOKEN_SCOPE_LISTS[kind];
+  await openPage(ctx.deps, { label: 'Open your Atlassian account’s API tokens page', url: API_TOKENS_PAGE, browser: ctx.options.browser, note: ctx.target.consolePageNote, open: (u) => ctx.target.browser.open(u) });
+  io.hint('  (From Jira: your profile icon → Manage account → Security → "Create and manage API tokens".)');
+  io.info('  1. Click "Create API token with scopes" (not plain "Create API token").');
+  io.info(`  2. Name: ${list.tokenName}`);
+  io.info('  3. Expires on: the maximum allowed (365 days) — remember the date.');
+  io.info('  4. App: Jira → Next.');
+  io.info(`  5. Select these ${list.scopes.length} scopes (${list.source}):`);
+  printTokenScopes(io, '     ', kind);
+  io.info('  6. Next → review → Create token → Copy. Keep it in your password manager: Atlassian never shows it again.');
+}
+
+/**
+ * Ask for the token and its expiry until the token is proven (sign-in and every probeable scope),
+ * then stage it. A missing scope asks again (interactive); an outage stops: nothing proven, nothing stored.
+ */
+export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (expiresOn: string) => Profile): Promise<void> {
+  const io = ctx.deps.io;
+  const scopes = TOKEN_SCOPE_LISTS[kind].scopes;
+  const fromEnv = Boolean(ctx.deps.env[SECRET_ENV['api-token']]);
+  const offered = kind === 'user' ? ctx.target.defaults.userApiToken : ctx.target.defaults.apiToken;
+  for (;;) {
+    io.hint(`The API token is stored in ${ctx.backend.description} once every scope has been checked; it is never printed or logged.`);
+    const apiToken = await askSecret(ctx.deps, { kind: 'api-token', offered });
+    const expiresOn = await askExpiry(ctx.deps, { given: ctx.options.tokenExpires, previous: ctx.answers.tokenExpires });
+    ctx.answers.tokenExpires = expiresOn;
+    const results = await io.task('Checking the token and each of its scopes…', () =>
+      runTokenChecks({ profile: draft(expiresOn), apiToken, client: ctx.client, now: ctx.deps.now(), profileFlag: '', apiTokenFromEnv: fromEnv }),
+    );
+    renderCheckLines(io, results, { showPasses: io.interactive, showSkips: false });
+    const refusal = refusalOf(results, 'the token was not stored');
+    if (!refusal) {
+      ctx.secrets['api-token'] = apiToken;
+      await ctx.backend.set(stagingAccountFor(ctx.profile, 'api-token'), apiToken);
+      const proven = results.filter((r) => r.id.startsWith('scope:') && r.status === 'pass').length;
+      const unprovable = results.filter((r) => r.id.startsWith('scope:') && r.status === 'skip').length;
+      io.success(`The token works: ${proven} of its ${scopes.length} scopes proven one by one${unprovable ? `; ${unprovable} no request can check separately (each says why in \`test-connection\`)` : ''}.`);
+      return;
+    }
+    // An outage proves nothing either way: stop (progress is saved) rather than ask for another token.
+    if (refusal.kind === 'error') throw new ChecksFailedError(refusal.message, 'Run `kendis-jira setup` again later: it resumes at this step.');
+    const missing = results.filter((r) => r.status === 'fail' && r.id.startsWith('scope:')).map((r) => r.id.slice(6));
+    const message = missing.length ? `The token lacks ${missing.length === 1 ? 'a scope' : `${missing.length} scopes`}: ${missing.join(', ')}; it was not stored.` : refusal.message;
+    const hint = missing.length
+      ? `Atlassian cannot add scopes to an existing token: create a new one with all ${scopes.length} scopes on ${API_TOKENS_PAGE}.`
+      : (refusal.hint ?? 'Create a new scoped token and try again.');
+    if (!io.interactive || fromEnv) throw new ChecksFailedError(message, hint);
+    io.failure(message);
+    io.hint(hint);
+  }
+}
 
 export const apiTokenStep = defineStep({
   number: 7,
@@ -17,44 +73,7 @@ export const apiTokenStep = defineStep({
   needs: ['site', 'cloudId', 'email', 'clientId', 'callbackUrl', 'redirectUri'],
   stages: 'api-token',
   async run(ctx, have) {
-    const io = ctx.deps.io;
-    await openPage(ctx.deps, { label: 'Open your Atlassian account’s API tokens page', url: API_TOKENS_PAGE, browser: ctx.options.browser, note: ctx.target.consolePageNote, open: (u) => ctx.target.browser.open(u) });
-    io.info('  1. Click "Create API token with scopes" (not plain "Create API token").');
-    io.info('  2. Name: Kendis Scope Integration');
-    io.info('  3. Expires on: the maximum allowed (365 days) — remember the date.');
-    io.info('  4. App: Jira → Next.');
-    io.info(`  5. Select these ${TOKEN_SCOPES.length} scopes, on two tabs of the picker:`);
-    printTokenScopes(io, '     ');
-    io.info('  6. Next → review → Create token → Copy. Keep it in your password manager: Atlassian never shows it again.');
-    const fromEnv = Boolean(ctx.deps.env[SECRET_ENV['api-token']]);
-    for (;;) {
-      io.hint(`The API token is stored in ${ctx.backend.description} once every scope has been checked; it is never printed or logged.`);
-      const apiToken = await askSecret(ctx.deps, { kind: 'api-token', offered: ctx.target.defaults.apiToken });
-      const expiresOn = await askExpiry(ctx.deps, { given: ctx.options.tokenExpires, previous: ctx.answers.tokenExpires });
-      ctx.answers.tokenExpires = expiresOn;
-      const results = await io.task('Checking the token and each of its scopes…', () =>
-        runTokenChecks({ profile: draftProfile(ctx, have, expiresOn), apiToken, client: ctx.client, now: ctx.deps.now(), profileFlag: '', apiTokenFromEnv: fromEnv }),
-      );
-      renderCheckLines(io, results, { showPasses: io.interactive, showSkips: false });
-      const refusal = refusalOf(results, 'the token was not stored');
-      if (!refusal) {
-        ctx.secrets['api-token'] = apiToken;
-        await ctx.backend.set(stagingAccountFor(ctx.profile, 'api-token'), apiToken);
-        const proven = results.filter((r) => r.id.startsWith('scope:') && r.status === 'pass').length;
-        const unprovable = results.filter((r) => r.id.startsWith('scope:') && r.status === 'skip').length;
-        io.success(`The token works: ${proven} of its ${TOKEN_SCOPES.length} scopes proven one by one${unprovable ? `; ${unprovable} cannot be told apart from read:jira-work by any request, so they are not checked separately` : ''}.`);
-        return;
-      }
-      // An outage proves nothing either way: stop (progress is saved) rather than ask for another token.
-      if (refusal.kind === 'error') throw new ChecksFailedError(refusal.message, 'Run `kendis-jira setup` again later: it resumes at this step.');
-      const missing = results.filter((r) => r.status === 'fail' && r.id.startsWith('scope:')).map((r) => r.id.slice(6));
-      const message = missing.length ? `The token lacks ${missing.length === 1 ? 'a scope' : `${missing.length} scopes`}: ${missing.join(', ')}; it was not stored.` : refusal.message;
-      const hint = missing.length
-        ? `Atlassian cannot add scopes to an existing token: create a new one with all ${TOKEN_SCOPES.length} scopes on ${API_TOKENS_PAGE}.`
-        : (refusal.hint ?? 'Create a new scoped token and try again.');
-      if (!io.interactive || fromEnv) throw new ChecksFailedError(message, hint);
-      io.failure(message);
-      io.hint(hint);
-    }
+    await showTokenInstructions(ctx, 'alm-account');
+    await proveToken(ctx, 'alm-account', (expiresOn) => draftProfile(ctx, have, expiresOn));
   },
 });

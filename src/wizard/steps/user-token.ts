@@ -1,0 +1,65 @@
+/**
+ * A Kendis user's own scoped token (Kendis: "Jira Scope-Based API Authentication for Individual
+ * Users"): Step 1 creates and proves it, Step 2 stores it and says what to do in Kendis.
+ */
+import { runTokenChecks } from '../../checks/run-checks.js';
+import { refusalOf, renderCheckLines, summaryLine } from '../../checks/report.js';
+import { ChecksFailedError } from '../../errors.js';
+import { accountFor, stagingAccountFor } from '../../secrets/backend.js';
+import { profileFlagFor } from '../../config/profile-name.js';
+import { daysUntil, describeDaysLeft } from '../../dates/dates.js';
+import { draftUserProfile } from '../draft.js';
+import { defineStep } from '../context.js';
+import { mask } from '../ask.js';
+import { proveToken, showTokenInstructions } from './api-token.js';
+
+export const userTokenStep = defineStep({
+  number: 1,
+  title: 'Create your scoped API token',
+  needs: ['site', 'cloudId', 'email'],
+  stages: 'api-token',
+  async run(ctx, have) {
+    ctx.deps.io.info('  Your Kendis admin has set up the organisation’s ALM account; this token lets Kendis act in Jira as you.');
+    await showTokenInstructions(ctx, 'user');
+    await proveToken(ctx, 'user', (expiresOn) => draftUserProfile(ctx, have, expiresOn));
+  },
+});
+
+/** What Kendis calls the user's screen: documented only as "Profile settings" (kendis.md). */
+const KENDIS_PROFILE_STEPS = [
+  'In Kendis, open your Profile settings and update your Jira token there with the one you just created.',
+  '(An older Kendis article calls that screen "ALM Credentials": your Jira e-mail and the token → Test Connection → SAVE. Labels may differ in your Kendis.)',
+  'Then validate the connection from that screen.',
+];
+
+export const userFinishStep = defineStep({
+  number: 2,
+  title: 'Put it into your Kendis profile',
+  needs: ['site', 'cloudId', 'email', 'tokenExpires'],
+  async run(ctx, have) {
+    const io = ctx.deps.io;
+    const token = ctx.secrets['api-token'];
+    if (token === undefined) throw new Error('internal: the verified API token is missing at the last step');
+    const draft = draftUserProfile(ctx, have, have.tokenExpires);
+    const results = await io.task('Running the full connection test…', () => runTokenChecks({ profile: draft, apiToken: token, client: ctx.client, now: ctx.deps.now(), profileFlag: '' }));
+    renderCheckLines(io, results, { showPasses: false, showSkips: false });
+    io.info(`Full test: ${summaryLine(results)}.`);
+    const refusal = refusalOf(results, 'nothing was saved');
+    if (refusal) throw new ChecksFailedError(refusal.message, refusal.kind === 'fail' ? 'Follow the → hints above, then run `kendis-jira setup --user` again.' : 'Run `kendis-jira setup --user` again later.');
+    await ctx.backend.set(accountFor(ctx.profile, 'api-token'), token);
+    await ctx.deps.config.update((config) => {
+      const previous = config.profiles[ctx.profile];
+      config.profiles[ctx.profile] = { ...draft, createdAt: previous?.createdAt ?? draft.createdAt, lastSuccessfulTest: ctx.deps.now().toISOString() };
+      delete config.progress[ctx.profile];
+    });
+    await ctx.backend.delete(stagingAccountFor(ctx.profile, 'api-token')).catch(() => false);
+    io.success(`Saved profile "${ctx.profile}": your token is in ${ctx.backend.description}.`);
+    io.info(`Your token: ${mask(token)} (the full value is in your password manager and in ${ctx.backend.description}).`);
+    for (const line of ctx.target.fakeCredentialsNote ? [ctx.target.fakeCredentialsNote] : KENDIS_PROFILE_STEPS) io.info(`  ${line}`);
+    const flag = profileFlagFor(ctx.profile);
+    io.info('');
+    io.info(`The token expires on ${have.tokenExpires} (${describeDaysLeft(daysUntil(have.tokenExpires, ctx.deps.now()))}). To be reminded in time:`);
+    io.info(`  kendis-jira rotate-token --check --calendar kendis-token.ics${flag}   # a calendar reminder`);
+    io.info(`  kendis-jira rotate-token${flag}                                       # when it is due`);
+  },
+});
