@@ -85,3 +85,13 @@ export async function openTarget(kind: TargetKind, parts: TargetParts, saved?: E
   const { openSandboxTarget } = await import('./sandbox/target.js');
   return openSandboxTarget(parts);
 }
+
+/** Which target a saved profile belongs to. */
+export function targetOf(profile: Pick<Profile, 'sandbox'>): TargetKind {
+  return profile.sandbox ? 'sandbox' : 'atlassian';
+}
+
+/** Where a saved profile points, in words. */
+export function describeProfileTarget(profile: Pick<Profile, 'sandbox' | 'site'>): string {
+  return profile.sandbox ? 'the built-in sandbox' : profile.site;
+}

@@ -50,7 +50,9 @@ export function probeVerdict(answer: Answer, scope: string, profileFlag = ''): V
     if (answer.text.trim() !== '' && parseJson(answer.text) === undefined) return noProof(answer);
     return { status: 'pass', detail: `On the token (Jira answered ${s}).` };
   }
-  if (PAST_GATEWAY.has(s) && !looksLikeHtml(answer)) {
+  // Jira's own refusals are JSON documents ({"errorMessages": …}); an empty or plain-text 403/404
+  // is a proxy or a server in between, and proves nothing.
+  if (PAST_GATEWAY.has(s) && isJsonDocument(answer.text)) {
     const why = s === 403 ? 'the account or caller may not do this itself, which the jira-permissions check reports' : 'the test request is aimed at nothing on purpose';
     return { status: 'pass', detail: `On the token (Jira answered ${s}: ${why}).` };
   }
@@ -68,6 +70,11 @@ export function probeVerdict(answer: Answer, scope: string, profileFlag = ''): V
 
 /** Jira's own answers past the gateway's scope check (checks.md): they prove the scope. */
 const PAST_GATEWAY = new Set([400, 403, 404, 409, 422]);
+
+function isJsonDocument(text: string): boolean {
+  const parsed = parseJson(text);
+  return typeof parsed === 'object' && parsed !== null;
+}
 
 function looksLikeHtml(res: HttpResponse): boolean {
   return /html/i.test(res.headers['content-type'] ?? '') || /^\s*<(!doctype|html)/i.test(res.text);
@@ -151,6 +158,8 @@ export function tokenExpiryVerdict(expiresOn: string, now: Date, profileFlag = '
 export function oauthClientVerdict(result: ExchangeResult | Error): Verdict {
   if (result instanceof Error) return noProof(result, "Atlassian's token endpoint");
   if (result.ok) return { status: 'error', detail: "Atlassian's token endpoint exchanged a code that cannot be valid: that is not Atlassian answering.", hint: 'Check KENDIS_JIRA_AUTH_URL and any proxy, then try again.' };
+  // Only Atlassian's own 4xx verdict on the code counts; a 5xx proves nothing, whatever its body says.
+  if (result.status >= 500) return { status: 'error', detail: `Atlassian's token endpoint did not answer (${result.status} ${singleLine(result.error).slice(0, 60)}).`, hint: 'Nothing was concluded either way: try again later.' };
   if (result.error === 'invalid_grant') return { status: 'pass', detail: 'Accepted by Atlassian.' };
   if (result.error === 'unauthorized_client' && /redirect/i.test(result.description ?? '')) {
     return {

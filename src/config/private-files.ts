@@ -13,7 +13,7 @@ function uid(): number | undefined {
   return process.platform === 'win32' || typeof process.getuid !== 'function' ? undefined : process.getuid();
 }
 
-function judge(path: string, info: Stats, kind: 'folder' | 'file'): void {
+function judge(path: string, info: Stats, kind: 'folder' | 'file', secret = false): void {
   const me = uid();
   if (me === undefined) return;
   if (info.uid !== me) {
@@ -21,6 +21,11 @@ function judge(path: string, info: Stats, kind: 'folder' | 'file'): void {
       `The configuration ${kind} ${path} belongs to another user (uid ${info.uid}), who could change where your credentials are sent.`,
       `If it is yours, run \`chown ${me} "${path}"\`; otherwise set KENDIS_JIRA_CONFIG_DIR to a folder of your own.`,
     );
+  }
+  // A file of secrets must not be readable by others either.
+  if (secret && info.mode & 0o077) {
+    const mode = (info.mode & 0o777).toString(8).padStart(3, '0');
+    throw new UsageError(`The secrets file ${path} can be read by other users (mode ${mode}).`, `Run \`chmod 600 "${path}"\`; if others may have read it, rotate the secrets (\`kendis-jira rotate-token\`, and a new Client Secret in the Developer Console).`);
   }
   if (info.mode & 0o022) {
     const mode = (info.mode & 0o777).toString(8).padStart(3, '0');
@@ -33,6 +38,8 @@ function judge(path: string, info: Stats, kind: 'folder' | 'file'): void {
 
 /** The folder, if it exists: a real folder (not a link, not a file), the user's, not writable by others. */
 export async function assertPrivateFolder(path: string): Promise<void> {
+  // "cfg/" would make lstat follow a link named "cfg": check the name itself.
+  path = path.length > 1 ? path.replace(/[\\/]+$/, '') : path;
   let info: Stats;
   try {
     info = await lstat(path);
@@ -46,7 +53,7 @@ export async function assertPrivateFolder(path: string): Promise<void> {
 }
 
 /** A file's text, read without following a link and checked on the opened file; undefined when absent. */
-export async function readPrivateFile(path: string): Promise<string | undefined> {
+export async function readPrivateFile(path: string, options: { secret?: boolean } = {}): Promise<string | undefined> {
   let handle;
   try {
     handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
@@ -61,7 +68,7 @@ export async function readPrivateFile(path: string): Promise<string | undefined>
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw new UsageError(`${path} is not a regular file.`, 'Move it away and run the command again.');
-    judge(path, info, 'file');
+    judge(path, info, 'file', options.secret);
     return await handle.readFile('utf8');
   } finally {
     await handle.close();

@@ -72,7 +72,7 @@ export type Profile = z.infer<typeof ProfileSchema>;
 /** Saved wizard progress: what the user already answered (never a secret). */
 export const ProgressSchema = z.object({
   step: z.int().check(z.gte(0), z.lte(8)),
-  answers: z.record(z.string(), z.string()),
+  answers: z.record(z.string(), text()),
   updatedAt: z.string(),
 });
 export type Progress = z.infer<typeof ProgressSchema>;

@@ -5,20 +5,26 @@
  * - `singleLine`: for one value from outside (a cloud id, a display name, an error description):
  *   every control character, line breaks included, becomes a space.
  * - `safeForTerminal`: the last line of defence on every write: escape sequences other than this
- *   tool's own colours (SGR, `ESC[…m`), and every other control character but \n and \t, are removed.
+ *   tool's own colours (SGR, `ESC[…m`), every other control character but \n and \t, and invisible
+ *   or direction-changing characters (bidi overrides) are removed.
  */
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+// Invisible and direction-changing characters: a site could reorder how the rest of a line reads.
+const INVISIBLE = /[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 // eslint-disable-next-line no-control-regex
 const ESCAPES = /\u001b\[[0-9;]*m|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b\[[0-?]*[ -/]*[@-~]|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
 // eslint-disable-next-line no-control-regex
 const OTHER_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 export function singleLine(text: string): string {
-  return text.replace(CONTROL, ' ');
+  return text.replace(CONTROL, ' ').replace(INVISIBLE, '');
 }
 
 export function safeForTerminal(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(ESCAPES, (sequence) => (/^\u001b\[[0-9;]*m$/.test(sequence) ? sequence : '')).replace(OTHER_CONTROLS, '');
+  return text
+    .replace(ESCAPES, (sequence) => (/^\u001b\[[0-9;]*m$/.test(sequence) ? sequence : ''))
+    .replace(OTHER_CONTROLS, '')
+    .replace(INVISIBLE, '');
 }

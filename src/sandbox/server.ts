@@ -41,6 +41,8 @@ export interface SandboxFaults {
   gatewayHtmlStatus?: number;
   /** Answer the OAuth token endpoint with this status and an HTML page (the auth host is down). */
   tokenEndpointStatus?: number;
+  /** Something in between answers every gateway request but /myself with this status and a plain-text body. */
+  plainTextProbeStatus?: number;
   /** Past the scope check, Jira answers 403 to every operation but /myself (an account with no permissions). */
   forbiddenPastScope?: boolean;
 }
@@ -269,6 +271,10 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
     }
     if (options.faults?.gatewayStatus) return send(res, options.faults.gatewayStatus, { message: 'Sandbox fault' });
     if (options.faults?.gatewayHtmlStatus) return send(res, options.faults.gatewayHtmlStatus, errorPage('502 Bad Gateway', 'The server could not answer your request.'));
+    if (options.faults?.plainTextProbeStatus && !path.startsWith('/rest/api/3/myself')) {
+      res.writeHead(options.faults.plainTextProbeStatus, { 'content-type': 'text/plain' });
+      return res.end(options.faults.plainTextProbeStatus === 404 ? '404 page not found\n' : '');
+    }
     if (options.faults?.garbageGateway) return send(res, 200, '<html><body>Service temporarily unavailable</body></html>');
     await readBody(req).catch(() => '');
     const basic = basicAuth(req);

@@ -28,7 +28,7 @@ export class FileBackend implements SecretBackend {
 
   private async read(): Promise<SecretsFile> {
     await assertPrivateFolder(this.dir);
-    const text = await readPrivateFile(this.path);
+    const text = await readPrivateFile(this.path, { secret: true });
     if (text === undefined) return { version: 1, secrets: {} };
     let raw: unknown;
     try {

@@ -24,7 +24,12 @@ export async function askValue(
     return checked.value;
   }
   if (!deps.io.interactive) {
-    if (q.default !== undefined) return q.default;
+    if (q.default !== undefined) {
+      // A saved or offered answer is checked like a typed one: the progress file is input too.
+      const checked = q.check(q.default);
+      if (!checked.ok) throw new UsageError(`${q.flag}: the saved answer is not usable (${checked.message})`, `Pass ${q.flag}, or run \`kendis-jira setup --restart\`.`);
+      return checked.value;
+    }
     throw new UsageError(`Missing ${q.flag}.`, `Pass ${q.flag} (see \`kendis-jira help setup\`).`);
   }
   const answer = await deps.prompter.input({

@@ -1,5 +1,7 @@
 /** The profile the wizard is building, from its answers (for the checks before it is saved). */
 import type { Profile } from '../config/schema.js';
+import { UsageError } from '../errors.js';
+import { describeProfileTarget, targetOf } from '../target.js';
 import type { Have, WizardContext } from './context.js';
 
 export type DraftNeeds = 'site' | 'cloudId' | 'email' | 'clientId' | 'callbackUrl' | 'redirectUri';
@@ -38,4 +40,18 @@ export function draftUserProfile(ctx: WizardContext, have: Have<'site' | 'cloudI
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/**
+ * Just before the commit: a profile created meanwhile against the other target (e.g. a real one
+ * while a test target ran) is never replaced (issue "Hardening", item 1).
+ */
+export async function assertReplaceable(ctx: WizardContext, draft: Profile): Promise<void> {
+  const existing = await ctx.deps.config.getProfile(ctx.profile);
+  if (existing && targetOf(existing) !== targetOf(draft)) {
+    throw new UsageError(
+      `Profile "${ctx.profile}" was set up meanwhile against ${describeProfileTarget(existing)}; this run does not replace it.`,
+      'Run setup again with another --profile.',
+    );
+  }
 }

@@ -85,6 +85,17 @@ describe.skipIf(parts.skip)(`a lasting outage proves nothing and changes nothing
     expect(JSON.parse(readFileSync(join(f.config, 'config.json'), 'utf8')).profiles[f.profile].token.expiresOn).toBe(expiryBefore);
   });
 
+  it.each([[404], [403]])('rotate-token to a token with no scopes while something in between answers every probe %i in plain text: nothing is stored', async (status) => {
+    const f = await configured();
+    const NOSCOPES = `ATATT3xNoScopes${status}`;
+    sandbox.options.tokens!.push({ token: NOSCOPES, email: SANDBOX.email, scopes: ['read:jira-user'] });
+    sandbox.options.faults = { plainTextProbeStatus: status };
+    const r = await runCli(['rotate-token', '--profile', f.profile, '--token-expires', '2027-10-01'], { env: { ...f.env, KENDIS_JIRA_API_TOKEN: NOSCOPES } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain('verified and stored');
+    expect(keychain(`${f.profile}:api-token`)).toBe(GOOD);
+  });
+
   it.each([
     ['the gateway answers a 502 HTML page', { gatewayHtmlStatus: 502 }, /Atlassian rejected them \(401 access_denied\)/],
     ['the gateway and the token endpoint are down', { gatewayHtmlStatus: 502, tokenEndpointStatus: 503 }, /token endpoint did not answer \(503 from 127\.0\.0\.1:\d+, an HTML page.*the Client Secret was not stored/],

@@ -39,7 +39,7 @@ describe.skipIf(parts.skip)(`setup --user: a Kendis user's own token${parts.note
     const env = { HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...keyringEnv!, KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl };
     return { profile, env };
   };
-  const setupUser = (f: ReturnType<typeof fresh>, token = SANDBOX.userApiToken) =>
+  const setupUser = (f: ReturnType<typeof fresh>, token: string = SANDBOX.userApiToken) =>
     runCli(['setup', '--user', '--non-interactive', '--profile', f.profile, '--site', sandbox.url, '--email', SANDBOX.email, '--token-expires', '2027-08-01'], { env: { ...f.env, KENDIS_JIRA_API_TOKEN: token } });
 
   it('stores exactly one keychain item, the user’s token; test-connection has one scope check per user scope and nothing that needs a client secret', async () => {

@@ -9,6 +9,7 @@ import { runSetup } from '../../src/commands/setup.js';
 import type { SetupOptions } from '../../src/commands/setup.js';
 import { CancelledError, ChecksFailedError, KeychainUnavailableError, UsageError } from '../../src/errors.js';
 import { MemoryBackend } from '../../src/secrets/memory-backend.js';
+import { sampleProfile } from '../helpers/fixtures.js';
 import { untilWithdrawn, ScriptedPrompter, CANCEL, type Scripted } from '../helpers/scripted-prompter.js';
 import { makeTestDeps, tempDir, type TestDeps } from '../helpers/test-deps.js';
 import { followInBrowser } from '../helpers/sandbox-profile.js';
@@ -311,6 +312,35 @@ describe('setup wizard (non-interactive)', () => {
     const error = await runSetup(options({ site: 'http://acme.atlassian.net', email: SANDBOX.email, callbackUrl: 'https://app.kendis.io/cb', clientId: SANDBOX.clientId, skipOAuth: true }), deps).then(() => new UsageError('no error'), (e: unknown) => e as UsageError);
     expect(error).toBeInstanceOf(UsageError);
     expect(error.message).toContain('--site');
+  });
+
+  it('a real profile created while a --sandbox setup runs is not replaced by it at the end', async () => {
+    const keychain = new MemoryBackend();
+    let deps!: TestDeps;
+    const plantRealProfile = async () => {
+      await deps.config.update((c) => {
+        c.profiles.sandbox = sampleProfile({ site: 'https://acme.atlassian.net' });
+      });
+      await keychain.set('sandbox:api-token', 'ATATT3xREAL-token-never-shown-again');
+      return '';
+    };
+    const prompter = new ScriptedPrompter([
+      { id: 'email', answer: '' },
+      { id: 'app.url', answer: plantRealProfile },
+      { id: 'apis.done', answer: true },
+      { id: 'scopes.done', answer: true },
+      { id: 'callback.url', answer: '' },
+      { id: 'client.id', answer: '' },
+      { id: 'client-secret', answer: '' },
+      { id: 'api-token', answer: '' },
+      { id: 'token.expires', answer: '' },
+    ]);
+    deps = makeTestDeps({ prompter, interactive: true, keychain });
+    const error = await runSetup(options({ sandbox: true, browser: false, skipOAuth: true }), deps).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toContain('was set up meanwhile against https://acme.atlassian.net');
+    expect(await keychain.get('sandbox:api-token')).toBe('ATATT3xREAL-token-never-shown-again');
+    expect((await deps.config.getProfile('sandbox'))?.site).toBe('https://acme.atlassian.net');
   });
 
   it('--sandbox needs nothing at all and uses its own profile', async () => {

@@ -3,7 +3,7 @@
  * item is about the CLI's behaviour. Each fails without its fix.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
@@ -145,12 +145,18 @@ describe('3. a configuration folder or file others can write or own is refused (
   it.each([
     ['the folder is mode 0777', (dir: string) => chmodSync(dir, 0o777), /folder .* can be changed by other users \(mode 777\)/, 'chmod 700'],
     ['config.json is mode 0666', (dir: string) => chmodSync(join(dir, 'config.json'), 0o666), /file .*config\.json can be changed by other users \(mode 666\)/, 'chmod 600'],
-    ['secrets.json is group-writable', (dir: string) => chmodSync(join(dir, 'secrets.json'), 0o620), /secrets\.json can be changed by other users/, 'chmod 600'],
+    ['secrets.json is group-writable', (dir: string) => chmodSync(join(dir, 'secrets.json'), 0o620), /secrets\.json can be (changed|read) by other users/, 'chmod 600'],
+    ['secrets.json is readable by others (0644)', (dir: string) => chmodSync(join(dir, 'secrets.json'), 0o644), /secrets file .*secrets\.json can be read by other users \(mode 644\)/, 'chmod 600'],
+    ['the folder is given with a trailing slash and is a link', (dir: string) => {
+      const real = `${dir}-real`;
+      renameSync(dir, real);
+      symlinkSync(real, dir);
+    }, /is a symbolic link/, 'KENDIS_JIRA_CONFIG_DIR'],
   ] as const)('%s', async (_name, spoil, said, fix) => {
     const dir = fileProfile();
     spoil(dir);
     const before = sandbox.requests.length;
-    const r = await runCli(['test-connection'], { env: { KENDIS_JIRA_CONFIG_DIR: dir } });
+    const r = await runCli(['test-connection'], { env: { KENDIS_JIRA_CONFIG_DIR: `${dir}/` } });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(said);
     expect(r.stderr).toContain(fix);
@@ -173,6 +179,25 @@ describe('3. a configuration folder or file others can write or own is refused (
     const r = await runCli(['status'], { env: { KENDIS_JIRA_CONFIG_DIR: file } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('should be the configuration folder, but it is a file');
+  });
+});
+
+describe('5. (red team) saved progress and invisible characters', () => {
+  it('an escape sequence planted in saved progress is refused as damaged, never printed (exit 2)', async () => {
+    const dir = fileProfile();
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    config.progress.other = { step: 1, answers: { site: HOSTILE }, updatedAt: '2026-11-29T00:00:00.000Z' };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config), { mode: 0o600 });
+    const r = await runCli(['setup', '--profile', 'other', '--non-interactive', '--insecure-storage'], { env: { KENDIS_JIRA_CONFIG_DIR: dir } });
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).not.toMatch(STEERING);
+  });
+
+  it('bidi overrides and invisible characters from the network are removed', async () => {
+    sandbox.options.myself = { displayName: 'Eve\u202Eeulav\u2066 \u200bA\u00adB\ufeff\u061c', emailAddress: null };
+    const r = await runCli(['test-connection'], { env: { KENDIS_JIRA_CONFIG_DIR: fileProfile() } });
+    expect(r.stdout + r.stderr).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200b\u00ad\ufeff\u061c]/);
+    expect(r.stdout).toContain('Signed in as Eveeulav AB');
   });
 });
 

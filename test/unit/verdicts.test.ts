@@ -18,6 +18,11 @@ describe('probeVerdict (checks.md table)', () => {
   ] as const)('%i ⇒ %s', (status, verdict) => {
     expect(probeVerdict(res(status), 'read:sprint:jira-software').status).toBe(verdict);
   });
+  it('Jira’s refusals are JSON: an empty or plain-text 403/404 (a proxy, a Go server) proves nothing', () => {
+    expect(probeVerdict(res(404, '404 page not found\n', { 'content-type': 'text/plain' }), 'read:sprint:jira-software').status).toBe('error');
+    expect(probeVerdict(res(403, ''), 'read:sprint:jira-software').status).toBe('error');
+    expect(probeVerdict(res(403, { errorMessages: ['You do not have permission.'] }), 'read:sprint:jira-software').status).toBe('pass');
+  });
   it('an HTML page is `error` whatever its status: a proxy or outage page proves nothing', () => {
     for (const status of [200, 403, 404, 502]) {
       const v = probeVerdict({ ...res(status, '<html><body>Bad gateway</body></html>', { 'content-type': 'text/html' }), url: 'https://api.atlassian.com/ex/jira/c/rest' }, 'read:jira-work');
@@ -109,6 +114,9 @@ describe('oauthClientVerdict', () => {
     ['unknown', 'error'],
   ] as const)('%s ⇒ %s', (error, status) => {
     expect(oauthClientVerdict({ ok: false, status: 400, error, description: undefined }).status).toBe(status);
+  });
+  it('a 5xx is error even when its body says invalid_grant', () => {
+    expect(oauthClientVerdict({ ok: false, status: 502, error: 'invalid_grant', description: undefined }).status).toBe('error');
   });
   it('a network error or an exchanged impossible code ⇒ error', () => {
     expect(oauthClientVerdict(new Error('auth.atlassian.com did not answer within 20 s.')).status).toBe('error');

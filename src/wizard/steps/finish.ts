@@ -9,7 +9,7 @@ import { accountFor, SECRET_KINDS, stagingAccountFor, type SecretKind } from '..
 import { profileFlagFor } from '../../config/profile-name.js';
 import type { Profile } from '../../config/schema.js';
 import { daysUntil, describeDaysLeft } from '../../dates/dates.js';
-import { draftProfile } from '../draft.js';
+import { assertReplaceable, draftProfile } from '../draft.js';
 import { defineStep, type Have, type WizardContext } from '../context.js';
 import { mask } from '../ask.js';
 
@@ -23,6 +23,7 @@ function verified(ctx: WizardContext, kind: SecretKind): string {
 }
 
 async function commit(ctx: WizardContext, draft: Profile, lastTest: string): Promise<void> {
+  await assertReplaceable(ctx, draft);
   // Secrets first: at every moment either the old profile's secrets or the new verified ones are
   // stored under the profile's accounts.
   for (const kind of SECRET_KINDS) await ctx.backend.set(accountFor(ctx.profile, kind), verified(ctx, kind));

@@ -8,7 +8,7 @@ import { ChecksFailedError } from '../../errors.js';
 import { accountFor, stagingAccountFor } from '../../secrets/backend.js';
 import { profileFlagFor } from '../../config/profile-name.js';
 import { daysUntil, describeDaysLeft } from '../../dates/dates.js';
-import { draftUserProfile } from '../draft.js';
+import { assertReplaceable, draftUserProfile } from '../draft.js';
 import { defineStep } from '../context.js';
 import { mask } from '../ask.js';
 import { proveToken, showTokenInstructions } from './api-token.js';
@@ -46,6 +46,7 @@ export const userFinishStep = defineStep({
     io.info(`Full test: ${summaryLine(results)}.`);
     const refusal = refusalOf(results, 'nothing was saved');
     if (refusal) throw new ChecksFailedError(refusal.message, refusal.kind === 'fail' ? 'Follow the → hints above, then run `kendis-jira setup --user` again.' : 'Run `kendis-jira setup --user` again later.');
+    await assertReplaceable(ctx, draft);
     await ctx.backend.set(accountFor(ctx.profile, 'api-token'), token);
     await ctx.deps.config.update((config) => {
       const previous = config.profiles[ctx.profile];
