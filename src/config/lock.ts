@@ -1,39 +1,77 @@
 /**
  * A small cross-process lock (an exclusive lock file) so two kendis-jira processes never
- * interleave a read-modify-write of config.json. A lock older than `staleMs` is taken over:
- * it belongs to a process that died.
+ * interleave a read-modify-write of a configuration file. Each holder writes its own token into
+ * the file and removes only a file that still holds its token.
+ *
+ * A lock older than `staleMs` belongs to a process that died and is taken over — safely: takeovers
+ * happen one at a time (under `<lock>.takeover`, itself exclusive), and the lock is removed only if
+ * it still holds the very token that was judged stale. So two waiters can never both delete "the
+ * stale lock" (the second would delete the first one's fresh lock) and both enter.
  */
-import { open, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import { CliError } from '../errors.js';
 
-export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, options: { timeoutMs?: number; staleMs?: number } = {}): Promise<T> {
+export interface LockOptions {
+  timeoutMs?: number;
+  staleMs?: number;
+  /** Tests only: called between judging a lock stale and taking it over (to widen the race). */
+  beforeTakeover?: () => Promise<void>;
+}
+
+const read = (path: string) => readFile(path, 'utf8').catch(() => undefined);
+
+async function createExclusive(path: string, content: string): Promise<boolean> {
+  try {
+    const handle = await open(path, 'wx', 0o600);
+    await handle.writeFile(content);
+    await handle.close();
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+/** Remove the lock if it still holds `token` (the one judged stale); one takeover at a time. */
+async function takeOver(lockPath: string, token: string | undefined, staleMs: number): Promise<void> {
+  const guard = `${lockPath}.takeover`;
+  if (!(await createExclusive(guard, String(process.pid)))) {
+    // A takeover that died half-way leaves its guard: past the stale time, remove it.
+    const info = await stat(guard).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > staleMs) await rm(guard, { force: true });
+    return;
+  }
+  try {
+    if ((await read(lockPath)) === token) await rm(lockPath, { force: true });
+  } finally {
+    await rm(guard, { force: true });
+  }
+}
+
+export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, options: LockOptions = {}): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const staleMs = options.staleMs ?? 30_000;
   const started = Date.now();
+  const mine = `${process.pid}:${randomBytes(8).toString('hex')}`;
   for (;;) {
-    try {
-      const handle = await open(lockPath, 'wx', 0o600);
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const info = await stat(lockPath).catch(() => undefined);
-      if (info && Date.now() - info.mtimeMs > staleMs) {
-        await rm(lockPath, { force: true });
-        continue;
-      }
-      if (Date.now() - started > timeoutMs) {
-        throw new CliError(`Another kendis-jira process is changing the configuration (${lockPath}).`, {
-          hint: 'Wait for it to finish and run the command again; if none is running, delete that lock file.',
-        });
-      }
-      await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
+    if (await createExclusive(lockPath, mine)) break;
+    const [info, token] = await Promise.all([stat(lockPath).catch(() => undefined), read(lockPath)]);
+    if (info && Date.now() - info.mtimeMs > staleMs) {
+      await options.beforeTakeover?.();
+      await takeOver(lockPath, token, staleMs);
+      continue;
     }
+    if (Date.now() - started > timeoutMs) {
+      throw new CliError(`Another kendis-jira process is changing the configuration (${lockPath}).`, {
+        hint: 'Wait for it to finish and run the command again; if none is running, delete that lock file.',
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
   }
   try {
     return await work();
   } finally {
-    await rm(lockPath, { force: true });
+    if ((await read(lockPath)) === mine) await rm(lockPath, { force: true });
   }
 }
