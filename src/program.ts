@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { UsageError } from './errors.js';
 import { PROFILE_NAME } from './config/profile-name.js';
-import { DEFAULT_REDIRECT_URI } from './auth/redirect.js';
+import { DEFAULTS } from './commands/defaults.js';
 import type { Deps, GlobalOptions } from './deps.js';
 
 declare const __VERSION__: string;
@@ -83,8 +83,8 @@ Exit codes: 0 ok · 1 a check or operation failed · 2 bad usage or input · 3 p
     .option('--callback-url <url>', 'the callback URL Kendis shows (ALM Account → Edit → Using Scope API)')
     .option('--client-id <id>', "the app's Client ID (Settings tab)")
     .option('--token-expires <YYYY-MM-DD>', 'the expiry date you chose for the scoped API token')
-    .option('--redirect-uri <uri>', 'the local callback this tool listens on', DEFAULT_REDIRECT_URI)
-    .option('--oauth-timeout <seconds>', 'how long to wait for the browser to come back', '300')
+    .option('--redirect-uri <uri>', 'the local callback this tool listens on', DEFAULTS.redirectUri)
+    .option('--oauth-timeout <seconds>', 'how long to wait for the browser to come back', String(DEFAULTS.oauthTimeoutSeconds))
     .option('--no-browser', 'print URLs instead of opening a browser')
     .option('--skip-oauth', 'skip the browser OAuth check (the client ID and secret are still checked)')
     .option('--allow-non-atlassian-site', 'accept a site outside Atlassian\'s domains (*.atlassian.net, *.jira.com, Government Cloud): your credentials go there')
@@ -120,7 +120,7 @@ Examples:
     .option('--oauth', 'also run the browser OAuth round trip (granted scopes, site access, identity)')
     .option('--no-browser', 'print the authorize URL instead of opening a browser')
     .option('--redirect-uri <uri>', 'the local callback for --oauth (default: the one saved at setup)')
-    .option('--oauth-timeout <seconds>', 'how long to wait for the browser to come back', '300')
+    .option('--oauth-timeout <seconds>', 'how long to wait for the browser to come back', String(DEFAULTS.oauthTimeoutSeconds))
     .addHelpText(
       'after',
       `
@@ -141,7 +141,7 @@ Examples:
 
   sub('rotate-token', 'replace the scoped API token before it expires (verified before it is swapped)')
     .option('--check', 'change nothing; exit 4 when the token expires within --within days (for cron/CI)')
-    .option('--within <days>', 'with --check: the warning window in days', '14')
+    .option('--within <days>', 'with --check: the warning window in days', String(DEFAULTS.withinDays))
     .option('--json', 'with --check: print a JSON document')
     .option('--token-expires <YYYY-MM-DD>', "the new token's expiry date (default: today + 365 days)")
     .option('--calendar <file>', 'also write an .ics reminder, a few days before the token expires')
@@ -154,7 +154,7 @@ nothing changes. In scripts the new token comes from KENDIS_JIRA_API_TOKEN.
 
 Examples:
   kendis-jira rotate-token
-  kendis-jira rotate-token --check                    # exit 4 when the token expires within 14 days
+  kendis-jira rotate-token --check                    # exit 4 when the token expires within ${DEFAULTS.withinDays} days
   kendis-jira rotate-token --check --within 30 --json
   kendis-jira rotate-token --check --calendar kendis-token.ics   # and a calendar reminder
   # crontab: every Monday at 9, mail if rotation is due

@@ -20,6 +20,7 @@ import { tokenReminderIcs } from '../dates/calendar.js';
 import { askExpiry, askSecret, openPage } from '../wizard/ask.js';
 import { openConnection } from './atlassian-session.js';
 import { swapInToken } from './rotation.js';
+import { DEFAULTS } from './defaults.js';
 import { profileFlag, requireProfile, secretStoreFor, warnIfTokenExpiring } from './saved-profile.js';
 import type { Profile } from '../config/schema.js';
 
@@ -33,7 +34,7 @@ export interface RotateOptions {
 }
 
 export function parseRotateOptions(raw: Record<string, unknown>): RotateOptions {
-  const within = Number(raw.within ?? 14);
+  const within = Number(raw.within ?? DEFAULTS.withinDays);
   if (!Number.isInteger(within) || within < 0 || within > 365) throw new UsageError(`--within must be a whole number of days from 0 to 365 (got ${String(raw.within)}).`);
   if (raw.json && !raw.check) throw new UsageError('--json goes with --check.', 'Use `kendis-jira rotate-token --check --json`.');
   return {
@@ -141,7 +142,7 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
       io.info('  1. In Kendis: Settings → ALM Accounts → your Jira account → Edit → "Change" next to the API token → paste the new Scope-Based API Token → Test Connection → Save.');
       io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (it is the older "Kendis Scope Integration").`);
     }
-    if (options.calendar) await writeCalendar(options.calendar, { ...saved, token: { expiresOn } }, deps, 14);
+    if (options.calendar) await writeCalendar(options.calendar, { ...saved, token: { expiresOn } }, deps, DEFAULTS.withinDays);
   } finally {
     await connection.close();
   }

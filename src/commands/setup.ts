@@ -2,7 +2,7 @@
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import { parseRedirectUri } from '../auth/callback-server.js';
-import { DEFAULT_REDIRECT_URI } from '../auth/redirect.js';
+import { DEFAULTS } from './defaults.js';
 import { parseTimeout } from './test-connection.js';
 import type { WizardOptions } from '../wizard/context.js';
 
@@ -17,7 +17,7 @@ import { validateTokenExpiry } from '../dates/dates.js';
 const str = (v: unknown): string | undefined => (v === undefined ? undefined : String(v));
 
 export function parseSetupOptions(raw: Record<string, unknown>, now: Date = new Date()): SetupOptions {
-  const redirectUri = str(raw.redirectUri) ?? DEFAULT_REDIRECT_URI;
+  const redirectUri = str(raw.redirectUri) ?? DEFAULTS.redirectUri;
   parseRedirectUri(redirectUri);
   const options: SetupOptions = {
     site: str(raw.site),

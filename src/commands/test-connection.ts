@@ -8,6 +8,7 @@ import { runOAuthFlow } from '../auth/oauth-flow.js';
 import { parseRedirectUri } from '../auth/callback-server.js';
 import { daysUntil } from '../dates/dates.js';
 import { openConnection } from './atlassian-session.js';
+import { DEFAULTS } from './defaults.js';
 import { profileFlag, requireProfile, secretStoreFor, warnIfTokenExpiring } from './saved-profile.js';
 
 export interface TestConnectionOptions {
@@ -19,7 +20,7 @@ export interface TestConnectionOptions {
 }
 
 export function parseTimeout(raw: unknown): number {
-  const seconds = Number(raw ?? 300);
+  const seconds = Number(raw ?? DEFAULTS.oauthTimeoutSeconds);
   if (!Number.isInteger(seconds) || seconds < 5 || seconds > 3600) throw new UsageError(`--oauth-timeout must be a whole number of seconds from 5 to 3600 (got ${String(raw)}).`);
   return seconds;
 }

@@ -171,6 +171,8 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
     }
     answers.target = target.kind;
     answers.kind = kind;
+    // A target with a fixed site (started anew by every run) is where this run's site is, whatever was saved.
+    if (target.site) answers.site = target.site;
 
     // Preflight: where secrets go, the loopback port, the proxy — before any secret is typed.
     backend = await chooseBackend(deps, options, target, profile, kind);

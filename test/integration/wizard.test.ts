@@ -343,6 +343,22 @@ describe('setup wizard (non-interactive)', () => {
     expect((await deps.config.getProfile('sandbox'))?.site).toBe('https://acme.atlassian.net');
   });
 
+  it('a --sandbox setup resumed in a later run uses that run’s sandbox, not the address saved with the progress', async () => {
+    const deps = makeTestDeps({ env: {} });
+    await deps.config.update((c) => {
+      c.progress.sandbox = {
+        step: 6,
+        answers: { site: 'http://127.0.0.1:9', cloudId: SANDBOX.cloudId, email: SANDBOX.email, callbackUrl: SANDBOX.kendisCallbackUrl, callbackMode: 'skip', clientId: SANDBOX.clientId, redirectUri: 'http://localhost:8976/callback', target: 'sandbox', kind: 'alm-account', storage: 'keychain' },
+        updatedAt: '2026-11-29T00:00:00.000Z',
+      };
+    });
+    await deps.keychain.set('sandbox:setup:client-secret', SANDBOX.clientSecret);
+    await runSetup(options({ sandbox: true, browser: false, skipOAuth: true }), deps);
+    expect(deps.stderr.text).toContain('Resuming at Step 7');
+    expect((await deps.config.getProfile('sandbox'))?.site).not.toBe('http://127.0.0.1:9');
+    expect(await deps.keychain.get('sandbox:api-token')).toBe(SANDBOX.apiToken);
+  });
+
   it('--sandbox needs nothing at all and uses its own profile', async () => {
     const deps = makeTestDeps({ env: {} });
     sandbox.options.autoApprove = true;
