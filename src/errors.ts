@@ -64,21 +64,30 @@ export class RotationDueError extends CliError {
   }
 }
 
-/** No usable OS keychain (exit 1), with the fix for this platform. */
+/** Why the keychain cannot be used: none reachable, present but locked, or something else. */
+export type KeychainState = 'absent' | 'locked' | 'other';
+
+/** No usable OS keychain (exit 1), with the fix for this platform and this state. */
 export class KeychainUnavailableError extends CliError {
-  constructor(reason: string, platform: NodeJS.Platform = process.platform) {
-    super(`No usable OS keychain: ${reason}`, { exitCode: ExitCode.failed, hint: keychainFix(platform) });
+  readonly state: KeychainState;
+  constructor(reason: string, platform: NodeJS.Platform = process.platform, state: KeychainState = 'other', cause?: unknown) {
+    super(`No usable OS keychain: ${reason}`, { exitCode: ExitCode.failed, hint: keychainFix(platform, state), ...(cause === undefined ? {} : { cause }) });
+    this.state = state;
   }
 }
 
-export function keychainFix(platform: NodeJS.Platform): string {
+export function keychainFix(platform: NodeJS.Platform, state: KeychainState = 'other'): string {
+  const fallback = 'or rerun with --insecure-storage to keep secrets in a 0600 file';
   switch (platform) {
     case 'darwin':
-      return 'Unlock the login keychain (Keychain Access), or rerun with --insecure-storage to keep secrets in a 0600 file.';
+      return `Unlock the login keychain (Keychain Access), ${fallback}.`;
     case 'win32':
-      return 'Make sure Windows Credential Manager is available to this user, or rerun with --insecure-storage to keep secrets in a 0600 file.';
+      return `Make sure Windows Credential Manager is available to this user, ${fallback}.`;
     default:
-      return 'Start a Secret Service (e.g. `gnome-keyring-daemon --unlock --components=secrets` in a D-Bus session; over SSH use `dbus-run-session -- bash`), or rerun with --insecure-storage to keep secrets in a 0600 file.';
+      if (state === 'locked') {
+        return `Unlock it: log in to the desktop session, or run \`printf %s 'your keyring password' | gnome-keyring-daemon --replace --unlock --components=secrets\`; ${fallback}.`;
+      }
+      return `Start one in this terminal: \`dbus-run-session -- bash\`, then \`printf %s 'choose-a-password' | gnome-keyring-daemon --unlock --components=secrets\` (package gnome-keyring), and run the command again in that shell; ${fallback}.`;
   }
 }
 

@@ -64,8 +64,9 @@ export interface CheckInputs {
   /** The client secret (ALM account only); undefined: none, and no check that needs one runs. */
   clientSecret: string | undefined;
   apiToken: string | undefined;
-  /** Why a stored secret could not be read, for the `secrets` check. */
+  /** Why a stored secret could not be read, for the `secrets` check, and what to do about it. */
   secretsProblem: string | undefined;
+  secretsHint?: string;
   client: AtlassianClient;
   now: Date;
   profileFlag: string;
@@ -130,7 +131,11 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
         'secrets',
         ok
           ? { status: 'pass', detail: `The ${needed} ${kind === 'user' ? 'was' : 'were'} read.` }
-          : { status: 'fail', detail: inputs.secretsProblem ?? `The ${needed} could not all be read.`, hint: `Run \`kendis-jira setup${inputs.profileFlag}\` again to store it, or set ${kind === 'user' ? 'KENDIS_JIRA_API_TOKEN' : 'KENDIS_JIRA_CLIENT_SECRET / KENDIS_JIRA_API_TOKEN'}.` },
+          : {
+              status: 'fail',
+              detail: inputs.secretsProblem ?? `The ${needed} could not all be read.`,
+              hint: inputs.secretsHint ?? `Run \`kendis-jira setup${inputs.profileFlag}\` again to store it, or set ${kind === 'user' ? 'KENDIS_JIRA_API_TOKEN' : 'KENDIS_JIRA_CLIENT_SECRET / KENDIS_JIRA_API_TOKEN'}.`,
+            },
       ),
     );
   }
@@ -171,8 +176,8 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
   // Round 2: the scope probes and the Jira permissions, only once the sign-in is proven: a probe's
   // 403/404 proves its scope only past a gateway that accepted the credentials (checks.md).
   const prerequisite =
-    siteResult.status !== 'pass' ? (siteResult.status === 'error' ? 'the site could not be checked' : 'the site check failed')
-    : !auth ? 'no API token to sign in with'
+    !auth ? (inputs.secretsProblem ? 'the API token could not be read (see the secrets check)' : 'no API token to sign in with')
+    : siteResult.status !== 'pass' ? (siteResult.status === 'error' ? 'the site could not be checked' : 'the site check failed')
     : signInUnknown ? 'the sign-in could not be checked'
     : !authenticated ? 'the e-mail and API token did not sign in'
     : undefined;

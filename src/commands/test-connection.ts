@@ -1,6 +1,6 @@
 /** `kendis-jira test-connection`: every check of the catalogue, as lines or one JSON document. */
 import type { Deps } from '../deps.js';
-import { ChecksFailedError, UsageError } from '../errors.js';
+import { ChecksFailedError, CliError, UsageError } from '../errors.js';
 import { runChecks } from '../checks/run-checks.js';
 import { blockingOf, isOk, renderCheckLines, summaryLine, type ReportDocument } from '../checks/report.js';
 import { APP_SCOPES } from '../atlassian/scopes.js';
@@ -42,6 +42,7 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
   warnIfTokenExpiring(saved, deps);
   const store = secretStoreFor(saved, deps);
   let secretsProblem: string | undefined;
+  let secretsHint: string | undefined;
   const read = async (kind: 'client-secret' | 'api-token') => {
     try {
       const found = await store.get(kind);
@@ -50,7 +51,9 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
     } catch (error) {
       // A secrets file that is unsafe or damaged is an input error (exit 2), not a failed check.
       if (error instanceof UsageError) throw error;
-      secretsProblem = (error as Error).message;
+      // The secrets are still stored: the keychain cannot be reached from here. Say so, and how to reach it.
+      secretsProblem = `${(error as Error).message.replace(/\.$/, '')} — the stored secrets are fine, but cannot be read from this session.`;
+      if (error instanceof CliError && error.hint) secretsHint = error.hint;
       return undefined;
     }
   };
@@ -69,6 +72,7 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
         clientSecret,
         apiToken,
         secretsProblem,
+        ...(secretsHint ? { secretsHint } : {}),
         apiTokenFromEnv: Boolean(deps.env.KENDIS_JIRA_API_TOKEN),
         client,
         now: deps.now(),

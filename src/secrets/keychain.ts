@@ -4,7 +4,7 @@
  * which forgets everything on reboot). Every call has a timeout: a locked or absent keyring on a
  * headless Linux box must not hang the CLI.
  */
-import { KeychainUnavailableError } from '../errors.js';
+import { KeychainUnavailableError, type KeychainState } from '../errors.js';
 import { KEYCHAIN_SERVICE, type SecretBackend } from './backend.js';
 
 type KeyringModule = typeof import('@napi-rs/keyring');
@@ -63,7 +63,8 @@ export class KeychainBackend implements SecretBackend {
       return await Promise.race([work(controller.signal), timeout]);
     } catch (error) {
       if (error instanceof KeychainUnavailableError) throw error;
-      throw new KeychainUnavailableError(`${what} failed: ${describe(error)}.`, this.platform);
+      const { reason, state } = describe(error);
+      throw new KeychainUnavailableError(`${what} failed: ${reason}.`, this.platform, state, error);
     } finally {
       clearTimeout(timer);
     }
@@ -93,13 +94,14 @@ export class KeychainBackend implements SecretBackend {
   }
 }
 
-/** Say what the keychain library's error means, in words; keep its text for the details. */
-function describe(error: unknown): string {
-  const text = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+/** Say what the keychain library's error means, in words; its raw text stays in the cause (--debug). */
+function describe(error: unknown): { reason: string; state: KeychainState } {
+  const text = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
   if (/DBUS_SESSION_BUS_ADDRESS|autolaunch|Failed to connect to socket|dbus/i.test(text) && !/secrets|ServiceUnknown/i.test(text)) {
-    return `no D-Bus session is reachable, so there is no Secret Service (${text})`;
+    return { reason: 'no D-Bus session is reachable, so there is no Secret Service (common over SSH and in containers)', state: 'absent' };
   }
-  if (/ServiceUnknown|org\.freedesktop\.secrets|not provided by any \.service/i.test(text)) return `no Secret Service is running in this session (${text})`;
-  if (/locked|prompt|dismissed/i.test(text)) return `the keyring is locked (${text})`;
-  return text;
+  if (/ServiceUnknown|org\.freedesktop\.secrets|not provided by any \.service/i.test(text)) return { reason: 'no Secret Service is running in this session', state: 'absent' };
+  // A running keyring that is locked answers "no result found" to a write (it cannot open a collection).
+  if (/locked|prompt|dismissed|no result found/i.test(text)) return { reason: 'the Secret Service is running but its keyring is locked', state: 'locked' };
+  return { reason: text.replace(/\.$/, ''), state: 'other' };
 }

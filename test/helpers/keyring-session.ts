@@ -41,38 +41,51 @@ export async function startKeyringSession(): Promise<KeyringSession> {
   chmodSync(runtime, 0o700);
   const baseEnv = { ...process.env, XDG_RUNTIME_DIR: runtime, XDG_DATA_HOME: data } as Record<string, string>;
   const bus = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1'], { env: baseEnv, stdio: ['ignore', 'pipe', 'ignore'] });
-  const address = await waitForLine(bus, 10_000);
-  const env = { ...baseEnv, DBUS_SESSION_BUS_ADDRESS: address };
-  const keyring = spawn('gnome-keyring-daemon', ['--unlock', '--components=secrets'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
-  keyring.stdin?.end('kendis-jira-test-password');
-  // Without --foreground the command returns once the daemon owns the bus name. Probing earlier
-  // would let D-Bus auto-start a second, password-less daemon that has no "login" collection.
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('gnome-keyring-daemon did not start within 15 s')), 15_000);
-    keyring.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
+  let keyring: ChildProcess | undefined;
+  // Whatever fails below, nothing is left running, and the failure is one line.
+  const cleanUp = () => {
+    keyring?.kill();
+    bus.kill();
+  };
+  let env: Record<string, string>;
+  let address: string;
+  try {
+    address = await waitForLine(bus, 10_000);
+    env = { ...baseEnv, DBUS_SESSION_BUS_ADDRESS: address };
+    keyring = spawn('gnome-keyring-daemon', ['--unlock', '--components=secrets'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+    // A daemon that exits at once closes its stdin: that is reported below, not as an EPIPE stack.
+    keyring.stdin?.on('error', () => undefined);
+    keyring.stdin?.end('kendis-jira-test-password');
+    // Without --foreground the command returns once the daemon owns the bus name. Probing earlier
+    // would let D-Bus auto-start a second, password-less daemon that has no "login" collection.
+    const started = keyring;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('gnome-keyring-daemon did not start within 15 s')), 15_000);
+      started.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
-  });
-  // Wait until the Secret Service answers on the bus.
-  const started = Date.now();
-  for (;;) {
-    const probe = spawnSync('secret-tool', ['search', '--all', 'service', 'kendis-jira-probe'], { env, stdio: 'ignore', timeout: 5000 });
-    if (probe.status === 0 || probe.status === 1) {
-      const store = spawnSync('sh', ['-c', 'printf x | secret-tool store --label=probe service kendis-jira-probe account p'], { env, stdio: 'ignore', timeout: 5000 });
-      if (store.status === 0) {
-        spawnSync('secret-tool', ['clear', 'service', 'kendis-jira-probe', 'account', 'p'], { env, stdio: 'ignore', timeout: 5000 });
-        break;
+    // Wait until the Secret Service answers on the bus.
+    const since = Date.now();
+    for (;;) {
+      const probe = spawnSync('secret-tool', ['search', '--all', 'service', 'kendis-jira-probe'], { env, stdio: 'ignore', timeout: 5000 });
+      if (probe.status === 0 || probe.status === 1) {
+        const store = spawnSync('sh', ['-c', 'printf x | secret-tool store --label=probe service kendis-jira-probe account p'], { env, stdio: 'ignore', timeout: 5000 });
+        if (store.status === 0) {
+          spawnSync('secret-tool', ['clear', 'service', 'kendis-jira-probe', 'account', 'p'], { env, stdio: 'ignore', timeout: 5000 });
+          break;
+        }
       }
+      if (Date.now() - since > 15_000) throw new Error('gnome-keyring did not start a Secret Service within 15 s');
+      await new Promise((r) => setTimeout(r, 200));
     }
-    if (Date.now() - started > 15_000) throw new Error('gnome-keyring did not start a Secret Service within 15 s');
-    await new Promise((r) => setTimeout(r, 200));
+  } catch (error) {
+    cleanUp();
+    throw new Error(`The test keyring could not be started: ${(error as Error).message}.`);
   }
   return {
     env: { XDG_RUNTIME_DIR: runtime, XDG_DATA_HOME: data, DBUS_SESSION_BUS_ADDRESS: address },
-    stop() {
-      keyring.kill();
-      bus.kill();
-    },
+    stop: cleanUp,
   };
 }
