@@ -2,6 +2,8 @@
  * The process entry: reads the environment, builds the dependency object,
  * runs the command tree, renders errors and sets the exit code.
  */
+import { existsSync, realpathSync } from 'node:fs';
+import { delimiter, join, relative } from 'node:path';
 import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
 import type { GlobalOptions } from './deps.js';
@@ -32,6 +34,28 @@ function tolerateClosedOutput(): void {
   }
 }
 
+/**
+ * How the user ran this CLI, so the commands it prints work when pasted: "kendis-jira" when that
+ * name on PATH is this program, "npx kendis-jira" under npx, else "node <path to the script>"
+ * (a clone, where `kendis-jira` is not on PATH).
+ */
+function invocation(env: Record<string, string | undefined>): string {
+  const script = process.argv[1] ?? '';
+  try {
+    const real = realpathSync(script);
+    for (const dir of (env.PATH ?? '').split(delimiter)) {
+      if (!dir) continue;
+      const candidate = join(dir, 'kendis-jira');
+      if (existsSync(candidate) && realpathSync(candidate) === real) return 'kendis-jira';
+    }
+  } catch {
+    // fall through
+  }
+  if (/[\\/]_npx[\\/]/.test(script) || env.npm_command === 'exec') return 'npx kendis-jira';
+  const rel = relative(process.cwd(), script);
+  return `node ${rel.startsWith('..') || rel === '' ? script : rel}`;
+}
+
 async function main(argv: string[]): Promise<number> {
   tolerateClosedOutput();
   const env = takeEnvironment();
@@ -59,6 +83,7 @@ async function main(argv: string[]): Promise<number> {
       // Loaded only when a command runs, so --help and --version stay instant.
       const { createDeps } = await import('./deps.js');
       return createDeps(globals, {
+        cli: invocation(env),
         streams: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
         env,
         platform: process.platform,

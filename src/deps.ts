@@ -48,11 +48,15 @@ export interface Deps {
    * there; the real binary dies at the point KENDIS_JIRA_TEST_CRASH_AT names, as a power cut would.
    */
   faultPoint?: (name: string) => void;
+  /** How the user runs this CLI, for the commands it prints: "kendis-jira", "npx kendis-jira" or "node bin/kendis-jira.js". */
+  cli: string;
   /** Where Atlassian is for this run (src/target.ts): Atlassian's hosts, or the built-in sandbox. */
   target(kind: TargetKind, options: { callbackUrls: string[]; realBrowser: boolean; endpoints?: Endpoints }): Promise<Target>;
 }
 
 export interface ProcessParts {
+  /** How the user ran the CLI (src/cli.ts). */
+  cli?: string;
   streams: Streams;
   env: Env;
   platform: NodeJS.Platform;
@@ -90,6 +94,7 @@ export function createDeps(globals: GlobalOptions, parts: ProcessParts): Deps {
     },
     signal: parts.signal,
     globals,
+    cli: parts.cli ?? 'kendis-jira',
     target: (kind, options) => openTarget(kind, { env: parts.env, io, browser: deps.browser, callbackUrls: options.callbackUrls, realBrowser: options.realBrowser }, options.endpoints),
     ...(parts.env.KENDIS_JIRA_TEST_CRASH_AT
       ? { faultPoint: (name: string) => (name === parts.env.KENDIS_JIRA_TEST_CRASH_AT ? void process.kill(process.pid, 'SIGKILL') : undefined) }

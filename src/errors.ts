@@ -35,10 +35,14 @@ export class UsageError extends CliError {
 
 /** The profile has not been set up (exit 3). */
 export class NotConfiguredError extends CliError {
-  constructor(profile: string) {
-    super(`Profile "${profile}" is not set up.`, {
+  /** `others`: the profiles that do exist here, so the user sees where they went. */
+  constructor(profile: string, others: readonly string[] = [], purpose: 'use' | 'remove' = 'use') {
+    const existing = others.length
+      ? ` Profiles here: ${others.map((name) => `"${name}"`).join(', ')} — e.g. \`--profile ${others[0]}\`.`
+      : '';
+    super(purpose === 'remove' ? `There is no profile "${profile}" to remove.` : `Profile "${profile}" is not set up.`, {
       exitCode: ExitCode.notConfigured,
-      hint: `Run \`kendis-jira setup${profileFlagFor(profile)}\` first.`,
+      hint: purpose === 'remove' ? (existing.trim() || 'Nothing to do.') : `Set it up with \`kendis-jira setup${profileFlagFor(profile)}\`.${existing}`,
     });
   }
 }

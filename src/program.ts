@@ -47,7 +47,9 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--debug', 'log requests (redacted: no tokens, secrets or codes) on stderr')
     .option('--non-interactive', 'never prompt (implied when stdin or stdout is not a terminal)')
     .helpOption('-h, --help', 'show help')
-    .addHelpCommand('help [command]', 'show help for a command')
+    .helpCommand(false)
+    // Each command's help lists the options every command takes (--profile, --debug, …) too.
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run `kendis-jira --help` for usage)')
     .exitOverride()
     .configureOutput({ writeOut: hooks.writeOut, writeErr: hooks.writeErr })
@@ -201,6 +203,19 @@ Examples:
       ),
     { hidden: true },
   );
+
+  // `help [command]`: an unknown command is a usage error (exit 2), as it is without `help`.
+  program
+    .command('help [command]')
+    .description('show help for a command')
+    .action((name: string | undefined) => {
+      if (name === undefined) return program.help();
+      const command = program.commands.find((c) => c.name() === name && c.name() !== 'help');
+      if (!command) {
+        throw new UsageError(`There is no command "${name}".`, `The commands are: ${program.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden && c.name() !== 'help').map((c) => c.name()).join(', ')}. See \`kendis-jira --help\`.`);
+      }
+      return command.help();
+    });
 
   // A usage error shows the command's usage line and where to read more.
   for (const command of program.commands) {

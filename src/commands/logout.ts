@@ -1,6 +1,8 @@
 /** `kendis-jira logout`: remove a profile's keychain entries and its config entry, nothing else. */
 import type { Deps } from '../deps.js';
 import { NotConfiguredError, UsageError } from '../errors.js';
+import { profileKind } from '../config/schema.js';
+import { describeProfileTarget } from '../target.js';
 import { accountFor, rotationAccountFor, SECRET_KINDS, stagingAccountFor } from '../secrets/backend.js';
 
 export interface LogoutOptions {
@@ -39,18 +41,27 @@ export async function runLogout(options: LogoutOptions, deps: Deps): Promise<voi
     delete config.progress[name];
   });
   deps.io.success(`Removed profile "${name}" (${removed} stored secret${removed === 1 ? '' : 's'} deleted from ${backend.description}).`);
-  deps.io.hint('In Kendis, the ALM Account still holds its own copy: remove or update it there, and revoke the API token at https://id.atlassian.com/manage-profile/security/api-tokens if it is no longer needed.');
+  if (target.sandbox) {
+    deps.io.hint('Its credentials were the sandbox’s fake ones: there is nothing to revoke at Atlassian or to change in Kendis.');
+  } else {
+    deps.io.hint(
+      target.kind === 'user'
+        ? 'Your Kendis profile still holds its own copy of the token; revoke the token at https://id.atlassian.com/manage-profile/security/api-tokens if it is no longer needed.'
+        : 'In Kendis, the ALM Account still holds its own copy: remove or update it there, and revoke the API token at https://id.atlassian.com/manage-profile/security/api-tokens if it is no longer needed.',
+    );
+  }
 }
 
 /** A complete profile, or a setup in progress (whose verified secrets may already be staged). */
-async function requireProfileOrProgress(deps: Deps): Promise<{ site?: string; storage: 'keychain' | 'file' }> {
+async function requireProfileOrProgress(deps: Deps): Promise<{ site?: string; storage: 'keychain' | 'file'; sandbox?: boolean; kind?: string }> {
   const config = await deps.config.load();
   const profile = config.profiles[deps.globals.profile];
-  if (profile) return { site: profile.site, storage: profile.storage };
+  if (profile) return { site: describeProfileTarget(profile), storage: profile.storage, sandbox: Boolean(profile.sandbox), kind: profileKind(profile) };
   const progress = config.progress[deps.globals.profile];
   if (progress) {
-    const site = progress.answers.site;
-    return { ...(site ? { site } : {}), storage: progress.answers.storage === 'file' ? 'file' : 'keychain' };
+    const sandbox = progress.answers.target === 'sandbox';
+    const site = sandbox ? 'the built-in sandbox' : progress.answers.site;
+    return { ...(site ? { site } : {}), storage: progress.answers.storage === 'file' ? 'file' : 'keychain', sandbox };
   }
-  throw new NotConfiguredError(deps.globals.profile);
+  throw new NotConfiguredError(deps.globals.profile, Object.keys(config.profiles), 'remove');
 }

@@ -21,6 +21,7 @@ import { askExpiry, askSecret, openPage } from '../wizard/ask.js';
 import { openConnection } from './atlassian-session.js';
 import { swapInToken } from './rotation.js';
 import { DEFAULTS } from './defaults.js';
+import { describeProfileTarget } from '../target.js';
 import { profileFlag, requireProfile, secretStoreFor, warnIfTokenExpiring } from './saved-profile.js';
 import type { Profile } from '../config/schema.js';
 
@@ -48,7 +49,7 @@ export function parseRotateOptions(raw: Record<string, unknown>): RotateOptions 
 }
 
 async function writeCalendar(path: string, profile: Profile, deps: Deps, daysBefore: number): Promise<void> {
-  const ics = tokenReminderIcs({ profile: deps.globals.profile, site: profile.site, expiresOn: profile.token.expiresOn, daysBefore, now: deps.now(), uid: deps.randomBytes(8).toString('hex') });
+  const ics = tokenReminderIcs({ profile: deps.globals.profile, site: describeProfileTarget(profile), expiresOn: profile.token.expiresOn, daysBefore, now: deps.now(), uid: deps.randomBytes(8).toString('hex') });
   const existing = await lstat(path).catch(() => undefined);
   if (existing?.isSymbolicLink()) {
     throw new UsageError(`${path} is a symbolic link; the calendar reminder is never written through a link.`, 'Choose a new file name, e.g. --calendar kendis-token.ics.');
@@ -59,7 +60,7 @@ async function writeCalendar(path: string, profile: Profile, deps: Deps, daysBef
   } catch (error) {
     throw new CliError(`Could not write the calendar file ${path}: ${(error as Error).message}.`, { hint: 'Choose a folder you can write to.' });
   }
-  deps.io.success(`Calendar reminder written to ${path} (on ${daysBefore} days before expiry); import it into your calendar.`);
+  deps.io.success(`Calendar reminder written to ${path}, for ${daysBefore} days before the token expires: import it into your calendar.`);
 }
 
 export async function runRotateToken(options: RotateOptions, deps: Deps): Promise<void> {
@@ -75,12 +76,13 @@ async function checkOnly(options: RotateOptions, profile: Profile, deps: Deps): 
     deps.io.out(JSON.stringify({ profile: deps.globals.profile, expiresOn: profile.token.expiresOn, daysLeft, within: options.within, expired: daysLeft < 0, due }, null, 2));
   } else {
     deps.io.out(`${profile.token.expiresOn} (${describeDaysLeft(daysLeft)})`);
+    if (!due) deps.io.info(`Not due: more than ${options.within} days left. Nothing to do now.`);
   }
   if (options.calendar) await writeCalendar(options.calendar, profile, deps, Math.max(options.within, 1));
   if (due) {
     throw new RotationDueError(
       daysLeft < 0 ? `The API token expired on ${profile.token.expiresOn}.` : `The API token expires within ${options.within} days (${profile.token.expiresOn}, ${describeDaysLeft(daysLeft)}).`,
-      `Run \`kendis-jira rotate-token${profileFlag(deps)}\` to replace it.`,
+      `Run \`${deps.cli} rotate-token${profileFlag(deps)}\` to replace it.`,
     );
   }
 }
@@ -125,8 +127,8 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
       throw new ChecksFailedError(
         refusal.message,
         refusal.kind === 'fail'
-          ? (refusal.hint ?? `Create a new token with all ${TOKEN_SCOPE_LISTS[kind].scopes.length} scopes on ${API_TOKENS_PAGE} and run \`kendis-jira rotate-token${profileFlag(deps)}\` again.`)
-          : `Run \`kendis-jira rotate-token${profileFlag(deps)}\` again when Atlassian answers.`,
+          ? (refusal.hint ?? `Create a new token with all ${TOKEN_SCOPE_LISTS[kind].scopes.length} scopes on ${API_TOKENS_PAGE} and run \`${deps.cli} rotate-token${profileFlag(deps)}\` again.`)
+          : `Run \`${deps.cli} rotate-token${profileFlag(deps)}\` again when Atlassian answers.`,
       );
     }
     await swapInToken({ deps, backend: store.backend, profile: deps.globals.profile, token: newToken, expiresOn });

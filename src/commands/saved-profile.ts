@@ -7,8 +7,9 @@ import { SecretStore } from '../secrets/secret-store.js';
 import { daysUntil, describeDaysLeft } from '../dates/dates.js';
 
 export async function requireProfile(deps: Deps): Promise<Profile> {
-  const profile = await deps.config.getProfile(deps.globals.profile);
-  if (!profile) throw new NotConfiguredError(deps.globals.profile);
+  const config = await deps.config.load();
+  const profile = config.profiles[deps.globals.profile];
+  if (!profile) throw new NotConfiguredError(deps.globals.profile, Object.keys(config.profiles));
   if (profile.token.pending) {
     const { finishInterruptedRotation } = await import('./rotation.js');
     return finishInterruptedRotation(profile, deps, deps.secretBackend(profile.storage));
@@ -24,7 +25,7 @@ export function secretStoreFor(profile: Pick<Profile, 'storage'>, deps: Deps): S
 export function warnIfTokenExpiring(profile: Profile, deps: Deps): void {
   const days = daysUntil(profile.token.expiresOn, deps.now());
   if (Number.isNaN(days) || days > 30) return;
-  deps.io.warn(`The scoped API token ${days < 0 ? 'has expired' : 'expires soon'} (${profile.token.expiresOn}, ${describeDaysLeft(days)}). Replace it with \`kendis-jira rotate-token${profileFlag(deps)}\`.`);
+  deps.io.warn(`The scoped API token ${days < 0 ? 'has expired' : 'expires soon'} (${profile.token.expiresOn}, ${describeDaysLeft(days)}). Replace it with \`${deps.cli} rotate-token${profileFlag(deps)}\`.`);
 }
 
 export function profileFlag(deps: Deps): string {

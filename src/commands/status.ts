@@ -70,7 +70,7 @@ export async function runStatus(options: StatusOptions, deps: Deps): Promise<voi
       case 'file':
         return p.yellow('the 0600 file (not encrypted)');
       case 'missing':
-        return p.red(`missing — run \`kendis-jira setup${flag}\` again`);
+        return p.red(`missing — run \`${deps.cli} setup${flag}\` again`);
       default:
         return p.red(`unreadable — ${s?.detail ?? ''}`);
     }
@@ -93,7 +93,7 @@ export async function runStatus(options: StatusOptions, deps: Deps): Promise<voi
     ['API token', where('api-token')],
     ['Secrets store', store.backend.description],
     ['Token expires', `${profile.token.expiresOn} (${describeDaysLeft(daysLeft)})`],
-    ['Last good test', profile.lastSuccessfulTest ? describeMoment(profile.lastSuccessfulTest, now) : `never — run \`kendis-jira test-connection${flag}\``],
+    ['Last good test', profile.lastSuccessfulTest ? describeMoment(profile.lastSuccessfulTest, now) : `never — run \`${deps.cli} test-connection${flag}\``],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [key, value] of rows) deps.io.out(`${key.padEnd(width)}  ${value}`);

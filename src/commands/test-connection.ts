@@ -128,7 +128,7 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
       ];
       throw new ChecksFailedError(
         `${parts.join('; ')}.`,
-        failed.length ? `Follow the → hints above, then run \`kendis-jira test-connection${profileFlag(deps)}\` again.` : `Nothing was concluded: run \`kendis-jira test-connection${profileFlag(deps)}\` again later.`,
+        failed.length ? `Follow the → hints above, then run \`${deps.cli} test-connection${profileFlag(deps)}\` again.` : `Nothing was concluded: run \`${deps.cli} test-connection${profileFlag(deps)}\` again later.`,
       );
     }
   } finally {

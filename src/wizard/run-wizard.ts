@@ -151,7 +151,7 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
       if (io.interactive) {
         const replace = await deps.prompter.confirm({ id: 'profile.replace', message: 'Set it up again? (It stays as it is until the new setup passes its final test.)', default: false });
         if (!replace) {
-          io.info(`Nothing changed. To check it: \`kendis-jira test-connection${flag}\`; another site: \`kendis-jira setup --profile <name>\`.`);
+          io.info(`Nothing changed. To check it: \`${deps.cli} test-connection${flag}\`; another site: \`${deps.cli} setup --profile <name>\`.`);
           return;
         }
       } else {
@@ -187,7 +187,7 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
     await runSteps(ctx, steps, start);
   } catch (error) {
     if (error instanceof PausedError) {
-      io.info(`Paused. Your answers so far are saved: run \`kendis-jira setup${target.flags}${options.user ? ' --user' : ''}${flag}\` again when ready — it resumes where you stopped.`);
+      io.info(`Paused. Your answers so far are saved: run \`${deps.cli} setup${target.flags}${options.user ? ' --user' : ''}${flag}\` again when ready — it resumes where you stopped.`);
       return;
     }
     // No pass without proof: a setup that did not finish keeps its answers (to resume) but no secret.

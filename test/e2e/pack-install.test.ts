@@ -67,12 +67,14 @@ describe('the packed and installed package', () => {
     const { inject } = await import('vitest');
     const home = tempDir('kj-pack-home-');
     const r = spawnSync(bin, ['setup', '--sandbox', '--non-interactive', '--no-browser', '--oauth-timeout', '20'], {
-      env: { PATH: process.env.PATH!, HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...inject('keyringEnv')! },
+      env: { PATH: `${join(app, 'node_modules', '.bin')}:${process.env.PATH!}`, HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...inject('keyringEnv')! },
       encoding: 'utf8',
       timeout: 60_000,
     });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('Saved profile "sandbox"');
+    // Installed and on PATH: the printed commands use the command's own name.
+    expect(r.stderr).toMatch(/^ {2}kendis-jira rotate-token --check --profile sandbox/m);
     expect(r.stderr).toMatch(/App permissions granted for this site/);
     const status = spawnSync(bin, ['status', '--profile', 'sandbox', '--json'], { env: { PATH: process.env.PATH!, HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...inject('keyringEnv')! }, encoding: 'utf8' });
     expect(status.status).toBe(0);

@@ -15,6 +15,16 @@ beforeAll(async () => {
   env = { PATH: process.env.PATH!, HOME: home, KENDIS_JIRA_CONFIG_DIR: home };
   const setup = await runCli(['setup', '--sandbox', '--non-interactive', '--skip-oauth'], { env, timeoutMs: 60_000 });
   expect(setup.code, setup.stderr).toBe(0);
+  setupOutput = setup.stderr;
+});
+
+let setupOutput = '';
+
+describe('the commands it prints', () => {
+  it('from a clone (kendis-jira not on PATH) are printed the way it was run: node bin/kendis-jira.js …', () => {
+    expect(setupOutput).toMatch(/node bin\/kendis-jira\.js rotate-token --check --profile sandbox +# in cron or CI/);
+    expect(setupOutput).not.toMatch(/^ {2}kendis-jira rotate-token/m);
+  });
 });
 
 function sh(command: string, timeoutMs = 30_000) {

@@ -91,6 +91,7 @@ export function makeTestDeps(options: TestDepsOptions = {}): TestDeps {
     keychain,
     configDirPath: dir,
     opened,
+    cli: 'kendis-jira',
     target: (kind, o) => openTarget(kind, { env, io, browser: deps.browser, callbackUrls: o.callbackUrls, realBrowser: o.realBrowser }, o.endpoints),
   };
   return deps;

@@ -93,9 +93,9 @@ export const finishStep = defineStep({
     io.info('');
     io.info(`The API token expires on ${have.tokenExpires} (${describeDaysLeft(daysUntil(have.tokenExpires, ctx.deps.now()))}). To be reminded in time:`);
     const commands: [string, string][] = [
-      [`kendis-jira rotate-token --check${flag}`, 'in cron or CI: exits 4 when it is due'],
-      [`kendis-jira rotate-token --check --calendar kendis-token.ics${flag}`, 'also writes a calendar reminder'],
-      [`kendis-jira test-connection${flag}`, 're-check everything any time'],
+      [`${ctx.deps.cli} rotate-token --check${flag}`, 'in cron or CI: exits 4 when it is due'],
+      [`${ctx.deps.cli} rotate-token --check --calendar kendis-token.ics${flag}`, 'also writes a calendar reminder'],
+      [`${ctx.deps.cli} test-connection${flag}`, 're-check everything any time'],
     ];
     const width = Math.max(...commands.map(([c]) => c.length));
     for (const [command, what] of commands) io.info(`  ${command.padEnd(width)}  # ${what}`);

@@ -60,7 +60,11 @@ export const userFinishStep = defineStep({
     const flag = profileFlagFor(ctx.profile);
     io.info('');
     io.info(`The token expires on ${have.tokenExpires} (${describeDaysLeft(daysUntil(have.tokenExpires, ctx.deps.now()))}). To be reminded in time:`);
-    io.info(`  kendis-jira rotate-token --check --calendar kendis-token.ics${flag}   # a calendar reminder`);
-    io.info(`  kendis-jira rotate-token${flag}                                       # when it is due`);
+    const commands: [string, string][] = [
+      [`${ctx.deps.cli} rotate-token --check --calendar kendis-token.ics${flag}`, 'a calendar reminder'],
+      [`${ctx.deps.cli} rotate-token${flag}`, 'when it is due'],
+    ];
+    const width = Math.max(...commands.map(([c]) => c.length));
+    for (const [command, what] of commands) io.info(`  ${command.padEnd(width)}  # ${what}`);
   },
 });
