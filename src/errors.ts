@@ -49,8 +49,8 @@ export class NotConfiguredError extends CliError {
 
 /** The user pressed Ctrl-C or cancelled a prompt (exit 130). */
 export class CancelledError extends CliError {
-  constructor() {
-    super('Cancelled.', { exitCode: ExitCode.cancelled, hint: 'Nothing half-written was kept; run the command again to continue.' });
+  constructor(hint = 'Nothing half-written was kept; run the command again to continue.') {
+    super('Cancelled.', { exitCode: ExitCode.cancelled, hint });
   }
 }
 

@@ -40,10 +40,10 @@ export const PROBES: readonly Probe[] = [
   { scope: 'delete:board-scope.admin:jira-software', operationId: 'board-property-delete', method: 'DELETE', path: '/rest/agile/1.0/board/0/properties/kendis-jira-probe' },
 ];
 
-const CLASSIC_COVERS = 'Atlassian also accepts the classic read:jira-work (or write:jira-work) for every operation that uses this scope, so no request can tell whether it is on the token.';
+const CLASSIC_COVERS = 'read:jira-work or write:jira-work grants it too, so no request can tell it apart.';
 
-const ASSETS = 'It belongs to the Assets (CMDB) API, which Atlassian’s Jira specs do not cover, so no Jira request can check it.';
-const NO_JIRA_OPERATION = 'No operation in Atlassian’s Jira specs uses it (it belongs to the DevOps builds API), so no Jira request can check it.';
+const ASSETS = 'it belongs to the Assets (CMDB) API, which no Jira request reaches.';
+const NO_JIRA_OPERATION = 'no Jira request uses it (it belongs to the DevOps builds API).';
 
 export const UNPROBEABLE: readonly Unprobeable[] = [
   { scope: 'read:issue-type:jira', reason: CLASSIC_COVERS },

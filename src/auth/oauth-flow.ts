@@ -77,10 +77,12 @@ export async function runOAuthFlow(input: OAuthFlowInput, deps: OAuthFlowDeps): 
     deps.io.url(url);
     const opened = input.openBrowser ? await deps.browser.open(url) : false;
     if (opened === true) deps.io.hint('A browser tab was opened. Click Accept there, then come back here.');
-    else if (input.openBrowser) deps.io.hint('No browser could be opened here: open the address above on any machine.');
+    else if (opened === false && input.openBrowser) deps.io.hint('No browser could be opened here: open the address above on any machine.');
 
     const help = { redirectUri: input.redirectUri, scopes: input.scopes };
-    deps.io.hint(whatToLookFor(help));
+    // Stood in for by the target itself (it approved already): nothing to look for, nothing to ask.
+    const simulated = opened === 'simulated';
+    if (!simulated) deps.io.hint(whatToLookFor(help));
     const stopWaiting = new AbortController();
     const waiting = server.wait(input.timeoutMs, AbortSignal.any([deps.signal, stopWaiting.signal])).catch((error: unknown) => {
       // A silent timeout usually means Atlassian is showing one of its two error pages.
@@ -96,7 +98,7 @@ export async function runOAuthFlow(input: OAuthFlowInput, deps: OAuthFlowDeps): 
       throw error;
     });
     let callback;
-    if (input.interactive) {
+    if (input.interactive && !simulated) {
       // While waiting, the user can say what Atlassian shows (its error pages never call back), or
       // paste the address the browser ended on (a browser on another machine cannot reach us).
       const withdraw = new AbortController();
@@ -136,7 +138,7 @@ export async function runOAuthFlow(input: OAuthFlowInput, deps: OAuthFlowDeps): 
       }
       if (!callback) callback = await waiting;
     } else {
-      deps.io.hint(`Waiting up to ${Math.round(input.timeoutMs / 1000)} s for the browser to come back to ${input.redirectUri} …`);
+      if (!simulated) deps.io.hint(`Waiting up to ${Math.round(input.timeoutMs / 1000)} s for the browser to come back to ${input.redirectUri} …`);
       callback = await waiting;
     }
 

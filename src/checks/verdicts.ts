@@ -11,7 +11,7 @@ import { KENDIS_PERMISSIONS, type KendisPermission } from '../atlassian/permissi
 import { CLIENT_REJECTED_FIX, clientRejected } from '../atlassian/client-credentials.js';
 import type { ExchangeResult } from '../atlassian/client.js';
 import { API_TOKENS_PAGE } from '../atlassian/endpoints.js';
-import { tokenScopeTitle } from '../atlassian/scopes.js';
+import { APP_SCOPES, tokenScopeTitle } from '../atlassian/scopes.js';
 import { daysUntil, describeDaysLeft } from '../dates/dates.js';
 import type { Verdict } from './types.js';
 
@@ -202,7 +202,9 @@ export function grantVerdict(granted: Set<string>, resources: { id: string; url:
       hint: 'Run the OAuth check again and pick this site on the consent page ("Use app on").',
     };
   }
-  return { status: 'pass', detail: `All required permissions were granted for this site (${granted.size} scopes).` };
+  const apis = APP_SCOPES.filter((s) => s.kind === 'api').length + 1;
+  const jira = APP_SCOPES.filter((s) => s.kind === 'jira').length;
+  return { status: 'pass', detail: `The ${apis} APIs and ${jira} Jira permissions were granted for this site.` };
 }
 
 export function identityVerdict(answer: Answer, me: { email?: string | undefined; account_id: string } | undefined, email: string): Verdict {

@@ -44,7 +44,10 @@ export async function assertPrivateFolder(path: string): Promise<void> {
   try {
     info = await lstat(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') throw new UsageError(`The configuration folder ${path} cannot exist: a part of that path is a file.`, 'Set KENDIS_JIRA_CONFIG_DIR to a folder you can write to.');
+    if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`The configuration folder ${path} cannot be read (${code}).`, 'Set KENDIS_JIRA_CONFIG_DIR to a folder you can write to.');
     throw error;
   }
   if (info.isSymbolicLink()) throw new UsageError(`The configuration folder ${path} is a symbolic link; kendis-jira does not follow links for its configuration.`, 'Set KENDIS_JIRA_CONFIG_DIR to a real folder of your own.');

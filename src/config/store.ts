@@ -2,6 +2,8 @@
  * config.json: the profiles and any unfinished setup, validated and versioned (a file written by a
  * newer kendis-jira is refused, never rewritten). Reading and writing: src/config/json-file.ts.
  */
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { JsonFile } from './json-file.js';
 import { CONFIG_VERSION, ConfigFileSchema, emptyConfig, type ConfigFile, type Profile, type Progress } from './schema.js';
@@ -28,7 +30,8 @@ export class ConfigStore {
         const parsed = ConfigFileSchema.safeParse(raw);
         if (parsed.success) return parsed.data;
         const issue = parsed.error.issues[0];
-        return `${issue ? issue.path.join('.') || 'top level' : 'unknown'}: ${issue?.message ?? 'invalid'}`;
+        const where = issue ? issue.path.join('.') || 'the top level' : 'a value';
+        return `${where} is missing or not valid`;
       },
       fix: (path) => `Fix it by hand, or move it away (e.g. \`mv "${path}" "${path}.bak"\`) and run \`kendis-jira setup\` again.`,
     });
@@ -50,6 +53,18 @@ export class ConfigStore {
   /** The private configuration folder exists (mode 0700), or a clear error naming it. */
   ensureDir(): Promise<void> {
     return this.file.ensureDir();
+  }
+
+  /** Found before the first question: the folder exists and can be written (not read-only, not a file). */
+  async checkWritable(): Promise<void> {
+    await this.ensureDir();
+    const probe = join(this.dir, `.write-check-${process.pid}`);
+    try {
+      await writeFile(probe, '', { mode: 0o600 });
+      await rm(probe, { force: true });
+    } catch (error) {
+      throw new UsageError(`kendis-jira cannot save its settings in ${this.dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, 'Make that folder writable, or point KENDIS_JIRA_CONFIG_DIR at a folder you can write to.');
+    }
   }
 
   /** Read-modify-write under a lock, written atomically (temp file + rename, mode 0600). */

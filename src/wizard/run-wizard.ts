@@ -130,6 +130,8 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
   let backend: SecretBackend | undefined;
   try {
     io.heading(`kendis-jira setup${target.headingNote}`);
+    // Where settings go must be writable: found before the first question, not after Step 1.
+    await deps.config.checkWritable();
     const kind = await chooseKind(deps, options);
     const steps = kind === 'user' ? USER_STEPS : STEPS;
     io.info(
@@ -190,8 +192,11 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
       io.info(`Paused. Your answers so far are saved: run \`${deps.cli} setup${target.flags}${options.user ? ' --user' : ''}${flag}\` again when ready — it resumes where you stopped.`);
       return;
     }
+    if (error instanceof CancelledError) {
+      throw new CancelledError(`Your answers up to the last finished step are kept: run \`${deps.cli} setup${target.flags}${options.user ? ' --user' : ''}${flag}\` again to resume.`);
+    }
     // No pass without proof: a setup that did not finish keeps its answers (to resume) but no secret.
-    if (backend && !(error instanceof CancelledError)) await discardStagedSecrets(backend, profile);
+    if (backend) await discardStagedSecrets(backend, profile);
     throw error;
   } finally {
     await target.close();

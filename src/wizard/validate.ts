@@ -60,7 +60,8 @@ export function checkCallbackUrl(input: string): Checked {
     return bad('That is not a complete URL: copy the whole callback URL from Kendis, starting with https://.');
   }
   if (url.protocol !== 'https:') return bad('Kendis’ callback URL starts with https:// — copy it again from Kendis.');
-  if (url.hash) return bad('The callback URL must not contain a # part: copy it again from Kendis.');
+  // new URL() drops a bare trailing "#": look at what was typed.
+  if (url.hash || raw.includes('#')) return bad('The callback URL must not contain a # part: copy it again from Kendis.');
   if (isLoopbackHost(url.hostname)) return bad('That is a local address, not Kendis’ callback URL: copy the one Kendis shows.');
   if (NON_ASCII.test(raw) || url.hostname.includes('xn--')) return bad('The callback URL contains non-ASCII characters: copy it again from Kendis.');
   const notices: string[] = [];

@@ -42,7 +42,7 @@ describe.skipIf(parts.skip)(`the OAuth round trip in a real browser${parts.note}
         timeoutMs: 90_000,
       },
     );
-    expect(r.stderr).toContain('All required permissions were granted');
+    expect(r.stderr).toContain('The 3 APIs and 6 Jira permissions were granted');
     expect(r.code).toBe(0);
     expect(readFileSync(browser.log, 'utf8')).toContain(`${sandbox.authUrl}/authorize?`);
     const exchanged = sandbox.requests.filter((q) => q.path === '/oauth/token' && q.status === 200);

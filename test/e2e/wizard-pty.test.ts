@@ -64,7 +64,7 @@ describe.skipIf(parts.skip)(`setup in a real terminal${parts.note}`, () => {
       await session.answer('Paste Kendis’ callback URL', 'https://app.kendis.io/jira/callback\r');
       await session.answer('Client ID:', `${SANDBOX.clientId}\r`);
       await session.answer('Client Secret (hidden', `${SANDBOX.clientSecret}\r`);
-      await session.waitFor('All required permissions were granted', 60_000);
+      await session.waitFor('The 3 APIs and 6 Jira permissions were granted', 60_000);
       await session.answer('API token (hidden', `${SANDBOX.apiToken}\r`);
       await session.answer('The expiry date you picked', '\r');
       await session.answer('Show a secret to copy it?', '\r');
@@ -115,6 +115,7 @@ describe('Ctrl-C in a real terminal', () => {
       first.kill();
     }
     expect(first.text).toContain('Cancelled');
+    expect(first.text).toContain('Your answers up to the last finished step are kept');
     const saved = JSON.parse(readFileSync(join(config, 'config.json'), 'utf8')) as { progress: Record<string, { step: number }>; profiles: object };
     expect(saved.progress[`ctrlc${process.pid}`]?.step).toBe(1);
     expect(saved.profiles).toEqual({});

@@ -94,7 +94,7 @@ describe('setup wizard (interactive, scripted)', () => {
     await runSetup(options(), deps);
     prompter.assertDone();
     for (let n = 1; n <= 8; n += 1) expect(deps.stderr.text).toContain(`Step ${n} of 8`);
-    expect(deps.stderr.text).toContain('All required permissions were granted');
+    expect(deps.stderr.text).toContain('The 3 APIs and 6 Jira permissions were granted');
     expect(deps.stderr.text).toContain(localCallback(sandbox, port));
     expect(deps.stderr.text).toContain('Jira Login ID');
     expect(deps.opened.some((u) => u.includes(`/myapps/${SANDBOX.appId}/permissions`))).toBe(true);
@@ -225,7 +225,7 @@ describe('setup wizard (interactive, scripted)', () => {
     deps = makeTestDeps({ prompter, interactive: true, env: { KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl }, browserOpens: false });
     await runSetup(options(), deps);
     prompter.assertDone();
-    expect(deps.stderr.text).toContain('All required permissions were granted');
+    expect(deps.stderr.text).toContain('The 3 APIs and 6 Jira permissions were granted');
     await expectFinished(deps);
   });
 

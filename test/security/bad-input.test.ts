@@ -112,6 +112,25 @@ describe('a bad config file is named, explained and left untouched', () => {
   });
 });
 
+describe('an unusable configuration location is one sentence, exit 2, before any question', () => {
+  it.each([
+    ['a path through a file', () => `${writeTempFile()}/cfg`, 'a part of that path is a file'],
+    ['a folder that cannot be created (/sys)', () => '/sys/kendis-jira-test-config', 'Cannot create the configuration folder /sys/kendis-jira-test-config'],
+  ])('%s', async (_name, dir, words) => {
+    const r = await runCli(['setup', '--sandbox'], { env: { KENDIS_JIRA_CONFIG_DIR: dir() } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(words);
+    expect(r.stderr).not.toContain('Unexpected error');
+    expect(r.stderr).not.toMatch(/Step 1|What are you setting up|\?/);
+  });
+});
+
+function writeTempFile(): string {
+  const file = join(tempDir(), 'a-file');
+  writeFileSync(file, 'x');
+  return file;
+}
+
 describe('file modes', () => {
   it('a pre-existing config folder is made private (0700), files are 0600', async () => {
     const dir = join(tempDir(), 'cfg');

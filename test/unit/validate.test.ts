@@ -90,6 +90,9 @@ describe('dates', () => {
     expect(daysUntil('2026-11-28', now)).toBe(-1);
     expect(daysUntil(isoDate(addDays(now, 365)), now)).toBe(365);
   });
+  it('refuses a callback URL with a bare trailing #, as the README promises', () => {
+    expect(checkCallbackUrl('https://app.kendis.io/cb#')).toMatchObject({ ok: false, message: expect.stringContaining('#') });
+  });
   it('validates a token expiry', () => {
     expect(validateTokenExpiry('2027-11-29', now)).toBe(true);
     expect(validateTokenExpiry('2026-11-01', now)).toContain('past');

@@ -37,7 +37,7 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
   const fromEnv = Boolean(ctx.deps.env[SECRET_ENV['api-token']]);
   const offered = kind === 'user' ? ctx.target.defaults.userApiToken : ctx.target.defaults.apiToken;
   for (;;) {
-    io.hint(`The API token is stored in ${ctx.backend.description} once every scope has been checked; it is never printed or logged.`);
+    io.hint('The API token is stored (where the start of this run said) only once every scope has been checked; it is never printed or logged.');
     const apiToken = await askSecret(ctx.deps, { kind: 'api-token', offered });
     const expiresOn = await askExpiry(ctx.deps, { given: ctx.options.tokenExpires, previous: ctx.answers.tokenExpires });
     ctx.answers.tokenExpires = expiresOn;
