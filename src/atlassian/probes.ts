@@ -16,6 +16,8 @@ export interface Probe {
   /** The concrete path, relative to {api}/ex/jira/{cloudId}. */
   path: string;
   body?: unknown;
+  /** What Jira's 403 means for this request, when it is not about the account (e.g. apps only). */
+  forbiddenMeans?: string;
 }
 
 export interface Unprobeable {
@@ -28,7 +30,10 @@ export const PROBES: readonly Probe[] = [
   { scope: 'write:jira-work', operationId: 'issue-create', method: 'POST', path: '/rest/api/3/issue', body: { fields: {} } },
   { scope: 'read:jira-user', operationId: 'myself', method: 'GET', path: '/rest/api/3/myself' },
   { scope: 'manage:jira-project', operationId: 'issue-security-schemes', method: 'GET', path: '/rest/api/3/issuesecurityschemes' },
-  { scope: 'manage:jira-webhook', operationId: 'webhooks', method: 'GET', path: '/rest/api/3/webhook?maxResults=1' },
+  {
+    scope: 'manage:jira-webhook', operationId: 'webhooks', method: 'GET', path: '/rest/api/3/webhook?maxResults=1',
+    forbiddenMeans: 'Jira lists webhooks only to apps, so it refuses any token — expected',
+  },
   { scope: 'read:field:jira', operationId: 'field-context-issuetype-mapping', method: 'GET', path: '/rest/api/3/field/customfield_0/context/issuetypemapping?maxResults=1' },
   { scope: 'read:board-scope:jira-software', operationId: 'board-versions', method: 'GET', path: '/rest/agile/1.0/board/0/version?maxResults=1' },
   { scope: 'read:sprint:jira-software', operationId: 'sprint-get', method: 'GET', path: '/rest/agile/1.0/sprint/0' },

@@ -43,7 +43,7 @@ function rateLimited(status: number, what: string): Verdict {
  * A probe's answer → the scope's verdict (checks.md, "Probes"). Jira's own 400/403/404/409/422
  * prove the request got past the gateway's scope check. Only meaningful once api-token passed.
  */
-export function probeVerdict(answer: Answer, scope: string, profileFlag = ''): Verdict {
+export function probeVerdict(answer: Answer, scope: string, profileFlag = '', forbiddenMeans?: string): Verdict {
   if (!isResponse(answer)) return noProof(answer);
   const s = answer.status;
   if (s >= 200 && s < 300) {
@@ -53,7 +53,9 @@ export function probeVerdict(answer: Answer, scope: string, profileFlag = ''): V
   // Jira's own refusals are JSON documents ({"errorMessages": …}); an empty or plain-text 403/404
   // is a proxy or a server in between, and proves nothing.
   if (PAST_GATEWAY.has(s) && isJsonDocument(answer.text)) {
-    const why = s === 403 ? 'the account or caller may not do this itself, which the jira-permissions check reports' : 'the test request is aimed at nothing on purpose';
+    const why =
+      s === 403 ? (forbiddenMeans ?? 'Jira itself refused the test request, after Atlassian’s scope check; what the account may do is the jira-permissions check')
+      : 'the test request is aimed at nothing on purpose';
     return { status: 'pass', detail: `On the token (Jira answered ${s}: ${why}).` };
   }
   if (s === 401 && isScopeMismatch(answer)) {

@@ -10,7 +10,7 @@ export const addApisStep = defineStep({
   title: 'Add the required APIs',
   needs: [],
   async run(ctx) {
-    await consolePage(ctx, "Open the app's Permissions tab", consolePages(ctx.answers.appId).permissions);
+    await consolePage(ctx, "Open the app's Permissions tab", consolePages(ctx.answers.appId).permissions, 'Permissions');
     checklist(ctx.deps, APP_SCOPES.filter((s) => s.kind === 'api').map((s) => `${s.title}: click Add`).concat('Jira API: click Add'));
     await confirmDone(ctx.deps, 'apis.done', 'Have you added all three APIs?');
   },

@@ -7,7 +7,8 @@ import { ChecksFailedError } from '../../errors.js';
 import type { Profile, ProfileKind } from '../../config/schema.js';
 import { stagingAccountFor } from '../../secrets/backend.js';
 import { SECRET_ENV } from '../../secrets/secret-store.js';
-import { askExpiry, askSecret, openPage } from '../ask.js';
+import { askExpiry, askSecret } from '../ask.js';
+import { consolePage } from './create-app.js';
 import { printTokenScopes } from '../token-instructions.js';
 import { draftProfile } from '../draft.js';
 import { defineStep, type WizardContext } from '../context.js';
@@ -16,7 +17,7 @@ import { defineStep, type WizardContext } from '../context.js';
 export async function showTokenInstructions(ctx: WizardContext, kind: ProfileKind): Promise<void> {
   const io = ctx.deps.io;
   const list = TOKEN_SCOPE_LISTS[kind];
-  await openPage(ctx.deps, { label: 'Open your Atlassian account’s API tokens page', url: API_TOKENS_PAGE, browser: ctx.options.browser, note: ctx.target.consolePageNote, open: (u) => ctx.target.browser.open(u) });
+  await consolePage(ctx, 'Open your Atlassian account’s API tokens page', API_TOKENS_PAGE);
   io.hint('  (From Jira: your profile icon → Manage account → Security → "Create and manage API tokens".)');
   io.info('  1. Click "Create API token with scopes" (not plain "Create API token").');
   io.info(`  2. Name: ${list.tokenName}`);

@@ -11,7 +11,7 @@ export const authorizationStep = defineStep({
   async run(ctx) {
     const io = ctx.deps.io;
     ctx.answers.redirectUri = ctx.options.redirectUri;
-    await consolePage(ctx, "Open the app's Authorization tab", consolePages(ctx.answers.appId).authorization);
+    await consolePage(ctx, "Open the app's Authorization tab", consolePages(ctx.answers.appId).authorization, 'Authorization');
     checklist(ctx.deps, ['Next to OAuth 2.0 (3LO), click Add (or Configure).']);
     io.info('  Two callback URLs belong there:');
     io.info('   • Kendis’ own (you copy it from Kendis in Step 5), and');

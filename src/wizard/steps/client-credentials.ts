@@ -90,7 +90,7 @@ export const clientCredentialsStep = defineStep({
   needs: ['callbackUrl', 'callbackMode', 'redirectUri', 'email', 'cloudId'],
   stages: 'client-secret',
   async run(ctx, have) {
-    await consolePage(ctx, "Open the app's Settings tab (if the link does not open it, open the app and click Settings)", consolePages(ctx.answers.appId).settings);
+    await consolePage(ctx, "Open the app's Settings tab (if the link does not open it, open the app and click Settings)", consolePages(ctx.answers.appId).settings, 'Settings');
     const { clientId, clientSecret } = await askAndCheckClient(ctx, have);
     ctx.answers.clientId = clientId;
     ctx.secrets['client-secret'] = clientSecret;

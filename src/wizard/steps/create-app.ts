@@ -6,15 +6,26 @@ import { defineStep, type WizardContext } from '../context.js';
 
 function siteName(site: string | undefined): string {
   try {
-    return site ? (new URL(site).hostname.split('.')[0] ?? 'Jira') : 'Jira';
+    const host = site ? new URL(site).hostname : '';
+    // acme.atlassian.net → "acme"; an address without a name (a test server) → "Jira".
+    return /^[a-z][a-z0-9-]*\./i.test(host) ? (host.split('.')[0] ?? 'Jira') : 'Jira';
   } catch {
     return 'Jira';
   }
 }
 
-/** Open one of the app's Developer Console pages (or print the target's note instead). */
-export function consolePage(ctx: WizardContext, label: string, url: string): Promise<void> {
-  return openPage(ctx.deps, { label, url, browser: ctx.options.browser, note: ctx.target.consolePageNote, open: (u) => ctx.target.browser.open(u) });
+const noted = new WeakSet<WizardContext>();
+
+/**
+ * Open one of the app's Developer Console pages. Without the app's address (Step 1 skipped it)
+ * only the app list can be opened: the label says which tab to pick there. The target's note
+ * (pages that are not real) is said once, not on every page.
+ */
+export function consolePage(ctx: WizardContext, label: string, url: string, tab?: string): Promise<void> {
+  const note = noted.has(ctx) ? undefined : ctx.target.consolePageNote;
+  if (note) noted.add(ctx);
+  const where = tab && !ctx.answers.appId ? `Open your app from the list, then its ${tab} tab` : label;
+  return openPage(ctx.deps, { label: where, url, browser: ctx.options.browser, note, open: (u) => ctx.target.browser.open(u) });
 }
 
 export const createAppStep = defineStep({

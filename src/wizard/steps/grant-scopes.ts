@@ -11,7 +11,7 @@ export const grantScopesStep = defineStep({
   needs: [],
   async run(ctx) {
     const io = ctx.deps.io;
-    await consolePage(ctx, 'Still on the Permissions tab', consolePages(ctx.answers.appId).permissions);
+    await consolePage(ctx, 'Still on the Permissions tab', consolePages(ctx.answers.appId).permissions, 'Permissions');
     io.info('  Jira API → Configure → Granular scopes → Edit Scopes. Search for each and tick it:');
     const jira = APP_SCOPES.filter((s) => s.kind === 'jira');
     const width = Math.max(...jira.map((s) => s.title.length));
