@@ -58,6 +58,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
       `
 Start here:
   kendis-jira setup            walk through the 8 steps of Kendis' "Jira Scope-Based OAuth" guide
+  kendis-jira setup --user     every Kendis user: your own scoped API token for your Kendis profile
   kendis-jira setup --sandbox  try the whole flow against a built-in fake Atlassian (no account needed)
 
 Exit codes: 0 ok · 1 a check or operation failed · 2 bad usage or input · 3 profile not set up ·
@@ -126,12 +127,13 @@ Examples:
     .addHelpText(
       'after',
       `
-Each line is one check (✔ pass, ! warning, ✖ fail, – skipped), with → and the fix for anything
-that is not a pass. Exit 0 when nothing failed, 1 otherwise, 3 when the profile is not set up.
+Each line is one check (✔ pass, ! warning, ✖ fail, ? could not be checked, – skipped), with → and
+the fix for anything that is not a pass. Exit 0 when nothing failed or went unchecked, 1 otherwise,
+3 when the profile is not set up.
 
 Examples:
   kendis-jira test-connection
-  kendis-jira test-connection --json | jq '.checks[] | select(.status=="fail")'
+  kendis-jira test-connection --json | jq '.checks[] | select(.status=="fail" or .status=="error")'
   kendis-jira test-connection --oauth --profile acme`,
     )
     .action(async (_o, command: Command) =>
