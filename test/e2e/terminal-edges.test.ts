@@ -58,3 +58,11 @@ describe('a terminal that reports 0 columns', () => {
     expect(r.stdout).not.toMatch(/\u001b\[\d*[GK]|\u001b\[\?25l/);
   });
 });
+
+describe('colours on a terminal that wants them', () => {
+  it('FORCE_COLOR: marks and headings carry whole colour codes, never a stray "[32m"', () => {
+    const r = sh('FORCE_COLOR=1 $KJ test-connection --profile sandbox 2>&1');
+    expect(r.stdout).toContain('\u001b[32m✔\u001b[39m');
+    expect(r.stdout.replace(/\u001b\[[0-9;]*m/g, '')).not.toMatch(/\[\d+m/);
+  });
+});
