@@ -18,6 +18,8 @@ export interface Probe {
   body?: unknown;
   /** What Jira's 403 means for this request, when it is not about the account (e.g. apps only). */
   forbiddenMeans?: string;
+  /** Aimed at nothing (id 0, an empty body): Jira must refuse it, so a success is not Jira answering. */
+  mustFail?: boolean;
 }
 
 export interface Unprobeable {
@@ -27,22 +29,22 @@ export interface Unprobeable {
 
 export const PROBES: readonly Probe[] = [
   { scope: 'read:jira-work', operationId: 'project-search', method: 'GET', path: '/rest/api/3/project/search?maxResults=1' },
-  { scope: 'write:jira-work', operationId: 'issue-create', method: 'POST', path: '/rest/api/3/issue', body: { fields: {} } },
+  { scope: 'write:jira-work', operationId: 'issue-create', method: 'POST', path: '/rest/api/3/issue', body: { fields: {} }, mustFail: true },
   { scope: 'read:jira-user', operationId: 'myself', method: 'GET', path: '/rest/api/3/myself' },
   { scope: 'manage:jira-project', operationId: 'issue-security-schemes', method: 'GET', path: '/rest/api/3/issuesecurityschemes' },
   {
     scope: 'manage:jira-webhook', operationId: 'webhooks', method: 'GET', path: '/rest/api/3/webhook?maxResults=1',
     forbiddenMeans: 'Jira lists webhooks only to apps, so it refuses any token — expected',
   },
-  { scope: 'read:field:jira', operationId: 'field-context-issuetype-mapping', method: 'GET', path: '/rest/api/3/field/customfield_0/context/issuetypemapping?maxResults=1' },
-  { scope: 'read:board-scope:jira-software', operationId: 'board-versions', method: 'GET', path: '/rest/agile/1.0/board/0/version?maxResults=1' },
-  { scope: 'read:sprint:jira-software', operationId: 'sprint-get', method: 'GET', path: '/rest/agile/1.0/sprint/0' },
-  { scope: 'write:sprint:jira-software', operationId: 'sprint-update', method: 'POST', path: '/rest/agile/1.0/sprint/0', body: {} },
-  { scope: 'read:epic:jira-software', operationId: 'epic-get', method: 'GET', path: '/rest/agile/1.0/epic/0' },
-  { scope: 'write:epic:jira-software', operationId: 'epic-update', method: 'POST', path: '/rest/agile/1.0/epic/0', body: {} },
+  { scope: 'read:field:jira', operationId: 'field-context-issuetype-mapping', method: 'GET', path: '/rest/api/3/field/customfield_0/context/issuetypemapping?maxResults=1', mustFail: true },
+  { scope: 'read:board-scope:jira-software', operationId: 'board-versions', method: 'GET', path: '/rest/agile/1.0/board/0/version?maxResults=1', mustFail: true },
+  { scope: 'read:sprint:jira-software', operationId: 'sprint-get', method: 'GET', path: '/rest/agile/1.0/sprint/0', mustFail: true },
+  { scope: 'write:sprint:jira-software', operationId: 'sprint-update', method: 'POST', path: '/rest/agile/1.0/sprint/0', body: {}, mustFail: true },
+  { scope: 'read:epic:jira-software', operationId: 'epic-get', method: 'GET', path: '/rest/agile/1.0/epic/0', mustFail: true },
+  { scope: 'write:epic:jira-software', operationId: 'epic-update', method: 'POST', path: '/rest/agile/1.0/epic/0', body: {}, mustFail: true },
   // The individual user's token: deletes aimed at id 0, which cannot exist.
-  { scope: 'delete:avatar:jira', operationId: 'avatar-delete', method: 'DELETE', path: '/rest/api/3/universal_avatar/type/project/owner/0/avatar/0' },
-  { scope: 'delete:board-scope.admin:jira-software', operationId: 'board-property-delete', method: 'DELETE', path: '/rest/agile/1.0/board/0/properties/kendis-jira-probe' },
+  { scope: 'delete:avatar:jira', operationId: 'avatar-delete', method: 'DELETE', path: '/rest/api/3/universal_avatar/type/project/owner/0/avatar/0', mustFail: true },
+  { scope: 'delete:board-scope.admin:jira-software', operationId: 'board-property-delete', method: 'DELETE', path: '/rest/agile/1.0/board/0/properties/kendis-jira-probe', mustFail: true },
 ];
 
 const CLASSIC_COVERS = 'read:jira-work or write:jira-work grants it too, so no request can tell it apart.';

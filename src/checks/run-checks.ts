@@ -206,7 +206,7 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
       results.push(result(id, { status: 'skip', detail: `Not checked: ${prerequisite ?? 'no answer'}.` }));
       continue;
     }
-    results.push(result(id, probeVerdict(answer, scope, inputs.profileFlag, decision.forbiddenMeans)));
+    results.push(result(id, probeVerdict(answer, scope, inputs.profileFlag, decision.forbiddenMeans, Boolean(decision.mustFail))));
   }
   // A scope that failed although a passed probe proves it is on the token: Atlassian's rules moved.
   const passed = results.filter((r) => r.id.startsWith('scope:') && r.status === 'pass').map((r) => r.id.slice(6));

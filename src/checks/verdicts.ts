@@ -43,11 +43,13 @@ function rateLimited(status: number, what: string): Verdict {
  * A probe's answer → the scope's verdict (checks.md, "Probes"). Jira's own 400/403/404/409/422
  * prove the request got past the gateway's scope check. Only meaningful once api-token passed.
  */
-export function probeVerdict(answer: Answer, scope: string, profileFlag = '', forbiddenMeans?: string): Verdict {
+export function probeVerdict(answer: Answer, scope: string, profileFlag = '', forbiddenMeans?: string, mustFail = false): Verdict {
   if (!isResponse(answer)) return noProof(answer);
   const s = answer.status;
   if (s >= 200 && s < 300) {
-    if (answer.text.trim() !== '' && parseJson(answer.text) === undefined) return noProof(answer);
+    // A request aimed at nothing cannot succeed on Jira, and Jira's successes are JSON documents:
+    // anything else (an empty 204, `null`, a success for id 0) is something in between answering.
+    if (mustFail || !isJsonValue(answer.text)) return { ...noProof(answer), detail: `Something other than Jira answered the test request (${describeAnswer(answer)}${mustFail ? ', a success for a request Jira must refuse' : ''}).` };
     return { status: 'pass', detail: `On the token (Jira answered ${s}).` };
   }
   // Jira's own refusals are JSON documents ({"errorMessages": …}); an empty or plain-text 403/404
@@ -73,7 +75,14 @@ export function probeVerdict(answer: Answer, scope: string, profileFlag = '', fo
 /** Jira's own answers past the gateway's scope check (checks.md): they prove the scope. */
 const PAST_GATEWAY = new Set([400, 403, 404, 409, 422]);
 
+/** Jira's refusals are JSON objects ({"errorMessages": …}). */
 function isJsonDocument(text: string): boolean {
+  const parsed = parseJson(text);
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+}
+
+/** Jira's successes are a JSON object or list. */
+function isJsonValue(text: string): boolean {
   const parsed = parseJson(text);
   return typeof parsed === 'object' && parsed !== null;
 }

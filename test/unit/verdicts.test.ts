@@ -18,6 +18,13 @@ describe('probeVerdict (checks.md table)', () => {
   ] as const)('%i ⇒ %s', (status, verdict) => {
     expect(probeVerdict(res(status), 'read:sprint:jira-software').status).toBe(verdict);
   });
+  it('a success that Jira cannot give proves nothing: empty, null, or for a request aimed at nothing', () => {
+    expect(probeVerdict(res(204, ''), 'read:jira-work').status).toBe('error');
+    expect(probeVerdict(res(200, 'null'), 'read:jira-work').status).toBe('error');
+    expect(probeVerdict(res(200, {}), 'read:sprint:jira-software', '', undefined, true).status).toBe('error');
+    expect(probeVerdict(res(400, []), 'write:jira-work').status).toBe('error');
+    expect(probeVerdict(res(200, { values: [] }), 'read:jira-work').status).toBe('pass');
+  });
   it('Jira’s refusals are JSON: an empty or plain-text 403/404 (a proxy, a Go server) proves nothing', () => {
     expect(probeVerdict(res(404, '404 page not found\n', { 'content-type': 'text/plain' }), 'read:sprint:jira-software').status).toBe('error');
     expect(probeVerdict(res(403, ''), 'read:sprint:jira-software').status).toBe('error');
