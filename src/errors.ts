@@ -42,7 +42,10 @@ export class NotConfiguredError extends CliError {
       : '';
     super(purpose === 'remove' ? `There is no profile "${profile}" to remove.` : `Profile "${profile}" is not set up.`, {
       exitCode: ExitCode.notConfigured,
-      hint: purpose === 'remove' ? (existing.trim() || 'Nothing to do.') : `Set it up with \`kendis-jira setup${profileFlagFor(profile)}\`.${existing}`,
+      hint:
+        purpose === 'remove'
+          ? existing.trim() || 'Nothing to do.'
+          : `Set it up with \`kendis-jira setup${profile === 'sandbox' ? ' --sandbox' : profileFlagFor(profile)}\`.${existing}`,
     });
   }
 }

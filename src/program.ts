@@ -79,7 +79,7 @@ Exit codes: 0 ok · 1 a check or operation failed · 2 bad usage or input · 3 p
       .exitOverride()
       .configureOutput({ writeOut: hooks.writeOut, writeErr: hooks.writeErr });
 
-  sub('setup', 'walk through Steps 1–8: create the Atlassian app, check every scope, store the secrets, test the connection')
+  sub('setup', 'the organisation’s ALM account: Steps 1–8 (the Atlassian app, every scope checked, secrets stored, the connection tested); with --user: your own token')
     .option('--site <url>', 'your Jira Cloud site, e.g. https://acme.atlassian.net')
     .option('--email <email>', 'your Atlassian account e-mail (Kendis calls it "Jira Login ID")')
     .option('--app-id <id-or-url>', 'the Developer Console app (its id or any of its console URLs)')

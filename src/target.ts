@@ -19,8 +19,9 @@ export interface TargetDefaults {
   apiToken?: string;
   /** A second, different API token (so a rotation can be tried). */
   nextApiToken?: string;
-  /** A user's own token (the 20 scopes of Kendis' individual-user article). */
+  /** A user's own token (the 20 scopes of Kendis' individual-user article), and a second one. */
   userApiToken?: string;
+  nextUserApiToken?: string;
 }
 
 export type TargetKind = 'atlassian' | 'sandbox';

@@ -46,8 +46,13 @@ export class UnknownSiteError extends CliError {
  */
 export class NoProofError extends CliError {
   constructor(readonly what: string) {
-    super(`Atlassian did not answer (${what}): nothing was concluded.`, { hint: 'Try again later; if it persists, check HTTPS_PROXY / NO_PROXY, or rerun with --debug.' });
+    super(`${noAnswer('Atlassian', what)}: nothing was concluded.`, { hint: 'Try again later; if it persists, check HTTPS_PROXY / NO_PROXY, or rerun with --debug.' });
   }
+}
+
+/** "X did not answer (502 …)", or, for a success that is not X's answer, "something other than X answered (200 …)". */
+export function noAnswer(who: string, what: string): string {
+  return /^2\d\d /.test(what) ? `Something other than ${who} answered (${what})` : `${who} did not answer (${what})`;
 }
 
 function hostOf(url: string): string {

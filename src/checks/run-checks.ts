@@ -70,6 +70,8 @@ export interface CheckInputs {
   client: AtlassianClient;
   now: Date;
   profileFlag: string;
+  /** How the user runs this CLI ("kendis-jira", "node bin/kendis-jira.js"), for the commands in hints. */
+  cli?: string;
   /** Only the checks that prove an API token (setup, rotate-token): no config, secrets or client checks. */
   tokenOnly?: boolean;
   /** Requests in flight at once in round 2 (default 12: every probe and jira-permissions in one round trip). */
@@ -120,6 +122,8 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
   const { profile, client } = inputs;
   const kind = profileKind(profile);
   const scopes = TOKEN_SCOPE_LISTS[kind].scopes;
+  const cli = inputs.cli ?? 'kendis-jira';
+  const rotateCommand = `${cli} rotate-token${inputs.profileFlag}`;
   const run = selected(inputs);
   const results: CheckResult[] = [];
   if (run.has('config')) results.push(result('config', { status: 'pass', detail: `Profile found: ${profile.site} as ${profile.email}.` }));
@@ -134,7 +138,7 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
           : {
               status: 'fail',
               detail: inputs.secretsProblem ?? `The ${needed} could not all be read.`,
-              hint: inputs.secretsHint ?? `Run \`kendis-jira setup${inputs.profileFlag}\` again to store it, or set ${kind === 'user' ? 'KENDIS_JIRA_API_TOKEN' : 'KENDIS_JIRA_CLIENT_SECRET / KENDIS_JIRA_API_TOKEN'}.`,
+              hint: inputs.secretsHint ?? `Run \`${cli} setup${inputs.profileFlag}\` again to store it, or set ${kind === 'user' ? 'KENDIS_JIRA_API_TOKEN' : 'KENDIS_JIRA_CLIENT_SECRET / KENDIS_JIRA_API_TOKEN'}.`,
             },
       ),
     );
@@ -163,12 +167,12 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
       // Tell a classic (unscoped) token apart: it works on the site URL but never on the gateway.
       siteAnswer = await settle(client.siteRequest(profile.site, auth, '/rest/api/3/myself'));
     }
-    const verdict = apiTokenVerdict({ answer: myself, email: profile.email, expiresOn: profile.token.expiresOn, now: inputs.now, profileFlag: inputs.profileFlag, fromEnv: Boolean(inputs.apiTokenFromEnv), ...(siteAnswer ? { siteAnswer } : {}) });
+    const verdict = apiTokenVerdict({ answer: myself, email: profile.email, expiresOn: profile.token.expiresOn, now: inputs.now, rotateCommand, fromEnv: Boolean(inputs.apiTokenFromEnv), ...(siteAnswer ? { siteAnswer } : {}) });
     authenticated = verdict.authenticated;
     if (verdict.status === 'error') signInUnknown = true;
     results.push(result('api-token', verdict));
   }
-  results.push(result('token-expiry', tokenExpiryVerdict(profile.token.expiresOn, inputs.now, inputs.profileFlag)));
+  results.push(result('token-expiry', tokenExpiryVerdict(profile.token.expiresOn, inputs.now, rotateCommand)));
   if (run.has('oauth-client')) {
     results.push(result('oauth-client', oauthClient === undefined ? { status: 'skip', detail: 'No client secret to check.' } : oauthClientVerdict(oauthClient)));
   }
@@ -206,7 +210,7 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
       results.push(result(id, { status: 'skip', detail: `Not checked: ${prerequisite ?? 'no answer'}.` }));
       continue;
     }
-    results.push(result(id, probeVerdict(answer, scope, inputs.profileFlag, decision.forbiddenMeans, Boolean(decision.mustFail))));
+    results.push(result(id, probeVerdict(answer, scope, rotateCommand, decision.forbiddenMeans, Boolean(decision.mustFail))));
   }
   // A scope that failed although a passed probe proves it is on the token: Atlassian's rules moved.
   const passed = results.filter((r) => r.id.startsWith('scope:') && r.status === 'pass').map((r) => r.id.slice(6));
@@ -222,7 +226,7 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
 }
 
 /** The checks that prove an API token (setup, rotate-token): site, sign-in, expiry, every scope, permissions. */
-export function runTokenChecks(p: { profile: Profile; apiToken: string; client: AtlassianClient; now: Date; profileFlag: string; apiTokenFromEnv?: boolean }): Promise<CheckResult[]> {
+export function runTokenChecks(p: { profile: Profile; apiToken: string; client: AtlassianClient; now: Date; profileFlag: string; cli?: string; apiTokenFromEnv?: boolean }): Promise<CheckResult[]> {
   return runChecks({ ...p, clientSecret: undefined, secretsProblem: undefined, tokenOnly: true });
 }
 

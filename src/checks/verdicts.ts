@@ -4,7 +4,7 @@
  * feeds them (run-checks.ts) stays thin. Rules: ../shared/spec/checks.md.
  */
 import type { HttpResponse } from '../atlassian/http.js';
-import { describeAnswer, isScopeMismatch, NoProofError, parseJson, UnknownSiteError } from '../atlassian/client.js';
+import { describeAnswer, isScopeMismatch, noAnswer, NoProofError, parseJson, UnknownSiteError } from '../atlassian/client.js';
 import { MyPermissionsSchema, MyselfSchema } from '../atlassian/schemas.js';
 import { singleLine } from '../io/sanitize.js';
 import { KENDIS_PERMISSIONS, type KendisPermission } from '../atlassian/permissions.js';
@@ -17,7 +17,9 @@ import type { Verdict } from './types.js';
 
 export type Answer = HttpResponse | Error;
 
-const rotate = (profileFlag: string) => `\`kendis-jira rotate-token${profileFlag}\``;
+/** The command that replaces the token, as the user runs this CLI (e.g. `kendis-jira rotate-token --profile acme`). */
+const DEFAULT_ROTATE = 'kendis-jira rotate-token';
+const rotate = (command: string) => `\`${command}\``;
 
 function isResponse(a: Answer): a is HttpResponse {
   return !(a instanceof Error);
@@ -31,7 +33,7 @@ export function errorText(error: Error): string {
 export function noProof(answer: Answer | Error, what = 'Atlassian'): Verdict {
   const came = isResponse(answer) ? describeAnswer(answer) : errorText(answer);
   const hint = !isResponse(answer) && 'hint' in answer && typeof answer.hint === 'string' && !(answer instanceof NoProofError) ? answer.hint : 'Nothing was concluded either way: try again later; if it persists, check HTTPS_PROXY / NO_PROXY or rerun with --debug.';
-  const detail = answer instanceof NoProofError ? `${what} did not answer (${answer.what}).` : `${what} did not answer (${came}).`;
+  const detail = `${noAnswer(what, answer instanceof NoProofError ? answer.what : came)}.`;
   return { status: 'error', detail, hint };
 }
 
@@ -43,7 +45,7 @@ function rateLimited(status: number, what: string): Verdict {
  * A probe's answer → the scope's verdict (checks.md, "Probes"). Jira's own 400/403/404/409/422
  * prove the request got past the gateway's scope check. Only meaningful once api-token passed.
  */
-export function probeVerdict(answer: Answer, scope: string, profileFlag = '', forbiddenMeans?: string, mustFail = false): Verdict {
+export function probeVerdict(answer: Answer, scope: string, rotateCommand = DEFAULT_ROTATE, forbiddenMeans?: string, mustFail = false): Verdict {
   if (!isResponse(answer)) return noProof(answer);
   const s = answer.status;
   if (s >= 200 && s < 300) {
@@ -64,7 +66,7 @@ export function probeVerdict(answer: Answer, scope: string, profileFlag = '', fo
     return {
       status: 'fail',
       detail: `Missing from the API token (Atlassian answered 401: scope does not match).`,
-      hint: `On Atlassian's API-token page (${API_TOKENS_PAGE}) create a new token with scopes that include "${tokenScopeTitle(scope)}" (${scope}) and the others Kendis needs, then run ${rotate(profileFlag)}.`,
+      hint: `On Atlassian's API-token page (${API_TOKENS_PAGE}) create a new token with scopes that include "${tokenScopeTitle(scope)}" (${scope}) and the others Kendis needs, then run ${rotate(rotateCommand)}.`,
     };
   }
   if (s === 401) return { status: 'fail', detail: 'Atlassian rejected the e-mail and API token.' };
@@ -98,7 +100,8 @@ export interface ApiTokenInput {
   now: Date;
   /** The same e-mail and token tried on the site URL (only after a 401): 200 means a classic token. */
   siteAnswer?: Answer;
-  profileFlag?: string;
+  /** The command that replaces the token, as the user runs this CLI. */
+  rotateCommand?: string;
   /** Where the token came from, for the fix: the keychain/file, or the KENDIS_JIRA_API_TOKEN variable. */
   fromEnv?: boolean;
 }
@@ -106,8 +109,8 @@ export interface ApiTokenInput {
 /** /myself through the gateway → does the e-mail + token pair authenticate? */
 export function apiTokenVerdict(input: ApiTokenInput): Verdict & { authenticated: boolean } {
   const { answer } = input;
-  const flag = input.profileFlag ?? '';
-  const replace = input.fromEnv ? 'set KENDIS_JIRA_API_TOKEN to a working scoped token (the token tested came from that variable)' : `run ${rotate(flag)}`;
+  const command = input.rotateCommand ?? DEFAULT_ROTATE;
+  const replace = input.fromEnv ? 'set KENDIS_JIRA_API_TOKEN to a working scoped token (the token tested came from that variable)' : `run ${rotate(command)}`;
   if (!isResponse(answer)) return { ...noProof(answer, "Atlassian's API gateway"), authenticated: false };
   if (answer.status === 200) {
     const me = MyselfSchema.safeParse(parseJson(answer.text));
@@ -157,11 +160,11 @@ export function apiTokenVerdict(input: ApiTokenInput): Verdict & { authenticated
 }
 
 /** The token's saved expiry date: pass > 30 days, warn ≤ 30, fail when expired. */
-export function tokenExpiryVerdict(expiresOn: string, now: Date, profileFlag = ''): Verdict {
+export function tokenExpiryVerdict(expiresOn: string, now: Date, rotateCommand = DEFAULT_ROTATE): Verdict {
   const days = daysUntil(expiresOn, now);
-  if (Number.isNaN(days)) return { status: 'warn', detail: 'No valid expiry date is saved.', hint: `Record it with ${rotate(profileFlag)}.` };
-  if (days < 0) return { status: 'fail', detail: `The token expired on ${expiresOn} (${describeDaysLeft(days)}).`, hint: `Create a new token and run ${rotate(profileFlag)}.` };
-  if (days <= 30) return { status: 'warn', detail: `The token expires on ${expiresOn} (${describeDaysLeft(days)}).`, hint: `Replace it now with ${rotate(profileFlag)}.` };
+  if (Number.isNaN(days)) return { status: 'warn', detail: 'No valid expiry date is saved.', hint: `Record it with ${rotate(rotateCommand)}.` };
+  if (days < 0) return { status: 'fail', detail: `The token expired on ${expiresOn} (${describeDaysLeft(days)}).`, hint: `Create a new token and run ${rotate(rotateCommand)}.` };
+  if (days <= 30) return { status: 'warn', detail: `The token expires on ${expiresOn} (${describeDaysLeft(days)}).`, hint: `Replace it now with ${rotate(rotateCommand)}.` };
   return { status: 'pass', detail: `Expires on ${expiresOn} (${describeDaysLeft(days)}).` };
 }
 

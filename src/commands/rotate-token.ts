@@ -49,7 +49,7 @@ export function parseRotateOptions(raw: Record<string, unknown>): RotateOptions 
 }
 
 async function writeCalendar(path: string, profile: Profile, deps: Deps, daysBefore: number): Promise<void> {
-  const ics = tokenReminderIcs({ profile: deps.globals.profile, site: describeProfileTarget(profile), expiresOn: profile.token.expiresOn, daysBefore, now: deps.now(), uid: deps.randomBytes(8).toString('hex') });
+  const ics = tokenReminderIcs({ profile: deps.globals.profile, kind: profileKind(profile), cli: deps.cli, site: describeProfileTarget(profile), expiresOn: profile.token.expiresOn, daysBefore, now: deps.now(), uid: deps.randomBytes(8).toString('hex') });
   const existing = await lstat(path).catch(() => undefined);
   if (existing?.isSymbolicLink()) {
     throw new UsageError(`${path} is a symbolic link; the calendar reminder is never written through a link.`, 'Choose a new file name, e.g. --calendar kendis-token.ics.');
@@ -99,8 +99,8 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
   const connection = await openConnection(saved, deps, false);
   try {
     const kind = profileKind(saved);
-    // The sandbox offers a second (fake) token for the ALM account, so a rotation can be tried.
-    const offered = kind === 'alm-account' ? connection.target.defaults.nextApiToken : undefined;
+    // The sandbox offers a second (fake) token of the right kind, so a rotation can be tried.
+    const offered = kind === 'user' ? connection.target.defaults.nextUserApiToken : connection.target.defaults.nextApiToken;
     if (!io.interactive && !deps.env[SECRET_ENV['api-token']] && offered === undefined) {
       throw new UsageError(`Missing ${SECRET_ENV['api-token']}: in a non-interactive run the new token comes from that variable.`, 'Set it (never pass a token as a flag), plus --token-expires with the date you chose.');
     }
@@ -118,7 +118,7 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
     }
     const expiresOn = await askExpiry(deps, { given: options.tokenExpires });
     const relevant = await io.task('Checking the new token and each of its scopes…', () =>
-      runTokenChecks({ profile: { ...connection.profile, token: { expiresOn } }, apiToken: newToken, client: connection.client, now, profileFlag: profileFlag(deps), apiTokenFromEnv: Boolean(deps.env[SECRET_ENV['api-token']]) }),
+      runTokenChecks({ profile: { ...connection.profile, token: { expiresOn } }, apiToken: newToken, client: connection.client, now, profileFlag: profileFlag(deps), cli: deps.cli, apiTokenFromEnv: Boolean(deps.env[SECRET_ENV['api-token']]) }),
     );
     renderCheckLines(io, relevant, { showPasses: false, showSkips: false });
     // Stored only on proof: api-token and every probeable scope passed; a fail or an error changes nothing.

@@ -77,6 +77,7 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
         client,
         now: deps.now(),
         profileFlag: profileFlag(deps),
+        cli: deps.cli,
         ...(options.oauth && clientSecret && profile.kind !== 'user'
           ? {
               oauth: () =>

@@ -10,7 +10,7 @@ function escapeText(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\n/g, '\\n');
 }
 
-export function tokenReminderIcs(p: { profile: string; site: string; expiresOn: string; daysBefore: number; now: Date; uid: string }): string {
+export function tokenReminderIcs(p: { profile: string; kind?: 'alm-account' | 'user'; cli?: string; site: string; expiresOn: string; daysBefore: number; now: Date; uid: string }): string {
   const expiry = parseIsoDate(p.expiresOn);
   if (!expiry) throw new Error(`invalid expiry ${p.expiresOn}`);
   const today = new Date(p.now.getFullYear(), p.now.getMonth(), p.now.getDate());
@@ -18,7 +18,8 @@ export function tokenReminderIcs(p: { profile: string; site: string; expiresOn: 
   if (day < today) day = today;
   const stamp = p.now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   const flag = profileFlagFor(p.profile);
-  const description = `The Kendis Jira scoped API token for ${p.site} expires on ${p.expiresOn}.\nRun: kendis-jira rotate-token${flag}\nThen paste the new token into Kendis (ALM Account → Edit).`;
+  const where = p.kind === 'user' ? 'your Kendis Profile settings' : 'Kendis (Settings → ALM Accounts → your Jira account → Edit)';
+  const description = `The Kendis Jira scoped API token for ${p.site} expires on ${p.expiresOn}.\nRun: ${p.cli ?? 'kendis-jira'} rotate-token${flag}\nThen paste the new token into ${where}.`;
   return [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',

@@ -16,5 +16,7 @@ export const SANDBOX = {
   nextApiToken: 'ATATT3xSandboxRotatedApiToken-not-a-real-token',
   /** A Kendis user's own token, with the 20 scopes of the individual-user article. */
   userApiToken: 'ATATT3xSandboxUserScopeToken-not-a-real-token',
+  /** A second user token, so a user's rotation can be tried too. */
+  nextUserApiToken: 'ATATT3xSandboxUserRotatedToken-not-a-real-token',
   kendisCallbackUrl: 'https://kendis.example/alm/jira/oauth/callback',
 } as const;

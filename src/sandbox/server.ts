@@ -117,6 +117,7 @@ export function defaultSandboxOptions(): SandboxOptions {
       { token: SANDBOX.apiToken, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] },
       { token: SANDBOX.nextApiToken, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] },
       { token: SANDBOX.userApiToken, email: SANDBOX.email, scopes: [...USER_TOKEN_SCOPES] },
+      { token: SANDBOX.nextUserApiToken, email: SANDBOX.email, scopes: [...USER_TOKEN_SCOPES] },
     ],
   };
 }

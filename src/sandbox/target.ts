@@ -23,6 +23,7 @@ export async function openSandboxTarget(parts: TargetParts): Promise<Target> {
       apiToken: SANDBOX.apiToken,
       nextApiToken: SANDBOX.nextApiToken,
       userApiToken: SANDBOX.userApiToken,
+      nextUserApiToken: SANDBOX.nextUserApiToken,
     },
     browser: session.browser,
     consolePageNote: '(Sandbox: nothing to do on Atlassian’s real pages — read the checklist and continue.)',

@@ -16,7 +16,7 @@ import { answersFrom, type Answers } from './answers.js';
 import { checkSecretValue } from './validate.js';
 import { PausedError } from './ask.js';
 import type { WizardContext, WizardOptions, WizardStep } from './context.js';
-import type { ProfileKind } from '../config/schema.js';
+import { profileKind, type ProfileKind } from '../config/schema.js';
 import { describeStep, resumeIndex, runSteps, totalSteps } from './runner.js';
 import { userFinishStep, userTokenStep } from './steps/user-token.js';
 import { siteStep } from './steps/site.js';
@@ -98,9 +98,10 @@ function checkSecretsInEnvironment(env: Record<string, string | undefined>): voi
 }
 
 /** The organisation's ALM account (the admin, once) or a user's own token: --user, else asked, else the former. */
-async function chooseKind(deps: Deps, options: WizardOptions): Promise<ProfileKind> {
-  if (options.user !== undefined) return options.user ? 'user' : 'alm-account';
-  if (!deps.io.interactive) return 'alm-account';
+async function chooseKind(deps: Deps, options: WizardOptions, resumed: ProfileKind | undefined): Promise<ProfileKind> {
+  if (options.user) return 'user';
+  // Not said: an unfinished setup of one kind resumes as that kind (its advice says just "setup").
+  if (!deps.io.interactive || options.user === false) return options.user === false ? 'alm-account' : (resumed ?? 'alm-account');
   return deps.prompter.select<ProfileKind>({
     id: 'setup.kind',
     message: 'What are you setting up?',
@@ -132,7 +133,7 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
     io.heading(`kendis-jira setup${target.headingNote}`);
     // Where settings go must be writable: found before the first question, not after Step 1.
     await deps.config.checkWritable();
-    const kind = await chooseKind(deps, options);
+    const kind = await chooseKind(deps, options, resumable?.answers.kind);
     const steps = kind === 'user' ? USER_STEPS : STEPS;
     io.info(
       kind === 'user'
@@ -148,6 +149,14 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
       checkSecretsInEnvironment(deps.env);
     }
 
+    // Never turn one kind of profile into the other: the organisation's ALM account and a user's
+    // own token live side by side, in two profiles.
+    if (existing && profileKind(existing) !== kind) {
+      throw new UsageError(
+        `Profile "${profile}" is ${profileKind(existing) === 'user' ? 'a user’s own token' : 'the organisation’s ALM account'}; this setup would replace it with ${kind === 'user' ? 'your own token' : 'the ALM account'}.`,
+        `Use another profile for it: \`${deps.cli} setup${target.flags}${kind === 'user' ? ' --user' : ''} --profile ${kind === 'user' ? 'me' : 'kendis'}\` (every command then takes that --profile).`,
+      );
+    }
     if (existing) {
       io.info(`Profile "${profile}" already exists: ${existing.site} as ${existing.email}, token expires ${existing.token.expiresOn} (${describeDaysLeft(daysUntil(existing.token.expiresOn, deps.now()))}).`);
       if (io.interactive) {

@@ -66,7 +66,9 @@ describe('the packed and installed package', () => {
   it.skipIf(parts.skip)(`runs a full setup --sandbox --non-interactive with the real keychain${parts.note}`, async () => {
     const { inject } = await import('vitest');
     const home = tempDir('kj-pack-home-');
-    const r = spawnSync(bin, ['setup', '--sandbox', '--non-interactive', '--no-browser', '--oauth-timeout', '20'], {
+    const { freePort } = await import('../helpers/ports.js');
+    const port = await freePort();
+    const r = spawnSync(bin, ['setup', '--sandbox', '--non-interactive', '--no-browser', '--oauth-timeout', '20', '--redirect-uri', `http://localhost:${port}/callback`], {
       env: { PATH: `${join(app, 'node_modules', '.bin')}:${process.env.PATH!}`, HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...inject('keyringEnv')! },
       encoding: 'utf8',
       timeout: 60_000,

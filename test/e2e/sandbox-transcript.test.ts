@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/test-deps.js';
+import { freePort } from '../helpers/ports.js';
 import { isoDate, addDays } from '../../src/dates/dates.js';
 
 function normalise(text: string, home: string): string {
@@ -14,6 +15,8 @@ function normalise(text: string, home: string): string {
   return text
     .split(home).join('<config>')
     .replace(/http:\/\/127\.0\.0\.1:\d+/g, 'http://127.0.0.1:<port>')
+    .replace(/http:\/\/localhost:\d+/g, 'http://localhost:<port>')
+    .replace(/localhost%3A\d+/g, 'localhost%3A<port>')
     .replace(/127\.0\.0\.1%3A\d+/g, '127.0.0.1%3A<port>')
     .replace(/state=[\w-]+/g, 'state=<state>')
     .replaceAll(isoDate(addDays(today, 365)), '<today+365>')
@@ -33,7 +36,9 @@ describe('the sandbox run, word for word', () => {
       transcript.push(`$ kendis-jira ${args.join(' ')}  → exit ${r.code}`, '--- stdout', r.stdout.trimEnd(), '--- stderr', r.stderr.trimEnd(), '');
       return r;
     };
-    expect((await run(['setup', '--sandbox', '--non-interactive', '--token-expires', isoDate(addDays(new Date(), 365))])).code).toBe(0);
+    // Its own free port for the local callback: other tests run setups at the same time.
+    const port = await freePort();
+    expect((await run(['setup', '--sandbox', '--non-interactive', '--redirect-uri', `http://localhost:${port}/callback`, '--token-expires', isoDate(addDays(new Date(), 365))])).code).toBe(0);
     expect((await run(['status', '--profile', 'sandbox'])).code).toBe(0);
     expect((await run(['test-connection', '--profile', 'sandbox'])).code).toBe(0);
     expect((await run(['rotate-token', '--profile', 'sandbox', '--non-interactive', '--token-expires', isoDate(addDays(new Date(), 300))])).code).toBe(0);

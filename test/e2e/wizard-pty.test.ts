@@ -104,7 +104,8 @@ describe('Ctrl-C in a real terminal', () => {
       KENDIS_JIRA_CONFIG_DIR: config,
       ...(keyringEnv ?? { DBUS_SESSION_BUS_ADDRESS: `unix:path=${home}/no-bus` }),
     };
-    const first = new PtySession(['setup', '--sandbox', '--no-browser', '--profile', `ctrlc${process.pid}`], env);
+    const ctrlcPort = await freePort();
+    const first = new PtySession(['setup', '--sandbox', '--no-browser', '--redirect-uri', `http://localhost:${ctrlcPort}/callback`, '--profile', `ctrlc${process.pid}`], env);
     try {
       await first.answer('What are you setting up?', '\r'); // the organisation's ALM account
       await first.answer('Your Atlassian account e-mail', '\r');
@@ -120,7 +121,7 @@ describe('Ctrl-C in a real terminal', () => {
     expect(saved.progress[`ctrlc${process.pid}`]?.step).toBe(1);
     expect(saved.profiles).toEqual({});
 
-    const second = new PtySession(['setup', '--sandbox', '--no-browser', '--profile', `ctrlc${process.pid}`], env);
+    const second = new PtySession(['setup', '--sandbox', '--no-browser', '--redirect-uri', `http://localhost:${ctrlcPort}/callback`, '--profile', `ctrlc${process.pid}`], env);
     try {
       await second.answer('What are you setting up?', '\r'); // the organisation's ALM account
       await second.answer('Resume the unfinished setup at Step 2?', '\r');

@@ -35,7 +35,7 @@ const faults: [string, SandboxOptions, RegExp][] = [
   ['a reset mid-response', { faults: { resetGateway: true } }, /cut off|did not answer|failed/],
   ['500 on everything', { faults: { everythingStatus: 500 } }, /did not answer \(500 from 127\.0\.0\.1/],
   ['a 429 storm', { faults: { rateLimitStorm: { retryAfter: '0' } } }, /rate limiting/],
-  ['a non-JSON site answer', { faults: { garbageTenantInfo: true } }, /did not answer \(200 from 127\.0\.0\.1:\d+, an HTML page/],
+  ['a non-JSON site answer', { faults: { garbageTenantInfo: true } }, /Something other than .* answered \(200 from 127\.0\.0\.1:\d+, an HTML page/],
   ['a non-JSON gateway answer', { faults: { garbageGateway: true } }, /not with Jira's account data/],
 ];
 

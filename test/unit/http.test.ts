@@ -153,7 +153,7 @@ describe('network failures, told in a sentence', () => {
 
   it('invalid JSON from tenant_info is a clear error, not a crash', async () => {
     agent.get(SITE).intercept({ path: '/_edge/tenant_info', method: 'GET' }).reply(200, '<html>login</html>');
-    await expect(new AtlassianClient(client(), endpoints).tenantInfo(SITE)).rejects.toThrow('Atlassian did not answer (200 from acme.atlassian.net, an HTML page');
+    await expect(new AtlassianClient(client(), endpoints).tenantInfo(SITE)).rejects.toThrow('Something other than Atlassian answered (200 from acme.atlassian.net, an HTML page');
   });
 
   it('a 404 from tenant_info says there is no site there', async () => {

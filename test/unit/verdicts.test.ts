@@ -39,7 +39,7 @@ describe('probeVerdict (checks.md table)', () => {
     }
   });
   it('401 scope mismatch ⇒ fail naming the scope and the fix', () => {
-    const v = probeVerdict(scope401, 'write:sprint:jira-software', ' --profile b');
+    const v = probeVerdict(scope401, 'write:sprint:jira-software', 'kendis-jira rotate-token --profile b');
     expect(v.status).toBe('fail');
     expect(v.detail).toContain('scope does not match');
     expect(v.hint).toContain('write:sprint:jira-software');

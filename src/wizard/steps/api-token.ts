@@ -1,6 +1,6 @@
 /** Step 7: the scoped API token — created on Atlassian's page, then every scope probed at once. */
 import { API_TOKENS_PAGE } from '../../atlassian/endpoints.js';
-import { TOKEN_SCOPE_LISTS } from '../../atlassian/scopes.js';
+import { TOKEN_SCOPE_LISTS, scopeTitle } from '../../atlassian/scopes.js';
 import { runTokenChecks } from '../../checks/run-checks.js';
 import { refusalOf, renderCheckLines } from '../../checks/report.js';
 import { ChecksFailedError } from '../../errors.js';
@@ -43,8 +43,14 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
     const expiresOn = await askExpiry(ctx.deps, { given: ctx.options.tokenExpires, previous: ctx.answers.tokenExpires });
     ctx.answers.tokenExpires = expiresOn;
     const results = await io.task('Checking the token and each of its scopes…', () =>
-      runTokenChecks({ profile: draft(expiresOn), apiToken, client: ctx.client, now: ctx.deps.now(), profileFlag: '', apiTokenFromEnv: fromEnv }),
+      runTokenChecks({ profile: draft(expiresOn), apiToken, client: ctx.client, now: ctx.deps.now(), profileFlag: '', cli: ctx.deps.cli, apiTokenFromEnv: fromEnv }),
     );
+    // During setup nothing is stored yet: a missing scope's fix is a new token given to this setup.
+    for (const r of results) {
+      if (r.id.startsWith('scope:') && r.status === 'fail' && r.hint?.includes('rotate-token')) {
+        r.hint = `Create a new token that also includes "${scopeTitle(r.id.slice(6))}" (${r.id.slice(6)}); Atlassian cannot add scopes to an existing token.`;
+      }
+    }
     renderCheckLines(io, results, { showPasses: io.interactive, showSkips: false });
     const refusal = refusalOf(results, 'the token was not stored');
     if (!refusal) {
@@ -56,7 +62,7 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
       return;
     }
     // An outage proves nothing either way: stop (progress is saved) rather than ask for another token.
-    if (refusal.kind === 'error') throw new ChecksFailedError(refusal.message, 'Run `kendis-jira setup` again later: it resumes at this step.');
+    if (refusal.kind === 'error') throw new ChecksFailedError(refusal.message, `Run \`${ctx.deps.cli} setup${ctx.target.flags}${kind === 'user' ? ' --user' : ''}\` again later: it resumes at this step.`);
     const missing = results.filter((r) => r.status === 'fail' && r.id.startsWith('scope:')).map((r) => r.id.slice(6));
     const message = missing.length ? `The token lacks ${missing.length === 1 ? 'a scope' : `${missing.length} scopes`}: ${missing.join(', ')}; it was not stored.` : refusal.message;
     const hint = missing.length

@@ -25,7 +25,9 @@ export function consolePage(ctx: WizardContext, label: string, url: string, tab?
   const note = noted.has(ctx) ? undefined : ctx.target.consolePageNote;
   if (note) noted.add(ctx);
   const where = tab && !ctx.answers.appId ? `Open your app from the list, then its ${tab} tab` : label;
-  return openPage(ctx.deps, { label: where, url, browser: ctx.options.browser, note, open: (u) => ctx.target.browser.open(u) });
+  // A target whose pages are not real never opens them (nor says no browser could).
+  const browser = ctx.options.browser && !ctx.target.consolePageNote;
+  return openPage(ctx.deps, { label: where, url, browser, note, open: (u) => ctx.target.browser.open(u) });
 }
 
 export const createAppStep = defineStep({
