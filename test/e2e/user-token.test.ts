@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { USER_TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
@@ -81,6 +83,24 @@ describe.skipIf(parts.skip)(`setup --user: a Kendis user's own token${parts.note
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(scope);
     expect(keychainItems(f.profile)).toEqual([]);
+  });
+
+  it('a user token never replaces the ALM account’s profile (and back): exit 2 naming --profile; the user can rotate in the sandbox', async () => {
+    const home = tempDir('kj-user-');
+    const env = { HOME: home, KENDIS_JIRA_CONFIG_DIR: home, DBUS_SESSION_BUS_ADDRESS: `unix:path=${home}/no-bus` };
+    expect((await runCli(['setup', '--sandbox', '--non-interactive', '--skip-oauth'], { env })).code).toBe(0);
+    const clash = await runCli(['setup', '--sandbox', '--user', '--non-interactive'], { env });
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain('is the organisation’s ALM account');
+    expect(clash.stderr).toContain('--user --profile me');
+    const mine = await runCli(['setup', '--sandbox', '--user', '--non-interactive', '--profile', 'me'], { env });
+    expect(mine.code, mine.stderr).toBe(0);
+    const rotate = await runCli(['rotate-token', '--profile', 'me', '--non-interactive'], { env });
+    expect(rotate.code, rotate.stderr).toBe(0);
+    expect(rotate.stderr).toContain('verified and stored');
+    const ics = join(home, 'me.ics');
+    expect((await runCli(['rotate-token', '--check', '--calendar', ics, '--profile', 'me'], { env })).code).toBe(0);
+    expect(readFileSync(ics, 'utf8').replace(/\r\n /g, '')).toContain('your Kendis Profile settings');
   });
 
   it('every probe of the user token is harmless: the sandbox saw no successful write or delete', async () => {
