@@ -27,11 +27,6 @@ export function isLoopbackUrl(url: string): boolean {
   return isLoopbackHost(hostOf(url));
 }
 
-/** The auth and API hosts are Atlassian's own. */
-export function isAtlassianEndpoints(endpoints: Endpoints): boolean {
-  return ENDPOINT_HOSTS.has(hostOf(endpoints.auth)) && ENDPOINT_HOSTS.has(hostOf(endpoints.api));
-}
-
 /** Credentials may be sent to the site itself (only to diagnose a classic token): Atlassian's, or a local test server. */
 export function mayReceiveCredentials(site: string): boolean {
   return isAtlassianSite(site) || isLoopbackUrl(site);
