@@ -4,7 +4,6 @@
  * sandbox, real Secret Service).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunningSandbox } from '../../src/sandbox/server.js';
@@ -16,6 +15,7 @@ import { PtySession } from '../helpers/pty.js';
 import { tempDir } from '../helpers/test-deps.js';
 import { startTestSandbox } from '../helpers/sandbox-profile.js';
 import { needs } from '../helpers/real-parts.js';
+import { keychainAccounts } from '../helpers/secret-tool.js';
 
 const keyringEnv = inject('keyringEnv');
 const parts = needs('keyring');
@@ -25,10 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox?.close());
 
-function keychainItems(profile: string): string[] {
-  const out = spawnSync('secret-tool', ['search', '--all', 'service', 'kendis-jira'], { env: { ...process.env, ...keyringEnv! }, encoding: 'utf8' });
-  return [...`${out.stdout}\n${out.stderr}`.matchAll(/attribute\.username = (\S+)/g)].map((m) => m[1]!).filter((a) => a.startsWith(`${profile}:`)).sort();
-}
+const keychainItems = (profile: string): string[] => keychainAccounts({ ...process.env, ...keyringEnv! }, profile);
 
 type Doc = { ok: boolean; checks: { id: string; status: string; detail: string }[] };
 

@@ -3,7 +3,6 @@
  * by the global setup). The D-Bus connection is per process, so "no keychain" runs in a child.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeychainBackend } from '../../src/secrets/keychain.js';
@@ -12,6 +11,7 @@ import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/test-deps.js';
 import { sampleProfile } from '../helpers/fixtures.js';
 import { needs } from '../helpers/real-parts.js';
+import { searchKeychain } from '../helpers/secret-tool.js';
 
 const keyringEnv = inject('keyringEnv');
 
@@ -28,10 +28,9 @@ describe.skipIf(parts.skip)(`KeychainBackend on the Secret Service${parts.note}`
     expect(await backend.get(account)).toBeNull();
     await backend.set(account, value);
     expect(await backend.get(account)).toBe(value);
-    const search = spawnSync('secret-tool', ['search', '--all', '--unlock', 'service', 'kendis-jira'], { env: process.env, encoding: 'utf8' });
-    expect(search.status).toBe(0);
-    expect(`${search.stdout}${search.stderr}`).toContain(account);
-    expect(`${search.stdout}${search.stderr}`).toContain(value);
+    const search = searchKeychain(process.env);
+    expect(search).toContain(account);
+    expect(search).toContain(value);
     await backend.set(account, `${value}-2`);
     expect(await backend.get(account)).toBe(`${value}-2`);
     expect(await backend.delete(account)).toBe(true);
