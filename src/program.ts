@@ -114,7 +114,7 @@ Examples:
     .action(async (_o, command: Command) =>
       run(command, async (deps, opts) => {
         const { parseSetupOptions, runSetup } = await import('./commands/setup.js');
-        await runSetup(parseSetupOptions(opts), deps);
+        await runSetup(parseSetupOptions(opts, deps.now()), deps);
       }),
     );
 
@@ -167,7 +167,7 @@ Examples:
     .action(async (_o, command: Command) =>
       run(command, async (deps, opts) => {
         const { parseRotateOptions, runRotateToken } = await import('./commands/rotate-token.js');
-        await runRotateToken(parseRotateOptions(opts), deps);
+        await runRotateToken(parseRotateOptions(opts, deps.now()), deps);
       }),
     );
 
@@ -175,8 +175,8 @@ Examples:
     .option('--json', 'print one JSON document on stdout')
     .action(async (_o, command: Command) =>
       run(command, async (deps, opts) => {
-        const { runStatus } = await import('./commands/status.js');
-        await runStatus({ json: Boolean(opts.json) }, deps);
+        const { parseStatusOptions, runStatus } = await import('./commands/status.js');
+        await runStatus(parseStatusOptions(opts), deps);
       }),
     );
 
@@ -184,8 +184,8 @@ Examples:
     .option('-y, --yes', 'do not ask for confirmation')
     .action(async (_o, command: Command) =>
       run(command, async (deps, opts) => {
-        const { runLogout } = await import('./commands/logout.js');
-        await runLogout({ yes: Boolean(opts.yes) }, deps);
+        const { parseLogoutOptions, runLogout } = await import('./commands/logout.js');
+        await runLogout(parseLogoutOptions(opts), deps);
       }),
     );
 
@@ -197,10 +197,10 @@ Examples:
       .option('--latency <ms>', 'delay every answer (for benchmarks)', '0')
       .option('--auto-approve', 'skip the consent page')
       .exitOverride()
-      .action(async (opts: Raw, command: Command) =>
-        run(command, async (deps) => {
-          const { runSandboxServer } = await import('./commands/sandbox.js');
-          await runSandboxServer({ port: Number(opts.port), latencyMs: Number(opts.latency), autoApprove: Boolean(opts.autoApprove) }, deps);
+      .action(async (_o, command: Command) =>
+        run(command, async (deps, opts) => {
+          const { parseSandboxOptions, runSandboxServer } = await import('./commands/sandbox.js');
+          await runSandboxServer(parseSandboxOptions(opts), deps);
         }),
       ),
     { hidden: true },

@@ -75,14 +75,14 @@ export async function runOAuthFlow(input: OAuthFlowInput, deps: OAuthFlowDeps): 
     const url = authorizeUrl(input.endpoints, { clientId: input.clientId, scopes: input.scopes, redirectUri: input.redirectUri, state });
     deps.io.info('Open this address to approve the app (it lists the scopes the app asks for):');
     deps.io.url(url);
-    const opened = input.openBrowser ? await deps.browser.open(url) : false;
-    if (opened === true) deps.io.hint('A browser tab was opened. Click Accept there, then come back here.');
-    else if (opened === false && input.openBrowser) deps.io.hint('No browser could be opened here: open the address above on any machine.');
+    const opened = input.openBrowser ? await deps.browser.open(url) : 'unavailable';
+    if (opened === 'opened') deps.io.hint('A browser tab was opened. Click Accept there, then come back here.');
+    else if (opened === 'unavailable' && input.openBrowser) deps.io.hint('No browser could be opened here: open the address above on any machine.');
 
     const help = { redirectUri: input.redirectUri, scopes: input.scopes };
-    // Stood in for by the target itself (it approved already): nothing to look for, nothing to ask.
-    const simulated = opened === 'simulated';
-    if (!simulated) deps.io.hint(whatToLookFor(help));
+    // An automated browser went through the consent page itself: nothing to look for, nothing to ask.
+    const handled = opened === 'handled';
+    if (!handled) deps.io.hint(whatToLookFor(help));
     const stopWaiting = new AbortController();
     const waiting = server.wait(input.timeoutMs, AbortSignal.any([deps.signal, stopWaiting.signal])).catch((error: unknown) => {
       // A silent timeout usually means Atlassian is showing one of its two error pages.
@@ -98,7 +98,7 @@ export async function runOAuthFlow(input: OAuthFlowInput, deps: OAuthFlowDeps): 
       throw error;
     });
     let callback;
-    if (input.interactive && !simulated) {
+    if (input.interactive && !handled) {
       // While waiting, the user can say what Atlassian shows (its error pages never call back), or
       // paste the address the browser ended on (a browser on another machine cannot reach us).
       const withdraw = new AbortController();
@@ -138,7 +138,7 @@ export async function runOAuthFlow(input: OAuthFlowInput, deps: OAuthFlowDeps): 
       }
       if (!callback) callback = await waiting;
     } else {
-      if (!simulated) deps.io.hint(`Waiting up to ${Math.round(input.timeoutMs / 1000)} s for the browser to come back to ${input.redirectUri} …`);
+      if (!handled) deps.io.hint(`Waiting up to ${Math.round(input.timeoutMs / 1000)} s for the browser to come back to ${input.redirectUri} …`);
       callback = await waiting;
     }
 

@@ -1,5 +1,7 @@
 /** `kendis-jira logout`: remove a profile's keychain entries and its config entry, nothing else. */
+import * as z from 'zod/mini';
 import type { Deps } from '../deps.js';
+import { flag, parseOptions } from './options.js';
 import { NotConfiguredError, UsageError } from '../errors.js';
 import { profileKind } from '../config/schema.js';
 import { describeProfileTarget } from '../target.js';
@@ -7,6 +9,10 @@ import { accountFor, rotationAccountFor, SECRET_KINDS, stagingAccountFor } from 
 
 export interface LogoutOptions {
   yes: boolean;
+}
+
+export function parseLogoutOptions(raw: Record<string, unknown>): LogoutOptions {
+  return parseOptions(z.object({ yes: flag() }), raw);
 }
 
 export async function runLogout(options: LogoutOptions, deps: Deps): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { lstat } from 'node:fs/promises';
 import { writeFileAtomic } from '../config/atomic-file.js';
+import * as z from 'zod/mini';
 import type { Deps } from '../deps.js';
 import { ChecksFailedError, CliError, RotationDueError, UsageError } from '../errors.js';
 import { API_TOKENS_PAGE } from '../atlassian/endpoints.js';
@@ -21,6 +22,7 @@ import { askExpiry, askSecret, openPage } from '../wizard/ask.js';
 import { openConnection } from './atlassian-session.js';
 import { swapInToken } from './rotation.js';
 import { DEFAULTS } from './defaults.js';
+import { flag, parseOptions, rule, text, unlessNo, wholeNumber } from './options.js';
 import { describeProfileTarget } from '../target.js';
 import { profileFlag, requireProfile, secretStoreFor, warnIfTokenExpiring } from './saved-profile.js';
 import type { Profile } from '../config/schema.js';
@@ -34,18 +36,26 @@ export interface RotateOptions {
   browser: boolean;
 }
 
-export function parseRotateOptions(raw: Record<string, unknown>): RotateOptions {
-  const within = Number(raw.within ?? DEFAULTS.withinDays);
-  if (!Number.isInteger(within) || within < 0 || within > 365) throw new UsageError(`--within must be a whole number of days from 0 to 365 (got ${String(raw.within)}).`);
-  if (raw.json && !raw.check) throw new UsageError('--json goes with --check.', 'Use `kendis-jira rotate-token --check --json`.');
-  return {
-    check: Boolean(raw.check),
-    within,
-    json: Boolean(raw.json),
-    tokenExpires: raw.tokenExpires === undefined ? undefined : String(raw.tokenExpires),
-    calendar: raw.calendar === undefined ? undefined : String(raw.calendar),
-    browser: raw.browser !== false,
-  };
+const rotateSchema = (now: Date) =>
+  z.pipe(
+    z
+      .object({
+        check: flag(),
+        within: wholeNumber('--within', { min: 0, max: 365, kind: 'a whole number of days', fallback: DEFAULTS.withinDays }),
+        json: flag(),
+        tokenExpires: text((v) => {
+          const verdict = validateTokenExpiry(v, now);
+          return verdict === true ? undefined : `--token-expires: ${verdict}`;
+        }),
+        calendar: text(),
+        browser: unlessNo(),
+      })
+      .check(rule((o: { json: boolean; check: boolean }) => (o.json && !o.check ? { message: '--json goes with --check.', hint: 'Use `kendis-jira rotate-token --check --json`.' } : undefined))),
+    z.transform((o): RotateOptions => ({ ...o, tokenExpires: o.tokenExpires, calendar: o.calendar })),
+  );
+
+export function parseRotateOptions(raw: Record<string, unknown>, now: Date = new Date()): RotateOptions {
+  return parseOptions(rotateSchema(now), raw);
 }
 
 async function writeCalendar(path: string, profile: Profile, deps: Deps, daysBefore: number): Promise<void> {
@@ -90,10 +100,6 @@ async function checkOnly(options: RotateOptions, profile: Profile, deps: Deps): 
 async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promise<void> {
   const io = deps.io;
   const now = deps.now();
-  if (options.tokenExpires !== undefined) {
-    const verdict = validateTokenExpiry(options.tokenExpires, now);
-    if (verdict !== true) throw new UsageError(`--token-expires: ${verdict}`);
-  }
   const store = secretStoreFor(saved, deps);
   const old = await store.backend.get(accountFor(deps.globals.profile, 'api-token'));
   const connection = await openConnection(saved, deps, false);

@@ -1,60 +1,74 @@
 /** `kendis-jira setup`: parse the flags, then run the wizard. */
+import * as z from 'zod/mini';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
-import { parseRedirectUri } from '../auth/callback-server.js';
 import { DEFAULTS } from './defaults.js';
-import { parseTimeout } from './test-connection.js';
+import { flag, oauthTimeout, parseOptions, redirectUriCheck, rule, said, text, textOr, unlessNo, type Check } from './options.js';
 import type { WizardOptions } from '../wizard/context.js';
+import { checkCallbackUrl, checkClientId, checkEmail, checkSiteUrl, type Checked } from '../wizard/validate.js';
+import { parseAppId } from '../atlassian/endpoints.js';
+import { validateTokenExpiry } from '../dates/dates.js';
 
 /** The wizard's options, plus which target (src/target.ts) it runs against. */
 export interface SetupOptions extends WizardOptions {
   sandbox: boolean;
 }
-import { checkCallbackUrl, checkClientId, checkEmail, checkSiteUrl } from '../wizard/validate.js';
-import { parseAppId } from '../atlassian/endpoints.js';
-import { validateTokenExpiry } from '../dates/dates.js';
 
-const str = (v: unknown): string | undefined => (v === undefined ? undefined : String(v));
+/** A validate.ts check as an option check, its message led by the flag. */
+const as = (name: string, fn: (value: string) => Checked): Check => (value) => {
+  const r = fn(value);
+  return r.ok ? undefined : `${name}: ${r.message}`;
+};
+
+const setupSchema = (now: Date) =>
+  z.pipe(
+    z
+      .object({
+        redirectUri: textOr(DEFAULTS.redirectUri, redirectUriCheck),
+        site: text(as('--site', checkSiteUrl)),
+        email: text(as('--email', checkEmail)),
+        appId: text((v) =>
+          parseAppId(v) ? undefined : { message: '--app-id: that is not an app id or a Developer Console app URL.', hint: 'Copy the address of the app’s page, e.g. https://developer.atlassian.com/console/myapps/<id>/overview.' },
+        ),
+        callbackUrl: text(as('--callback-url', checkCallbackUrl)),
+        clientId: text(as('--client-id', checkClientId)),
+        tokenExpires: text((v) => {
+          const verdict = validateTokenExpiry(v, now);
+          return verdict === true ? undefined : `--token-expires: ${verdict}`;
+        }),
+        oauthTimeout: oauthTimeout(),
+        browser: unlessNo(),
+        skipOauth: flag(),
+        allowNonAtlassianSite: flag(),
+        insecureStorage: flag(),
+        sandbox: flag(),
+        restart: flag(),
+        user: said(),
+      })
+      .check(rule((o: { sandbox: boolean; site?: string | undefined }) => (o.sandbox && o.site !== undefined ? '--sandbox and --site do not go together: the sandbox is its own site.' : undefined))),
+    z.transform(
+      (o): SetupOptions => ({
+        site: o.site,
+        email: o.email,
+        appId: o.appId,
+        callbackUrl: o.callbackUrl,
+        clientId: o.clientId,
+        tokenExpires: o.tokenExpires,
+        redirectUri: o.redirectUri,
+        oauthTimeoutSeconds: o.oauthTimeout,
+        browser: o.browser,
+        skipOAuth: o.skipOauth,
+        allowNonAtlassianSite: o.allowNonAtlassianSite,
+        insecureStorage: o.insecureStorage,
+        sandbox: o.sandbox,
+        restart: o.restart,
+        user: o.user,
+      }),
+    ),
+  );
 
 export function parseSetupOptions(raw: Record<string, unknown>, now: Date = new Date()): SetupOptions {
-  const redirectUri = str(raw.redirectUri) ?? DEFAULTS.redirectUri;
-  parseRedirectUri(redirectUri);
-  const options: SetupOptions = {
-    site: str(raw.site),
-    email: str(raw.email),
-    appId: str(raw.appId),
-    callbackUrl: str(raw.callbackUrl),
-    clientId: str(raw.clientId),
-    tokenExpires: str(raw.tokenExpires),
-    redirectUri,
-    oauthTimeoutSeconds: parseTimeout(raw.oauthTimeout),
-    browser: raw.browser !== false,
-    skipOAuth: Boolean(raw.skipOauth),
-    allowNonAtlassianSite: Boolean(raw.allowNonAtlassianSite),
-    insecureStorage: Boolean(raw.insecureStorage),
-    sandbox: Boolean(raw.sandbox),
-    restart: Boolean(raw.restart),
-    user: raw.user === undefined ? undefined : Boolean(raw.user),
-  };
-  if (options.sandbox && options.site) throw new UsageError('--sandbox and --site do not go together: the sandbox is its own site.');
-  // Every flag is checked before anything else happens (keychain, network), so a typo costs nothing.
-  const check = (flag: string, value: string | undefined, fn: (v: string) => { ok: boolean; message?: string }) => {
-    if (value === undefined) return;
-    const r = fn(value);
-    if (!r.ok) throw new UsageError(`${flag}: ${r.message}`);
-  };
-  check('--site', options.site, checkSiteUrl);
-  check('--email', options.email, checkEmail);
-  check('--callback-url', options.callbackUrl, checkCallbackUrl);
-  check('--client-id', options.clientId, checkClientId);
-  if (options.appId !== undefined && !parseAppId(options.appId)) {
-    throw new UsageError('--app-id: that is not an app id or a Developer Console app URL.', 'Copy the address of the app’s page, e.g. https://developer.atlassian.com/console/myapps/<id>/overview.');
-  }
-  if (options.tokenExpires !== undefined) {
-    const verdict = validateTokenExpiry(options.tokenExpires, now);
-    if (verdict !== true) throw new UsageError(`--token-expires: ${verdict}`);
-  }
-  return options;
+  return parseOptions(setupSchema(now), raw);
 }
 
 export async function runSetup(options: SetupOptions, deps: Deps): Promise<void> {

@@ -1,5 +1,7 @@
 /** `kendis-jira status`: what is configured, where the secrets live, when the token expires. */
+import * as z from 'zod/mini';
 import type { Deps } from '../deps.js';
+import { flag, parseOptions } from './options.js';
 import { SECRET_KINDS, type SecretKind } from '../secrets/backend.js';
 import { SECRET_ENV } from '../secrets/secret-store.js';
 import { daysUntil, describeDaysLeft, describeMoment } from '../dates/dates.js';
@@ -9,6 +11,10 @@ import { foreignHostsWarning } from '../atlassian/domains.js';
 
 export interface StatusOptions {
   json: boolean;
+}
+
+export function parseStatusOptions(raw: Record<string, unknown>): StatusOptions {
+  return parseOptions(z.object({ json: flag() }), raw);
 }
 
 type SecretState = { location: 'keychain' | 'file' | 'environment' | 'missing' | 'unreadable'; detail?: string };

@@ -1,14 +1,14 @@
 /** `kendis-jira test-connection`: every check of the catalogue, as lines or one JSON document. */
+import * as z from 'zod/mini';
 import type { Deps } from '../deps.js';
 import { ChecksFailedError, CliError, UsageError } from '../errors.js';
 import { runChecks } from '../checks/run-checks.js';
 import { blockingOf, isOk, renderCheckLines, summaryLine, type ReportDocument } from '../checks/report.js';
 import { APP_SCOPES } from '../atlassian/scopes.js';
 import { runOAuthFlow } from '../auth/oauth-flow.js';
-import { parseRedirectUri } from '../auth/callback-server.js';
 import { daysUntil } from '../dates/dates.js';
 import { openConnection } from './atlassian-session.js';
-import { DEFAULTS } from './defaults.js';
+import { flag, oauthTimeout, parseOptions, redirectUriCheck, text, unlessNo } from './options.js';
 import { profileFlag, requireProfile, secretStoreFor, warnIfTokenExpiring } from './saved-profile.js';
 
 export interface TestConnectionOptions {
@@ -19,22 +19,13 @@ export interface TestConnectionOptions {
   oauthTimeoutSeconds: number;
 }
 
-export function parseTimeout(raw: unknown): number {
-  const seconds = Number(raw ?? DEFAULTS.oauthTimeoutSeconds);
-  if (!Number.isInteger(seconds) || seconds < 5 || seconds > 3600) throw new UsageError(`--oauth-timeout must be a whole number of seconds from 5 to 3600 (got ${String(raw)}).`);
-  return seconds;
-}
+const testConnectionSchema = z.pipe(
+  z.object({ json: flag(), oauth: flag(), browser: unlessNo(), redirectUri: text(redirectUriCheck), oauthTimeout: oauthTimeout() }),
+  z.transform((o): TestConnectionOptions => ({ json: o.json, oauth: o.oauth, browser: o.browser, redirectUri: o.redirectUri, oauthTimeoutSeconds: o.oauthTimeout })),
+);
 
 export function parseTestConnectionOptions(raw: Record<string, unknown>): TestConnectionOptions {
-  const redirectUri = raw.redirectUri === undefined ? undefined : String(raw.redirectUri);
-  if (redirectUri) parseRedirectUri(redirectUri);
-  return {
-    json: Boolean(raw.json),
-    oauth: Boolean(raw.oauth),
-    browser: raw.browser !== false,
-    redirectUri,
-    oauthTimeoutSeconds: parseTimeout(raw.oauthTimeout),
-  };
+  return parseOptions(testConnectionSchema, raw);
 }
 
 export async function runTestConnection(options: TestConnectionOptions, deps: Deps): Promise<void> {

@@ -7,12 +7,15 @@
  */
 import { spawn } from 'node:child_process';
 
+/**
+ * What came of opening a page: a browser was started for a person to use ("opened"), none could
+ * be ("unavailable"), or the opener went through the page itself, as an automated browser does, so
+ * there is nothing for a person to look at or click ("handled").
+ */
+export type BrowserOutcome = 'opened' | 'unavailable' | 'handled';
+
 export interface BrowserOpener {
-  /**
-   * Resolves true when a browser was started, false when none could be, and "simulated" when
-   * the sandbox stood in for one (it approved the consent page itself).
-   */
-  open(url: string): Promise<boolean | 'simulated'>;
+  open(url: string): Promise<BrowserOutcome>;
 }
 
 /** BROWSER → command and arguments for this URL (pure). */
@@ -32,7 +35,11 @@ function started(child: ReturnType<typeof spawn>): Promise<boolean> {
   });
 }
 
-export async function openBrowser(url: string, env: Record<string, string | undefined>, platform: NodeJS.Platform): Promise<boolean> {
+export async function openBrowser(url: string, env: Record<string, string | undefined>, platform: NodeJS.Platform): Promise<BrowserOutcome> {
+  return (await startBrowser(url, env, platform)) ? 'opened' : 'unavailable';
+}
+
+async function startBrowser(url: string, env: Record<string, string | undefined>, platform: NodeJS.Platform): Promise<boolean> {
   const fromEnv = env.BROWSER ? browserCommand(env.BROWSER, url) : undefined;
   if (fromEnv) {
     const child = spawn(fromEnv.command, fromEnv.args, { detached: true, stdio: 'ignore' });

@@ -21,16 +21,16 @@ export async function startSandboxSession(realBrowser: BrowserOpener, io: Termin
   const browser: BrowserOpener = {
     async open(url) {
       // Only the sandbox's own pages: Atlassian's real console pages are useless without an account.
-      if (!url.startsWith(`${sandbox.authUrl}/`) && !url.startsWith(`${sandbox.url}/`)) return false;
-      if (useRealBrowser && (await realBrowser.open(url))) return true;
-      if (!url.startsWith(`${sandbox.authUrl}/authorize`)) return false;
+      if (!url.startsWith(`${sandbox.authUrl}/`) && !url.startsWith(`${sandbox.url}/`)) return 'unavailable';
+      if (useRealBrowser && (await realBrowser.open(url)) === 'opened') return 'opened';
+      if (!url.startsWith(`${sandbox.authUrl}/authorize`)) return 'unavailable';
       io.hint('No browser here: the sandbox clicks Accept for you.');
       const approve = new URL(url);
       approve.searchParams.set('kj_sandbox_approve', '1');
       const answer = await fetch(approve, { redirect: 'manual' });
       const location = answer.headers.get('location');
       if (location) await fetch(location).then((r) => r.arrayBuffer()).catch(() => undefined);
-      return 'simulated';
+      return 'handled';
     },
   };
   return {

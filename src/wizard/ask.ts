@@ -7,6 +7,7 @@ import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import { SECRET_ENV } from '../secrets/secret-store.js';
 import type { SecretKind } from '../secrets/backend.js';
+import type { BrowserOutcome } from '../io/browser.js';
 import { addDays, isoDate, validateTokenExpiry } from '../dates/dates.js';
 import { checkSecretValue, type Checked } from './validate.js';
 
@@ -103,7 +104,7 @@ export async function askExpiry(deps: Deps, q: { given: string | undefined; prev
 }
 
 /** Print the page's URL, then open it for a person at the terminal (or print the target's note). */
-export async function openPage(deps: Deps, p: { label: string; url: string; browser: boolean; note: string | undefined; open: (url: string) => Promise<boolean | 'simulated'> }): Promise<void> {
+export async function openPage(deps: Deps, p: { label: string; url: string; browser: boolean; note: string | undefined; open: (url: string) => Promise<BrowserOutcome> }): Promise<void> {
   deps.io.info(`${p.label}:`);
   deps.io.url(p.url);
   if (p.note) {
@@ -112,8 +113,7 @@ export async function openPage(deps: Deps, p: { label: string; url: string; brow
   }
   // Pages are opened only for a person at the terminal; scripts get the URLs printed.
   if (!p.browser || !deps.io.interactive) return;
-  const opened = await p.open(p.url);
-  if (!opened) deps.io.hint('(No browser could be opened here: open the address above yourself.)');
+  if ((await p.open(p.url)) === 'unavailable') deps.io.hint('(No browser could be opened here: open the address above yourself.)');
 }
 
 export function checklist(deps: Deps, items: string[]): void {

@@ -81,7 +81,7 @@ export function makeTestDeps(options: TestDepsOptions = {}): TestDeps {
       open: async (url) => {
         opened.push(url);
         options.onOpen?.(url);
-        return options.browserOpens ?? false;
+        return options.browserOpens ? 'opened' : 'unavailable';
       },
     },
     signal: controller.signal,

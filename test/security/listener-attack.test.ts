@@ -175,7 +175,7 @@ describe('the listener under attack', () => {
         // A web page in the browser fires junk at the listener, then the real redirect comes.
         await Promise.all(Array.from({ length: 200 }, (_, i) => get(port, `/callback?code=J${i}&state=junk-${i}`)));
         void get(port, `/callback?code=REAL&state=${encodeURIComponent(state)}`);
-        return true as const;
+        return 'opened' as const;
       },
     };
     await runOAuthFlow(
