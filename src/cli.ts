@@ -8,7 +8,7 @@ import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
 import type { GlobalOptions } from './deps.js';
 import { CancelledError, ExitCode, exitCodeOf, renderError } from './errors.js';
-import { safeForTerminal } from './io/sanitize.js';
+import { asTyped, safeForTerminal } from './io/sanitize.js';
 
 /**
  * The secrets a script passes in the environment are read once, here, and removed from
@@ -100,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
       return ExitCode.usage;
     }
     const final = interrupted && !(error instanceof CancelledError) ? new CancelledError() : error;
-    const text = safeForTerminal(renderError(final, debug));
+    const text = safeForTerminal(asTyped(renderError(final, debug), invocation(env)));
     const { Chalk } = await import('chalk');
     const red = new Chalk({ level: color && process.stderr.isTTY && !env.NO_COLOR ? 1 : 0 }).red;
     process.stderr.write(`${red(text.slice(0, 1))}${text.slice(1)}\n`);

@@ -69,6 +69,7 @@ export function createDeps(globals: GlobalOptions, parts: ProcessParts): Deps {
     nonInteractive: globals.nonInteractive,
     debug: globals.debug,
     env: parts.env,
+    cli: parts.cli,
   });
   const dir = configDir(parts.env, parts.platform);
   let http: Promise<HttpClient> | undefined;

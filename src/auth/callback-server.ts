@@ -56,9 +56,13 @@ export function parseRedirectUri(value: string): RedirectTarget {
   if (url.protocol !== 'http:') throw new UsageError(`--redirect-uri must use http on this machine (got ${url.protocol}).`, 'Use e.g. http://localhost:8976/callback.');
   const hosts = bindAddresses(host);
   if (!hosts) throw new UsageError(`--redirect-uri must point at this machine (localhost, 127.0.0.1 or [::1]), not ${url.hostname}.`, 'Use e.g. http://localhost:8976/callback.');
-  if (!url.port) throw new UsageError('--redirect-uri needs an explicit port, the one registered on the Authorization tab.', 'Use e.g. http://localhost:8976/callback.');
+  if (url.username || url.password) throw new UsageError('--redirect-uri must not contain a user name or password.', 'Use e.g. http://localhost:8976/callback.');
+  // new URL() drops a typed default port (":80"): look at what was typed.
+  const port = url.port ? Number(url.port) : /^http:\/\/[^/?#]*:0*80(?=[/?#]|$)/i.test(value.trim()) ? 80 : undefined;
+  if (port === undefined) throw new UsageError('--redirect-uri needs an explicit port, the one registered on the Authorization tab.', 'Use e.g. http://localhost:8976/callback.');
+  if (port === 0) throw new UsageError('--redirect-uri needs a real port, not 0: Atlassian sends the browser back to exactly this address.', 'Use e.g. http://localhost:8976/callback.');
   if (url.search || url.hash) throw new UsageError('--redirect-uri must not have a query or fragment.', 'Use e.g. http://localhost:8976/callback.');
-  return { hosts, port: Number(url.port), path: url.pathname || '/' };
+  return { hosts, port, path: url.pathname || '/' };
 }
 
 function portInUse(port: number): CliError {

@@ -71,7 +71,7 @@ export interface CheckInputs {
   now: Date;
   profileFlag: string;
   /** How the user runs this CLI ("kendis-jira", "node bin/kendis-jira.js"), for the commands in hints. */
-  cli?: string;
+  cli: string;
   /** Only the checks that prove an API token (setup, rotate-token): no config, secrets or client checks. */
   tokenOnly?: boolean;
   /** Requests in flight at once in round 2 (default 12: every probe and jira-permissions in one round trip). */
@@ -122,7 +122,7 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
   const { profile, client } = inputs;
   const kind = profileKind(profile);
   const scopes = TOKEN_SCOPE_LISTS[kind].scopes;
-  const cli = inputs.cli ?? 'kendis-jira';
+  const cli = inputs.cli;
   const rotateCommand = `${cli} rotate-token${inputs.profileFlag}`;
   const run = selected(inputs);
   const results: CheckResult[] = [];
@@ -226,7 +226,7 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
 }
 
 /** The checks that prove an API token (setup, rotate-token): site, sign-in, expiry, every scope, permissions. */
-export function runTokenChecks(p: { profile: Profile; apiToken: string; client: AtlassianClient; now: Date; profileFlag: string; cli?: string; apiTokenFromEnv?: boolean }): Promise<CheckResult[]> {
+export function runTokenChecks(p: { profile: Profile; apiToken: string; client: AtlassianClient; now: Date; profileFlag: string; cli: string; apiTokenFromEnv?: boolean }): Promise<CheckResult[]> {
   return runChecks({ ...p, clientSecret: undefined, secretsProblem: undefined, tokenOnly: true });
 }
 

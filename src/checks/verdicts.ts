@@ -69,7 +69,15 @@ export function probeVerdict(answer: Answer, scope: string, rotateCommand = DEFA
       hint: `On Atlassian's API-token page (${API_TOKENS_PAGE}) create a new token with scopes that include "${tokenScopeTitle(scope)}" (${scope}) and the others Kendis needs, then run ${rotate(rotateCommand)}.`,
     };
   }
-  if (s === 401) return { status: 'fail', detail: 'Atlassian rejected the e-mail and API token.' };
+  // Probes run only once this token signed in (/myself): a bare 401 now is not Atlassian saying a
+  // scope is missing (checks.md). Something in between answered, or the token was revoked meanwhile.
+  if (s === 401) {
+    return {
+      status: 'error',
+      detail: 'Atlassian answered 401 without saying a scope is missing, although the same e-mail and token signed in a moment ago: this scope could not be checked.',
+      hint: `Run the test again. If it repeats, check that the token still exists on ${API_TOKENS_PAGE} and that no proxy between you and Atlassian answers for it.`,
+    };
+  }
   if (s === 429 || s === 503) return rateLimited(s, 'scope');
   return noProof(answer);
 }

@@ -57,8 +57,9 @@ export const wholeNumber = (what: string, p: { min: number; max: number; kind: s
     z.pipe(
       z.string(),
       z.transform((raw: string, ctx) => {
-        const n = Number(raw);
-        if (raw.trim() !== '' && Number.isInteger(n) && n >= p.min && n <= p.max) return n;
+        // Digits only: no hex, exponents, signs, spaces or decimals slipping through Number().
+        const n = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
+        if (n >= p.min && n <= p.max) return n;
         return report(ctx as unknown as Ctx, raw, `${what} must be ${p.kind} from ${p.min} to ${p.max} (got ${raw}).`);
       }),
     ),

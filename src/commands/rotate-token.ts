@@ -4,6 +4,7 @@
  * keychain write, so at no moment is there no working token stored.
  */
 import { lstat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { writeFileAtomic } from '../config/atomic-file.js';
 import * as z from 'zod/mini';
 import type { Deps } from '../deps.js';
@@ -16,8 +17,8 @@ import { printTokenScopes } from '../wizard/token-instructions.js';
 import { refusalOf, renderCheckLines } from '../checks/report.js';
 import { SECRET_ENV } from '../secrets/secret-store.js';
 import { accountFor } from '../secrets/backend.js';
-import { daysUntil, describeDaysLeft, validateTokenExpiry } from '../dates/dates.js';
-import { tokenReminderIcs } from '../dates/calendar.js';
+import { daysUntil, describeDaysLeft, isoDate, validateTokenExpiry } from '../dates/dates.js';
+import { reminderDay, tokenReminderIcs } from '../dates/calendar.js';
 import { askExpiry, askSecret, openPage } from '../wizard/ask.js';
 import { openConnection } from './atlassian-session.js';
 import { swapInToken } from './rotation.js';
@@ -43,14 +44,19 @@ const rotateSchema = (now: Date) =>
         check: flag(),
         within: wholeNumber('--within', { min: 0, max: 365, kind: 'a whole number of days', fallback: DEFAULTS.withinDays }),
         json: flag(),
-        tokenExpires: text((v) => {
-          const verdict = validateTokenExpiry(v, now);
-          return verdict === true ? undefined : `--token-expires: ${verdict}`;
-        }),
+        tokenExpires: text(),
         calendar: text(),
         browser: unlessNo(),
       })
-      .check(rule((o: { json: boolean; check: boolean }) => (o.json && !o.check ? { message: '--json goes with --check.', hint: 'Use `kendis-jira rotate-token --check --json`.' } : undefined))),
+      .check(rule((o: { json: boolean; check: boolean }) => (o.json && !o.check ? { message: '--json goes with --check.', hint: 'Add --check to the same command (it changes nothing and prints the document).' } : undefined)))
+      // The new token's date matters only when there is a new token: --check changes nothing and ignores it.
+      .check(
+        rule((o: { check: boolean; tokenExpires?: string | undefined }) => {
+          if (o.check || o.tokenExpires === undefined) return undefined;
+          const verdict = validateTokenExpiry(o.tokenExpires, now);
+          return verdict === true ? undefined : `--token-expires: ${verdict}`;
+        }),
+      ),
     z.transform((o): RotateOptions => ({ ...o, tokenExpires: o.tokenExpires, calendar: o.calendar })),
   );
 
@@ -59,7 +65,10 @@ export function parseRotateOptions(raw: Record<string, unknown>, now: Date = new
 }
 
 async function writeCalendar(path: string, profile: Profile, deps: Deps, daysBefore: number): Promise<void> {
-  const ics = tokenReminderIcs({ profile: deps.globals.profile, kind: profileKind(profile), cli: deps.cli, site: describeProfileTarget(profile), expiresOn: profile.token.expiresOn, daysBefore, now: deps.now(), uid: deps.randomBytes(8).toString('hex') });
+  // The reminder is read months later, from anywhere: a command run from a clone gets its full path.
+  const cli = deps.cli.startsWith('node ') ? `node ${JSON.stringify(resolve(deps.cli.slice(5)))}` : deps.cli;
+  const reminder = { expiresOn: profile.token.expiresOn, daysBefore, now: deps.now() };
+  const ics = tokenReminderIcs({ ...reminder, profile: deps.globals.profile, kind: profileKind(profile), cli, site: describeProfileTarget(profile), uid: deps.randomBytes(8).toString('hex') });
   const existing = await lstat(path).catch(() => undefined);
   if (existing?.isSymbolicLink()) {
     throw new UsageError(`${path} is a symbolic link; the calendar reminder is never written through a link.`, 'Choose a new file name, e.g. --calendar kendis-token.ics.');
@@ -70,7 +79,9 @@ async function writeCalendar(path: string, profile: Profile, deps: Deps, daysBef
   } catch (error) {
     throw new CliError(`Could not write the calendar file ${path}: ${(error as Error).message}.`, { hint: 'Choose a folder you can write to.' });
   }
-  deps.io.success(`Calendar reminder written to ${path}, for ${daysBefore} days before the token expires: import it into your calendar.`);
+  const day = reminderDay(reminder);
+  const when = day.late ? `for today, ${isoDate(day.date)} (the token expires sooner than ${daysBefore} days from now)` : `for ${isoDate(day.date)}, ${daysBefore} days before the token expires`;
+  deps.io.success(`Calendar reminder written to ${path}, ${when}: import it into your calendar.`);
 }
 
 export async function runRotateToken(options: RotateOptions, deps: Deps): Promise<void> {

@@ -10,15 +10,20 @@ function escapeText(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\n/g, '\\n');
 }
 
-export function tokenReminderIcs(p: { profile: string; kind?: 'alm-account' | 'user'; cli?: string; site: string; expiresOn: string; daysBefore: number; now: Date; uid: string }): string {
+/** The day to be reminded: daysBefore the expiry, or today when that day has passed ("late"). */
+export function reminderDay(p: { expiresOn: string; daysBefore: number; now: Date }): { date: Date; late: boolean } {
   const expiry = parseIsoDate(p.expiresOn);
   if (!expiry) throw new Error(`invalid expiry ${p.expiresOn}`);
   const today = new Date(p.now.getFullYear(), p.now.getMonth(), p.now.getDate());
-  let day = addDays(expiry, -p.daysBefore);
-  if (day < today) day = today;
+  const day = addDays(expiry, -p.daysBefore);
+  return day < today ? { date: today, late: true } : { date: day, late: false };
+}
+
+export function tokenReminderIcs(p: { profile: string; kind?: 'alm-account' | 'user'; cli?: string; site: string; expiresOn: string; daysBefore: number; now: Date; uid: string }): string {
+  const day = reminderDay(p).date;
   const stamp = p.now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   const flag = profileFlagFor(p.profile);
-  const where = p.kind === 'user' ? 'your Kendis Profile settings' : 'Kendis (Settings → ALM Accounts → your Jira account → Edit)';
+  const where = p.kind === 'user' ? 'your Kendis Profile settings' : 'Kendis (board → Settings → ALM Accounts → your Jira account → Edit → "Change" next to the API Token → Test Connection → Save)';
   const description = `The Kendis Jira scoped API token for ${p.site} expires on ${p.expiresOn}.\nRun: ${p.cli ?? 'kendis-jira'} rotate-token${flag}\nThen paste the new token into ${where}.`;
   return [
     'BEGIN:VCALENDAR',

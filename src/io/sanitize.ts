@@ -29,3 +29,12 @@ export function safeForTerminal(text: string): string {
     .replace(OTHER_CONTROLS, '')
     .replace(INVISIBLE, '');
 }
+
+/**
+ * Every command this tool shows to type (`kendis-jira …` in backticks) as the user runs it, e.g.
+ * `node bin/kendis-jira.js setup` from a clone, so advice works when pasted.
+ */
+export function asTyped(text: string, cli: string | undefined): string {
+  if (!cli || cli === 'kendis-jira') return text;
+  return text.replace(/`kendis-jira(?=[ `])/g, `\`${cli}`);
+}

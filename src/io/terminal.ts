@@ -5,7 +5,7 @@
  * --non-interactive was not given.
  */
 import { Chalk } from 'chalk';
-import { safeForTerminal } from './sanitize.js';
+import { asTyped, safeForTerminal } from './sanitize.js';
 
 export interface Streams {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -18,7 +18,10 @@ export interface TerminalOptions {
   nonInteractive?: boolean | undefined;
   debug?: boolean | undefined;
   env: Record<string, string | undefined>;
+  /** How the user ran this CLI ("node bin/kendis-jira.js" from a clone): commands shown to type use it. */
+  cli?: string | undefined;
 }
+
 
 type Paint = (text: string) => string;
 
@@ -53,10 +56,12 @@ export class Terminal {
   readonly debugEnabled: boolean;
   readonly paint: Palette;
   private readonly env: Record<string, string | undefined>;
+  private readonly cli: string | undefined;
 
   constructor(streams: Streams, options: TerminalOptions) {
     this.streams = streams;
     this.env = options.env;
+    this.cli = options.cli;
     this.interactive = !options.nonInteractive && Boolean(streams.stdin.isTTY) && Boolean(streams.stdout.isTTY);
     this.color = colorEnabled(streams.stderr, options);
     this.paint = palette(this.color);
@@ -81,7 +86,7 @@ export class Terminal {
 
   /** Everything for humans: stderr. Nothing written here can steer the terminal (io/sanitize.ts). */
   err(text = ''): void {
-    const safe = safeForTerminal(text);
+    const safe = safeForTerminal(asTyped(text, this.cli));
     this.streams.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
   }
 

@@ -40,6 +40,8 @@ export interface WizardContext {
   backend: SecretBackend;
   /** Verified secrets, in memory until Step 8 stores them (and staged for a resume). */
   secrets: Partial<Record<SecretKind, string>>;
+  /** The command that runs this setup again (and resumes it), as the user types it. */
+  rerun: string;
 }
 
 /** The answers a step declared it needs, present and typed. */

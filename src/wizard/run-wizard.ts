@@ -128,12 +128,15 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
 
   const target = await deps.target(run.target, { callbackUrls: [options.callbackUrl, options.redirectUri].filter((u): u is string => Boolean(u)), realBrowser: options.browser });
   const flag = profileFlagFor(profile);
+  const rerunCommand = (kind: ProfileKind | undefined) => `${deps.cli} setup${target.flags}${kind === 'user' || options.user ? ' --user' : ''}${flag}`;
+  let kindChosen: ProfileKind | undefined;
   let backend: SecretBackend | undefined;
   try {
     io.heading(`kendis-jira setup${target.headingNote}`);
     // Where settings go must be writable: found before the first question, not after Step 1.
     await deps.config.checkWritable();
     const kind = await chooseKind(deps, options, resumable?.answers.kind);
+    kindChosen = kind;
     const steps = kind === 'user' ? USER_STEPS : STEPS;
     io.info(
       kind === 'user'
@@ -192,17 +195,20 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
     const proxy = proxySettings(deps.env);
     if (proxy) io.info(`Using the proxy ${displayProxy(proxy.httpsProxy ?? proxy.httpProxy ?? '')} for Atlassian (NO_PROXY honoured).`);
 
-    const ctx: WizardContext = { deps, options, profile, target, answers, client: new AtlassianClient(await deps.http(), target.endpoints), backend, secrets: {} };
+    const ctx: WizardContext = { deps, options, profile, target, answers, client: new AtlassianClient(await deps.http(), target.endpoints), backend, secrets: {}, rerun: rerunCommand(kind) };
     const start = await resumeIndex(ctx, steps, savedIndex);
     if (savedIndex !== undefined) io.info(`Resuming at ${describeStep(steps[start])}.`);
     await runSteps(ctx, steps, start);
   } catch (error) {
     if (error instanceof PausedError) {
-      io.info(`Paused. Your answers so far are saved: run \`${deps.cli} setup${target.flags}${options.user ? ' --user' : ''}${flag}\` again when ready — it resumes where you stopped.`);
+      io.info(`Paused. Your answers so far are saved: run \`${rerunCommand(kindChosen)}\` again when ready — it resumes where you stopped.`);
       return;
     }
     if (error instanceof CancelledError) {
-      throw new CancelledError(`Your answers up to the last finished step are kept: run \`${deps.cli} setup${target.flags}${options.user ? ' --user' : ''}${flag}\` again to resume.`);
+      const kept = await deps.config.getProgress(profile).catch(() => undefined);
+      throw new CancelledError(
+        kept ? `Your answers up to the last finished step are kept: run \`${rerunCommand(kindChosen)}\` again to resume.` : `Nothing was saved yet: run \`${rerunCommand(kindChosen)}\` to start again.`,
+      );
     }
     // No pass without proof: a setup that did not finish keeps its answers (to resume) but no secret.
     if (backend) await discardStagedSecrets(backend, profile);

@@ -60,6 +60,7 @@ export function checkCallbackUrl(input: string): Checked {
     return bad('That is not a complete URL: copy the whole callback URL from Kendis, starting with https://.');
   }
   if (url.protocol !== 'https:') return bad('Kendis’ callback URL starts with https:// — copy it again from Kendis.');
+  if (url.username || url.password) return bad('The callback URL contains a user name or password (the part before "@"): copy it again from Kendis.');
   // new URL() drops a bare trailing "#": look at what was typed.
   if (url.hash || raw.includes('#')) return bad('The callback URL must not contain a # part: copy it again from Kendis.');
   if (isLoopbackHost(url.hostname)) return bad('That is a local address, not Kendis’ callback URL: copy the one Kendis shows.');

@@ -45,7 +45,7 @@ describe('the kendis-jira binary', () => {
   it('status with no profile exits 3 and says how to set up', async () => {
     const r = await runCli(['status'], { env: { KENDIS_JIRA_CONFIG_DIR: tempDir() } });
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('kendis-jira setup');
+    expect(r.stderr).toMatch(/`(kendis-jira|node \S*kendis-jira\.js) setup`/);
     expect(r.stdout).toBe('');
   });
 

@@ -66,9 +66,22 @@ describe('setup options', () => {
     [{ oauthTimeout: '' }, '--oauth-timeout must be'],
     [{ redirectUri: 'https://example.com/cb' }, '--redirect-uri'],
     [{ redirectUri: 'http://localhost/cb' }, '--redirect-uri needs an explicit port'],
+    [{ redirectUri: 'http://localhost:0/callback' }, '--redirect-uri needs a real port, not 0'],
+    [{ redirectUri: 'http://me:pw@localhost:8976/callback' }, '--redirect-uri must not contain a user name or password'],
+    [{ callbackUrl: 'https://me:secret@app.kendis.io/cb' }, '--callback-url: The callback URL contains a user name or password'],
+    [{ oauthTimeout: '0x10' }, '--oauth-timeout must be'],
+    [{ oauthTimeout: '1e2' }, '--oauth-timeout must be'],
+    [{ oauthTimeout: ' 60 ' }, '--oauth-timeout must be'],
+    [{ oauthTimeout: '+60' }, '--oauth-timeout must be'],
+    [{ oauthTimeout: '60.' }, '--oauth-timeout must be'],
     [{ sandbox: true, site: 'https://acme.atlassian.net' }, '--sandbox and --site do not go together'],
   ])('%o is refused: %s', (raw, message) => {
     expect(usage(() => parseSetupOptions(raw, now)).message).toContain(message);
+  });
+
+  it('a typed port 80 is a port; leading zeros of a plain number are fine', () => {
+    expect(parseSetupOptions({ redirectUri: 'http://localhost:80/callback' }, now).redirectUri).toBe('http://localhost:80/callback');
+    expect(parseSetupOptions({ oauthTimeout: '060' }, now).oauthTimeoutSeconds).toBe(60);
   });
 
   it('a problem with a next step keeps it as the hint', () => {
@@ -99,12 +112,21 @@ describe('rotate-token options', () => {
   it.each([
     [{ within: '-1', check: true }, '--within must be a whole number of days from 0 to 365 (got -1).', undefined],
     [{ within: 'soon', check: true }, '--within must be', undefined],
-    [{ json: true }, '--json goes with --check.', 'rotate-token --check --json'],
+    [{ json: true }, '--json goes with --check.', 'Add --check'],
     [{ tokenExpires: '31/12/2027' }, '--token-expires:', undefined],
+    [{ within: '0x10', check: true }, '--within must be', undefined],
+    [{ within: '1e1', check: true }, '--within must be', undefined],
   ])('%o is refused', (raw, message, hint) => {
     const error = usage(() => parseRotateOptions(raw, now));
     expect(error.message).toContain(message);
     if (hint) expect(error.hint).toContain(hint);
+  });
+});
+
+describe('rotate-token --check', () => {
+  it('ignores --token-expires, as a cron line with a stale date keeps working', () => {
+    expect(parseRotateOptions({ check: true, tokenExpires: '2020-01-01' }, now)).toMatchObject({ check: true });
+    expect(parseRotateOptions({ check: true, tokenExpires: 'garbage' }, now)).toMatchObject({ check: true });
   });
 });
 

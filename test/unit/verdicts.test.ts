@@ -46,8 +46,8 @@ describe('probeVerdict (checks.md table)', () => {
     expect(v.hint).toContain('Update and delete sprints');
     expect(v.hint).toContain('kendis-jira rotate-token --profile b');
   });
-  it('401 otherwise ⇒ credentials rejected, not a scope fail', () => {
-    expect(probeVerdict(auth401, 'read:jira-work')).toMatchObject({ status: 'fail', detail: 'Atlassian rejected the e-mail and API token.' });
+  it('401 otherwise (after the sign-in passed) ⇒ could not be checked, never a scope fail', () => {
+    expect(probeVerdict(auth401, 'read:jira-work')).toMatchObject({ status: 'error', detail: expect.stringContaining('without saying a scope is missing') });
   });
   it('a network error ⇒ error, saying what happened', () => {
     expect(probeVerdict(new Error('api.atlassian.com did not answer within 20 s.'), 'read:jira-work')).toMatchObject({ status: 'error', detail: expect.stringContaining('did not answer within 20 s') });

@@ -1,4 +1,5 @@
 /** Step 7: the scoped API token — created on Atlassian's page, then every scope probed at once. */
+import { profileFlagFor } from '../../config/profile-name.js';
 import { API_TOKENS_PAGE } from '../../atlassian/endpoints.js';
 import { TOKEN_SCOPE_LISTS, scopeTitle } from '../../atlassian/scopes.js';
 import { runTokenChecks } from '../../checks/run-checks.js';
@@ -43,7 +44,7 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
     const expiresOn = await askExpiry(ctx.deps, { given: ctx.options.tokenExpires, previous: ctx.answers.tokenExpires });
     ctx.answers.tokenExpires = expiresOn;
     const results = await io.task('Checking the token and each of its scopes…', () =>
-      runTokenChecks({ profile: draft(expiresOn), apiToken, client: ctx.client, now: ctx.deps.now(), profileFlag: '', cli: ctx.deps.cli, apiTokenFromEnv: fromEnv }),
+      runTokenChecks({ profile: draft(expiresOn), apiToken, client: ctx.client, now: ctx.deps.now(), profileFlag: profileFlagFor(ctx.profile), cli: ctx.deps.cli, apiTokenFromEnv: fromEnv }),
     );
     // During setup nothing is stored yet: a missing scope's fix is a new token given to this setup.
     for (const r of results) {

@@ -37,7 +37,7 @@ async function askAndCheckClient(ctx: WizardContext, have: Have<Needs>): Promise
     renderCheckLines(ctx.deps.io, [{ id: 'oauth-client', title: 'Client ID and Client Secret', ...verdict }]);
     if (verdict.status === 'pass') return { clientId, clientSecret };
     if (verdict.status === 'error') {
-      throw new ChecksFailedError(`${verdict.detail.replace(/\.$/, '')}: the Client Secret was not stored. Try again later.`, 'Run `kendis-jira setup` again when Atlassian answers: it resumes at this step.');
+      throw new ChecksFailedError(`${verdict.detail.replace(/\.$/, '')}: the Client Secret was not stored. Try again later.`, `Run \`${ctx.rerun}\` again when Atlassian answers: it resumes at this step.`);
     }
     if (!ctx.deps.io.interactive || ctx.options.clientId !== undefined) throw new ChecksFailedError(verdict.detail, verdict.hint);
     ctx.deps.io.info('Copy them again from the Settings tab and try once more.');
@@ -71,7 +71,7 @@ async function oauthRoundTrip(ctx: WizardContext, have: Have<Needs>, clientId: s
       ctx.answers.oauthVerified = 'yes';
       return;
     }
-    if (!ctx.deps.io.interactive) throw new ChecksFailedError(`The OAuth check did not pass: ${blocking.map((f) => f.id).join(', ')}.`, blocking[0]?.hint ?? 'Fix the app in the Developer Console and run `kendis-jira setup` again.');
+    if (!ctx.deps.io.interactive) throw new ChecksFailedError(`The OAuth check did not pass: ${blocking.map((f) => f.id).join(', ')}.`, blocking[0]?.hint ?? `Fix the app in the Developer Console and run \`${ctx.rerun}\` again.`);
     const next = await ctx.deps.prompter.select({
       id: 'oauth.retry',
       message: 'What now?',

@@ -80,12 +80,12 @@ export const finishStep = defineStep({
     const io = ctx.deps.io;
     const draft = draftProfile(ctx, have, have.tokenExpires);
     const results = await io.task('Running the full connection test…', () =>
-      runChecks({ profile: draft, clientSecret: verified(ctx, 'client-secret'), apiToken: verified(ctx, 'api-token'), secretsProblem: undefined, client: ctx.client, now: ctx.deps.now(), profileFlag: '' }),
+      runChecks({ profile: draft, clientSecret: verified(ctx, 'client-secret'), apiToken: verified(ctx, 'api-token'), secretsProblem: undefined, client: ctx.client, now: ctx.deps.now(), profileFlag: profileFlagFor(ctx.profile), cli: ctx.deps.cli }),
     );
     renderCheckLines(io, results, { showPasses: false, showSkips: false });
     io.info(`Full test: ${summaryLine(results)}.`);
     const refusal = refusalOf(results, 'nothing was saved');
-    if (refusal) throw new ChecksFailedError(refusal.message, refusal.kind === 'fail' ? 'Follow the → hints above, then run `kendis-jira setup` again.' : 'Run `kendis-jira setup` again later.');
+    if (refusal) throw new ChecksFailedError(refusal.message, refusal.kind === 'fail' ? `Follow the → hints above, then run \`${ctx.rerun}\` again.` : `Run \`${ctx.rerun}\` again later.`);
     await commit(ctx, draft, ctx.deps.now().toISOString());
     io.success(`Saved profile "${ctx.profile}": secrets in ${ctx.backend.description}${ctx.options.insecureStorage ? ' (as --insecure-storage asked)' : ''}.`);
     await showKendisForm(ctx, have);

@@ -41,11 +41,11 @@ export const userFinishStep = defineStep({
     const token = ctx.secrets['api-token'];
     if (token === undefined) throw new Error('internal: the verified API token is missing at the last step');
     const draft = draftUserProfile(ctx, have, have.tokenExpires);
-    const results = await io.task('Running the full connection test…', () => runTokenChecks({ profile: draft, apiToken: token, client: ctx.client, now: ctx.deps.now(), profileFlag: '' }));
+    const results = await io.task('Running the full connection test…', () => runTokenChecks({ profile: draft, apiToken: token, client: ctx.client, now: ctx.deps.now(), profileFlag: profileFlagFor(ctx.profile), cli: ctx.deps.cli }));
     renderCheckLines(io, results, { showPasses: false, showSkips: false });
     io.info(`Full test: ${summaryLine(results)}.`);
     const refusal = refusalOf(results, 'nothing was saved');
-    if (refusal) throw new ChecksFailedError(refusal.message, refusal.kind === 'fail' ? 'Follow the → hints above, then run `kendis-jira setup --user` again.' : 'Run `kendis-jira setup --user` again later.');
+    if (refusal) throw new ChecksFailedError(refusal.message, refusal.kind === 'fail' ? `Follow the → hints above, then run \`${ctx.rerun}\` again.` : `Run \`${ctx.rerun}\` again later.`);
     await assertReplaceable(ctx, draft);
     await ctx.backend.set(accountFor(ctx.profile, 'api-token'), token);
     await ctx.deps.config.update((config) => {
