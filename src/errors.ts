@@ -83,8 +83,8 @@ export class KeychainUnavailableError extends CliError {
   }
 }
 
-export function keychainFix(platform: NodeJS.Platform, state: KeychainState = 'other'): string {
-  const fallback = 'or rerun with --insecure-storage to keep secrets in a 0600 file';
+export function keychainFix(platform: NodeJS.Platform, state: KeychainState = 'other', offerFile = true): string {
+  const fallback = offerFile ? 'or rerun with --insecure-storage to keep secrets in a 0600 file' : 'then run the command again';
   switch (platform) {
     case 'darwin':
       return `Unlock the login keychain (Keychain Access), ${fallback}.`;
@@ -94,7 +94,7 @@ export function keychainFix(platform: NodeJS.Platform, state: KeychainState = 'o
       if (state === 'locked') {
         return `Unlock it: log in to the desktop session, or run \`printf %s 'your keyring password' | gnome-keyring-daemon --replace --unlock --components=secrets\`; ${fallback}.`;
       }
-      return `Start one in this terminal: \`dbus-run-session -- bash\`, then \`printf %s 'choose-a-password' | gnome-keyring-daemon --unlock --components=secrets\` (package gnome-keyring), and run the command again in that shell; ${fallback}.`;
+      return `Start one in this terminal: \`dbus-run-session -- bash\`, then \`printf %s 'choose-a-password' | gnome-keyring-daemon --unlock --components=secrets\` (package gnome-keyring), and run the command again in that shell${offerFile ? `; ${fallback}` : ''}.`;
   }
 }
 

@@ -85,7 +85,7 @@ Exit codes: 0 ok · 1 a check or operation failed · 2 bad usage or input · 3 p
     .option('--app-id <id-or-url>', 'the Developer Console app (its id or any of its console URLs)')
     .option('--callback-url <url>', 'the callback URL Kendis shows (ALM Account → Edit → Using Scope API)')
     .option('--client-id <id>', "the app's Client ID (Settings tab)")
-    .option('--token-expires <YYYY-MM-DD>', 'the expiry date you chose for the scoped API token')
+    .option('--token-expires <YYYY-MM-DD>', 'the expiry date you chose for the scoped API token (default: today + 365 days, the longest Atlassian allows)')
     .option('--redirect-uri <uri>', 'the local callback this tool listens on', DEFAULTS.redirectUri)
     .option('--oauth-timeout <seconds>', 'how long to wait for the browser to come back', String(DEFAULTS.oauthTimeoutSeconds))
     .option('--no-browser', 'print URLs instead of opening a browser')

@@ -23,6 +23,43 @@ export function isAtlassianSite(site: string): boolean {
   return SITE_DOMAINS.some((d) => host.endsWith(d) && host.length > d.length);
 }
 
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j += 1) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
+/** A likely typo of an Atlassian site ("acme.atlasian.net", "acme.atlassian.com") → the site meant. */
+export function suggestedSite(site: string): string | undefined {
+  const host = hostOf(site);
+  const dot = host.indexOf('.');
+  if (dot <= 0) return undefined;
+  const name = host.slice(0, dot);
+  const rest = host.slice(dot + 1);
+  for (const domain of SITE_DOMAINS) {
+    const d = domain.slice(1);
+    if (rest !== d && distance(rest, d) <= 3) return `https://${name}${domain}`;
+  }
+  return undefined;
+}
+
+/**
+ * A site that would receive the e-mail and token although it is outside Atlassian's domains (and
+ * not this machine): the sentence and next step, with the site probably meant.
+ */
+export function foreignSiteProblem(site: string): { message: string; hint: string } | undefined {
+  if (isAtlassianSite(site) || isLoopbackUrl(site)) return undefined;
+  const meant = suggestedSite(site);
+  return {
+    message: `${site} is not in Atlassian's domains (*.atlassian.net, *.jira.com, *.atlassian-us-gov-mod.net): a mistyped or look-alike address would receive your e-mail and API token.`,
+    hint: meant ? `Did you mean ${meant}? If ${site} really is your Jira Cloud site, add --allow-non-atlassian-site.` : 'Check the address you open Jira with; if this really is your Jira Cloud site, add --allow-non-atlassian-site.',
+  };
+}
+
 export function isLoopbackUrl(url: string): boolean {
   return isLoopbackHost(hostOf(url));
 }

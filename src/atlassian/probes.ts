@@ -34,7 +34,7 @@ export const PROBES: readonly Probe[] = [
   { scope: 'manage:jira-project', operationId: 'issue-security-schemes', method: 'GET', path: '/rest/api/3/issuesecurityschemes' },
   {
     scope: 'manage:jira-webhook', operationId: 'webhooks', method: 'GET', path: '/rest/api/3/webhook?maxResults=1',
-    forbiddenMeans: 'Jira lists webhooks only to apps, so it refuses any token — expected',
+    forbiddenMeans: 'Jira shows webhooks only to apps and refuses every token here, but only after Atlassian’s scope check let the request through',
   },
   { scope: 'read:field:jira', operationId: 'field-context-issuetype-mapping', method: 'GET', path: '/rest/api/3/field/customfield_0/context/issuetypemapping?maxResults=1', mustFail: true },
   { scope: 'read:board-scope:jira-software', operationId: 'board-versions', method: 'GET', path: '/rest/agile/1.0/board/0/version?maxResults=1', mustFail: true },
@@ -47,19 +47,23 @@ export const PROBES: readonly Probe[] = [
   { scope: 'delete:board-scope.admin:jira-software', operationId: 'board-property-delete', method: 'DELETE', path: '/rest/agile/1.0/board/0/properties/kendis-jira-probe', mustFail: true },
 ];
 
-const CLASSIC_COVERS = 'read:jira-work or write:jira-work grants it too, so no request can tell it apart.';
+/** Every operation needing the scope also accepts a classic scope the token has, so none can tell them apart. */
+const coveredBy = (classic: 'read:jira-work' | 'write:jira-work') =>
+  `every Jira request that needs it also accepts the classic ${classic} scope (checked above), so no request can show whether this one is on the token too.`;
+const READ_COVERS = coveredBy('read:jira-work');
+const WRITE_COVERS = coveredBy('write:jira-work');
 
 const ASSETS = 'it belongs to the Assets (CMDB) API, which no Jira request reaches.';
 const NO_JIRA_OPERATION = 'no Jira request uses it (it belongs to the DevOps builds API).';
 
 export const UNPROBEABLE: readonly Unprobeable[] = [
-  { scope: 'read:issue-type:jira', reason: CLASSIC_COVERS },
-  { scope: 'read:issue-link-type:jira', reason: CLASSIC_COVERS },
-  { scope: 'delete:issue-link:jira', reason: CLASSIC_COVERS },
-  { scope: 'read:project:jira', reason: CLASSIC_COVERS },
-  { scope: 'delete:async-task:jira', reason: CLASSIC_COVERS },
-  { scope: 'delete:attachment:jira', reason: CLASSIC_COVERS },
-  { scope: 'delete:comment:jira', reason: CLASSIC_COVERS },
+  { scope: 'read:issue-type:jira', reason: READ_COVERS },
+  { scope: 'read:issue-link-type:jira', reason: READ_COVERS },
+  { scope: 'delete:issue-link:jira', reason: WRITE_COVERS },
+  { scope: 'read:project:jira', reason: READ_COVERS },
+  { scope: 'delete:async-task:jira', reason: WRITE_COVERS },
+  { scope: 'delete:attachment:jira', reason: WRITE_COVERS },
+  { scope: 'delete:comment:jira', reason: WRITE_COVERS },
   { scope: 'delete:build-info:jira', reason: NO_JIRA_OPERATION },
   { scope: 'delete:cmdb-attribute:jira', reason: ASSETS },
   { scope: 'delete:cmdb-object:jira', reason: ASSETS },

@@ -35,7 +35,7 @@ export function summaryLine(results: CheckResult[]): string {
   const count = (s: CheckResult['status']) => results.filter((r) => r.status === s).length;
   const parts = [`${count('pass')} passed`, `${count('fail')} failed`];
   if (count('error')) parts.push(`${count('error')} could not be checked`);
-  parts.push(`${count('warn')} warnings`, `${count('skip')} skipped`);
+  parts.push(`${count('warn')} ${count('warn') === 1 ? 'warning' : 'warnings'}`, `${count('skip')} skipped`);
   return parts.join(', ');
 }
 

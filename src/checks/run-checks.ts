@@ -201,7 +201,7 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
   for (const { scope, decision } of decisions) {
     const id = `scope:${scope}`;
     if (!isProbe(decision)) {
-      results.push(result(id, { status: 'skip', detail: `Not separately verifiable: ${decision.reason}` }));
+      results.push(result(id, { status: 'skip', detail: `Cannot be checked on its own: ${decision.reason}` }));
       continue;
     }
     // /myself answers both api-token and read:jira-user.

@@ -25,7 +25,7 @@ import { swapInToken } from './rotation.js';
 import { DEFAULTS } from './defaults.js';
 import { flag, parseOptions, rule, text, unlessNo, wholeNumber } from './options.js';
 import { describeProfileTarget } from '../target.js';
-import { profileFlag, requireProfile, secretStoreFor, warnIfTokenExpiring } from './saved-profile.js';
+import { profileFlag, requireProfile, secretStoreFor } from './saved-profile.js';
 import type { Profile } from '../config/schema.js';
 
 export interface RotateOptions {
@@ -123,11 +123,13 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
     }
     io.heading(`Replace the scoped API token of profile "${deps.globals.profile}"`);
     io.info(`Current token: expires ${saved.token.expiresOn} (${describeDaysLeft(daysUntil(saved.token.expiresOn, now))}).`);
-    warnIfTokenExpiring(saved, deps);
-    await openPage(deps, { label: 'Create the new token first', url: API_TOKENS_PAGE, browser: options.browser, note: connection.target.consolePageNote, open: (u) => deps.browser.open(u) });
-    io.info(`  "Create API token with scopes" → name "${TOKEN_SCOPE_LISTS[kind].tokenName}" → expiry: the maximum → app Jira → these scopes:`);
-    printTokenScopes(io, '    ', kind);
-    io.info('  Keep the new token in your password manager: Atlassian never shows it again.');
+    // How to create the token is for a person about to do it; a script brings the token along.
+    if (io.interactive) {
+      await openPage(deps, { label: 'Create the new token first', url: API_TOKENS_PAGE, browser: options.browser, note: connection.target.consolePageNote, open: (u) => deps.browser.open(u) });
+      io.info(`  "Create API token with scopes" → name "${TOKEN_SCOPE_LISTS[kind].tokenName}" → expiry: the maximum → app Jira → these scopes:`);
+      printTokenScopes(io, '    ', kind);
+      io.info('  Keep the new token in your password manager: Atlassian never shows it again.');
+    }
 
     const newToken = await askSecret(deps, { kind: 'api-token', message: 'The new API token (hidden as you type):', offered });
     if (old !== null && newToken === old) {
@@ -150,17 +152,16 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
     }
     await swapInToken({ deps, backend: store.backend, profile: deps.globals.profile, token: newToken, expiresOn });
     io.success(`The new token is verified and stored in ${store.backend.description}; it expires on ${expiresOn}.`);
-    if (connection.target.fakeCredentialsNote) {
-      io.info(connection.target.fakeCredentialsNote);
-    } else if (kind === 'user') {
+    if (kind === 'user') {
       io.info('Now, in this order:');
       io.info('  1. In Kendis: open your Profile settings, replace your Jira token with the new one and validate the connection (an older Kendis article calls the screen "ALM Credentials").');
       io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (the older "${TOKEN_SCOPE_LISTS.user.tokenName}").`);
     } else {
       io.info('Now, in this order:');
-      io.info('  1. In Kendis: Settings → ALM Accounts → your Jira account → Edit → "Change" next to the API token → paste the new Scope-Based API Token → Test Connection → Save.');
+      io.info('  1. In Kendis: board → Settings → ALM Accounts → your Jira account → Edit (the ALM Account form from setup) → "Change" next to the API token → paste the new Scope-Based API Token → Test Connection → Save.');
       io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (it is the older "Kendis Scope Integration").`);
     }
+    if (connection.target.fakeCredentialsNote) io.hint(connection.target.fakeCredentialsNote);
     if (options.calendar) await writeCalendar(options.calendar, { ...saved, token: { expiresOn } }, deps, DEFAULTS.withinDays);
   } finally {
     await connection.close();

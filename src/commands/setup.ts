@@ -7,6 +7,7 @@ import { flag, oauthTimeout, parseOptions, redirectUriCheck, rule, said, text, t
 import type { WizardOptions } from '../wizard/context.js';
 import { checkCallbackUrl, checkClientId, checkEmail, checkSiteUrl, type Checked } from '../wizard/validate.js';
 import { parseAppId } from '../atlassian/endpoints.js';
+import { foreignSiteProblem } from '../atlassian/domains.js';
 import { validateTokenExpiry } from '../dates/dates.js';
 
 /** The wizard's options, plus which target (src/target.ts) it runs against. */
@@ -45,7 +46,16 @@ const setupSchema = (now: Date) =>
         restart: flag(),
         user: said(),
       })
-      .check(rule((o: { sandbox: boolean; site?: string | undefined }) => (o.sandbox && o.site !== undefined ? '--sandbox and --site do not go together: the sandbox is its own site.' : undefined))),
+      .check(rule((o: { sandbox: boolean; site?: string | undefined }) => (o.sandbox && o.site !== undefined ? '--sandbox and --site do not go together: the sandbox is its own site.' : undefined)))
+      // Credentials go to the site: a typo is refused with the flags, before any question or keychain.
+      .check(
+        rule((o: { site?: string | undefined; allowNonAtlassianSite: boolean }) => {
+          if (o.site === undefined || o.allowNonAtlassianSite) return undefined;
+          const checked = checkSiteUrl(o.site);
+          const problem = checked.ok ? foreignSiteProblem(checked.value) : undefined;
+          return problem && { message: `--site: ${problem.message}`, hint: problem.hint };
+        }),
+      ),
     z.transform(
       (o): SetupOptions => ({
         site: o.site,

@@ -31,7 +31,7 @@ export async function openSandboxTarget(parts: TargetParts): Promise<Target> {
     fakeSecrets: true,
     flags: ' --sandbox',
     profileFields: { sandbox: true },
-    fakeCredentialsNote: 'The sandbox’s credentials were fake: there is nothing to revoke at Atlassian or to change in Kendis.',
+    fakeCredentialsNote: 'In the sandbox the credentials are fake: the steps above are what you would do with real ones; there is nothing to change in Kendis or to revoke at Atlassian.',
     close: () => session.close(),
   };
 }

@@ -62,10 +62,13 @@ export async function askSecret(deps: Deps, q: { kind: SecretKind; message?: str
     return checked.value;
   }
   if (!deps.io.interactive) {
-    if (q.offered !== undefined) return q.offered;
+    if (q.offered !== undefined) {
+      deps.io.hint(`${name} is not set: using the fake ${label} offered here.`);
+      return q.offered;
+    }
     throw new UsageError(`Missing ${name}.`, `Set it in the environment (secrets are never flags): \`read -rs ${name} && export ${name}\`.`);
   }
-  if (q.offered !== undefined) deps.io.hint(`Offered ${label}: ${q.offered}  (fake; press Enter to use it)`);
+  if (q.offered !== undefined) deps.io.hint(`Press Enter to use the fake ${label} offered here.`);
   const answer = await deps.prompter.secret({
     id: q.kind,
     message: q.message ?? `${label} (hidden as you type):`,

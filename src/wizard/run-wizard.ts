@@ -4,7 +4,7 @@
  * after each step and resumable; nothing final is written before Step 8 passes.
  */
 import type { Deps } from '../deps.js';
-import { CancelledError, KeychainUnavailableError, UsageError } from '../errors.js';
+import { CancelledError, KeychainUnavailableError, keychainFix, UsageError } from '../errors.js';
 import { AtlassianClient } from '../atlassian/client.js';
 import { displayProxy, proxySettings } from '../atlassian/http.js';
 import { startCallbackServer } from '../auth/callback-server.js';
@@ -59,8 +59,9 @@ async function chooseBackend(deps: Deps, options: WizardOptions, target: Target,
     deps.io.warn(
       options.insecureStorage
         ? `No usable OS keychain; as --insecure-storage asks, secrets will be stored in ${file.description}.`
-        : `No usable OS keychain: these fake secrets go to ${file.description}. A real site needs a keychain or --insecure-storage.`,
+        : `No usable OS keychain: these fake secrets go to ${file.description}.`,
     );
+    if (!options.insecureStorage) deps.io.hint(`A real site needs a keychain (or --insecure-storage). ${keychainFix(deps.platform, error.state, false)}`);
     return file;
   }
 }

@@ -116,10 +116,16 @@ describe.skipIf(parts.skip)(`setup --user: a Kendis user's own token${parts.note
       await session.answer('API token (hidden', `${SANDBOX.userApiToken}\r`);
       await session.answer('The expiry date you picked', '\r');
       await session.waitFor('Step 2 of 2');
+      const before = session.text.length;
+      await session.answer('Show the token to copy it into Kendis?', 'y\r');
       expect(await session.exit()).toBe(0);
+      // Shown once, only after the explicit yes, and never before it.
+      expect(session.text.slice(0, before)).not.toContain(SANDBOX.userApiToken);
+      expect(session.text.slice(before).split(SANDBOX.userApiToken).length - 1).toBe(1);
     } finally {
       session.kill();
     }
+    expect(session.text).toContain('Profile settings');
     expect(session.text).toContain('Delete (10):');
     expect(session.text).toContain('Kendis User Scope Token');
     expect(keychainItems(f.profile)).toEqual([`${f.profile}:api-token`]);

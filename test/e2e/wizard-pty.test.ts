@@ -60,7 +60,7 @@ describe.skipIf(parts.skip)(`setup in a real terminal${parts.note}`, () => {
       await session.answer('Paste the new app', `https://developer.atlassian.com/console/myapps/${SANDBOX.appId}/overview\r`);
       await session.answer('Have you added all three APIs?', 'y\r');
       await session.answer('Have you saved all six permissions?', '\r');
-      await session.answer('Does the Authorization tab let you add both URLs?', '\r');
+      await session.answer('Does the Authorization tab take more than one callback URL', '\r');
       await session.answer('Paste Kendis’ callback URL', 'https://app.kendis.io/jira/callback\r');
       await session.answer('Client ID:', `${SANDBOX.clientId}\r`);
       await session.answer('Client Secret (hidden', `${SANDBOX.clientSecret}\r`);

@@ -79,6 +79,16 @@ describe('setup options', () => {
     expect(usage(() => parseSetupOptions(raw, now)).message).toContain(message);
   });
 
+  it('a site outside Atlassian is refused with the flags, naming the site probably meant', () => {
+    const typo = usage(() => parseSetupOptions({ site: 'acme.atlasian.net' }, now));
+    expect(typo.message).toContain('--site: https://acme.atlasian.net is not in Atlassian');
+    expect(typo.hint).toContain('Did you mean https://acme.atlassian.net?');
+    expect(usage(() => parseSetupOptions({ site: 'https://acme.atlassian.com' }, now)).hint).toContain('Did you mean https://acme.atlassian.net?');
+    expect(usage(() => parseSetupOptions({ site: 'https://jira.example.org' }, now)).hint).not.toContain('Did you mean');
+    expect(parseSetupOptions({ site: 'https://jira.example.org', allowNonAtlassianSite: true }, now).site).toBe('https://jira.example.org');
+    expect(parseSetupOptions({ site: 'http://127.0.0.1:8080' }, now).site).toBe('http://127.0.0.1:8080');
+  });
+
   it('a typed port 80 is a port; leading zeros of a plain number are fine', () => {
     expect(parseSetupOptions({ redirectUri: 'http://localhost:80/callback' }, now).redirectUri).toBe('http://localhost:80/callback');
     expect(parseSetupOptions({ oauthTimeout: '060' }, now).oauthTimeoutSeconds).toBe(60);

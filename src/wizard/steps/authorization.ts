@@ -14,7 +14,7 @@ export const authorizationStep = defineStep({
     await consolePage(ctx, "Open the app's Authorization tab", consolePages(ctx.answers.appId).authorization, 'Authorization');
     checklist(ctx.deps, ['Next to OAuth 2.0 (3LO), click Add (or Configure).']);
     io.info('  Two callback URLs belong there:');
-    io.info('   • Kendis’ own (you copy it from Kendis in Step 5), and');
+    io.info('   • Kendis’ own: you get it from Kendis in Step 5 and add it then, and');
     if (ctx.options.skipOAuth) {
       io.info('   • (--skip-oauth: the local check URL is not needed.)');
       ctx.answers.callbackMode = 'skip';
@@ -28,10 +28,10 @@ export const authorizationStep = defineStep({
     }
     ctx.answers.callbackMode = await ctx.deps.prompter.select({
       id: 'callback.mode',
-      message: 'Does the Authorization tab let you add both URLs?',
+      message: 'Does the Authorization tab take more than one callback URL (there will be two: this one now, Kendis’ in Step 5)?',
       default: ctx.answers.callbackMode ?? 'both',
       choices: [
-        { name: 'Yes — I will add both', value: 'both' },
+        { name: 'Yes — add the local URL now, Kendis’ in Step 5', value: 'both' },
         { name: 'Only one fits — add the local URL first, check, then switch to Kendis’ URL', value: 'switch' },
         { name: 'Only one fits — skip the browser check (the Client ID and Secret are still checked)', value: 'skip' },
       ],

@@ -1,6 +1,6 @@
 /** Before Step 1: the Jira site (its cloud id proves it exists) and the account's e-mail. */
 import { CliError, UsageError } from '../../errors.js';
-import { foreignHostsWarning, isAtlassianSite, isLoopbackUrl } from '../../atlassian/domains.js';
+import { foreignHostsWarning, foreignSiteProblem, suggestedSite } from '../../atlassian/domains.js';
 import { askValue } from '../ask.js';
 import { checkEmail, checkSiteUrl } from '../validate.js';
 import { defineStep, type WizardContext } from '../context.js';
@@ -10,12 +10,12 @@ import { defineStep, type WizardContext } from '../context.js';
  * --allow-non-atlassian-site, or a question (default No). A local test server is allowed (and warned).
  */
 async function siteMayBeUsed(ctx: WizardContext, site: string): Promise<boolean> {
-  if (isAtlassianSite(site) || isLoopbackUrl(site) || ctx.options.allowNonAtlassianSite) return true;
-  const what = `${site} is not in Atlassian's domains (*.atlassian.net, *.jira.com, *.atlassian-us-gov-mod.net)`;
-  if (!ctx.deps.io.interactive || ctx.options.site !== undefined) {
-    throw new UsageError(`${what}: a mistyped or look-alike address would receive your e-mail and API token.`, 'Check the address you open Jira with; if this really is your Jira Cloud site, add --allow-non-atlassian-site.');
-  }
-  ctx.deps.io.warn(`${what}. A mistyped or look-alike address would receive your e-mail and API token.`);
+  const problem = foreignSiteProblem(site);
+  if (!problem || ctx.options.allowNonAtlassianSite) return true;
+  if (!ctx.deps.io.interactive || ctx.options.site !== undefined) throw new UsageError(problem.message, problem.hint);
+  ctx.deps.io.warn(problem.message);
+  const meant = suggestedSite(site);
+  if (meant) ctx.deps.io.hint(`Did you mean ${meant}?`);
   return ctx.deps.prompter.confirm({ id: 'site.foreign', message: 'Is this really your Jira Cloud site, and should your credentials be sent there?', default: false });
 }
 

@@ -2,7 +2,7 @@
  * A Kendis user's own scoped token (Kendis: "Jira Scope-Based API Authentication for Individual
  * Users"): Step 1 creates and proves it, Step 2 stores it and says what to do in Kendis.
  */
-import { runTokenChecks } from '../../checks/run-checks.js';
+import { runChecks } from '../../checks/run-checks.js';
 import { refusalOf, renderCheckLines, summaryLine } from '../../checks/report.js';
 import { ChecksFailedError } from '../../errors.js';
 import { accountFor, stagingAccountFor } from '../../secrets/backend.js';
@@ -41,7 +41,10 @@ export const userFinishStep = defineStep({
     const token = ctx.secrets['api-token'];
     if (token === undefined) throw new Error('internal: the verified API token is missing at the last step');
     const draft = draftUserProfile(ctx, have, have.tokenExpires);
-    const results = await io.task('Running the full connection test…', () => runTokenChecks({ profile: draft, apiToken: token, client: ctx.client, now: ctx.deps.now(), profileFlag: profileFlagFor(ctx.profile), cli: ctx.deps.cli }));
+    const results = await io.task('Running the full connection test…', () =>
+      // The same checks as test-connection will run on this profile, so the counts agree.
+      runChecks({ profile: draft, clientSecret: undefined, apiToken: token, secretsProblem: undefined, client: ctx.client, now: ctx.deps.now(), profileFlag: profileFlagFor(ctx.profile), cli: ctx.deps.cli }),
+    );
     renderCheckLines(io, results, { showPasses: false, showSkips: false });
     io.info(`Full test: ${summaryLine(results)}.`);
     const refusal = refusalOf(results, 'nothing was saved');
@@ -55,8 +58,15 @@ export const userFinishStep = defineStep({
     });
     await ctx.backend.delete(stagingAccountFor(ctx.profile, 'api-token')).catch(() => false);
     io.success(`Saved profile "${ctx.profile}": your token is in ${ctx.backend.description}.`);
-    io.info(`Your token: ${mask(token)} (the full value is in your password manager and in ${ctx.backend.description}).`);
-    for (const line of ctx.target.fakeCredentialsNote ? [ctx.target.fakeCredentialsNote] : KENDIS_PROFILE_STEPS) io.info(`  ${line}`);
+    io.info(`Your token: ${mask(token)}.`);
+    if (io.interactive) {
+      const show = await ctx.deps.prompter.confirm({ id: 'reveal', message: 'Show the token to copy it into Kendis? (printed on this terminal only)', default: false });
+      if (show) io.streams.stderr.write(`    ${token}\n`);
+    } else {
+      io.hint(`The token is not printed here (the run is not interactive); it is in ${ctx.backend.description}.`);
+    }
+    for (const line of KENDIS_PROFILE_STEPS) io.info(`  ${line}`);
+    if (ctx.target.fakeCredentialsNote) io.hint(ctx.target.fakeCredentialsNote);
     const flag = profileFlagFor(ctx.profile);
     io.info('');
     io.info(`The token expires on ${have.tokenExpires} (${describeDaysLeft(daysUntil(have.tokenExpires, ctx.deps.now()))}). To be reminded in time:`);
