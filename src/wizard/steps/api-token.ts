@@ -39,7 +39,7 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
   const fromEnv = Boolean(ctx.deps.env[SECRET_ENV['api-token']]);
   const offered = kind === 'user' ? ctx.target.defaults.userApiToken : ctx.target.defaults.apiToken;
   for (;;) {
-    io.hint('The API token is stored (where the start of this run said) only once every scope has been checked; it is never printed or logged.');
+    io.hint(`The API token is kept in ${ctx.backend.description}, and only once every scope has been checked; it is never logged, and shown only if you ask at the end.`);
     const apiToken = await askSecret(ctx.deps, { kind: 'api-token', offered });
     const expiresOn = await askExpiry(ctx.deps, { given: ctx.options.tokenExpires, previous: ctx.answers.tokenExpires });
     ctx.answers.tokenExpires = expiresOn;

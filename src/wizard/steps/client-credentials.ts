@@ -26,7 +26,7 @@ async function askAndCheckClient(ctx: WizardContext, have: Have<Needs>): Promise
       default: ctx.answers.clientId ?? ctx.target.defaults.clientId,
       check: checkClientId,
     });
-    ctx.deps.io.hint('The Client Secret is stored (where the start of this run said) only once Atlassian has accepted it; it is never printed or logged.');
+    ctx.deps.io.hint(`The Client Secret is kept in ${ctx.backend.description}, and only once Atlassian has accepted it; it is never logged, and shown only if you ask at the end.`);
     const clientSecret = await askSecret(ctx.deps, { kind: 'client-secret', offered: ctx.target.defaults.clientSecret });
     // The URL registered on the app right now: in "switch" mode that is still the local one.
     const registered = have.callbackMode === 'switch' ? have.redirectUri : have.callbackUrl;
