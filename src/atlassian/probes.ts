@@ -34,7 +34,7 @@ export const PROBES: readonly Probe[] = [
   { scope: 'manage:jira-project', operationId: 'issue-security-schemes', method: 'GET', path: '/rest/api/3/issuesecurityschemes' },
   {
     scope: 'manage:jira-webhook', operationId: 'webhooks', method: 'GET', path: '/rest/api/3/webhook?maxResults=1',
-    forbiddenMeans: 'Jira shows webhooks only to apps and refuses every token here, but only after Atlassian’s scope check let the request through',
+    forbiddenMeans: ': it lists webhooks only to apps, but the request got past Atlassian’s scope check',
   },
   { scope: 'read:field:jira', operationId: 'field-context-issuetype-mapping', method: 'GET', path: '/rest/api/3/field/customfield_0/context/issuetypemapping?maxResults=1', mustFail: true },
   { scope: 'read:board-scope:jira-software', operationId: 'board-versions', method: 'GET', path: '/rest/agile/1.0/board/0/version?maxResults=1', mustFail: true },
@@ -49,7 +49,7 @@ export const PROBES: readonly Probe[] = [
 
 /** Every operation needing the scope also accepts a classic scope the token has, so none can tell them apart. */
 const coveredBy = (classic: 'read:jira-work' | 'write:jira-work') =>
-  `every Jira request that needs it also accepts the classic ${classic} scope (checked above), so no request can show whether this one is on the token too.`;
+  `every request that needs it also accepts ${classic} (checked above).`;
 const READ_COVERS = coveredBy('read:jira-work');
 const WRITE_COVERS = coveredBy('write:jira-work');
 

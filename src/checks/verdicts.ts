@@ -58,9 +58,9 @@ export function probeVerdict(answer: Answer, scope: string, rotateCommand = DEFA
   // is a proxy or a server in between, and proves nothing.
   if (PAST_GATEWAY.has(s) && isJsonDocument(answer.text)) {
     const why =
-      s === 403 ? (forbiddenMeans ?? 'Jira itself refused the test request, after Atlassian’s scope check let it through; what the account may do is the jira-permissions check')
-      : 'the test request is aimed at nothing on purpose, and Jira answering it shows Atlassian’s scope check let it through';
-    return { status: 'pass', detail: `On the token (Jira answered ${s}: ${why}).` };
+      s === 403 ? (forbiddenMeans ?? ', so the request got past Atlassian’s scope check; what the account may do is the jira-permissions check')
+      : 'to a test request aimed at nothing, so it got past Atlassian’s scope check';
+    return { status: 'pass', detail: `On the token (Jira itself answered ${s}${/^[:,]/.test(why) ? '' : ' '}${why}).` };
   }
   if (s === 401 && isScopeMismatch(answer)) {
     return {
