@@ -45,7 +45,7 @@ const CATALOGUE: readonly { id: Exclude<CheckId, `scope:${string}`>; title: stri
   { id: 'config', title: 'Saved settings', needs: ['saved-profile'] },
   { id: 'secrets', title: 'Stored secrets can be read', needs: ['saved-profile'] },
   { id: 'site', title: 'Jira site', needs: [] },
-  { id: 'api-token', title: 'E-mail and API token sign in through the API gateway', needs: [] },
+  { id: 'api-token', title: 'E-mail and API token sign in the way Kendis connects', needs: [] },
   { id: 'token-expiry', title: 'API token expiry', needs: [] },
   { id: 'oauth-client', title: 'Client ID and Client Secret', needs: ['client-secret'] },
   { id: 'jira-permissions', title: 'Jira permissions Kendis uses', needs: [] },
