@@ -48,6 +48,11 @@ export interface Target {
   readonly profileFields: Partial<Pick<Profile, 'sandbox'>>;
   /** Said after logout instead of Atlassian's "revoke the token" advice, when there is nothing real to revoke. */
   readonly fakeCredentialsNote: string | undefined;
+  /**
+   * The user puts this callback URL on the app's Authorization tab (Step 5). Atlassian's console is
+   * the user's to change; a target that plays the console records it, as the user would have.
+   */
+  registerCallbackUrl(url: string): void;
   close(): Promise<void>;
 }
 
@@ -76,6 +81,7 @@ export function atlassianTarget(parts: TargetParts, endpoints: Endpoints = endpo
     flags: '',
     profileFields: {},
     fakeCredentialsNote: undefined,
+    registerCallbackUrl: () => undefined,
     close: async () => undefined,
   };
 }

@@ -20,5 +20,7 @@ export function clientRejected(error: string): boolean {
   return CLIENT_REJECTED_ERRORS.includes(error);
 }
 
-/** The one sentence and fix for rejected client credentials (oauth-client and the OAuth flow). */
-export const CLIENT_REJECTED_FIX = "Copy both again from the app's Settings tab in the Developer Console, then run `kendis-jira setup` again.";
+/** The fix for rejected client credentials (oauth-client and the OAuth flow), with the command that sets them again. */
+export function clientRejectedFix(setupCommand = 'kendis-jira setup'): string {
+  return `Copy both again from the app's Settings tab in the Developer Console, then run \`${setupCommand}\` again.`;
+}

@@ -57,10 +57,12 @@ export function parseRedirectUri(value: string): RedirectTarget {
   const hosts = bindAddresses(host);
   if (!hosts) throw new UsageError(`--redirect-uri must point at this machine (localhost, 127.0.0.1 or [::1]), not ${url.hostname}.`, 'Use e.g. http://localhost:8976/callback.');
   if (url.username || url.password) throw new UsageError('--redirect-uri must not contain a user name or password.', 'Use e.g. http://localhost:8976/callback.');
-  // new URL() drops a typed default port (":80"): look at what was typed.
-  const port = url.port ? Number(url.port) : /^http:\/\/[^/?#]*:0*80(?=[/?#]|$)/i.test(value.trim()) ? 80 : undefined;
+  // new URL() drops a typed default port (":80"), which browsers then leave out of the Host header.
+  const typed80 = /^http:\/\/[^/?#]*:0*80(?=[/?#]|$)/i.test(value.trim());
+  const port = url.port ? Number(url.port) : typed80 ? 80 : undefined;
   if (port === undefined) throw new UsageError('--redirect-uri needs an explicit port, the one registered on the Authorization tab.', 'Use e.g. http://localhost:8976/callback.');
-  if (port === 0) throw new UsageError('--redirect-uri needs a real port, not 0: Atlassian sends the browser back to exactly this address.', 'Use e.g. http://localhost:8976/callback.');
+  // Below 1024 a port needs administrator rights (and 0 is no port at all): say so now, not at listen time.
+  if (port < 1024) throw new UsageError(`--redirect-uri needs a port from 1024 to 65535 (got ${port}): lower ports need administrator rights.`, 'Use e.g. http://localhost:8976/callback, and register that exact URL on the Authorization tab.');
   if (url.search || url.hash) throw new UsageError('--redirect-uri must not have a query or fragment.', 'Use e.g. http://localhost:8976/callback.');
   return { hosts, port, path: url.pathname || '/' };
 }

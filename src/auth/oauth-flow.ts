@@ -6,7 +6,7 @@
  */
 import { CliError } from '../errors.js';
 import { singleLine } from '../io/sanitize.js';
-import { CLIENT_REJECTED_FIX, clientRejected } from '../atlassian/client-credentials.js';
+import { clientRejected, clientRejectedFix } from '../atlassian/client-credentials.js';
 import type { Endpoints } from '../config/schema.js';
 import type { AtlassianClient, ExchangeResult } from '../atlassian/client.js';
 import { authorizeUrl } from '../atlassian/endpoints.js';
@@ -54,7 +54,7 @@ export class OAuthFlowError extends CliError {
 
 export function exchangeFailure(result: Extract<ExchangeResult, { ok: false }>): OAuthFlowError {
   if (clientRejected(result.error)) {
-    return new OAuthFlowError('exchange-failed', `Atlassian rejected the Client ID and Client Secret (${result.status} ${singleLine(result.error)}).`, CLIENT_REJECTED_FIX);
+    return new OAuthFlowError('exchange-failed', `Atlassian rejected the Client ID and Client Secret (${result.status} ${singleLine(result.error)}).`, clientRejectedFix());
   }
   return new OAuthFlowError('exchange-failed', `Atlassian did not exchange the authorization code (${result.status} ${singleLine(result.error)}${result.description ? `: ${singleLine(result.description).slice(0, 200)}` : ''}).`, `Check the callback URL on the Authorization tab matches the local callback exactly, then try again.`);
 }

@@ -13,12 +13,14 @@ import { CancelledError } from '../errors.js';
 import { NetworkError } from '../atlassian/http.js';
 import { NoProofError } from '../atlassian/client.js';
 import { myPermissionsPath, permissionsFor } from '../atlassian/permissions.js';
-import { checkClientCredentials } from '../atlassian/client-credentials.js';
+import { checkClientCredentials, clientRejectedFix } from '../atlassian/client-credentials.js';
 import { driftHint, evidenceFor } from './scope-drift.js';
 import { mayReceiveCredentials } from '../atlassian/domains.js';
 import type { CheckResult } from './types.js';
 import {
   apiTokenVerdict,
+  credentialsRefusedMidRun,
+  refusedCredentials,
   grantVerdict,
   identityVerdict,
   jiraPermissionsVerdict,
@@ -124,6 +126,7 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
   const scopes = TOKEN_SCOPE_LISTS[kind].scopes;
   const cli = inputs.cli;
   const rotateCommand = `${cli} rotate-token${inputs.profileFlag}`;
+  const setupCommand = `${cli} setup${profile.sandbox ? ' --sandbox' : ''}${kind === 'user' ? ' --user' : ''}${inputs.profileFlag}`;
   const run = selected(inputs);
   const results: CheckResult[] = [];
   if (run.has('config')) results.push(result('config', { status: 'pass', detail: `Profile found: ${profile.site} as ${profile.email}.` }));
@@ -153,7 +156,7 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
       ? settle(checkClientCredentials(client, profile.clientId, inputs.clientSecret, profile.callbackUrl))
       : Promise.resolve(undefined),
   ]);
-  const siteResult = result('site', siteVerdict(site, profile.site, profile.cloudId), `Jira site ${profile.site}`);
+  const siteResult = result('site', siteVerdict(site, profile.site, profile.cloudId, setupCommand), `Jira site ${profile.site}`);
   results.push(siteResult);
 
   let authenticated = false;
@@ -167,14 +170,14 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
       // Tell a classic (unscoped) token apart: it works on the site URL but never on the gateway.
       siteAnswer = await settle(client.siteRequest(profile.site, auth, '/rest/api/3/myself'));
     }
-    const verdict = apiTokenVerdict({ answer: myself, email: profile.email, expiresOn: profile.token.expiresOn, now: inputs.now, rotateCommand, fromEnv: Boolean(inputs.apiTokenFromEnv), ...(siteAnswer ? { siteAnswer } : {}) });
+    const verdict = apiTokenVerdict({ answer: myself, email: profile.email, expiresOn: profile.token.expiresOn, now: inputs.now, rotateCommand, setupCommand, fromEnv: Boolean(inputs.apiTokenFromEnv), ...(siteAnswer ? { siteAnswer } : {}) });
     authenticated = verdict.authenticated;
     if (verdict.status === 'error') signInUnknown = true;
     results.push(result('api-token', verdict));
   }
   results.push(result('token-expiry', tokenExpiryVerdict(profile.token.expiresOn, inputs.now, rotateCommand)));
   if (run.has('oauth-client')) {
-    results.push(result('oauth-client', oauthClient === undefined ? { status: 'skip', detail: 'No client secret to check.' } : oauthClientVerdict(oauthClient)));
+    results.push(result('oauth-client', oauthClient === undefined ? { status: 'skip', detail: 'No client secret to check.' } : oauthClientVerdict(oauthClient, clientRejectedFix(setupCommand))));
   }
 
   // Round 2: the scope probes and the Jira permissions, only once the sign-in is proven: a probe's
@@ -198,6 +201,7 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
     });
     await mapBounded(requests, inputs.concurrency ?? 12, (request) => request());
   }
+  let credentialsRefused = false;
   for (const { scope, decision } of decisions) {
     const id = `scope:${scope}`;
     if (!isProbe(decision)) {
@@ -210,7 +214,14 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
       results.push(result(id, { status: 'skip', detail: `Not checked: ${prerequisite ?? 'no answer'}.` }));
       continue;
     }
+    if (refusedCredentials(answer)) credentialsRefused = true;
     results.push(result(id, probeVerdict(answer, scope, rotateCommand, decision.forbiddenMeans, Boolean(decision.mustFail))));
+  }
+  // A 401 on a probe is about the credentials (checks.md): api-token fails, the scope is not blamed.
+  if (credentialsRefused || (permissions !== undefined && refusedCredentials(permissions))) {
+    credentialsRefused = true;
+    const index = results.findIndex((r) => r.id === 'api-token');
+    if (index >= 0) results[index] = result('api-token', credentialsRefusedMidRun(rotateCommand, Boolean(inputs.apiTokenFromEnv)));
   }
   // A scope that failed although a passed probe proves it is on the token: Atlassian's rules moved.
   const passed = results.filter((r) => r.id.startsWith('scope:') && r.status === 'pass').map((r) => r.id.slice(6));
@@ -219,7 +230,14 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
     const evidence = evidenceFor(r.id.slice(6), passed, scopes);
     if (evidence) r.hint = driftHint(r.id.slice(6), evidence);
   }
-  results.push(result('jira-permissions', permissions === undefined ? { status: 'skip', detail: `Not checked: ${prerequisite ?? 'no sign-in'}.` } : jiraPermissionsVerdict(permissions, permissionsFor(kind))));
+  results.push(
+    result(
+      'jira-permissions',
+      permissions === undefined ? { status: 'skip', detail: `Not checked: ${prerequisite ?? 'no sign-in'}.` }
+      : credentialsRefused && refusedCredentials(permissions) ? { status: 'skip', detail: 'Not checked: Atlassian refused the e-mail and API token for this request (401); see the api-token check.' }
+      : jiraPermissionsVerdict(permissions, permissionsFor(kind)),
+    ),
+  );
 
   if (run.has('oauth-grant') && inputs.oauth) results.push(...(await runOAuthChecks({ email: profile.email, cloudId: profile.cloudId, client, now: inputs.now }, inputs.oauth)));
   return results;

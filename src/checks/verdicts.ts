@@ -8,7 +8,7 @@ import { describeAnswer, isScopeMismatch, noAnswer, NoProofError, parseJson, Unk
 import { MyPermissionsSchema, MyselfSchema } from '../atlassian/schemas.js';
 import { singleLine } from '../io/sanitize.js';
 import { KENDIS_PERMISSIONS, type KendisPermission } from '../atlassian/permissions.js';
-import { CLIENT_REJECTED_FIX, clientRejected } from '../atlassian/client-credentials.js';
+import { clientRejected, clientRejectedFix } from '../atlassian/client-credentials.js';
 import type { ExchangeResult } from '../atlassian/client.js';
 import { API_TOKENS_PAGE } from '../atlassian/endpoints.js';
 import { APP_SCOPES, tokenScopeTitle } from '../atlassian/scopes.js';
@@ -19,6 +19,8 @@ export type Answer = HttpResponse | Error;
 
 /** The command that replaces the token, as the user runs this CLI (e.g. `kendis-jira rotate-token --profile acme`). */
 const DEFAULT_ROTATE = 'kendis-jira rotate-token';
+/** The command that sets the profile up again, as the user runs this CLI (e.g. `kendis-jira setup --profile acme`). */
+const DEFAULT_SETUP = 'kendis-jira setup';
 const rotate = (command: string) => `\`${command}\``;
 
 function isResponse(a: Answer): a is HttpResponse {
@@ -69,17 +71,25 @@ export function probeVerdict(answer: Answer, scope: string, rotateCommand = DEFA
       hint: `On Atlassian's API-token page (${API_TOKENS_PAGE}) create a new token with scopes that include "${tokenScopeTitle(scope)}" (${scope}) and the others Kendis needs, then run ${rotate(rotateCommand)}.`,
     };
   }
-  // Probes run only once this token signed in (/myself): a bare 401 now is not Atlassian saying a
-  // scope is missing (checks.md). Something in between answered, or the token was revoked meanwhile.
-  if (s === 401) {
-    return {
-      status: 'error',
-      detail: 'Atlassian answered 401 without saying a scope is missing, although the same e-mail and token signed in a moment ago: this scope could not be checked.',
-      hint: `Run the test again. If it repeats, check that the token still exists on ${API_TOKENS_PAGE} and that no proxy between you and Atlassian answers for it.`,
-    };
-  }
+  // A 401 without "scope does not match" is about the credentials, not this scope (checks.md): the
+  // scope is not checked, and the run fails the api-token check (credentialsRefusedMidRun).
+  if (s === 401) return { status: 'skip', detail: 'Not checked: Atlassian refused the e-mail and API token for this request (401); see the api-token check.' };
   if (s === 429 || s === 503) return rateLimited(s, 'scope');
   return noProof(answer);
+}
+
+/** A probe refused for its credentials, not for a scope (401 without "scope does not match"). */
+export function refusedCredentials(answer: Answer): boolean {
+  return isResponse(answer) && answer.status === 401 && !isScopeMismatch(answer);
+}
+
+/** api-token after a probe's 401 refused the credentials that had just signed in (checks.md: a fail of api-token). */
+export function credentialsRefusedMidRun(rotateCommand = DEFAULT_ROTATE, fromEnv = false): Verdict {
+  return {
+    status: 'fail',
+    detail: 'Atlassian signed in with the e-mail and API token, then refused them (401) on the scope checks: the token was revoked or expired meanwhile, or something in between refuses it.',
+    hint: `Check the token still exists on ${API_TOKENS_PAGE} and run the test again; otherwise create a new scoped token and ${fromEnv ? 'set KENDIS_JIRA_API_TOKEN to it' : `run ${rotate(rotateCommand)}`}.`,
+  };
 }
 
 /** Jira's own answers past the gateway's scope check (checks.md): they prove the scope. */
@@ -110,6 +120,8 @@ export interface ApiTokenInput {
   siteAnswer?: Answer;
   /** The command that replaces the token, as the user runs this CLI. */
   rotateCommand?: string;
+  /** The command that sets this profile up again. */
+  setupCommand?: string;
   /** Where the token came from, for the fix: the keychain/file, or the KENDIS_JIRA_API_TOKEN variable. */
   fromEnv?: boolean;
 }
@@ -118,6 +130,7 @@ export interface ApiTokenInput {
 export function apiTokenVerdict(input: ApiTokenInput): Verdict & { authenticated: boolean } {
   const { answer } = input;
   const command = input.rotateCommand ?? DEFAULT_ROTATE;
+  const setup = rotate(input.setupCommand ?? DEFAULT_SETUP);
   const replace = input.fromEnv ? 'set KENDIS_JIRA_API_TOKEN to a working scoped token (the token tested came from that variable)' : `run ${rotate(command)}`;
   if (!isResponse(answer)) return { ...noProof(answer, "Atlassian's API gateway"), authenticated: false };
   if (answer.status === 200) {
@@ -125,7 +138,7 @@ export function apiTokenVerdict(input: ApiTokenInput): Verdict & { authenticated
     if (!me.success) return { ...noProof(answer, "Atlassian's API gateway"), detail: `Atlassian's API gateway answered 200 but not with Jira's account data (${describeAnswer(answer)}): something in between answered instead.`, authenticated: false };
     const shown = me.data.emailAddress === undefined ? undefined : singleLine(me.data.emailAddress);
     if (shown && shown.toLowerCase() !== input.email.toLowerCase()) {
-      return { status: 'warn', authenticated: true, detail: `The token signs in as ${shown}, not ${input.email}.`, hint: 'Kendis needs the e-mail of the account that created the token: run `kendis-jira setup` again with that e-mail.' };
+      return { status: 'warn', authenticated: true, detail: `The token signs in as ${shown}, not ${input.email}.`, hint: `Kendis needs the e-mail of the account that created the token: run ${setup} again with that e-mail.` };
     }
     return { status: 'pass', authenticated: true, detail: `Signed in as ${shown ?? singleLine(me.data.displayName ?? 'the configured account')}${shown ? '' : ' (e-mail hidden by the profile’s privacy settings)'}.` };
   }
@@ -153,7 +166,7 @@ export function apiTokenVerdict(input: ApiTokenInput): Verdict & { authenticated
     };
   }
   if (answer.status === 404 && parseJson(answer.text) !== undefined) {
-    return { status: 'fail', authenticated: false, detail: 'Atlassian’s API gateway does not know this site (404).', hint: 'Run `kendis-jira setup` again to record the right site.' };
+    return { status: 'fail', authenticated: false, detail: 'Atlassian’s API gateway does not know this site (404).', hint: `Run ${setup} again to record the right site.` };
   }
   if (answer.status === 403 && !looksLikeHtml(answer)) {
     return {
@@ -176,14 +189,19 @@ export function tokenExpiryVerdict(expiresOn: string, now: Date, rotateCommand =
   return { status: 'pass', detail: `Expires on ${expiresOn} (${describeDaysLeft(days)}).` };
 }
 
+/** The token endpoint refused the redirect_uri (not the Client ID or Secret): the app lacks that callback URL. */
+export function callbackRefused(result: ExchangeResult | Error): boolean {
+  return !(result instanceof Error) && !result.ok && result.error === 'unauthorized_client' && /redirect/i.test(result.description ?? '');
+}
+
 /** Token endpoint answer to a deliberately invalid code → are the client credentials accepted? */
-export function oauthClientVerdict(result: ExchangeResult | Error): Verdict {
+export function oauthClientVerdict(result: ExchangeResult | Error, rejectedFix = clientRejectedFix()): Verdict {
   if (result instanceof Error) return noProof(result, "Atlassian's token endpoint");
   if (result.ok) return { status: 'error', detail: "Atlassian's token endpoint exchanged a code that cannot be valid: that is not Atlassian answering.", hint: 'Check KENDIS_JIRA_AUTH_URL and any proxy, then try again.' };
   // Only Atlassian's own 4xx verdict on the code counts; a 5xx proves nothing, whatever its body says.
   if (result.status >= 500) return { status: 'error', detail: `Atlassian's token endpoint did not answer (${result.status} ${singleLine(result.error).slice(0, 60)}).`, hint: 'Nothing was concluded either way: try again later.' };
   if (result.error === 'invalid_grant') return { status: 'pass', detail: 'Accepted by Atlassian.' };
-  if (result.error === 'unauthorized_client' && /redirect/i.test(result.description ?? '')) {
+  if (callbackRefused(result)) {
     return {
       status: 'fail',
       detail: `Atlassian refused the callback URL (${result.status} unauthorized_client: ${singleLine(result.description ?? '')}).`,
@@ -191,17 +209,17 @@ export function oauthClientVerdict(result: ExchangeResult | Error): Verdict {
     };
   }
   if (clientRejected(result.error)) {
-    return { status: 'fail', detail: `Atlassian rejected them (${result.status} ${singleLine(result.error)}).`, hint: CLIENT_REJECTED_FIX };
+    return { status: 'fail', detail: `Atlassian rejected them (${result.status} ${singleLine(result.error)}).`, hint: rejectedFix };
   }
   return { status: 'error', detail: `Atlassian's token endpoint did not answer (${result.status} ${singleLine(result.error).slice(0, 60)}${result.description ? `: ${singleLine(result.description).slice(0, 120)}` : ''}).`, hint: 'Nothing was concluded either way: try again later; if it persists, rerun with --debug.' };
 }
 
 /** The site's tenant_info against the saved cloudId. */
-export function siteVerdict(result: string | Error, site: string, savedCloudId: string): Verdict {
+export function siteVerdict(result: string | Error, site: string, savedCloudId: string, setupCommand = DEFAULT_SETUP): Verdict {
   if (result instanceof UnknownSiteError) return { status: 'fail', detail: errorText(result) + '.', ...(result.hint ? { hint: result.hint } : {}) };
   if (result instanceof Error) return noProof(result, site);
   if (result !== savedCloudId) {
-    return { status: 'fail', detail: `${site} is now cloud ${result}, but this profile was set up for ${savedCloudId}.`, hint: 'Run `kendis-jira setup` again for this site.' };
+    return { status: 'fail', detail: `${site} is now cloud ${result}, but this profile was set up for ${savedCloudId}.`, hint: `Run ${rotate(setupCommand)} again for this site.` };
   }
   return { status: 'pass', detail: `Jira Cloud, cloud id ${result}.` };
 }

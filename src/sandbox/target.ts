@@ -32,6 +32,10 @@ export async function openSandboxTarget(parts: TargetParts): Promise<Target> {
     flags: ' --sandbox',
     profileFields: { sandbox: true },
     fakeCredentialsNote: 'In the sandbox the credentials are fake: the steps above are what you would do with real ones; there is nothing to change in Kendis or to revoke at Atlassian.',
+    registerCallbackUrl: (url) => {
+      const registered = (session.sandbox.options.callbackUrls ??= []);
+      if (!registered.includes(url)) registered.push(url);
+    },
     close: () => session.close(),
   };
 }

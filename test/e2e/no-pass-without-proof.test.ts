@@ -96,6 +96,19 @@ describe.skipIf(parts.skip)(`a lasting outage proves nothing and changes nothing
     expect(keychain(`${f.profile}:api-token`)).toBe(GOOD);
   });
 
+  it('rotate-token while the probes are refused 401 (no "scope does not match") after the sign-in: api-token fails, no scope is blamed, nothing is stored', async () => {
+    const f = await configured();
+    const WORKING = 'ATATT3xWorkingButRefusedLater';
+    sandbox.options.tokens!.push({ token: WORKING, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] });
+    sandbox.options.faults = { plainTextProbeStatus: 401 };
+    const r = await runCli(['rotate-token', '--profile', f.profile, '--token-expires', '2027-10-01'], { env: { ...f.env, KENDIS_JIRA_API_TOKEN: WORKING } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('then refused them (401) on the scope checks');
+    expect(r.stderr).not.toMatch(/lacks \d+ scopes|Missing from the API token/);
+    expect(r.stderr).not.toContain('verified and stored');
+    expect(keychain(`${f.profile}:api-token`)).toBe(GOOD);
+  });
+
   it.each([
     ['the gateway answers a 502 HTML page', { gatewayHtmlStatus: 502 }, /Atlassian rejected them \(401 access_denied\)/],
     ['the gateway and the token endpoint are down', { gatewayHtmlStatus: 502, tokenEndpointStatus: 503 }, /token endpoint did not answer \(503 from 127\.0\.0\.1:\d+, an HTML page.*the Client Secret was not stored/],

@@ -135,6 +135,34 @@ describe('setup wizard (interactive, scripted)', () => {
     await expectFinished(deps);
   });
 
+  it('a callback URL the app does not have: the same ID and Secret are checked again once the URL is fixed, never asked again', async () => {
+    const { deps, prompter } = interactive([
+      ...siteScript(),
+      ...steps1to5().slice(0, 4),
+      { id: 'callback.url', answer: 'https://app.kendis.io/jira/callbak' },
+      { id: 'client.id', answer: SANDBOX.clientId },
+      { id: 'client-secret', answer: SANDBOX.clientSecret },
+      { id: 'callback.refused', answer: 'change' },
+      { id: 'callback.url', answer: 'https://app.kendis.io/jira/callback' },
+      { id: 'oauth.wait', answer: untilWithdrawn },
+      ...step7and8(),
+    ]);
+    await runSetup(options(), deps);
+    prompter.assertDone();
+    expect(deps.stderr.text).toContain('Atlassian refused the callback URL');
+    expect(deps.stderr.text).not.toContain('Copy them again from the Settings tab');
+    expect(deps.stderr.text).not.toMatch(/run `[^`]*setup[^`]*` again\./);
+    await expectFinished(deps);
+  });
+
+  it('a callback URL the app does not have, non-interactively: exit 1 naming the Authorization tab, nothing stored', async () => {
+    const deps = makeTestDeps({ env: { KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken } });
+    const error = await runSetup(options({ site: sandbox.url, email: SANDBOX.email, callbackUrl: 'https://app.kendis.io/jira/callbak', clientId: SANDBOX.clientId, tokenExpires: '2027-08-01', skipOAuth: true }), deps).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ChecksFailedError);
+    expect((error as ChecksFailedError).hint).toContain('Authorization tab');
+    expect(await deps.keychain.get('default:setup:client-secret')).toBeNull();
+  });
+
   it('reports Cancel on the consent page and can stop there, keeping progress', async () => {
     sandbox.options.autoApprove = false;
     const cancelInBrowser = async (url: string) => {
@@ -357,6 +385,25 @@ describe('setup wizard (non-interactive)', () => {
     expect(deps.stderr.text).toContain('Resuming at Step 7');
     expect((await deps.config.getProfile('sandbox'))?.site).not.toBe('http://127.0.0.1:9');
     expect(await deps.keychain.get('sandbox:api-token')).toBe(SANDBOX.apiToken);
+  });
+
+  it('--sandbox: a callback URL typed at Step 5 is on the sandbox app, as the user would have added it', async () => {
+    const prompter = new ScriptedPrompter([
+      { id: 'email', answer: '' },
+      { id: 'app.url', answer: '' },
+      { id: 'apis.done', answer: true },
+      { id: 'scopes.done', answer: true },
+      { id: 'callback.url', answer: 'https://app.kendis.io/alm/jira/oauth/callback' },
+      { id: 'client.id', answer: '' },
+      { id: 'client-secret', answer: '' },
+      { id: 'api-token', answer: '' },
+      { id: 'token.expires', answer: '' },
+      { id: 'reveal', answer: 'done' },
+    ]);
+    const deps = makeTestDeps({ prompter, interactive: true, env: {} });
+    await runSetup(options({ sandbox: true, browser: false, skipOAuth: true }), deps);
+    prompter.assertDone();
+    expect((await deps.config.getProfile('sandbox'))?.callbackUrl).toBe('https://app.kendis.io/alm/jira/oauth/callback');
   });
 
   it('--sandbox needs nothing at all and uses its own profile', async () => {

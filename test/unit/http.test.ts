@@ -41,7 +41,7 @@ describe('gateway answers', () => {
     expect(isScopeMismatch(first)).toBe(true);
     expect(isScopeMismatch(second)).toBe(false);
     expect(probeVerdict(first, 'read:sprint:jira-software').status).toBe('fail');
-    expect(probeVerdict(second, 'read:sprint:jira-software')).toMatchObject({ status: 'error', detail: expect.stringContaining('without saying a scope is missing') });
+    expect(probeVerdict(second, 'read:sprint:jira-software')).toMatchObject({ status: 'skip', detail: expect.stringContaining('see the api-token check') });
   });
 
   it('recognises the scope message without the header', async () => {

@@ -46,8 +46,8 @@ describe('probeVerdict (checks.md table)', () => {
     expect(v.hint).toContain('Update and delete sprints');
     expect(v.hint).toContain('kendis-jira rotate-token --profile b');
   });
-  it('401 otherwise (after the sign-in passed) ⇒ could not be checked, never a scope fail', () => {
-    expect(probeVerdict(auth401, 'read:jira-work')).toMatchObject({ status: 'error', detail: expect.stringContaining('without saying a scope is missing') });
+  it('401 otherwise ⇒ the scope is not checked (api-token fails instead), never a scope fail', () => {
+    expect(probeVerdict(auth401, 'read:jira-work')).toMatchObject({ status: 'skip', detail: expect.stringContaining('see the api-token check') });
   });
   it('a network error ⇒ error, saying what happened', () => {
     expect(probeVerdict(new Error('api.atlassian.com did not answer within 20 s.'), 'read:jira-work')).toMatchObject({ status: 'error', detail: expect.stringContaining('did not answer within 20 s') });

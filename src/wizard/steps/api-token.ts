@@ -46,11 +46,11 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
     const results = await io.task('Checking the token and each of its scopes…', () =>
       runTokenChecks({ profile: draft(expiresOn), apiToken, client: ctx.client, now: ctx.deps.now(), profileFlag: profileFlagFor(ctx.profile), cli: ctx.deps.cli, apiTokenFromEnv: fromEnv }),
     );
-    // During setup nothing is stored yet: a missing scope's fix is a new token given to this setup.
+    // During setup nothing is stored yet: the fix is a new token given to this setup, not rotate-token.
     for (const r of results) {
-      if (r.id.startsWith('scope:') && r.status === 'fail' && r.hint?.includes('rotate-token')) {
-        r.hint = `Create a new token that also includes "${scopeTitle(r.id.slice(6))}" (${r.id.slice(6)}); Atlassian cannot add scopes to an existing token.`;
-      }
+      if (r.status !== 'fail' || !r.hint?.includes('rotate-token')) continue;
+      if (r.id.startsWith('scope:')) r.hint = `Create a new token that also includes "${scopeTitle(r.id.slice(6))}" (${r.id.slice(6)}); Atlassian cannot add scopes to an existing token.`;
+      else r.hint = `Check the e-mail is the account that created the token; otherwise create a new scoped token and give it to \`${ctx.rerun}\`.`;
     }
     renderCheckLines(io, results, { showPasses: io.interactive, showSkips: false });
     const refusal = refusalOf(results, 'the token was not stored');
@@ -63,7 +63,7 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
       return;
     }
     // An outage proves nothing either way: stop (progress is saved) rather than ask for another token.
-    if (refusal.kind === 'error') throw new ChecksFailedError(refusal.message, `Run \`${ctx.deps.cli} setup${ctx.target.flags}${kind === 'user' ? ' --user' : ''}\` again later: it resumes at this step.`);
+    if (refusal.kind === 'error') throw new ChecksFailedError(refusal.message, `Run \`${ctx.rerun}\` again later: it resumes at this step.`);
     const missing = results.filter((r) => r.status === 'fail' && r.id.startsWith('scope:')).map((r) => r.id.slice(6));
     const message = missing.length ? `The token lacks ${missing.length === 1 ? 'a scope' : `${missing.length} scopes`}: ${missing.join(', ')}; it was not stored.` : refusal.message;
     const hint = missing.length

@@ -1,46 +1,82 @@
 /** Step 6: the Client ID and Secret, checked at once without a browser, then by a real sign-in. */
 import { APP_SCOPES } from '../../atlassian/scopes.js';
 import { consolePages } from '../../atlassian/endpoints.js';
-import { checkClientCredentials } from '../../atlassian/client-credentials.js';
+import { checkClientCredentials, clientRejectedFix } from '../../atlassian/client-credentials.js';
 import { runOAuthFlow } from '../../auth/oauth-flow.js';
 import { runOAuthChecks } from '../../checks/run-checks.js';
-import { oauthClientVerdict } from '../../checks/verdicts.js';
+import { callbackRefused, oauthClientVerdict } from '../../checks/verdicts.js';
 import { blockingOf, renderCheckLines } from '../../checks/report.js';
 import { ChecksFailedError } from '../../errors.js';
 import { stagingAccountFor } from '../../secrets/backend.js';
 import { askSecret, askValue, PausedError } from '../ask.js';
-import { checkClientId } from '../validate.js';
+import { checkCallbackUrl, checkClientId } from '../validate.js';
 import { defineStep, type Have, type WizardContext } from '../context.js';
 import { consolePage } from './create-app.js';
 
 type Needs = 'callbackUrl' | 'callbackMode' | 'redirectUri' | 'email' | 'cloudId';
 
-/** Asked until Atlassian accepts them (a fail asks again; an outage stops: nothing proven, nothing stored). */
+/** The Client ID and Secret: from the flag, the environment, or asked. */
+async function askClient(ctx: WizardContext): Promise<{ clientId: string; clientSecret: string }> {
+  const clientId = await askValue(ctx.deps, {
+    id: 'client.id',
+    message: 'Client ID:',
+    flag: '--client-id',
+    given: ctx.options.clientId,
+    default: ctx.answers.clientId ?? ctx.target.defaults.clientId,
+    check: checkClientId,
+  });
+  ctx.deps.io.hint(`The Client Secret is kept in ${ctx.backend.description}, and only once Atlassian has accepted it; it is never logged, and shown only if you ask at the end.`);
+  const clientSecret = await askSecret(ctx.deps, { kind: 'client-secret', offered: ctx.target.defaults.clientSecret });
+  return { clientId, clientSecret };
+}
+
+/**
+ * Asked until Atlassian accepts them (a fail asks again; an outage stops: nothing proven, nothing
+ * stored). A refused callback URL is not the ID's or Secret's fault: the user fixes the
+ * Authorization tab (or the URL given in Step 5) and the same ID and Secret are checked again.
+ */
 async function askAndCheckClient(ctx: WizardContext, have: Have<Needs>): Promise<{ clientId: string; clientSecret: string }> {
+  const io = ctx.deps.io;
+  const canAskAgain = io.interactive && ctx.options.clientId === undefined;
+  let kept: { clientId: string; clientSecret: string } | undefined;
   for (;;) {
-    const clientId = await askValue(ctx.deps, {
-      id: 'client.id',
-      message: 'Client ID:',
-      flag: '--client-id',
-      given: ctx.options.clientId,
-      default: ctx.answers.clientId ?? ctx.target.defaults.clientId,
-      check: checkClientId,
-    });
-    ctx.deps.io.hint(`The Client Secret is kept in ${ctx.backend.description}, and only once Atlassian has accepted it; it is never logged, and shown only if you ask at the end.`);
-    const clientSecret = await askSecret(ctx.deps, { kind: 'client-secret', offered: ctx.target.defaults.clientSecret });
+    const { clientId, clientSecret } = kept ?? (await askClient(ctx));
+    kept = undefined;
     // The URL registered on the app right now: in "switch" mode that is still the local one.
     const registered = have.callbackMode === 'switch' ? have.redirectUri : have.callbackUrl;
-    const result = await ctx.deps.io.task('Checking the Client ID and Secret with Atlassian…', () =>
+    const result = await io.task('Checking the Client ID and Secret with Atlassian…', () =>
       checkClientCredentials(ctx.client, clientId, clientSecret, registered).catch((error: unknown) => error as Error),
     );
-    const verdict = oauthClientVerdict(result);
-    renderCheckLines(ctx.deps.io, [{ id: 'oauth-client', title: 'Client ID and Client Secret', ...verdict }]);
+    const verdict = oauthClientVerdict(result, canAskAgain ? "Copy both again from the app's Settings tab." : clientRejectedFix(ctx.rerun));
+    renderCheckLines(io, [{ id: 'oauth-client', title: 'Client ID and Client Secret', ...verdict }]);
     if (verdict.status === 'pass') return { clientId, clientSecret };
     if (verdict.status === 'error') {
       throw new ChecksFailedError(`${verdict.detail.replace(/\.$/, '')}: the Client Secret was not stored. Try again later.`, `Run \`${ctx.rerun}\` again when Atlassian answers: it resumes at this step.`);
     }
-    if (!ctx.deps.io.interactive || ctx.options.clientId !== undefined) throw new ChecksFailedError(verdict.detail, verdict.hint);
-    ctx.deps.io.info('Copy them again from the Settings tab and try once more.');
+    if (callbackRefused(result)) {
+      if (!io.interactive) throw new ChecksFailedError(verdict.detail, verdict.hint);
+      const next = await ctx.deps.prompter.select<'retry' | 'change' | 'stop'>({
+        id: 'callback.refused',
+        message: `The app does not list ${registered} as a callback URL. What now?`,
+        choices: [
+          { name: 'I fixed the Authorization tab and clicked Save changes — check again', value: 'retry' },
+          ...(have.callbackMode === 'switch' ? [] : [{ name: 'The URL I gave in Step 5 was wrong — type Kendis’ callback URL again', value: 'change' as const }]),
+          { name: 'Stop here (progress is saved; run setup again to continue)', value: 'stop' },
+        ],
+      });
+      if (next === 'stop') throw new PausedError();
+      if (next === 'change') {
+        have.callbackUrl = await askValue(ctx.deps, { id: 'callback.url', message: 'Kendis’ callback URL, exactly as Kendis shows it:', flag: '--callback-url', given: undefined, default: undefined, check: checkCallbackUrl });
+        ctx.answers.callbackUrl = have.callbackUrl;
+        ctx.target.registerCallbackUrl(have.callbackUrl);
+        io.info('  Put exactly this on the Authorization tab, then Save changes:');
+        io.url(have.callbackUrl);
+      }
+      kept = { clientId, clientSecret };
+      continue;
+    }
+    if (!canAskAgain) throw new ChecksFailedError(verdict.detail, verdict.hint);
+    io.info('Copy them again from the Settings tab and try once more.');
     ctx.answers.clientId = undefined;
   }
 }

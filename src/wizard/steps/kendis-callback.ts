@@ -19,6 +19,7 @@ export const kendisCallbackStep = defineStep({
       check: checkCallbackUrl,
     });
     ctx.answers.callbackUrl = url;
+    ctx.target.registerCallbackUrl(url);
     if (have.callbackMode === 'switch') {
       // One field only: the local URL goes there first; Kendis' URL replaces it after Step 6.
       io.info('  For now, put the local check URL in the Authorization tab’s Callback URL field:');
