@@ -53,7 +53,9 @@ function invocation(env: Record<string, string | undefined>): string {
   }
   if (/[\\/]_npx[\\/]/.test(script) || env.npm_command === 'exec') return 'npx kendis-jira';
   const rel = relative(process.cwd(), script);
-  return `node ${rel.startsWith('..') || rel === '' ? script : rel}`;
+  const path = rel.startsWith('..') || rel === '' ? script : rel;
+  // Quoted when the path would not survive pasting into a shell (spaces, $, quotes…).
+  return `node ${/^[\w./@:+-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`}`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -76,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
   const program = buildProgram({
     env,
     writeOut: (text) => process.stdout.write(text),
-    writeErr: (text) => process.stderr.write(text),
+    writeErr: (text) => process.stderr.write(asTyped(text, invocation(env))),
     makeDeps: async (globals: GlobalOptions) => {
       debug = globals.debug;
       color = globals.color;

@@ -36,5 +36,5 @@ export function safeForTerminal(text: string): string {
  */
 export function asTyped(text: string, cli: string | undefined): string {
   if (!cli || cli === 'kendis-jira') return text;
-  return text.replace(/`kendis-jira(?=[ `])/g, `\`${cli}`);
+  return text.replace(/`kendis-jira(?=[ `])/g, () => `\`${cli}`);
 }

@@ -110,8 +110,12 @@ describe('rotate-token', () => {
       const ics = readFileSync(file, 'utf8');
       expect(ics).toContain('BEGIN:VCALENDAR');
       expect(ics).toContain('DTSTART;VALUE=DATE:20261129');
-      expect(ics).toContain('kendis-jira rotate-token');
+      // Lines are folded at 75 octets (RFC 5545): unfold before reading the text.
+      for (const line of ics.split('\r\n')) expect(Buffer.byteLength(line), line).toBeLessThanOrEqual(75);
+      expect(ics.replace(/\r\n /g, '')).toContain('kendis-jira rotate-token');
       expect(ics).not.toContain(SANDBOX.apiToken);
+      // The message names the day the reminder is really for: today, the window being longer than the days left.
+      expect(deps.stderr.text).toContain('for today, 2026-11-29 (the token expires sooner than 60 days from now)');
     });
 
     it('rejects a bad --within', () => {

@@ -403,7 +403,7 @@ describe('setup wizard (non-interactive)', () => {
     const deps = makeTestDeps({ prompter, interactive: true, env: {} });
     await runSetup(options({ sandbox: true, browser: false, skipOAuth: true }), deps);
     prompter.assertDone();
-    expect((await deps.config.getProfile('sandbox'))?.callbackUrl).toBe('https://app.kendis.io/alm/jira/oauth/callback');
+    expect(((await deps.config.getProfile('sandbox')) as { callbackUrl?: string } | undefined)?.callbackUrl).toBe('https://app.kendis.io/alm/jira/oauth/callback');
   });
 
   it('--sandbox needs nothing at all and uses its own profile', async () => {

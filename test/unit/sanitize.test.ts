@@ -1,6 +1,6 @@
 /** The terminal filter keeps this tool's own colours and removes everything else that steers a terminal. */
 import { describe, expect, it } from 'vitest';
-import { safeForTerminal, singleLine } from '../../src/io/sanitize.js';
+import { asTyped, safeForTerminal, singleLine } from '../../src/io/sanitize.js';
 import { Chalk } from 'chalk';
 
 describe('safeForTerminal', () => {
@@ -13,5 +13,17 @@ describe('safeForTerminal', () => {
   });
   it('singleLine turns line breaks into spaces and drops bidi overrides', () => {
     expect(singleLine('a\nb\u202Ec')).toBe('a bc');
+  });
+});
+
+describe('asTyped: commands shown as the user runs this CLI', () => {
+  it('rewrites only commands in backticks, and leaves the installed name alone', () => {
+    expect(asTyped('Run `kendis-jira setup --profile a`; kendis-jira is fine.', 'node bin/kendis-jira.js')).toBe('Run `node bin/kendis-jira.js setup --profile a`; kendis-jira is fine.');
+    expect(asTyped('See `kendis-jira`.', 'npx kendis-jira')).toBe('See `npx kendis-jira`.');
+    expect(asTyped('Run `kendis-jira setup`.', 'kendis-jira')).toBe('Run `kendis-jira setup`.');
+    expect(asTyped('`kendis-jiraX`', 'node x.js')).toBe('`kendis-jiraX`');
+  });
+  it('takes the path literally, even with $& or $` in it', () => {
+    expect(asTyped('Run `kendis-jira setup`.', "node '/tmp/x$&y/bin/kendis-jira.js'")).toBe("Run `node '/tmp/x$&y/bin/kendis-jira.js' setup`.");
   });
 });

@@ -12,6 +12,8 @@ describe('checkSiteUrl', () => {
     ['http://127.0.0.1:4000', 'http://127.0.0.1:4000'],
     ['http://localhost:4000/', 'http://localhost:4000'],
     ['https://jira.atlassian-us-gov-mod.net', 'https://jira.atlassian-us-gov-mod.net'],
+    ['https://acme.atlassian.net.', 'https://acme.atlassian.net'],
+    ['acme.atlassian.net./', 'https://acme.atlassian.net'],
   ])('%s ⇒ %s', (input, value) => {
     const r = checkSiteUrl(input);
     expect(r).toMatchObject({ ok: true, value });

@@ -58,7 +58,9 @@ async function showKendisForm(ctx: WizardContext, have: Have<Needs>): Promise<vo
         ],
       });
       if (choice === 'done') break;
-      io.streams.stderr.write(`    ${verified(ctx, choice)}\n`);
+      // On the terminal itself (an interactive run's stdout is one), never into a redirected stderr.
+      io.streams.stdout.write(`    ${verified(ctx, choice)}\n`);
+      io.hint('It stays in this terminal’s scrollback: clear it (e.g. `clear`) once it is in Kendis.');
     }
   } else {
     io.hint('The secrets are not printed here (the run is not interactive); they are in the store named above.');

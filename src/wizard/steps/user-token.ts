@@ -61,7 +61,11 @@ export const userFinishStep = defineStep({
     io.info(`Your token: ${mask(token)}.`);
     if (io.interactive) {
       const show = await ctx.deps.prompter.confirm({ id: 'reveal', message: 'Show the token to copy it into Kendis? (printed on this terminal only)', default: false });
-      if (show) io.streams.stderr.write(`    ${token}\n`);
+      if (show) {
+        // On the terminal itself (an interactive run's stdout is one), never into a redirected stderr.
+        io.streams.stdout.write(`    ${token}\n`);
+        io.hint('It stays in this terminal’s scrollback: clear it (e.g. `clear`) once it is in Kendis.');
+      }
     } else {
       io.hint(`The token is not printed here (the run is not interactive); it is in ${ctx.backend.description}.`);
     }
