@@ -217,6 +217,25 @@ describe('setup wizard (interactive, scripted)', () => {
     await expectFinished(deps);
   });
 
+  it('a token refused with the e-mail given: the e-mail is asked again and the same token is tried with it', async () => {
+    const { deps, prompter } = interactive([
+      { id: 'site', answer: sandbox.url },
+      { id: 'email', answer: 'pat.user@example.com' },
+      ...steps1to5(), ...step6(),
+      { id: 'api-token', answer: SANDBOX.apiToken },
+      { id: 'token.expires', answer: '' },
+      { id: 'email', answer: SANDBOX.email },
+      { id: 'reveal', answer: 'done' },
+    ]);
+    await runSetup(options(), deps);
+    prompter.assertDone();
+    expect(deps.stderr.text).toContain('Atlassian rejected the e-mail and API token pair');
+    // Nothing is stored yet: the fix is this setup, not rotate-token; and it is said once.
+    expect(deps.stderr.text).not.toMatch(/run `[^`]*rotate-token/);
+    expect(deps.stderr.text.split('create a new scoped token and give it to').length - 1).toBe(1);
+    await expectFinished(deps);
+  });
+
   it('one callback URL only: check with the local URL, then confirm the switch back to Kendis’', async () => {
     const script = [...siteScript(), ...steps1to5(), ...step6(), { id: 'callback.switched', answer: false }, { id: 'callback.switched', answer: true }, ...step7and8()];
     script[script.findIndex((x) => x.id === 'callback.mode')] = { id: 'callback.mode', answer: 'switch' };

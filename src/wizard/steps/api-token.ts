@@ -8,7 +8,8 @@ import { ChecksFailedError } from '../../errors.js';
 import type { Profile, ProfileKind } from '../../config/schema.js';
 import { stagingAccountFor } from '../../secrets/backend.js';
 import { SECRET_ENV } from '../../secrets/secret-store.js';
-import { askExpiry, askSecret } from '../ask.js';
+import { askExpiry, askSecret, askValue } from '../ask.js';
+import { checkEmail } from '../validate.js';
 import { consolePage } from './create-app.js';
 import { printTokenScopes } from '../token-instructions.js';
 import { draftProfile } from '../draft.js';
@@ -38,10 +39,13 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
   const scopes = TOKEN_SCOPE_LISTS[kind].scopes;
   const fromEnv = Boolean(ctx.deps.env[SECRET_ENV['api-token']]);
   const offered = kind === 'user' ? ctx.target.defaults.userApiToken : ctx.target.defaults.apiToken;
+  // After a corrected e-mail the same token and date are tried again, not asked again.
+  let kept: { apiToken: string; expiresOn: string } | undefined;
   for (;;) {
-    io.hint(`The API token is kept in ${ctx.backend.description}, and only once every scope has been checked; it is never logged, and shown only if you ask at the end.`);
-    const apiToken = await askSecret(ctx.deps, { kind: 'api-token', offered });
-    const expiresOn = await askExpiry(ctx.deps, { given: ctx.options.tokenExpires, previous: ctx.answers.tokenExpires });
+    if (!kept) io.hint(`The API token is kept in ${ctx.backend.description}, and only once every scope has been checked; it is never logged, and shown only if you ask at the end.`);
+    const apiToken = kept?.apiToken ?? (await askSecret(ctx.deps, { kind: 'api-token', offered }));
+    const expiresOn = kept?.expiresOn ?? (await askExpiry(ctx.deps, { given: ctx.options.tokenExpires, previous: ctx.answers.tokenExpires }));
+    kept = undefined;
     ctx.answers.tokenExpires = expiresOn;
     const results = await io.task('Checking the token and each of its scopes…', () =>
       runTokenChecks({ profile: draft(expiresOn), apiToken, client: ctx.client, now: ctx.deps.now(), profileFlag: profileFlagFor(ctx.profile), cli: ctx.deps.cli, apiTokenFromEnv: fromEnv }),
@@ -71,7 +75,21 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
       : (refusal.hint ?? 'Create a new scoped token and try again.');
     if (!io.interactive || fromEnv) throw new ChecksFailedError(message, hint);
     io.failure(message);
-    io.hint(hint);
+    // Said once: the check line above may already carry the same fix.
+    if (!results.some((r) => r.hint === hint)) io.hint(hint);
+    // The e-mail is half of the sign-in: when that failed, it may be the e-mail that is wrong.
+    if (results.some((r) => r.id === 'api-token' && r.status === 'fail') && ctx.options.email === undefined) {
+      const before = ctx.answers.email;
+      ctx.answers.email = await askValue(ctx.deps, {
+        id: 'email',
+        message: 'The e-mail of the Atlassian account that created the token (Enter keeps it):',
+        flag: '--email',
+        given: undefined,
+        default: ctx.answers.email,
+        check: checkEmail,
+      });
+      if (ctx.answers.email !== before) kept = { apiToken, expiresOn };
+    }
   }
 }
 
@@ -82,6 +100,6 @@ export const apiTokenStep = defineStep({
   stages: 'api-token',
   async run(ctx, have) {
     await showTokenInstructions(ctx, 'alm-account');
-    await proveToken(ctx, 'alm-account', (expiresOn) => draftProfile(ctx, have, expiresOn));
+    await proveToken(ctx, 'alm-account', (expiresOn) => draftProfile(ctx, { ...have, email: ctx.answers.email ?? have.email }, expiresOn));
   },
 });

@@ -21,7 +21,7 @@ export const userTokenStep = defineStep({
   async run(ctx, have) {
     ctx.deps.io.info('  Your Kendis admin has set up the organisation’s ALM account; this token lets Kendis act in Jira as you.');
     await showTokenInstructions(ctx, 'user');
-    await proveToken(ctx, 'user', (expiresOn) => draftUserProfile(ctx, have, expiresOn));
+    await proveToken(ctx, 'user', (expiresOn) => draftUserProfile(ctx, { ...have, email: ctx.answers.email ?? have.email }, expiresOn));
   },
 });
 
