@@ -123,11 +123,22 @@ export function checklist(deps: Deps, items: string[]): void {
   items.forEach((item, i) => deps.io.info(`  ${i + 1}. ${item}`));
 }
 
-/** Interactive: "Done?" (No pauses the wizard); non-interactive: nothing to confirm. */
+/** Interactive: "Done?" (No: wait, or pause the wizard); non-interactive: nothing to confirm. */
 export async function confirmDone(deps: Deps, id: string, message: string): Promise<void> {
   if (!deps.io.interactive) return;
-  const done = await deps.prompter.confirm({ id, message, default: true });
-  if (!done) throw new PausedError();
+  for (;;) {
+    if (await deps.prompter.confirm({ id, message, default: true })) return;
+    // "No" usually means "not yet": wait for the user, or pause with the progress saved.
+    const next = await deps.prompter.select<'wait' | 'pause'>({
+      id: `${id}.not-yet`,
+      message: 'Not yet? Then:',
+      choices: [
+        { name: 'Ask me again when I am done', value: 'wait' },
+        { name: 'Pause setup here (progress is saved; run setup again to continue)', value: 'pause' },
+      ],
+    });
+    if (next === 'pause') throw new PausedError();
+  }
 }
 
 /** The user chose to stop for now; progress is saved (exit 0). */

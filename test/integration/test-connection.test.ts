@@ -224,10 +224,11 @@ describe('test-connection against the sandbox', () => {
   it('prints one line per check and a summary without --json', async () => {
     await saveSandboxProfile(deps, sandbox);
     await runTestConnection({ ...json, json: false }, deps);
-    const lines = deps.stdout.text.trim().split('\n');
+    const lines = deps.stdout.text.trim().split('\n').filter((l) => /^[✔!✖?–] /.test(l));
     expect(lines).toHaveLength(7 + TOKEN_SCOPES.length);
+    expect(deps.stdout.text.trim().split('\n').at(-1)).toMatch(/^Connection OK: \d+ passed/);
     expect(lines.find((l) => l.includes('write:sprint:jira-software'))).toMatch(/^✔ Update and delete sprints/);
-    expect(deps.stderr.text).toContain('Connection OK');
+    expect(deps.stdout.text).toContain('Connection OK');
   });
 
   it('exits 3 (NotConfiguredError) with no profile', async () => {

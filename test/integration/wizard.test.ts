@@ -236,13 +236,29 @@ describe('setup wizard (interactive, scripted)', () => {
     await expectFinished(deps);
   });
 
+  it('"not yet" at a checklist waits and asks again; "pause" stops with the progress saved', async () => {
+    const { deps, prompter } = interactive([
+      ...siteScript(),
+      { id: 'app.url', answer: `https://developer.atlassian.com/console/myapps/${SANDBOX.appId}/overview` },
+      { id: 'apis.done', answer: false },
+      { id: 'apis.done.not-yet', answer: 'wait' },
+      { id: 'apis.done', answer: true },
+      { id: 'scopes.done', answer: false },
+      { id: 'scopes.done.not-yet', answer: 'pause' },
+    ]);
+    await runSetup(options(), deps);
+    prompter.assertDone();
+    expect(deps.stderr.text).toContain('Paused. Your answers so far are saved');
+    expect((await deps.config.load()).progress.default?.step).toBeGreaterThanOrEqual(2);
+  });
+
   it('one callback URL only: check with the local URL, then confirm the switch back to Kendis’', async () => {
     const script = [...siteScript(), ...steps1to5(), ...step6(), { id: 'callback.switched', answer: false }, { id: 'callback.switched', answer: true }, ...step7and8()];
     script[script.findIndex((x) => x.id === 'callback.mode')] = { id: 'callback.mode', answer: 'switch' };
     const { deps, prompter } = interactive(script);
     await runSetup(options(), deps);
     prompter.assertDone();
-    expect(deps.stderr.text).toContain('For now, put the local check URL in the Authorization tab’s Callback URL field');
+    expect(deps.stderr.text).toContain('For now, keep the local check URL (Step 4) in the Authorization tab’s Callback URL field');
     expect(deps.stderr.text).not.toContain('Paste exactly this into the Authorization tab’s Callback URL field');
     expect(deps.stderr.text).toContain('switch the Authorization tab’s Callback URL back to Kendis’ URL');
     await expectFinished(deps);

@@ -36,5 +36,6 @@ export const authorizationStep = defineStep({
         { name: 'Only one fits — skip the browser check (the Client ID and Secret are still checked)', value: 'skip' },
       ],
     });
+    if (ctx.answers.callbackMode !== 'skip') io.info('  Now paste the local check URL above into the Callback URL field and click Save changes.');
   },
 });

@@ -22,16 +22,12 @@ export const kendisCallbackStep = defineStep({
     ctx.target.registerCallbackUrl(url);
     if (have.callbackMode === 'switch') {
       // One field only: the local URL goes there first; Kendis' URL replaces it after Step 6.
-      io.info('  For now, put the local check URL in the Authorization tab’s Callback URL field:');
+      io.info('  For now, keep the local check URL (Step 4) in the Authorization tab’s Callback URL field:');
       io.url(have.redirectUri);
       io.info('  (After the check in Step 6 you replace it with Kendis’ URL above; the wizard will ask.)');
     } else {
-      io.info('  Paste exactly this into the Authorization tab’s Callback URL field:');
+      io.info(have.callbackMode === 'both' ? '  Add exactly this as a second Callback URL on the Authorization tab (the local one from Step 4 stays):' : '  Paste exactly this into the Authorization tab’s Callback URL field:');
       io.url(url);
-      if (have.callbackMode === 'both') {
-        io.info('  and add the local check URL as a second callback:');
-        io.url(have.redirectUri);
-      }
     }
     io.info('  Then click Save changes.');
   },
