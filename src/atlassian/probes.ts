@@ -49,7 +49,7 @@ export const PROBES: readonly Probe[] = [
 
 /** Every operation needing the scope also accepts a classic scope the token has, so none can tell them apart. */
 const coveredBy = (classic: 'read:jira-work' | 'write:jira-work') =>
-  `every request that needs it also accepts ${classic} (checked above).`;
+  `every request that needs it also accepts ${classic}, so no request can tell the two apart.`;
 const READ_COVERS = coveredBy('read:jira-work');
 const WRITE_COVERS = coveredBy('write:jira-work');
 

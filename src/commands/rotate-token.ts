@@ -19,7 +19,7 @@ import { SECRET_ENV } from '../secrets/secret-store.js';
 import { accountFor } from '../secrets/backend.js';
 import { daysUntil, describeDaysLeft, isoDate, validateTokenExpiry } from '../dates/dates.js';
 import { reminderDay, tokenReminderIcs } from '../dates/calendar.js';
-import { askExpiry, askSecret, openPage } from '../wizard/ask.js';
+import { askExpiry, askSecret, offerReveal, openPage } from '../wizard/ask.js';
 import { openConnection } from './atlassian-session.js';
 import { swapInToken } from './rotation.js';
 import { DEFAULTS } from './defaults.js';
@@ -131,9 +131,12 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
       io.info('  Keep the new token in your password manager: Atlassian never shows it again.');
     }
 
-    const newToken = await askSecret(deps, { kind: 'api-token', message: 'The new API token (hidden as you type):', offered });
-    if (old !== null && newToken === old) {
-      throw new UsageError('That is the token already stored, not a new one.', `Create a new token on ${API_TOKENS_PAGE}, then run this again.`);
+    let newToken = await askSecret(deps, { kind: 'api-token', message: 'The new API token (hidden as you type):', offered });
+    // The old token pasted again: a person gets to paste the new one; a script stops.
+    while (old !== null && newToken === old) {
+      if (!io.interactive || deps.env[SECRET_ENV['api-token']]) throw new UsageError('That is the token already stored, not a new one.', `Create a new token on ${API_TOKENS_PAGE}, then run this again.`);
+      io.failure(`That is the token already stored, not a new one: create a new token on ${API_TOKENS_PAGE} and paste that.`);
+      newToken = await askSecret(deps, { kind: 'api-token', message: 'The new API token (hidden as you type):', offered });
     }
     const expiresOn = await askExpiry(deps, { given: options.tokenExpires });
     const relevant = await io.task('Checking the new token and each of its scopes…', () =>
@@ -152,14 +155,15 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
     }
     await swapInToken({ deps, backend: store.backend, profile: deps.globals.profile, token: newToken, expiresOn });
     io.success(`The new token is verified and stored in ${store.backend.description}; it expires on ${expiresOn}.`);
+    await offerReveal(deps, 'new token', newToken);
     if (kind === 'user') {
       io.info('Now, in this order:');
       io.info('  1. In Kendis: open your Profile settings, replace your Jira token with the new one and validate the connection (an older Kendis article calls the screen "ALM Credentials").');
-      io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (the older "${TOKEN_SCOPE_LISTS.user.tokenName}").`);
+      io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (the "${TOKEN_SCOPE_LISTS.user.tokenName}" that expires ${saved.token.expiresOn}).`);
     } else {
       io.info('Now, in this order:');
       io.info('  1. In Kendis: board → Settings → ALM Accounts → your Jira account → Edit (the ALM Account form from setup) → "Change" next to the API token → paste the new Scope-Based API Token → Test Connection → Save.');
-      io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (it is the older "Kendis Scope Integration").`);
+      io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (the "${TOKEN_SCOPE_LISTS['alm-account'].tokenName}" that expires ${saved.token.expiresOn}).`);
     }
     if (connection.target.fakeCredentialsNote) io.hint(connection.target.fakeCredentialsNote);
     if (options.calendar) await writeCalendar(options.calendar, { ...saved, token: { expiresOn } }, deps, DEFAULTS.withinDays);

@@ -153,3 +153,18 @@ export function mask(secret: string): string {
   if (secret.length <= 8) return '••••••••';
   return `${secret.slice(0, 4)}${'•'.repeat(12)}`;
 }
+
+/**
+ * Offer to show one secret so it can be pasted into Kendis: only to a person at a terminal, only on
+ * a yes, on the terminal's stdout (never into a redirected stderr or a log).
+ */
+export async function offerReveal(deps: Deps, what: string, value: string): Promise<void> {
+  if (!deps.io.interactive) {
+    deps.io.hint(`The ${what} is not printed here (the run is not interactive).`);
+    return;
+  }
+  const show = await deps.prompter.confirm({ id: 'reveal', message: `Show the ${what} to copy it into Kendis? (printed on this terminal only)`, default: false });
+  if (!show) return;
+  deps.io.streams.stdout.write(`    ${value}\n`);
+  deps.io.hint('It stays in this terminal’s scrollback: clear it (e.g. `clear`) once it is in Kendis.');
+}

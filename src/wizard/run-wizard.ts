@@ -11,7 +11,7 @@ import { startCallbackServer } from '../auth/callback-server.js';
 import { SECRET_KINDS, stagingAccountFor, type SecretBackend } from '../secrets/backend.js';
 import { profileFlagFor } from '../config/profile-name.js';
 import { describeDaysLeft, daysUntil } from '../dates/dates.js';
-import type { Target, TargetKind } from '../target.js';
+import { describeProfileTarget, type Target, type TargetKind } from '../target.js';
 import { answersFrom, type Answers } from './answers.js';
 import { checkSecretValue } from './validate.js';
 import { PausedError } from './ask.js';
@@ -162,7 +162,7 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
       );
     }
     if (existing) {
-      io.info(`Profile "${profile}" already exists: ${existing.site} as ${existing.email}, token expires ${existing.token.expiresOn} (${describeDaysLeft(daysUntil(existing.token.expiresOn, deps.now()))}).`);
+      io.info(`Profile "${profile}" already exists: ${describeProfileTarget(existing)} as ${existing.email}, token expires ${existing.token.expiresOn} (${describeDaysLeft(daysUntil(existing.token.expiresOn, deps.now()))}).`);
       if (io.interactive) {
         const replace = await deps.prompter.confirm({ id: 'profile.replace', message: 'Set it up again? (It stays as it is until the new setup passes its final test.)', default: false });
         if (!replace) {

@@ -33,7 +33,7 @@ describe('the kendis-jira binary', () => {
     const b = await runCli(['status', '--frob']);
     expect(b.code).toBe(2);
     expect(b.stderr).toContain("unknown option '--frob'");
-    expect(b.stderr).toContain('kendis-jira help status');
+    expect(b.stderr).toMatch(/`(kendis-jira|node \S*kendis-jira\.js) help status`/);
   });
 
   it('exits 2 on an invalid profile name', async () => {

@@ -22,6 +22,8 @@ export interface Scripted {
 
 export class ScriptedPrompter implements Prompter {
   readonly asked: string[] = [];
+  /** The default each text prompt offered (what Enter would take). */
+  readonly offered: { id: string; default: string | undefined }[] = [];
   /** Validation messages returned for scripted answers (a rejected answer is a test failure unless expected). */
   readonly rejections: { id: string; message: string }[] = [];
   private readonly script: Scripted[];
@@ -52,6 +54,7 @@ export class ScriptedPrompter implements Prompter {
   }
 
   async input(q: InputQuestion): Promise<string> {
+    this.offered.push({ id: q.id, default: q.default });
     const answer = this.next(q.id);
     if (typeof answer === 'function') return this.validated(q.id, await answer(q.signal), q.validate);
     const value = answer === '' && q.default !== undefined ? q.default : String(answer);

@@ -73,10 +73,12 @@ describe('rotate-token', () => {
     await expect(runRotateToken(rotateOpts(), none)).rejects.toThrow('KENDIS_JIRA_API_TOKEN');
   });
 
-  it('interactive: asks for the token (masked) and its expiry', async () => {
+  it('interactive: asks for the token (masked) and its expiry; the old token pasted again is asked again; the new one is shown on a yes', async () => {
     const prompter = new ScriptedPrompter([
+      { id: 'api-token', answer: SANDBOX.apiToken },
       { id: 'api-token', answer: NEW },
       { id: 'token.expires', answer: '2027-10-10' },
+      { id: 'reveal', answer: true },
     ]);
     const deps = makeTestDeps({ prompter, interactive: true, now });
     await saveSandboxProfile(deps, sandbox);
@@ -84,6 +86,10 @@ describe('rotate-token', () => {
     prompter.assertDone();
     expect(await deps.keychain.get('default:api-token')).toBe(NEW);
     expect((await deps.config.getProfile('default'))?.token.expiresOn).toBe('2027-10-10');
+    expect(deps.stderr.text).toContain('That is the token already stored, not a new one');
+    // Shown once, on stdout (the terminal), never on stderr.
+    expect(deps.stdout.text.split(NEW).length - 1).toBe(1);
+    expect(deps.stderr.text).not.toContain(NEW);
   });
 
   describe('--check', () => {

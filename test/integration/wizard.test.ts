@@ -163,6 +163,19 @@ describe('setup wizard (interactive, scripted)', () => {
     expect(await deps.keychain.get('default:setup:client-secret')).toBeNull();
   });
 
+  it('a look-alike site at the prompt: warned, and when the user says no, the site probably meant is what Enter takes', async () => {
+    const { deps, prompter } = interactive([
+      { id: 'site', answer: 'acme.atlasian.net' },
+      { id: 'site.foreign', answer: false },
+      { id: 'site', answer: CANCEL },
+    ]);
+    const error = await runSetup(options(), deps).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect((error as CancelledError).hint).toContain('Nothing was saved yet');
+    expect(deps.stderr.text).toContain('Did you mean https://acme.atlassian.net?');
+    expect(prompter.offered.filter((o) => o.id === 'site').map((o) => o.default)).toEqual([undefined, 'https://acme.atlassian.net']);
+  });
+
   it('reports Cancel on the consent page and can stop there, keeping progress', async () => {
     sandbox.options.autoApprove = false;
     const cancelInBrowser = async (url: string) => {

@@ -24,6 +24,7 @@ export const authorizationStep = defineStep({
     io.url(ctx.options.redirectUri);
     if (!io.interactive) {
       ctx.answers.callbackMode ??= 'both';
+      if (ctx.answers.callbackMode !== 'skip') io.info('  Paste the local check URL above into the Callback URL field and click Save changes.');
       return;
     }
     ctx.answers.callbackMode = await ctx.deps.prompter.select({

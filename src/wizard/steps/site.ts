@@ -29,7 +29,8 @@ export const siteStep = defineStep({
         target.site ??
         (await askValue(deps, { id: 'site', message: 'Your Jira Cloud site (e.g. https://acme.atlassian.net):', flag: '--site', given: options.site, default: ctx.answers.site, check: checkSiteUrl }));
       if (!target.site && !(await siteMayBeUsed(ctx, site))) {
-        ctx.answers.site = undefined;
+        // Asked again, with the site probably meant as the answer Enter takes.
+        ctx.answers.site = suggestedSite(site);
         continue;
       }
       try {

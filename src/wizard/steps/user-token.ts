@@ -10,7 +10,7 @@ import { profileFlagFor } from '../../config/profile-name.js';
 import { daysUntil, describeDaysLeft } from '../../dates/dates.js';
 import { assertReplaceable, draftUserProfile } from '../draft.js';
 import { defineStep } from '../context.js';
-import { mask } from '../ask.js';
+import { mask, offerReveal } from '../ask.js';
 import { proveToken, showTokenInstructions } from './api-token.js';
 
 export const userTokenStep = defineStep({
@@ -59,16 +59,7 @@ export const userFinishStep = defineStep({
     await ctx.backend.delete(stagingAccountFor(ctx.profile, 'api-token')).catch(() => false);
     io.success(`Saved profile "${ctx.profile}": your token is in ${ctx.backend.description}.`);
     io.info(`Your token: ${mask(token)}.`);
-    if (io.interactive) {
-      const show = await ctx.deps.prompter.confirm({ id: 'reveal', message: 'Show the token to copy it into Kendis? (printed on this terminal only)', default: false });
-      if (show) {
-        // On the terminal itself (an interactive run's stdout is one), never into a redirected stderr.
-        io.streams.stdout.write(`    ${token}\n`);
-        io.hint('It stays in this terminal’s scrollback: clear it (e.g. `clear`) once it is in Kendis.');
-      }
-    } else {
-      io.hint(`The token is not printed here (the run is not interactive); it is in ${ctx.backend.description}.`);
-    }
+    await offerReveal(ctx.deps, 'token', token);
     for (const line of KENDIS_PROFILE_STEPS) io.info(`  ${line}`);
     if (ctx.target.fakeCredentialsNote) io.hint(ctx.target.fakeCredentialsNote);
     const flag = profileFlagFor(ctx.profile);
