@@ -9,6 +9,7 @@ import { buildProgram } from './program.js';
 import type { GlobalOptions } from './deps.js';
 import { CancelledError, ExitCode, exitCodeOf, renderError } from './errors.js';
 import { asTyped, safeForTerminal } from './io/sanitize.js';
+import { shellWord } from './io/shell.js';
 
 /**
  * The secrets a script passes in the environment are read once, here, and removed from
@@ -53,9 +54,8 @@ function invocation(env: Record<string, string | undefined>): string {
   }
   if (/[\\/]_npx[\\/]/.test(script) || env.npm_command === 'exec') return 'npx kendis-jira';
   const rel = relative(process.cwd(), script);
-  const path = rel.startsWith('..') || rel === '' ? script : rel;
   // Quoted when the path would not survive pasting into a shell (spaces, $, quotes…).
-  return `node ${/^[\w./@:+-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`}`;
+  return `node ${shellWord(rel.startsWith('..') || rel === '' ? script : rel)}`;
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -57,14 +57,20 @@ export function parseRedirectUri(value: string): RedirectTarget {
   const hosts = bindAddresses(host);
   if (!hosts) throw new UsageError(`--redirect-uri must point at this machine (localhost, 127.0.0.1 or [::1]), not ${url.hostname}.`, 'Use e.g. http://localhost:8976/callback.');
   if (url.username || url.password) throw new UsageError('--redirect-uri must not contain a user name or password.', 'Use e.g. http://localhost:8976/callback.');
-  // new URL() drops a typed default port (":80"), which browsers then leave out of the Host header.
+  // new URL() drops a typed default port (":80"), which browsers then leave out of the Host header
+  // (the listener accepts both forms, src/net/loopback.ts).
   const typed80 = /^http:\/\/[^/?#]*:0*80(?=[/?#]|$)/i.test(value.trim());
   const port = url.port ? Number(url.port) : typed80 ? 80 : undefined;
   if (port === undefined) throw new UsageError('--redirect-uri needs an explicit port, the one registered on the Authorization tab.', 'Use e.g. http://localhost:8976/callback.');
-  // Below 1024 a port needs administrator rights (and 0 is no port at all): say so now, not at listen time.
-  if (port < 1024) throw new UsageError(`--redirect-uri needs a port from 1024 to 65535 (got ${port}): lower ports need administrator rights.`, 'Use e.g. http://localhost:8976/callback, and register that exact URL on the Authorization tab.');
+  if (port === 0) throw new UsageError('--redirect-uri needs a real port, not 0: Atlassian sends the browser back to exactly this address.', 'Use e.g. http://localhost:8976/callback.');
   if (url.search || url.hash) throw new UsageError('--redirect-uri must not have a query or fragment.', 'Use e.g. http://localhost:8976/callback.');
   return { hosts, port, path: url.pathname || '/' };
+}
+
+function portRefused(port: number): CliError {
+  return new CliError(`Port ${port} on this machine cannot be used by this user${port < 1024 ? ' (ports below 1024 need administrator rights here)' : ''}, so the OAuth callback cannot be received there.`, {
+    hint: `Pick a port from 1024 up with --redirect-uri http://localhost:<port>/callback (and register that exact URL on the app's Authorization tab).`,
+  });
 }
 
 function portInUse(port: number): CliError {
@@ -79,7 +85,8 @@ function listen(server: Server, host: string, port: number): Promise<boolean> {
       server.off('listening', onListening);
       // No IPv6 on this machine: listening on IPv4 alone is fine for "localhost".
       if (host === '::1' && (error.code === 'EADDRNOTAVAIL' || error.code === 'EAFNOSUPPORT')) resolve(false);
-      else if (error.code === 'EADDRINUSE' || error.code === 'EACCES') reject(portInUse(port));
+      else if (error.code === 'EADDRINUSE') reject(portInUse(port));
+      else if (error.code === 'EACCES') reject(portRefused(port));
       else reject(error);
     };
     const onListening = () => {

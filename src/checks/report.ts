@@ -16,9 +16,9 @@ export function isOk(results: CheckResult[]): boolean {
   return !results.some((r) => isBlocking(r.status));
 }
 
-export function renderCheckLines(io: Terminal, results: CheckResult[], options: { showPasses?: boolean; showSkips?: boolean; write?: (line: string) => void } = {}): void {
-  const write = options.write ?? ((line: string) => io.err(line));
-  const p = io.paint;
+export function renderCheckLines(io: Terminal, results: CheckResult[], options: { showPasses?: boolean; showSkips?: boolean; toStdout?: boolean } = {}): void {
+  const write = options.toStdout ? (line: string) => io.out(line) : (line: string) => io.err(line);
+  const p = options.toStdout ? io.outPaint : io.paint;
   // `error` gets its own mark: "could not be checked" must never read as a pass or as a plain "no".
   const symbol = { pass: p.green('✔'), warn: p.yellow('!'), fail: p.red('✖'), error: p.red('?'), skip: p.dim('–') };
   for (const r of results) {

@@ -84,10 +84,12 @@ export function refusedCredentials(answer: Answer): boolean {
 }
 
 /** api-token after a probe's 401 refused the credentials that had just signed in (checks.md: a fail of api-token). */
+export const REFUSED_MID_RUN = 'Atlassian signed in with the e-mail and API token, then refused them (401) on the scope checks: the token was revoked or expired meanwhile, or something in between refuses it.';
+
 export function credentialsRefusedMidRun(rotateCommand = DEFAULT_ROTATE, fromEnv = false): Verdict {
   return {
     status: 'fail',
-    detail: 'Atlassian signed in with the e-mail and API token, then refused them (401) on the scope checks: the token was revoked or expired meanwhile, or something in between refuses it.',
+    detail: REFUSED_MID_RUN,
     hint: `Check the token still exists on ${API_TOKENS_PAGE} and run the test again; otherwise create a new scoped token and ${fromEnv ? 'set KENDIS_JIRA_API_TOKEN to it' : `run ${rotate(rotateCommand)}`}.`,
   };
 }

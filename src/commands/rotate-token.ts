@@ -5,6 +5,7 @@
  */
 import { lstat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { shellWord, unshellWord } from '../io/shell.js';
 import { writeFileAtomic } from '../config/atomic-file.js';
 import * as z from 'zod/mini';
 import type { Deps } from '../deps.js';
@@ -66,7 +67,7 @@ export function parseRotateOptions(raw: Record<string, unknown>, now: Date = new
 
 async function writeCalendar(path: string, profile: Profile, deps: Deps, daysBefore: number): Promise<void> {
   // The reminder is read months later, from anywhere: a command run from a clone gets its full path.
-  const cli = deps.cli.startsWith('node ') ? `node ${JSON.stringify(resolve(deps.cli.slice(5)))}` : deps.cli;
+  const cli = deps.cli.startsWith('node ') ? `node ${shellWord(resolve(unshellWord(deps.cli.slice(5))))}` : deps.cli;
   const reminder = { expiresOn: profile.token.expiresOn, daysBefore, now: deps.now() };
   const ics = tokenReminderIcs({ ...reminder, profile: deps.globals.profile, kind: profileKind(profile), cli, site: describeProfileTarget(profile), uid: deps.randomBytes(8).toString('hex') });
   const existing = await lstat(path).catch(() => undefined);
@@ -82,6 +83,11 @@ async function writeCalendar(path: string, profile: Profile, deps: Deps, daysBef
   const day = reminderDay(reminder);
   const when = day.late ? `for today, ${isoDate(day.date)} (the token expires sooner than ${daysBefore} days from now)` : `for ${isoDate(day.date)}, ${daysBefore} days before the token expires`;
   deps.io.success(`Calendar reminder written to ${path}, ${when}: import it into your calendar.`);
+}
+
+/** Which token to revoke, in words: by its expiry when that tells the two apart, else as the older one. */
+function oldTokenWords(name: string, oldExpiry: string, newExpiry: string): string {
+  return oldExpiry === newExpiry ? `the older "${name}", not the one you just created: both expire ${oldExpiry}` : `the "${name}" that expires ${oldExpiry}`;
 }
 
 export async function runRotateToken(options: RotateOptions, deps: Deps): Promise<void> {
@@ -116,8 +122,10 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
   const connection = await openConnection(saved, deps, false);
   try {
     const kind = profileKind(saved);
-    // The sandbox offers a second (fake) token of the right kind, so a rotation can be tried.
-    const offered = kind === 'user' ? connection.target.defaults.nextUserApiToken : connection.target.defaults.nextApiToken;
+    // The sandbox offers a second (fake) token of the right kind, so a rotation can be tried — and
+    // back again: never the one stored now.
+    const d = connection.target.defaults;
+    const offered = (kind === 'user' ? [d.nextUserApiToken, d.userApiToken] : [d.nextApiToken, d.apiToken]).find((t) => t !== undefined && t !== old);
     if (!io.interactive && !deps.env[SECRET_ENV['api-token']] && offered === undefined) {
       throw new UsageError(`Missing ${SECRET_ENV['api-token']}: in a non-interactive run the new token comes from that variable.`, 'Set it (never pass a token as a flag), plus --token-expires with the date you chose.');
     }
@@ -159,11 +167,11 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
     if (kind === 'user') {
       io.info('Now, in this order:');
       io.info('  1. In Kendis: open your Profile settings, replace your Jira token with the new one and validate the connection (an older Kendis article calls the screen "ALM Credentials").');
-      io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (the "${TOKEN_SCOPE_LISTS.user.tokenName}" that expires ${saved.token.expiresOn}).`);
+      io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (${oldTokenWords(TOKEN_SCOPE_LISTS.user.tokenName, saved.token.expiresOn, expiresOn)}).`);
     } else {
       io.info('Now, in this order:');
       io.info('  1. In Kendis: board → Settings → ALM Accounts → your Jira account → Edit (the ALM Account form from setup) → "Change" next to the API token → paste the new Scope-Based API Token → Test Connection → Save.');
-      io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (the "${TOKEN_SCOPE_LISTS['alm-account'].tokenName}" that expires ${saved.token.expiresOn}).`);
+      io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (${oldTokenWords(TOKEN_SCOPE_LISTS['alm-account'].tokenName, saved.token.expiresOn, expiresOn)}).`);
     }
     if (connection.target.fakeCredentialsNote) io.hint(connection.target.fakeCredentialsNote);
     if (options.calendar) await writeCalendar(options.calendar, { ...saved, token: { expiresOn } }, deps, DEFAULTS.withinDays);

@@ -109,9 +109,9 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
       deps.io.out(JSON.stringify(doc, null, 2));
     } else {
       // The report on stdout, verdict included, so `> report.txt` or `| tail` keeps it whole.
-      renderCheckLines(deps.io, results, { write: (line) => deps.io.out(line) });
+      renderCheckLines(deps.io, results, { toStdout: true });
       deps.io.out('');
-      deps.io.out(`${ok ? deps.io.paint.green('Connection OK') : deps.io.paint.red('Connection has problems')}: ${summaryLine(results)}.`);
+      deps.io.out(`${ok ? deps.io.outPaint.green('Connection OK') : deps.io.outPaint.red('Connection has problems')}: ${summaryLine(results)}.`);
     }
     if (!ok) {
       const { failed, errors } = blockingOf(results);

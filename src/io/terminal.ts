@@ -55,6 +55,8 @@ export class Terminal {
   readonly color: boolean;
   readonly debugEnabled: boolean;
   readonly paint: Palette;
+  /** Colours for stdout, decided by stdout itself: a report redirected to a file gets none. */
+  readonly outPaint: Palette;
   private readonly env: Record<string, string | undefined>;
   private readonly cli: string | undefined;
 
@@ -65,6 +67,7 @@ export class Terminal {
     this.interactive = !options.nonInteractive && Boolean(streams.stdin.isTTY) && Boolean(streams.stdout.isTTY);
     this.color = colorEnabled(streams.stderr, options);
     this.paint = palette(this.color);
+    this.outPaint = palette(colorEnabled(streams.stdout, options));
     this.debugEnabled = Boolean(options.debug);
   }
 

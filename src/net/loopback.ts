@@ -23,7 +23,8 @@ export function bindAddresses(hostname: string): string[] | undefined {
   }
 }
 
-/** The Host header values a browser on this machine sends for `port`. */
+/** The Host header values a browser on this machine sends for `port` (without the port when it is http's default, 80). */
 export function loopbackHostHeaders(port: number): Set<string> {
-  return new Set(LOOPBACK_HOSTS.filter((h) => h !== '::1').map((h) => `${h}:${port}`));
+  const hosts = LOOPBACK_HOSTS.filter((h) => h !== '::1');
+  return new Set([...hosts.map((h) => `${h}:${port}`), ...(port === 80 ? hosts : [])]);
 }

@@ -127,7 +127,9 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
   const saved = progress && answersFrom(progress.answers);
   const resumable = saved && (saved.target ?? 'atlassian') === run.target ? { answers: saved, step: progress.step } : undefined;
 
-  const target = await deps.target(run.target, { callbackUrls: [options.callbackUrl, options.redirectUri].filter((u): u is string => Boolean(u)), realBrowser: options.browser });
+  // The app's callback URLs as the user set them: the flags, and the one saved with the progress.
+  const callbackUrls = [options.callbackUrl, options.redirectUri, resumable?.answers.callbackUrl].filter((u): u is string => Boolean(u));
+  const target = await deps.target(run.target, { callbackUrls, realBrowser: options.browser });
   const flag = profileFlagFor(profile);
   const rerunCommand = (kind: ProfileKind | undefined) => `${deps.cli} setup${target.flags}${kind === 'user' || options.user ? ' --user' : ''}${flag}`;
   let kindChosen: ProfileKind | undefined;

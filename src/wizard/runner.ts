@@ -47,7 +47,14 @@ export async function runSteps(ctx: WizardContext, steps: readonly WizardStep[],
     const step = steps[i];
     if (!step) break;
     ctx.deps.io.heading(heading(step, totalSteps(steps)));
-    await step.run(ctx, have(step, ctx.answers));
+    try {
+      await step.run(ctx, have(step, ctx.answers));
+    } catch (error) {
+      // Stopped inside a step (paused, Ctrl-C, an outage): answers corrected in it (a callback URL,
+      // an e-mail) are kept with the last finished step, so the resume starts from them.
+      if (i > 0) await saveProgress(ctx, i - 1).catch(() => undefined);
+      throw error;
+    }
     if (i < steps.length - 1) await saveProgress(ctx, i);
   }
 }

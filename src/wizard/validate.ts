@@ -24,6 +24,9 @@ export function checkSiteUrl(input: string): Checked {
   } catch {
     return bad(`"${raw}" is not a web address: use e.g. https://acme.atlassian.net.`);
   }
+  // A fully qualified name's final dot ("acme.atlassian.net.") names the same site: drop it.
+  const dotted = url.hostname.endsWith('.') && url.hostname.length > 1;
+  if (dotted) url.hostname = url.hostname.replace(/\.+$/, '');
   if (url.hostname.split('.').some((label) => label.startsWith('xn--'))) {
     return bad('The site address uses an internationalised (xn--) name, which Jira Cloud sites never do: type it by hand.');
   }
@@ -33,9 +36,6 @@ export function checkSiteUrl(input: string): Checked {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return bad(`Use an https:// address, not ${url.protocol}.`);
   if (url.port && !loopback) return bad('Jira Cloud sites have no port number: use e.g. https://acme.atlassian.net.');
   if (!loopback && !url.hostname.includes('.')) return bad(`"${url.hostname}" is not a full host name: use e.g. https://acme.atlassian.net.`);
-  // A fully qualified name's final dot ("acme.atlassian.net.") names the same site: drop it.
-  const dotted = url.hostname.endsWith('.') && url.hostname.length > 1;
-  if (dotted) url.hostname = url.hostname.replace(/\.+$/, '');
   const origin = url.origin;
   const notes: string[] = [];
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) notes.push('added https://');

@@ -454,6 +454,58 @@ describe('setup wizard (non-interactive)', () => {
     expect(((await deps.config.getProfile('sandbox')) as { callbackUrl?: string } | undefined)?.callbackUrl).toBe('https://app.kendis.io/alm/jira/oauth/callback');
   });
 
+  it('--sandbox: stopped after Step 5 and resumed, the callback URL typed there is still on the (new) sandbox app', async () => {
+    const configDir = tempDir();
+    const keychain = new MemoryBackend();
+    const first = new ScriptedPrompter([
+      { id: 'email', answer: '' },
+      { id: 'app.url', answer: '' },
+      { id: 'apis.done', answer: true },
+      { id: 'scopes.done', answer: true },
+      { id: 'callback.url', answer: 'https://app.kendis.io/alm/jira/oauth/callback' },
+      { id: 'client.id', answer: CANCEL },
+    ]);
+    await expect(runSetup(options({ sandbox: true, browser: false, skipOAuth: true }), makeTestDeps({ prompter: first, interactive: true, env: {}, configDir, keychain }))).rejects.toBeInstanceOf(CancelledError);
+    const second = new ScriptedPrompter([
+      { id: 'resume', answer: true },
+      { id: 'client.id', answer: '' },
+      { id: 'client-secret', answer: '' },
+      { id: 'api-token', answer: '' },
+      { id: 'token.expires', answer: '' },
+      { id: 'reveal', answer: 'done' },
+    ]);
+    const deps = makeTestDeps({ prompter: second, interactive: true, env: {}, configDir, keychain });
+    await runSetup(options({ sandbox: true, browser: false, skipOAuth: true }), deps);
+    second.assertDone();
+    expect(((await deps.config.getProfile('sandbox')) as { callbackUrl?: string } | undefined)?.callbackUrl).toBe('https://app.kendis.io/alm/jira/oauth/callback');
+  });
+
+  it('stopped inside a step, the answers corrected in it are kept for the resume', async () => {
+    const { deps, prompter } = interactive([
+      ...siteScript(),
+      ...steps1to5().slice(0, 4),
+      { id: 'callback.url', answer: 'https://app.kendis.io/jira/callbak' },
+      { id: 'client.id', answer: SANDBOX.clientId },
+      { id: 'client-secret', answer: SANDBOX.clientSecret },
+      { id: 'callback.refused', answer: 'change' },
+      { id: 'callback.url', answer: 'https://app.kendis.io/jira/callbackk' },
+      { id: 'callback.refused', answer: 'stop' },
+    ]);
+    await runSetup(options(), deps);
+    prompter.assertDone();
+    expect((await deps.config.getProgress('default'))?.answers.callbackUrl).toBe('https://app.kendis.io/jira/callbackk');
+  });
+
+  it('--sandbox: a token can be rotated, and rotated back, without typing one', async () => {
+    const deps = makeTestDeps({ env: {}, globals: { profile: 'sandbox' } });
+    await runSetup(options({ sandbox: true, browser: false, skipOAuth: true }), deps);
+    const { parseRotateOptions, runRotateToken } = await import('../../src/commands/rotate-token.js');
+    await runRotateToken(parseRotateOptions({ tokenExpires: '2027-09-01' }), deps);
+    expect(await deps.keychain.get('sandbox:api-token')).toBe(SANDBOX.nextApiToken);
+    await runRotateToken(parseRotateOptions({ tokenExpires: '2027-10-01' }), deps);
+    expect(await deps.keychain.get('sandbox:api-token')).toBe(SANDBOX.apiToken);
+  });
+
   it('--sandbox needs nothing at all and uses its own profile', async () => {
     const deps = makeTestDeps({ env: {} });
     sandbox.options.autoApprove = true;

@@ -11,6 +11,7 @@ import { parseRotateOptions } from '../../src/commands/rotate-token.js';
 import { parseStatusOptions } from '../../src/commands/status.js';
 import { parseLogoutOptions } from '../../src/commands/logout.js';
 import { parseSandboxOptions } from '../../src/commands/sandbox.js';
+import { loopbackHostHeaders } from '../../src/net/loopback.js';
 
 const now = new Date('2026-11-30T12:00:00Z');
 
@@ -66,7 +67,7 @@ describe('setup options', () => {
     [{ oauthTimeout: '' }, '--oauth-timeout must be'],
     [{ redirectUri: 'https://example.com/cb' }, '--redirect-uri'],
     [{ redirectUri: 'http://localhost/cb' }, '--redirect-uri needs an explicit port'],
-    [{ redirectUri: 'http://localhost:0/callback' }, '--redirect-uri needs a port from 1024 to 65535 (got 0)'],
+    [{ redirectUri: 'http://localhost:0/callback' }, '--redirect-uri needs a real port, not 0'],
     [{ redirectUri: 'http://me:pw@localhost:8976/callback' }, '--redirect-uri must not contain a user name or password'],
     [{ callbackUrl: 'https://me:secret@app.kendis.io/cb' }, '--callback-url: The callback URL contains a user name or password'],
     [{ oauthTimeout: '0x10' }, '--oauth-timeout must be'],
@@ -89,9 +90,10 @@ describe('setup options', () => {
     expect(parseSetupOptions({ site: 'http://127.0.0.1:8080' }, now).site).toBe('http://127.0.0.1:8080');
   });
 
-  it('a typed port 80 is read as 80 (and refused as a privileged port); leading zeros of a plain number are fine', () => {
-    expect(usage(() => parseSetupOptions({ redirectUri: 'http://localhost:80/callback' }, now)).message).toContain('from 1024 to 65535 (got 80)');
-    expect(parseSetupOptions({ redirectUri: 'http://127.0.0.1:1024/callback' }, now).redirectUri).toBe('http://127.0.0.1:1024/callback');
+  it('a typed port 80 is a port (the listener also takes the Host browsers send for it); leading zeros of a plain number are fine', () => {
+    expect(parseSetupOptions({ redirectUri: 'http://localhost:80/callback' }, now).redirectUri).toBe('http://localhost:80/callback');
+    expect(loopbackHostHeaders(80)).toEqual(new Set(['localhost:80', '127.0.0.1:80', '[::1]:80', 'localhost', '127.0.0.1', '[::1]']));
+    expect(loopbackHostHeaders(8976).has('localhost')).toBe(false);
     expect(parseSetupOptions({ oauthTimeout: '060' }, now).oauthTimeoutSeconds).toBe(60);
   });
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { asTyped, safeForTerminal, singleLine } from '../../src/io/sanitize.js';
 import { Chalk } from 'chalk';
+import { PassThrough } from 'node:stream';
 
 describe('safeForTerminal', () => {
   it('keeps the colours this tool prints, byte for byte', () => {
@@ -25,5 +26,15 @@ describe('asTyped: commands shown as the user runs this CLI', () => {
   });
   it('takes the path literally, even with $& or $` in it', () => {
     expect(asTyped('Run `kendis-jira setup`.', "node '/tmp/x$&y/bin/kendis-jira.js'")).toBe("Run `node '/tmp/x$&y/bin/kendis-jira.js' setup`.");
+  });
+});
+
+describe('colours per stream', () => {
+  it('a report on stdout redirected to a file gets no colour codes, while the terminal’s stderr keeps them', async () => {
+    const { Terminal } = await import('../../src/io/terminal.js');
+    const sink = (isTTY: boolean) => Object.assign(new PassThrough(), { isTTY });
+    const io = new Terminal({ stdin: sink(true), stdout: sink(false), stderr: sink(true) } as never, { env: {} });
+    expect(io.outPaint.green('ok')).toBe('ok');
+    expect(io.paint.green('ok')).not.toBe('ok');
   });
 });

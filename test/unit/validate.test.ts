@@ -27,6 +27,7 @@ describe('checkSiteUrl', () => {
     ['https://user:pw@acme.atlassian.net', 'user name'],
     ['ftp://acme.atlassian.net', 'https://'],
     ['https://acme', 'full host name'],
+    ['acme.', 'full host name'],
     ['acme atlassian', 'space'],
   ])('%s is refused (%s)', (input, words) => {
     const r = checkSiteUrl(input);

@@ -3,6 +3,7 @@ import { profileFlagFor } from '../../config/profile-name.js';
 import { API_TOKENS_PAGE } from '../../atlassian/endpoints.js';
 import { TOKEN_SCOPE_LISTS, scopeTitle } from '../../atlassian/scopes.js';
 import { runTokenChecks } from '../../checks/run-checks.js';
+import { REFUSED_MID_RUN } from '../../checks/verdicts.js';
 import { refusalOf, renderCheckLines } from '../../checks/report.js';
 import { ChecksFailedError } from '../../errors.js';
 import type { Profile, ProfileKind } from '../../config/schema.js';
@@ -51,10 +52,13 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
       runTokenChecks({ profile: draft(expiresOn), apiToken, client: ctx.client, now: ctx.deps.now(), profileFlag: profileFlagFor(ctx.profile), cli: ctx.deps.cli, apiTokenFromEnv: fromEnv }),
     );
     // During setup nothing is stored yet: the fix is a new token given to this setup, not rotate-token.
+    // The e-mail is in doubt only when the sign-in itself was refused, not when it worked and a later request was.
+    const signInRefused = results.some((r) => r.id === 'api-token' && r.status === 'fail' && r.detail !== REFUSED_MID_RUN);
     for (const r of results) {
       if (r.status !== 'fail' || !r.hint?.includes('rotate-token')) continue;
       if (r.id.startsWith('scope:')) r.hint = `Create a new token that also includes "${scopeTitle(r.id.slice(6))}" (${r.id.slice(6)}); Atlassian cannot add scopes to an existing token.`;
-      else r.hint = `Check the e-mail is the account that created the token; otherwise create a new scoped token and give it to \`${ctx.rerun}\`.`;
+      else if (signInRefused) r.hint = `Check the e-mail is the account that created the token; otherwise create a new scoped token and give it to \`${ctx.rerun}\`.`;
+      else r.hint = `Check the token still exists on ${API_TOKENS_PAGE}; otherwise create a new scoped token and give it to \`${ctx.rerun}\`.`;
     }
     renderCheckLines(io, results, { showPasses: io.interactive, showSkips: false });
     const refusal = refusalOf(results, 'the token was not stored');
@@ -78,7 +82,7 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
     // Said once: the check line above may already carry the same fix.
     if (!results.some((r) => r.hint === hint)) io.hint(hint);
     // The e-mail is half of the sign-in: when that failed, it may be the e-mail that is wrong.
-    if (results.some((r) => r.id === 'api-token' && r.status === 'fail') && ctx.options.email === undefined) {
+    if (signInRefused && ctx.options.email === undefined) {
       const before = ctx.answers.email;
       ctx.answers.email = await askValue(ctx.deps, {
         id: 'email',
