@@ -48,6 +48,9 @@ function invocation(env: Record<string, string | undefined>): string {
       if (!dir) continue;
       const candidate = join(dir, 'kendis-jira');
       if (existsSync(candidate) && realpathSync(candidate) === real) return 'kendis-jira';
+      // Windows: npm's global shim (kendis-jira.cmd) sits beside node_modules\kendis-jira and is no link.
+      const shimmed = join(dir, 'node_modules', 'kendis-jira', 'bin', 'kendis-jira.js');
+      if (existsSync(join(dir, 'kendis-jira.cmd')) && existsSync(shimmed) && realpathSync(shimmed) === real) return 'kendis-jira';
     }
   } catch {
     // fall through

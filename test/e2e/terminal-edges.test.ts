@@ -4,6 +4,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { BIN, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/test-deps.js';
 
@@ -24,6 +26,16 @@ describe('the commands it prints', () => {
   it('from a clone (kendis-jira not on PATH) are printed the way it was run: node bin/kendis-jira.js …', () => {
     expect(setupOutput).toMatch(/node bin\/kendis-jira\.js rotate-token --check --profile sandbox +# in cron or CI/);
     expect(setupOutput).not.toMatch(/^ {2}kendis-jira rotate-token/m);
+  });
+
+  it('from a Windows-style global install (a kendis-jira.cmd shim beside node_modules, no link) are printed as kendis-jira …', () => {
+    const prefix = tempDir('kj-winprefix-');
+    mkdirSync(join(prefix, 'node_modules'));
+    symlinkSync(join(dirname(BIN), '..'), join(prefix, 'node_modules', 'kendis-jira'));
+    writeFileSync(join(prefix, 'kendis-jira.cmd'), '@node "%~dp0\\node_modules\\kendis-jira\\bin\\kendis-jira.js" %*\r\n');
+    const r = spawnSync(process.execPath, [join(prefix, 'node_modules', 'kendis-jira', 'bin', 'kendis-jira.js'), 'status', '--profile', 'nosuch'], { env: { ...env, PATH: `${prefix}:${process.env.PATH}` }, encoding: 'utf8' });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain('`kendis-jira setup --profile nosuch`');
   });
 });
 
