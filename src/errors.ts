@@ -77,13 +77,22 @@ export type KeychainState = 'absent' | 'locked' | 'other';
 /** No usable OS keychain (exit 1), with the fix for this platform and this state. */
 export class KeychainUnavailableError extends CliError {
   readonly state: KeychainState;
-  constructor(reason: string, platform: NodeJS.Platform = process.platform, state: KeychainState = 'other', cause?: unknown) {
-    super(`No usable OS keychain: ${reason}`, { exitCode: ExitCode.failed, hint: keychainFix(platform, state), ...(cause === undefined ? {} : { cause }) });
+  private readonly reason: string;
+  private readonly platform: NodeJS.Platform;
+  constructor(reason: string, platform: NodeJS.Platform = process.platform, state: KeychainState = 'other', cause?: unknown, offerFile = false) {
+    super(`No usable OS keychain: ${reason}`, { exitCode: ExitCode.failed, hint: keychainFix(platform, state, offerFile), ...(cause === undefined ? {} : { cause }) });
     this.state = state;
+    this.reason = reason;
+    this.platform = platform;
+  }
+
+  /** The same error for setup, where --insecure-storage is the other way out (no other command has it). */
+  offeringFile(): KeychainUnavailableError {
+    return new KeychainUnavailableError(this.reason, this.platform, this.state, this.cause, true);
   }
 }
 
-export function keychainFix(platform: NodeJS.Platform, state: KeychainState = 'other', offerFile = true): string {
+export function keychainFix(platform: NodeJS.Platform, state: KeychainState = 'other', offerFile = false): string {
   const fallback = offerFile ? 'or rerun with --insecure-storage to keep secrets in a 0600 file' : 'then run the command again';
   switch (platform) {
     case 'darwin':

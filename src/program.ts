@@ -22,7 +22,8 @@ type Raw = Record<string, unknown>;
 
 function globalsOf(command: Command, env: Record<string, string | undefined>): GlobalOptions {
   const o = command.optsWithGlobals() as Raw;
-  const profile = String(o.profile ?? env.KENDIS_JIRA_PROFILE ?? 'default');
+  // An empty KENDIS_JIRA_PROFILE (e.g. `KENDIS_JIRA_PROFILE=` in a CI file) means "not set".
+  const profile = String(o.profile ?? (env.KENDIS_JIRA_PROFILE || undefined) ?? 'default');
   if (!PROFILE_NAME.test(profile)) {
     throw new UsageError(`"${profile}" is not a valid profile name.`, 'Use letters, digits, ".", "_" or "-" (at most 64), starting with a letter or digit.');
   }
@@ -145,7 +146,7 @@ Examples:
 
   sub('rotate-token', 'replace the scoped API token before it expires (verified before it is swapped)')
     .option('--check', 'change nothing; exit 4 when the token expires within --within days (for cron/CI)')
-    .option('--within <days>', 'with --check: the warning window in days', String(DEFAULTS.withinDays))
+    .option('--within <days>', `with --check: the warning window in days (default: ${DEFAULTS.withinDays})`)
     .option('--json', 'with --check: print a JSON document')
     .option('--token-expires <YYYY-MM-DD>', "the new token's expiry date (default: today + 365 days)")
     .option('--calendar <file>', 'also write an .ics reminder, a few days before the token expires')
@@ -161,8 +162,8 @@ Examples:
   kendis-jira rotate-token --check                    # exit 4 when the token expires within ${DEFAULTS.withinDays} days
   kendis-jira rotate-token --check --within 30 --json
   kendis-jira rotate-token --check --calendar kendis-token.ics   # and a calendar reminder
-  # crontab: every Monday at 9, mail if rotation is due
-  0 9 * * 1  kendis-jira rotate-token --check || echo "Rotate the Kendis Jira token" | mail -s kendis you@acme.com`,
+  # crontab: every Monday at 9, mail only when rotation is due (or the check itself failed)
+  0 9 * * 1  kendis-jira rotate-token --check >/dev/null 2>&1 || echo "Rotate the Kendis Jira token" | mail -s kendis you@acme.com`,
     )
     .action(async (_o, command: Command) =>
       run(command, async (deps, opts) => {

@@ -91,7 +91,9 @@ export async function runOAuthFlow(input: OAuthFlowInput, deps: OAuthFlowDeps): 
         const b = consentProblem('redirect-not-registered', help);
         throw new OAuthFlowError(
           'no-callback',
-          `${error.message.replace(/\.$/, '')}: Atlassian probably showed an error page instead of sending the browser back.`,
+          opened === 'opened'
+            ? `${error.message.replace(/\.$/, '')}: Atlassian probably showed an error page instead of sending the browser back.`
+            : `${error.message.replace(/\.$/, '')}: nobody completed the sign-in at the address above, or Atlassian showed an error page instead of sending the browser back.`,
           `Either ${a.looksLike} — ${a.hint} Or ${b.looksLike} — ${b.hint} If the browser ran on another machine, run again and paste the address it ended on, or use --skip-oauth.`,
         );
       }

@@ -8,7 +8,7 @@ import { profileKind, type Profile } from '../config/schema.js';
 import type { AtlassianClient, GatewayAuth } from '../atlassian/client.js';
 import { isProbe, probeFor } from '../atlassian/probes.js';
 import { TOKEN_SCOPE_LISTS, missingAppScopes, tokenScopeTitle } from '../atlassian/scopes.js';
-import type { OAuthGrant } from '../auth/oauth-flow.js';
+import { OAuthFlowError, type OAuthGrant } from '../auth/oauth-flow.js';
 import { CancelledError } from '../errors.js';
 import { NetworkError } from '../atlassian/http.js';
 import { NoProofError } from '../atlassian/client.js';
@@ -258,7 +258,9 @@ export async function runOAuthChecks(inputs: { email: string; cloudId: string; c
   } catch (error) {
     if (error instanceof CancelledError) throw error;
     const e = error as Error & { hint?: string };
-    const status = e instanceof NetworkError || e instanceof NoProofError ? 'error' : 'fail';
+    // No callback within the time is a timeout: nothing was proven either way (checks.md), though the
+    // detail names the two error pages Atlassian most likely showed.
+    const status = e instanceof NetworkError || e instanceof NoProofError || (e instanceof OAuthFlowError && e.reason === 'no-callback') ? 'error' : 'fail';
     return [
       result('oauth-grant', { status, detail: `${e.message.replace(/\.$/, '')}.`, ...(e.hint ? { hint: e.hint } : {}) }),
       result('oauth-identity', { status: 'skip', detail: 'Needs the OAuth round trip.' }),

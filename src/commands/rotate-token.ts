@@ -44,12 +44,15 @@ const rotateSchema = (now: Date) =>
       .object({
         check: flag(),
         within: wholeNumber('--within', { min: 0, max: 365, kind: 'a whole number of days', fallback: DEFAULTS.withinDays }),
+        withinGiven: flag(),
         json: flag(),
         tokenExpires: text(),
-        calendar: text(),
+        calendar: text((v) => (v === '-' || v.trim() === '' ? { message: `--calendar needs a file name (got "${v}").`, hint: 'e.g. --calendar kendis-token.ics' } : undefined)),
         browser: unlessNo(),
       })
-      .check(rule((o: { json: boolean; check: boolean }) => (o.json && !o.check ? { message: '--json goes with --check.', hint: 'Add --check to the same command (it changes nothing and prints the document).' } : undefined)))
+.check(rule((o: { json: boolean; check: boolean }) => (o.json && !o.check ? { message: '--json goes with --check.', hint: 'Add --check to the same command (it changes nothing and prints the document).' } : undefined)))
+      // Without --check this command replaces the token: a cron line that lost --check must not.
+      .check(rule((o: { check: boolean; withinGiven: boolean }) => (o.withinGiven && !o.check ? { message: '--within goes with --check: without --check, rotate-token replaces the token.', hint: 'Add --check to the same command (it changes nothing; exit 4 when rotation is due).' } : undefined)))
       // The new token's date matters only when there is a new token: --check changes nothing and ignores it.
       .check(
         rule((o: { check: boolean; tokenExpires?: string | undefined }) => {
@@ -58,11 +61,11 @@ const rotateSchema = (now: Date) =>
           return verdict === true ? undefined : `--token-expires: ${verdict}`;
         }),
       ),
-    z.transform((o): RotateOptions => ({ ...o, tokenExpires: o.tokenExpires, calendar: o.calendar })),
+    z.transform((o): RotateOptions => ({ check: o.check, within: o.within, json: o.json, tokenExpires: o.tokenExpires, calendar: o.calendar, browser: o.browser })),
   );
 
 export function parseRotateOptions(raw: Record<string, unknown>, now: Date = new Date()): RotateOptions {
-  return parseOptions(rotateSchema(now), raw);
+  return parseOptions(rotateSchema(now), { ...raw, withinGiven: raw.within !== undefined });
 }
 
 async function writeCalendar(path: string, profile: Profile, deps: Deps, daysBefore: number): Promise<void> {
@@ -78,7 +81,9 @@ async function writeCalendar(path: string, profile: Profile, deps: Deps, daysBef
   try {
     await writeFileAtomic(path, ics, { mode: 0o644, shared: true });
   } catch (error) {
-    throw new CliError(`Could not write the calendar file ${path}: ${(error as Error).message}.`, { hint: 'Choose a folder you can write to.' });
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'that folder is not writable for you' : code === 'EROFS' ? 'that folder is read-only' : (error as Error).message;
+    throw new CliError(`Could not write the calendar file ${path}: ${why}.`, { hint: 'Choose a folder you can write to, e.g. --calendar ~/kendis-token.ics.' });
   }
   const day = reminderDay(reminder);
   const when = day.late ? `for today, ${isoDate(day.date)} (the token expires sooner than ${daysBefore} days from now)` : `for ${isoDate(day.date)}, ${daysBefore} days before the token expires`;
@@ -97,6 +102,7 @@ export async function runRotateToken(options: RotateOptions, deps: Deps): Promis
 }
 
 async function checkOnly(options: RotateOptions, profile: Profile, deps: Deps): Promise<void> {
+  if (options.tokenExpires !== undefined) deps.io.warn('--token-expires is ignored with --check: the check changes nothing.');
   const daysLeft = daysUntil(profile.token.expiresOn, deps.now());
   const due = daysLeft <= options.within;
   if (options.json) {

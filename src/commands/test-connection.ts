@@ -101,7 +101,7 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
       const doc: ReportDocument = {
         ok,
         profile: deps.globals.profile,
-        site: saved.site,
+        site: profile.site,
         cloudId: saved.cloudId,
         token: { expiresOn: saved.token.expiresOn, daysLeft: daysUntil(saved.token.expiresOn, deps.now()) },
         checks: results,
@@ -121,7 +121,9 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
       ];
       throw new ChecksFailedError(
         `${parts.join('; ')}.`,
-        failed.length ? `Follow the → hints above, then run \`${deps.cli} test-connection${profileFlag(deps)}\` again.` : `Nothing was concluded: run \`${deps.cli} test-connection${profileFlag(deps)}\` again later.`,
+        failed.length
+          ? `Follow the ${options.json ? 'hints in the document (.checks[].hint)' : '→ hints above'}, then run \`${deps.cli} test-connection${profileFlag(deps)}\` again.`
+          : `Nothing was concluded: run \`${deps.cli} test-connection${profileFlag(deps)}\` again later.`,
       );
     }
   } finally {

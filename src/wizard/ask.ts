@@ -150,8 +150,9 @@ export class PausedError extends Error {
 }
 
 export function mask(secret: string): string {
-  if (secret.length <= 8) return '••••••••';
-  return `${secret.slice(0, 4)}${'•'.repeat(12)}`;
+  // Nothing of the secret itself: only the "ATATT" every Atlassian API token starts with, which tells
+  // a token from a client secret when both are listed.
+  return `${secret.startsWith('ATATT') ? 'ATATT' : ''}${'•'.repeat(12)}`;
 }
 
 /**

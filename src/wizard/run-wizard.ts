@@ -54,7 +54,7 @@ async function chooseBackend(deps: Deps, options: WizardOptions, target: Target,
     return keychain;
   } catch (error) {
     if (!(error instanceof KeychainUnavailableError)) throw error;
-    if (!options.insecureStorage && !target.fakeSecrets) throw error;
+    if (!options.insecureStorage && !target.fakeSecrets) throw error.offeringFile();
     const file = deps.secretBackend('file');
     deps.io.warn(
       options.insecureStorage

@@ -42,6 +42,12 @@ describe('the kendis-jira binary', () => {
     expect(r.stderr).toContain('not a valid profile name');
   });
 
+  it('an empty KENDIS_JIRA_PROFILE means the default profile, not an invalid name', async () => {
+    const r = await runCli(['status'], { env: { KENDIS_JIRA_CONFIG_DIR: tempDir(), KENDIS_JIRA_PROFILE: '' } });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('Profile "default" is not set up');
+  });
+
   it('status with no profile exits 3 and says how to set up', async () => {
     const r = await runCli(['status'], { env: { KENDIS_JIRA_CONFIG_DIR: tempDir() } });
     expect(r.code).toBe(3);

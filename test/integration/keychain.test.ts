@@ -52,7 +52,9 @@ describe('no usable keychain', () => {
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('No usable OS keychain');
-    expect(r.stderr).toContain('--insecure-storage');
+    // The way to reach the keychain, not a flag logout does not have.
+    expect(r.stderr).toContain('dbus-run-session');
+    expect(r.stderr).not.toContain('--insecure-storage');
     // Nothing was removed: the profile is still there.
     const again = await runCli(['status', '--json'], { env: { KENDIS_JIRA_CONFIG_DIR: dir, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'no-bus')}` } });
     expect(again.code).toBe(0);
@@ -62,6 +64,8 @@ describe('no usable keychain', () => {
   it('KeychainUnavailableError carries a per-OS fix', () => {
     expect(new KeychainUnavailableError('x', 'darwin').hint).toContain('Keychain Access');
     expect(new KeychainUnavailableError('x', 'linux').hint).toContain('gnome-keyring-daemon');
+    expect(new KeychainUnavailableError('x', 'linux').hint).not.toContain('--insecure-storage');
+    expect(new KeychainUnavailableError('x', 'linux').offeringFile().hint).toContain('--insecure-storage');
     expect(new KeychainUnavailableError('x', 'win32').hint).toContain('Credential Manager');
   });
 });

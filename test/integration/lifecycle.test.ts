@@ -26,7 +26,7 @@ beforeEach(async () => {
 });
 afterEach(async () => sandbox.close());
 
-const rotateOpts = (raw: Record<string, unknown> = {}) => parseRotateOptions({ within: '14', ...raw }, now);
+const rotateOpts = (raw: Record<string, unknown> = {}) => parseRotateOptions(raw, now);
 
 describe('rotate-token', () => {
   it('verifies the new token, then swaps it and records the new expiry', async () => {
@@ -129,6 +129,15 @@ describe('rotate-token', () => {
       expect(readFileSync(file2, 'utf8').replace(/\r\n /g, '')).toContain(`Run: node '${join(process.cwd(), 'my clone/bin/kendis-jira.js')}' rotate-token`);
       // The message names the day the reminder is really for: today, the window being longer than the days left.
       expect(deps.stderr.text).toContain('for today, 2026-11-29 (the token expires sooner than 60 days from now)');
+    });
+
+    it('says that --token-expires is ignored with --check, and names a missing calendar folder plainly', async () => {
+      const deps = makeTestDeps({ now });
+      await saveSandboxProfile(deps, sandbox, { profile: { token: { expiresOn: '2027-09-20' } } });
+      await runRotateToken(rotateOpts({ check: true, tokenExpires: '2027-12-01' }), deps);
+      expect(deps.stderr.text).toContain('--token-expires is ignored with --check');
+      const error = await runRotateToken(rotateOpts({ check: true, calendar: join(tempDir(), 'no', 'such', 'k.ics') }), deps).then(() => undefined, (e: unknown) => e);
+      expect((error as Error).message).toMatch(/k\.ics: its folder does not exist\.$/);
     });
 
     it('rejects a bad --within', () => {

@@ -128,6 +128,8 @@ describe('rotate-token options', () => {
     [{ json: true }, '--json goes with --check.', 'Add --check'],
     [{ tokenExpires: '31/12/2027' }, '--token-expires:', undefined],
     [{ within: '0x10', check: true }, '--within must be', undefined],
+    [{ within: '30' }, '--within goes with --check', 'Add --check'],
+    [{ check: true, calendar: '-' }, '--calendar needs a file name', 'kendis-token.ics'],
     [{ within: '1e1', check: true }, '--within must be', undefined],
   ])('%o is refused', (raw, message, hint) => {
     const error = usage(() => parseRotateOptions(raw, now));

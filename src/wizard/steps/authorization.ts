@@ -13,13 +13,14 @@ export const authorizationStep = defineStep({
     ctx.answers.redirectUri = ctx.options.redirectUri;
     await consolePage(ctx, "Open the app's Authorization tab", consolePages(ctx.answers.appId).authorization, 'Authorization');
     checklist(ctx.deps, ['Next to OAuth 2.0 (3LO), click Add (or Configure).']);
-    io.info('  Two callback URLs belong there:');
-    io.info('   • Kendis’ own: you get it from Kendis in Step 5 and add it then, and');
     if (ctx.options.skipOAuth) {
-      io.info('   • (--skip-oauth: the local check URL is not needed.)');
+      io.info('  One callback URL belongs there: Kendis’ own, which you get from Kendis in Step 5 and add then');
+      io.info('  (with --skip-oauth, this tool’s local check URL is not needed).');
       ctx.answers.callbackMode = 'skip';
       return;
     }
+    io.info('  Two callback URLs belong there:');
+    io.info('   • Kendis’ own: you get it from Kendis in Step 5 and add it then, and');
     io.info('   • this tool’s local check URL, exactly:');
     io.url(ctx.options.redirectUri);
     if (!io.interactive) {
