@@ -50,7 +50,10 @@ export function blockingOf(results: CheckResult[]): { failed: CheckResult[]; err
  * later), each saying that nothing was changed. Undefined when nothing blocks.
  */
 export function refusalOf(results: CheckResult[], nothingChanged: string): { message: string; hint: string | undefined; kind: 'fail' | 'error' } | undefined {
-  const { failed, errors } = blockingOf(results);
+  const { failed: refused, errors } = blockingOf(results);
+  // A secret is stored only when the sign-in *passed* (checks.md): a token that signs in as another
+  // account (a warning in test-connection) is not one to store for this e-mail.
+  const failed = [...refused, ...results.filter((r) => r.id === 'api-token' && r.status === 'warn')];
   if (failed.length) {
     return { kind: 'fail', message: `Atlassian said no (${failed.map((f) => f.id).join(', ')}): ${nothingChanged}.`, hint: failed.find((f) => f.hint)?.hint };
   }

@@ -4,6 +4,7 @@
  * concurrent, only when the credentials signed in (so a bad token is not tried fifteen times);
  * /myself answers both api-token and scope:read:jira-user.
  */
+import { withoutSecrets } from '../io/sanitize.js';
 import { profileKind, type Profile } from '../config/schema.js';
 import type { AtlassianClient, GatewayAuth } from '../atlassian/client.js';
 import { isProbe, probeFor } from '../atlassian/probes.js';
@@ -240,7 +241,9 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
   );
 
   if (run.has('oauth-grant') && inputs.oauth) results.push(...(await runOAuthChecks({ email: profile.email, cloudId: profile.cloudId, client, now: inputs.now }, inputs.oauth)));
-  return results;
+  // Details quote what servers said: never with this run's own secrets in it.
+  const secrets = [inputs.clientSecret, inputs.apiToken];
+  return results.map((r) => ({ ...r, detail: withoutSecrets(r.detail, secrets), ...(r.hint ? { hint: withoutSecrets(r.hint, secrets) } : {}) }));
 }
 
 /** The checks that prove an API token (setup, rotate-token): site, sign-in, expiry, every scope, permissions. */

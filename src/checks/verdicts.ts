@@ -56,9 +56,10 @@ export function probeVerdict(answer: Answer, scope: string, rotateCommand = DEFA
     if (mustFail || !isJsonValue(answer.text)) return { ...noProof(answer), detail: `Something other than Jira answered the test request (${describeAnswer(answer)}${mustFail ? ', a success for a request Jira must refuse' : ''}).` };
     return { status: 'pass', detail: `On the token (Jira answered ${s}).` };
   }
-  // Jira's own refusals are JSON documents ({"errorMessages": …}); an empty or plain-text 403/404
-  // is a proxy or a server in between, and proves nothing.
-  if (PAST_GATEWAY.has(s) && isJsonDocument(answer.text)) {
+  // Jira's own refusals have Jira's shape ({"errorMessages": […], "errors": {…}}); an empty,
+  // plain-text or other JSON 403/404 ({"code":404,"message":…}) is a gateway, proxy or firewall in
+  // between, and proves nothing.
+  if (PAST_GATEWAY.has(s) && isJiraRefusal(answer.text)) {
     const why =
       s === 403 ? (forbiddenMeans ?? ', so the request got past Atlassian’s scope check; what the account may do is the jira-permissions check')
       : 'to a test request aimed at nothing, so it got past Atlassian’s scope check';
@@ -97,16 +98,18 @@ export function credentialsRefusedMidRun(rotateCommand = DEFAULT_ROTATE, fromEnv
 /** Jira's own answers past the gateway's scope check (checks.md): they prove the scope. */
 const PAST_GATEWAY = new Set([400, 403, 404, 409, 422]);
 
-/** Jira's refusals are JSON objects ({"errorMessages": …}). */
-function isJsonDocument(text: string): boolean {
+/** Jira's refusals: {"errorMessages": [...]} and/or {"errors": {...}} (the REST API's ErrorCollection). */
+export function isJiraRefusal(text: string): boolean {
   const parsed = parseJson(text);
-  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return false;
+  const { errorMessages, errors } = parsed as { errorMessages?: unknown; errors?: unknown };
+  return Array.isArray(errorMessages) || (typeof errors === 'object' && errors !== null && !Array.isArray(errors));
 }
 
-/** Jira's successes are a JSON object or list. */
+/** Jira's successes are a JSON list, or an object with something in it (never a bare `{}`). */
 function isJsonValue(text: string): boolean {
   const parsed = parseJson(text);
-  return typeof parsed === 'object' && parsed !== null;
+  return Array.isArray(parsed) || (typeof parsed === 'object' && parsed !== null && Object.keys(parsed).length > 0);
 }
 
 function looksLikeHtml(res: HttpResponse): boolean {
@@ -200,8 +203,10 @@ export function callbackRefused(result: ExchangeResult | Error): boolean {
 export function oauthClientVerdict(result: ExchangeResult | Error, rejectedFix = clientRejectedFix()): Verdict {
   if (result instanceof Error) return noProof(result, "Atlassian's token endpoint");
   if (result.ok) return { status: 'error', detail: "Atlassian's token endpoint exchanged a code that cannot be valid: that is not Atlassian answering.", hint: 'Check KENDIS_JIRA_AUTH_URL and any proxy, then try again.' };
-  // Only Atlassian's own 4xx verdict on the code counts; a 5xx proves nothing, whatever its body says.
-  if (result.status >= 500) return { status: 'error', detail: `Atlassian's token endpoint did not answer (${result.status} ${singleLine(result.error).slice(0, 60)}).`, hint: 'Nothing was concluded either way: try again later.' };
+  // Only Atlassian's own 4xx verdict on the code counts; a 5xx, a redirect or rate limiting proves
+  // nothing, whatever its body says.
+  if (result.status >= 500 || result.status < 400) return { status: 'error', detail: `Atlassian's token endpoint did not answer (${result.status} ${singleLine(result.error).slice(0, 60)}).`, hint: 'Nothing was concluded either way: try again later.' };
+  if (result.status === 429) return rateLimited(429, 'Client ID and Secret');
   if (result.error === 'invalid_grant') return { status: 'pass', detail: 'Accepted by Atlassian.' };
   if (callbackRefused(result)) {
     return {

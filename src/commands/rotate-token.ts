@@ -167,7 +167,7 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
           : `Run \`${deps.cli} rotate-token${profileFlag(deps)}\` again when Atlassian answers.`,
       );
     }
-    await swapInToken({ deps, backend: store.backend, profile: deps.globals.profile, token: newToken, expiresOn });
+    await swapInToken({ deps, backend: store.backend, profile: deps.globals.profile, token: newToken, expiresOn, verifiedFor: saved });
     io.success(`The new token is verified and stored in ${store.backend.description}; it expires on ${expiresOn}.`);
     await offerReveal(deps, 'new token', newToken);
     if (kind === 'user') {

@@ -15,10 +15,11 @@
  * profile's token equals the rotation account's. The whole sequence runs under one lock, so
  * concurrent rotations do not interleave.
  */
-import { join } from 'node:path';
 import type { Deps } from '../deps.js';
 import type { Profile } from '../config/schema.js';
-import { withFileLock } from '../config/lock.js';
+import { withProfileLock } from '../config/lock.js';
+import { CliError } from '../errors.js';
+import { profileFlagFor } from '../config/profile-name.js';
 import { accountFor, rotationAccountFor, type SecretBackend } from '../secrets/backend.js';
 
 /** Named points in the sequence, where the crash tests kill the real binary. */
@@ -29,11 +30,22 @@ function reached(deps: Deps, point: RotationPoint): void {
   deps.faultPoint?.(point);
 }
 
-export async function swapInToken(p: { deps: Deps; backend: SecretBackend; profile: string; token: string; expiresOn: string }): Promise<string> {
+/** The same profile as when the token was verified: same site, account and last setup. */
+function sameProfile(a: Profile | undefined, b: Profile): boolean {
+  return a !== undefined && a.site === b.site && a.cloudId === b.cloudId && a.email === b.email && a.updatedAt === b.updatedAt && (a.kind ?? 'alm-account') === (b.kind ?? 'alm-account');
+}
+
+export async function swapInToken(p: { deps: Deps; backend: SecretBackend; profile: string; token: string; expiresOn: string; verifiedFor: Profile }): Promise<string> {
   const { deps, backend, profile } = p;
   reached(deps, 'verified');
-  await deps.config.ensureDir();
-  return withFileLock(join(deps.config.dir, `rotate-${encodeURIComponent(profile)}.lock`), async () => {
+  return withProfileLock(deps.config, profile, async () => {
+    // Verified against the profile as it was: if a setup replaced it meanwhile, this token may not
+    // belong to it (another e-mail, another site). Nothing is written then.
+    if (!sameProfile((await deps.config.load()).profiles[profile], p.verifiedFor)) {
+      throw new CliError(`Profile "${profile}" was set up again while the new token was being checked, so the token was not stored: it was verified for the profile as it was before.`, {
+        hint: `Check the profile with \`${deps.cli} status${profileFlagFor(profile)}\`, then run \`${deps.cli} rotate-token${profileFlagFor(profile)}\` again if it still needs a new token.`,
+      });
+    }
     const storedAt = deps.now().toISOString();
     const setProfile = (change: (token: Profile['token']) => Profile['token']) =>
       deps.config.update((config) => {
@@ -52,7 +64,7 @@ export async function swapInToken(p: { deps: Deps; backend: SecretBackend; profi
     reached(deps, 'cleaned');
     await setProfile(() => ({ expiresOn: p.expiresOn, storedAt }));
     return storedAt;
-  }, { timeoutMs: 60_000 });
+  });
 }
 
 /**

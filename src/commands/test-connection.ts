@@ -90,7 +90,11 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
       }),
     );
     const ok = isOk(results);
-    if (ok) {
+    // "Last good test" is about the stored secrets: a run with a secret from the environment tested
+    // something else, so it does not vouch for them.
+    const fromEnvironment = ['KENDIS_JIRA_API_TOKEN', 'KENDIS_JIRA_CLIENT_SECRET'].filter((name) => deps.env[name]);
+    if (ok && fromEnvironment.length) deps.io.info(`"Last good test" is not updated: ${fromEnvironment.join(' and ')} came from the environment, not from the store.`);
+    if (ok && !fromEnvironment.length) {
       const when = deps.now().toISOString();
       await deps.config.update((config) => {
         const p = config.profiles[deps.globals.profile];

@@ -8,6 +8,7 @@
  * it still holds the very token that was judged stale. So two waiters can never both delete "the
  * stale lock" (the second would delete the first one's fresh lock) and both enter.
  */
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { CliError } from '../errors.js';
@@ -74,4 +75,13 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, 
   } finally {
     if ((await read(lockPath)) === mine) await rm(lockPath, { force: true });
   }
+}
+
+/**
+ * Everything that writes a profile's secrets (a rotation, a setup's final commit) holds this lock,
+ * so one never interleaves with the other.
+ */
+export async function withProfileLock<T>(config: { dir: string; ensureDir(): Promise<void> }, profile: string, work: () => Promise<T>): Promise<T> {
+  await config.ensureDir();
+  return withFileLock(join(config.dir, `rotate-${encodeURIComponent(profile)}.lock`), work, { timeoutMs: 60_000 });
 }

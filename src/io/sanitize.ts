@@ -38,3 +38,13 @@ export function asTyped(text: string, cli: string | undefined): string {
   if (!cli || cli === 'kendis-jira') return text;
   return text.replace(/`kendis-jira(?=[ `])/g, () => `\`${cli}`);
 }
+
+/**
+ * Text that came from a server (an error description, a body) with this run's own secrets taken
+ * out: a server echoing "client_secret <value> is malformed" must not put the value on screen.
+ */
+export function withoutSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret && secret.length >= 6) out = out.split(secret).join('[redacted]');
+  return out;
+}

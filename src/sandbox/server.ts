@@ -45,6 +45,8 @@ export interface SandboxFaults {
   plainTextProbeStatus?: number;
   /** Past the scope check, Jira answers 403 to every operation but /myself (an account with no permissions). */
   forbiddenPastScope?: boolean;
+  /** The token endpoint quotes a wrong client secret back in its error description (a careless server). */
+  tokenEndpointEcho?: boolean;
 }
 
 export interface SandboxOptions {
@@ -246,6 +248,7 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
       return send(res, 400, { error: 'invalid_request', error_description: 'Malformed body' });
     }
     if (body.client_id !== options.clientId || body.client_secret !== options.clientSecret) {
+      if (options.faults?.tokenEndpointEcho) return send(res, 400, { error: 'invalid_request', error_description: `client_secret ${body.client_secret ?? ''} is malformed` });
       return send(res, 401, { error: 'access_denied', error_description: 'Unauthorized' });
     }
     if (body.grant_type !== 'authorization_code') return send(res, 400, { error: 'unsupported_grant_type' });

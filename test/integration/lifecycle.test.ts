@@ -73,6 +73,28 @@ describe('rotate-token', () => {
     await expect(runRotateToken(rotateOpts(), none)).rejects.toThrow('KENDIS_JIRA_API_TOKEN');
   });
 
+  it('a token that signs in as another account is not stored (the sign-in must pass, not warn)', async () => {
+    const deps = makeTestDeps({ env: { KENDIS_JIRA_API_TOKEN: NEW }, now });
+    await saveSandboxProfile(deps, sandbox);
+    sandbox.options.myself = { emailAddress: 'someone.else@example.com' };
+    await expect(runRotateToken(rotateOpts({ tokenExpires: '2027-10-10' }), deps)).rejects.toBeInstanceOf(ChecksFailedError);
+    expect(await deps.keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
+    expect(deps.stderr.text).toContain('signs in as someone.else@example.com');
+  });
+
+  it('a profile set up again while the new token was being checked is not given that token', async () => {
+    const deps = makeTestDeps({ now });
+    const verifiedFor = await saveSandboxProfile(deps, sandbox);
+    // Meanwhile a setup replaced the profile (another e-mail, a new updatedAt).
+    await deps.config.update((c) => {
+      c.profiles.default = { ...c.profiles.default!, email: 'second@example.com', updatedAt: '2026-11-29T13:00:00.000Z' };
+    });
+    const { swapInToken } = await import('../../src/commands/rotation.js');
+    await expect(swapInToken({ deps, backend: deps.keychain, profile: 'default', token: NEW, expiresOn: '2027-10-10', verifiedFor })).rejects.toThrow('was set up again while the new token was being checked');
+    expect(await deps.keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
+    expect((await deps.config.getProfile('default'))?.token.pending).toBeUndefined();
+  });
+
   it('interactive: asks for the token (masked) and its expiry; the old token pasted again is asked again; the new one is shown on a yes', async () => {
     const prompter = new ScriptedPrompter([
       { id: 'api-token', answer: SANDBOX.apiToken },

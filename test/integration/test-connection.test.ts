@@ -56,6 +56,25 @@ function tokenWithout(scope: string) {
 }
 
 describe('test-connection against the sandbox', () => {
+  it('a secret from the environment does not move "Last good test" (it vouches for the stored ones only)', async () => {
+    const env = makeTestDeps({ env: { KENDIS_JIRA_API_TOKEN: SANDBOX.nextApiToken } });
+    await saveSandboxProfile(env, sandbox, { profile: { lastSuccessfulTest: '2026-01-01T00:00:00.000Z' } });
+    const { doc } = await report(env);
+    expect(doc.ok).toBe(true);
+    expect((await env.config.getProfile('default'))?.lastSuccessfulTest).toBe('2026-01-01T00:00:00.000Z');
+    expect(env.stderr.text).toContain('"Last good test" is not updated: KENDIS_JIRA_API_TOKEN came from the environment');
+  });
+
+  it('a server echoing the client secret in its error never puts it in the report', async () => {
+    const secret = 'wrong-secret-echoed-back-123';
+    const echo = makeTestDeps({ env: { KENDIS_JIRA_CLIENT_SECRET: secret } });
+    await saveSandboxProfile(echo, sandbox);
+    sandbox.options.faults = { tokenEndpointEcho: true };
+    const { doc } = await report(echo);
+    expect(JSON.stringify(doc)).not.toContain(secret);
+    expect(JSON.stringify(doc)).toContain('[redacted]');
+  });
+
   it('passes everything with the right credentials, as one valid JSON document on stdout', async () => {
     await saveSandboxProfile(deps, sandbox);
     const { doc, error, byId } = await report();

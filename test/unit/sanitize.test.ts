@@ -38,3 +38,11 @@ describe('colours per stream', () => {
     expect(io.paint.green('ok')).not.toBe('ok');
   });
 });
+
+describe('withoutSecrets', () => {
+  it('takes this run’s own secrets out of text a server sent', async () => {
+    const { withoutSecrets } = await import('../../src/io/sanitize.js');
+    expect(withoutSecrets('client_secret abc123secret is malformed; abc123secret again', ['abc123secret', undefined])).toBe('client_secret [redacted] is malformed; [redacted] again');
+    expect(withoutSecrets('nothing here', ['abc123secret'])).toBe('nothing here');
+  });
+});

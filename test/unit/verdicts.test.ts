@@ -16,7 +16,17 @@ describe('probeVerdict (checks.md table)', () => {
     [200, 'pass'], [204, 'pass'], [400, 'pass'], [403, 'pass'], [404, 'pass'], [409, 'pass'], [422, 'pass'],
     [429, 'error'], [503, 'error'], [500, 'error'], [502, 'error'], [302, 'error'], [407, 'error'],
   ] as const)('%i ⇒ %s', (status, verdict) => {
-    expect(probeVerdict(res(status), 'read:sprint:jira-software').status).toBe(verdict);
+    // What Jira itself sends: a document on success, its ErrorCollection on a refusal.
+    const body = status < 300 ? { values: [] } : { errorMessages: ['Sprint does not exist.'], errors: {} };
+    expect(probeVerdict(res(status, body), 'read:sprint:jira-software').status).toBe(verdict);
+  });
+  it('a JSON refusal that is not Jira’s ErrorCollection (a gateway’s or firewall’s {"code":404,"message":…}) proves nothing', () => {
+    for (const status of [400, 403, 404, 409, 422]) {
+      expect(probeVerdict(res(status, { code: status, message: 'Forbidden by policy' }), 'read:sprint:jira-software').status, String(status)).toBe('error');
+      expect(probeVerdict(res(status, {}), 'read:sprint:jira-software').status, String(status)).toBe('error');
+    }
+    expect(probeVerdict(res(400, { errorMessages: [], errors: { project: 'Specify a valid project' } }), 'write:jira-work').status).toBe('pass');
+    expect(probeVerdict(res(200, {}), 'read:jira-work').status).toBe('error');
   });
   it('a success that Jira cannot give proves nothing: empty, null, or for a request aimed at nothing', () => {
     expect(probeVerdict(res(204, ''), 'read:jira-work').status).toBe('error');
@@ -124,6 +134,10 @@ describe('oauthClientVerdict', () => {
   });
   it('a 5xx is error even when its body says invalid_grant', () => {
     expect(oauthClientVerdict({ ok: false, status: 502, error: 'invalid_grant', description: undefined }).status).toBe('error');
+    // A redirect or rate limiting is not Atlassian judging the code, whatever the body says.
+    expect(oauthClientVerdict({ ok: false, status: 302, error: 'invalid_grant', description: undefined }).status).toBe('error');
+    expect(oauthClientVerdict({ ok: false, status: 429, error: 'invalid_grant', description: undefined }).status).toBe('error');
+    expect(oauthClientVerdict({ ok: false, status: 302, error: 'invalid_client', description: undefined }).status).toBe('error');
   });
   it('a network error or an exchanged impossible code ⇒ error', () => {
     expect(oauthClientVerdict(new Error('auth.atlassian.com did not answer within 20 s.')).status).toBe('error');

@@ -53,7 +53,7 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
     );
     // During setup nothing is stored yet: the fix is a new token given to this setup, not rotate-token.
     // The e-mail is in doubt only when the sign-in itself was refused, not when it worked and a later request was.
-    const signInRefused = results.some((r) => r.id === 'api-token' && r.status === 'fail' && r.detail !== REFUSED_MID_RUN);
+    const signInRefused = results.some((r) => r.id === 'api-token' && (r.status === 'warn' || (r.status === 'fail' && r.detail !== REFUSED_MID_RUN)));
     for (const r of results) {
       if (r.status !== 'fail' || !r.hint?.includes('rotate-token')) continue;
       if (r.id.startsWith('scope:')) r.hint = `Create a new token that also includes "${scopeTitle(r.id.slice(6))}" (${r.id.slice(6)}); Atlassian cannot add scopes to an existing token.`;

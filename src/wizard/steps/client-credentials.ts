@@ -12,6 +12,7 @@ import { askSecret, askValue, PausedError } from '../ask.js';
 import { checkCallbackUrl, checkClientId } from '../validate.js';
 import { defineStep, type Have, type WizardContext } from '../context.js';
 import { consolePage } from './create-app.js';
+import { withoutSecrets } from '../../io/sanitize.js';
 
 type Needs = 'callbackUrl' | 'callbackMode' | 'redirectUri' | 'email' | 'cloudId';
 
@@ -47,7 +48,9 @@ async function askAndCheckClient(ctx: WizardContext, have: Have<Needs>): Promise
     const result = await io.task('Checking the Client ID and Secret with Atlassian…', () =>
       checkClientCredentials(ctx.client, clientId, clientSecret, registered).catch((error: unknown) => error as Error),
     );
-    const verdict = oauthClientVerdict(result, canAskAgain ? "Copy both again from the app's Settings tab." : clientRejectedFix(ctx.rerun));
+    const raw = oauthClientVerdict(result, canAskAgain ? "Copy both again from the app's Settings tab." : clientRejectedFix(ctx.rerun));
+    // The detail quotes the token endpoint: never with the secret in it.
+    const verdict = { ...raw, detail: withoutSecrets(raw.detail, [clientSecret]) };
     renderCheckLines(io, [{ id: 'oauth-client', title: 'Client ID and Client Secret', ...verdict }]);
     if (verdict.status === 'pass') return { clientId, clientSecret };
     if (verdict.status === 'error') {

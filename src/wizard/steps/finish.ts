@@ -10,6 +10,7 @@ import { profileFlagFor } from '../../config/profile-name.js';
 import type { Profile } from '../../config/schema.js';
 import { daysUntil, describeDaysLeft } from '../../dates/dates.js';
 import { assertReplaceable, draftProfile } from '../draft.js';
+import { withProfileLock } from '../../config/lock.js';
 import { defineStep, type Have, type WizardContext } from '../context.js';
 import { mask } from '../ask.js';
 
@@ -23,14 +24,17 @@ function verified(ctx: WizardContext, kind: SecretKind): string {
 }
 
 async function commit(ctx: WizardContext, draft: Profile, lastTest: string): Promise<void> {
-  await assertReplaceable(ctx, draft);
-  // Secrets first: at every moment either the old profile's secrets or the new verified ones are
-  // stored under the profile's accounts.
-  for (const kind of SECRET_KINDS) await ctx.backend.set(accountFor(ctx.profile, kind), verified(ctx, kind));
-  await ctx.deps.config.update((config) => {
-    const previous = config.profiles[ctx.profile];
-    config.profiles[ctx.profile] = { ...draft, createdAt: previous?.createdAt ?? draft.createdAt, lastSuccessfulTest: lastTest };
-    delete config.progress[ctx.profile];
+  // Under the profile's lock: a rotate-token of the same profile never interleaves with this.
+  await withProfileLock(ctx.deps.config, ctx.profile, async () => {
+    await assertReplaceable(ctx, draft);
+    // Secrets first: at every moment either the old profile's secrets or the new verified ones are
+    // stored under the profile's accounts.
+    for (const kind of SECRET_KINDS) await ctx.backend.set(accountFor(ctx.profile, kind), verified(ctx, kind));
+    await ctx.deps.config.update((config) => {
+      const previous = config.profiles[ctx.profile];
+      config.profiles[ctx.profile] = { ...draft, createdAt: previous?.createdAt ?? draft.createdAt, lastSuccessfulTest: lastTest };
+      delete config.progress[ctx.profile];
+    });
   });
   for (const kind of SECRET_KINDS) await ctx.backend.delete(stagingAccountFor(ctx.profile, kind)).catch(() => false);
 }

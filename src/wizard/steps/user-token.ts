@@ -9,6 +9,7 @@ import { accountFor, stagingAccountFor } from '../../secrets/backend.js';
 import { profileFlagFor } from '../../config/profile-name.js';
 import { daysUntil, describeDaysLeft } from '../../dates/dates.js';
 import { assertReplaceable, draftUserProfile } from '../draft.js';
+import { withProfileLock } from '../../config/lock.js';
 import { defineStep } from '../context.js';
 import { mask, offerReveal } from '../ask.js';
 import { proveToken, showTokenInstructions } from './api-token.js';
@@ -49,12 +50,15 @@ export const userFinishStep = defineStep({
     io.info(`Full test: ${summaryLine(results)}.`);
     const refusal = refusalOf(results, 'nothing was saved');
     if (refusal) throw new ChecksFailedError(refusal.message, refusal.kind === 'fail' ? `Follow the → hints above, then run \`${ctx.rerun}\` again.` : `Run \`${ctx.rerun}\` again later.`);
-    await assertReplaceable(ctx, draft);
-    await ctx.backend.set(accountFor(ctx.profile, 'api-token'), token);
-    await ctx.deps.config.update((config) => {
-      const previous = config.profiles[ctx.profile];
-      config.profiles[ctx.profile] = { ...draft, createdAt: previous?.createdAt ?? draft.createdAt, lastSuccessfulTest: ctx.deps.now().toISOString() };
-      delete config.progress[ctx.profile];
+    // Under the profile's lock: a rotate-token of the same profile never interleaves with this.
+    await withProfileLock(ctx.deps.config, ctx.profile, async () => {
+      await assertReplaceable(ctx, draft);
+      await ctx.backend.set(accountFor(ctx.profile, 'api-token'), token);
+      await ctx.deps.config.update((config) => {
+        const previous = config.profiles[ctx.profile];
+        config.profiles[ctx.profile] = { ...draft, createdAt: previous?.createdAt ?? draft.createdAt, lastSuccessfulTest: ctx.deps.now().toISOString() };
+        delete config.progress[ctx.profile];
+      });
     });
     await ctx.backend.delete(stagingAccountFor(ctx.profile, 'api-token')).catch(() => false);
     io.success(`Saved profile "${ctx.profile}": your token is in ${ctx.backend.description}.`);
