@@ -49,6 +49,8 @@ export async function runLogout(options: LogoutOptions, deps: Deps): Promise<voi
   deps.io.success(`Removed profile "${name}" (${removed} stored secret${removed === 1 ? '' : 's'} deleted from ${backend.description}).`);
   if (target.sandbox) {
     deps.io.hint('Its credentials were the sandbox’s fake ones: there is nothing to revoke at Atlassian or to change in Kendis.');
+  } else if (!target.finished) {
+    deps.io.hint('It was an unfinished setup: nothing of it reached Kendis. A token you created for it on https://id.atlassian.com/manage-profile/security/api-tokens can be revoked there.');
   } else {
     deps.io.hint(
       target.kind === 'user'
@@ -59,15 +61,15 @@ export async function runLogout(options: LogoutOptions, deps: Deps): Promise<voi
 }
 
 /** A complete profile, or a setup in progress (whose verified secrets may already be staged). */
-async function requireProfileOrProgress(deps: Deps): Promise<{ site?: string; storage: 'keychain' | 'file'; sandbox?: boolean; kind?: string }> {
+async function requireProfileOrProgress(deps: Deps): Promise<{ site?: string; storage: 'keychain' | 'file'; sandbox?: boolean; kind?: string; finished: boolean }> {
   const config = await deps.config.load();
   const profile = config.profiles[deps.globals.profile];
-  if (profile) return { site: describeProfileTarget(profile), storage: profile.storage, sandbox: Boolean(profile.sandbox), kind: profileKind(profile) };
+  if (profile) return { site: describeProfileTarget(profile), storage: profile.storage, sandbox: Boolean(profile.sandbox), kind: profileKind(profile), finished: true };
   const progress = config.progress[deps.globals.profile];
   if (progress) {
     const sandbox = progress.answers.target === 'sandbox';
     const site = sandbox ? 'the built-in sandbox' : progress.answers.site;
-    return { ...(site ? { site } : {}), storage: progress.answers.storage === 'file' ? 'file' : 'keychain', sandbox };
+    return { ...(site ? { site } : {}), storage: progress.answers.storage === 'file' ? 'file' : 'keychain', sandbox, finished: false };
   }
   throw new NotConfiguredError(deps.globals.profile, Object.keys(config.profiles), 'remove');
 }

@@ -176,7 +176,7 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
       io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (${oldTokenWords(TOKEN_SCOPE_LISTS.user.tokenName, saved.token.expiresOn, expiresOn)}).`);
     } else {
       io.info('Now, in this order:');
-      io.info('  1. In Kendis: board → Settings → ALM Accounts → your Jira account → Edit (the ALM Account form from setup) → "Change" next to the API token → paste the new Scope-Based API Token → Test Connection → Save.');
+      io.info('  1. In Kendis: board → ALM Account → Edit (the form from setup; also under Settings → ALM Accounts) → "Change" next to the API token → paste the new Scope-Based API Token → Test Connection → Save.');
       io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (${oldTokenWords(TOKEN_SCOPE_LISTS['alm-account'].tokenName, saved.token.expiresOn, expiresOn)}).`);
     }
     if (connection.target.fakeCredentialsNote) io.hint(connection.target.fakeCredentialsNote);

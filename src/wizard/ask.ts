@@ -106,6 +106,9 @@ export async function askExpiry(deps: Deps, q: { given: string | undefined; prev
   return answer.trim();
 }
 
+/** Said once per run: "no browser here" is true for every page after the first. */
+const toldNoBrowser = new WeakSet<Deps>();
+
 /** Print the page's URL, then open it for a person at the terminal (or print the target's note). */
 export async function openPage(deps: Deps, p: { label: string; url: string; browser: boolean; note: string | undefined; open: (url: string) => Promise<BrowserOutcome> }): Promise<void> {
   deps.io.info(`${p.label}:`);
@@ -116,7 +119,10 @@ export async function openPage(deps: Deps, p: { label: string; url: string; brow
   }
   // Pages are opened only for a person at the terminal; scripts get the URLs printed.
   if (!p.browser || !deps.io.interactive) return;
-  if ((await p.open(p.url)) === 'unavailable') deps.io.hint('(No browser could be opened here: open the address above yourself.)');
+  if ((await p.open(p.url)) === 'unavailable' && !toldNoBrowser.has(deps)) {
+    toldNoBrowser.add(deps);
+    deps.io.hint('(No browser could be opened here: open the addresses shown yourself.)');
+  }
 }
 
 export function checklist(deps: Deps, items: string[]): void {

@@ -103,6 +103,8 @@ async function chooseKind(deps: Deps, options: WizardOptions, resumed: ProfileKi
   if (options.user) return 'user';
   // Not said: an unfinished setup of one kind resumes as that kind (its advice says just "setup").
   if (!deps.io.interactive || options.user === false) return options.user === false ? 'alm-account' : (resumed ?? 'alm-account');
+  // An unfinished setup already says which kind it is: the next question is whether to resume it.
+  if (resumed) return resumed;
   return deps.prompter.select<ProfileKind>({
     id: 'setup.kind',
     message: 'What are you setting up?',
@@ -131,7 +133,9 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
   const callbackUrls = [options.callbackUrl, options.redirectUri, resumable?.answers.callbackUrl].filter((u): u is string => Boolean(u));
   const target = await deps.target(run.target, { callbackUrls, realBrowser: options.browser });
   const flag = profileFlagFor(profile);
-  const rerunCommand = (kind: ProfileKind | undefined) => `${deps.cli} setup${target.flags}${kind === 'user' || options.user ? ' --user' : ''}${flag}`;
+  // The sandbox's own profile needs no --profile: `setup --sandbox` uses it.
+  const rerunFlag = target.kind === 'sandbox' && profile === 'sandbox' ? '' : flag;
+  const rerunCommand = (kind: ProfileKind | undefined) => `${deps.cli} setup${target.flags}${kind === 'user' || options.user ? ' --user' : ''}${rerunFlag}`;
   let kindChosen: ProfileKind | undefined;
   let backend: SecretBackend | undefined;
   try {

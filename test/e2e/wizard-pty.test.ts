@@ -123,7 +123,7 @@ describe('Ctrl-C in a real terminal', () => {
 
     const second = new PtySession(['setup', '--sandbox', '--no-browser', '--redirect-uri', `http://localhost:${ctrlcPort}/callback`, '--profile', `ctrlc${process.pid}`], env);
     try {
-      await second.answer('What are you setting up?', '\r'); // the organisation's ALM account
+      // The unfinished setup says which kind it is: no "What are you setting up?" again.
       await second.answer('Resume the unfinished setup at Step 2?', '\r');
       // Resuming does not ask again what was already answered (the e-mail of the site step).
       await second.answer('Have you added all three APIs?', '\u0003');
@@ -133,5 +133,6 @@ describe('Ctrl-C in a real terminal', () => {
     }
     expect(second.text).toContain('Resuming at Step 2');
     expect(second.text).not.toContain('Your Atlassian account e-mail');
+    expect(second.text).not.toContain('What are you setting up?');
   }, 60_000);
 });

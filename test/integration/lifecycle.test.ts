@@ -222,6 +222,17 @@ describe('logout and several profiles', () => {
     expect((deps.keychain as MemoryBackend).entries.size).toBe(0);
   });
 
+  it('an unfinished setup (progress only) is removed without advice about Kendis, which never saw it', async () => {
+    const deps = makeTestDeps();
+    await deps.config.update((c) => {
+      c.progress.default = { step: 1, answers: { site: 'https://acme.atlassian.net', email: 'a@acme.com', target: 'atlassian', kind: 'alm-account', storage: 'keychain' }, updatedAt: '2026-11-29T00:00:00.000Z' };
+    });
+    await runLogout({ yes: true }, deps);
+    expect((await deps.config.load()).progress).toEqual({});
+    expect(deps.stderr.text).toContain('It was an unfinished setup: nothing of it reached Kendis');
+    expect(deps.stderr.text).not.toContain('the ALM Account still holds');
+  });
+
   it('asks for confirmation interactively, and "no" removes nothing', async () => {
     const prompter = new ScriptedPrompter([{ id: 'logout.confirm', answer: false }]);
     const deps = makeTestDeps({ prompter, interactive: true });

@@ -245,7 +245,7 @@ describe('setup wizard (interactive, scripted)', () => {
     expect(deps.stderr.text).toContain('Atlassian rejected the e-mail and API token pair');
     // Nothing is stored yet: the fix is this setup, not rotate-token; and it is said once.
     expect(deps.stderr.text).not.toMatch(/run `[^`]*rotate-token/);
-    expect(deps.stderr.text.split('create a new scoped token and give it to').length - 1).toBe(1);
+    expect(deps.stderr.text.split('Type the e-mail of the account that created the token below').length - 1).toBe(1);
     await expectFinished(deps);
   });
 

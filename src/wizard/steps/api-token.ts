@@ -55,10 +55,15 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
     // The e-mail is in doubt only when the sign-in itself was refused, not when it worked and a later request was.
     const signInRefused = results.some((r) => r.id === 'api-token' && (r.status === 'warn' || (r.status === 'fail' && r.detail !== REFUSED_MID_RUN)));
     for (const r of results) {
-      if (r.status !== 'fail' || !r.hint?.includes('rotate-token')) continue;
-      if (r.id.startsWith('scope:')) r.hint = `Create a new token that also includes "${scopeTitle(r.id.slice(6))}" (${r.id.slice(6)}); Atlassian cannot add scopes to an existing token.`;
-      else if (signInRefused) r.hint = `Check the e-mail is the account that created the token; otherwise create a new scoped token and give it to \`${ctx.rerun}\`.`;
-      else r.hint = `Check the token still exists on ${API_TOKENS_PAGE}; otherwise create a new scoped token and give it to \`${ctx.rerun}\`.`;
+      if (r.id === 'api-token' && signInRefused) {
+        r.hint = io.interactive && !fromEnv && ctx.options.email === undefined
+          ? 'Type the e-mail of the account that created the token below; if it was right, create a new scoped token and paste that instead.'
+          : `Check the e-mail is the account that created the token; otherwise create a new scoped token and give it to \`${ctx.rerun}\`.`;
+      } else if (r.status === 'fail' && r.hint?.includes('rotate-token')) {
+        r.hint = r.id.startsWith('scope:')
+          ? `Create a new token that also includes "${scopeTitle(r.id.slice(6))}" (${r.id.slice(6)}); Atlassian cannot add scopes to an existing token.`
+          : `Check the token still exists on ${API_TOKENS_PAGE}; otherwise create a new scoped token and give it to \`${ctx.rerun}\`.`;
+      }
     }
     renderCheckLines(io, results, { showPasses: io.interactive, showSkips: false });
     const refusal = refusalOf(results, 'the token was not stored');

@@ -1,6 +1,5 @@
 /** Step 4: the Authorization tab: which callback URLs the app will hold. */
 import { consolePages } from '../../atlassian/endpoints.js';
-import { checklist } from '../ask.js';
 import { defineStep } from '../context.js';
 import { consolePage } from './create-app.js';
 
@@ -12,7 +11,7 @@ export const authorizationStep = defineStep({
     const io = ctx.deps.io;
     ctx.answers.redirectUri = ctx.options.redirectUri;
     await consolePage(ctx, "Open the app's Authorization tab", consolePages(ctx.answers.appId).authorization, 'Authorization');
-    checklist(ctx.deps, ['Next to OAuth 2.0 (3LO), click Add (or Configure).']);
+    io.info('  Next to OAuth 2.0 (3LO), click Add (or Configure).');
     if (ctx.options.skipOAuth) {
       io.info('  One callback URL belongs there: Kendis’ own, which you get from Kendis in Step 5 and add then');
       io.info('  (with --skip-oauth, this tool’s local check URL is not needed).');

@@ -26,6 +26,8 @@ async function askClient(ctx: WizardContext): Promise<{ clientId: string; client
     default: ctx.answers.clientId ?? ctx.target.defaults.clientId,
     check: checkClientId,
   });
+  // Kept with the answers (it is not a secret), so stopping here does not lose it.
+  ctx.answers.clientId = clientId;
   ctx.deps.io.hint(`The Client Secret is kept in ${ctx.backend.description}, and only once Atlassian has accepted it; it is never logged, and shown only if you ask at the end.`);
   const clientSecret = await askSecret(ctx.deps, { kind: 'client-secret', offered: ctx.target.defaults.clientSecret });
   return { clientId, clientSecret };
