@@ -7,7 +7,13 @@ import { SecretStore } from '../secrets/secret-store.js';
 import { daysUntil, describeDaysLeft } from '../dates/dates.js';
 
 export async function requireProfile(deps: Deps): Promise<Profile> {
-  const config = await deps.config.load();
+  let config = await deps.config.load();
+  if (config.progress[deps.globals.profile]?.committing) {
+    // A setup died while writing the profile: finish it first (its secrets were verified).
+    const { finishInterruptedSetup } = await import('../wizard/commit.js');
+    await finishInterruptedSetup(deps, deps.globals.profile, (storage) => deps.secretBackend(storage));
+    config = await deps.config.load();
+  }
   const profile = config.profiles[deps.globals.profile];
   if (!profile) throw new NotConfiguredError(deps.globals.profile, Object.keys(config.profiles));
   if (profile.token.pending) {

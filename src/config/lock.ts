@@ -10,6 +10,7 @@
  */
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { CliError } from '../errors.js';
 
@@ -21,6 +22,21 @@ export interface LockOptions {
 }
 
 const read = (path: string) => readFile(path, 'utf8').catch(() => undefined);
+
+/**
+ * The lock's holder was a process on this machine that no longer exists (killed, crashed): its lock
+ * is stale at once, not only after staleMs. A holder elsewhere (a shared folder) is never judged so.
+ */
+function holderIsGone(token: string | undefined): boolean {
+  const [host, pid] = (token ?? '').split(':');
+  if (host !== hostname() || !pid || !/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
 
 async function createExclusive(path: string, content: string): Promise<boolean> {
   try {
@@ -54,11 +70,11 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, 
   const timeoutMs = options.timeoutMs ?? 10_000;
   const staleMs = options.staleMs ?? 30_000;
   const started = Date.now();
-  const mine = `${process.pid}:${randomBytes(8).toString('hex')}`;
+  const mine = `${hostname()}:${process.pid}:${randomBytes(8).toString('hex')}`;
   for (;;) {
     if (await createExclusive(lockPath, mine)) break;
     const [info, token] = await Promise.all([stat(lockPath).catch(() => undefined), read(lockPath)]);
-    if (info && Date.now() - info.mtimeMs > staleMs) {
+    if (info && (Date.now() - info.mtimeMs > staleMs || holderIsGone(token))) {
       await options.beforeTakeover?.();
       await takeOver(lockPath, token, staleMs);
       continue;

@@ -74,6 +74,8 @@ export const ProgressSchema = z.object({
   step: z.int().check(z.gte(0), z.lte(8)),
   answers: z.record(z.string(), text()),
   updatedAt: z.string(),
+  /** Set during the final commit (src/wizard/commit.ts): the finished profile, until it is written. */
+  committing: z.optional(ProfileSchema),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 

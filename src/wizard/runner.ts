@@ -63,6 +63,8 @@ export async function runSteps(ctx: WizardContext, steps: readonly WizardStep[],
 export async function saveProgress(ctx: WizardContext, index: number): Promise<void> {
   const answers = answersToRecord(ctx.answers);
   await ctx.deps.config.update((config) => {
-    config.progress[ctx.profile] = { step: index, answers, updatedAt: ctx.deps.now().toISOString() };
+    // A commit under way (src/wizard/commit.ts) stays recorded until it is finished.
+    const committing = config.progress[ctx.profile]?.committing;
+    config.progress[ctx.profile] = { step: index, answers, updatedAt: ctx.deps.now().toISOString(), ...(committing ? { committing } : {}) };
   });
 }

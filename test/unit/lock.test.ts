@@ -44,3 +44,19 @@ describe('withFileLock', () => {
     expect(await maxHolders(join(dir, 'config.lock'), 12)).toBe(1);
   });
 });
+
+describe('a lock left by a process that died', () => {
+  it('is taken at once when its holder (on this machine) no longer exists, and waited for when it does', async () => {
+    const { hostname } = await import('node:os');
+    const { writeFileSync } = await import('node:fs');
+    const dir = tempDir();
+    const dead = join(dir, 'dead.lock');
+    // A pid above Linux's pid_max cannot belong to a running process.
+    writeFileSync(dead, `${hostname()}:4194305:abcd`);
+    // Taken well before the 30 s stale time: waiting for that would overrun this 2 s timeout.
+    await withFileLock(dead, async () => undefined, { timeoutMs: 2000 });
+    const alive = join(dir, 'alive.lock');
+    writeFileSync(alive, `${hostname()}:${process.ppid}:abcd`);
+    await expect(withFileLock(alive, async () => undefined, { timeoutMs: 300 })).rejects.toThrow('Another kendis-jira process');
+  });
+});

@@ -5,12 +5,11 @@
 import { runChecks } from '../../checks/run-checks.js';
 import { refusalOf, renderCheckLines, summaryLine } from '../../checks/report.js';
 import { ChecksFailedError } from '../../errors.js';
-import { accountFor, SECRET_KINDS, stagingAccountFor, type SecretKind } from '../../secrets/backend.js';
+import type { SecretKind } from '../../secrets/backend.js';
 import { profileFlagFor } from '../../config/profile-name.js';
-import type { Profile } from '../../config/schema.js';
 import { daysUntil, describeDaysLeft } from '../../dates/dates.js';
-import { assertReplaceable, draftProfile } from '../draft.js';
-import { withProfileLock } from '../../config/lock.js';
+import { draftProfile } from '../draft.js';
+import { commitProfile } from '../commit.js';
 import { defineStep, type Have, type WizardContext } from '../context.js';
 import { mask } from '../ask.js';
 
@@ -21,22 +20,6 @@ function verified(ctx: WizardContext, kind: SecretKind): string {
   const value = ctx.secrets[kind];
   if (value === undefined) throw new Error(`internal: the verified ${kind} is missing at Step 8`);
   return value;
-}
-
-async function commit(ctx: WizardContext, draft: Profile, lastTest: string): Promise<void> {
-  // Under the profile's lock: a rotate-token of the same profile never interleaves with this.
-  await withProfileLock(ctx.deps.config, ctx.profile, async () => {
-    await assertReplaceable(ctx, draft);
-    // Secrets first: at every moment either the old profile's secrets or the new verified ones are
-    // stored under the profile's accounts.
-    for (const kind of SECRET_KINDS) await ctx.backend.set(accountFor(ctx.profile, kind), verified(ctx, kind));
-    await ctx.deps.config.update((config) => {
-      const previous = config.profiles[ctx.profile];
-      config.profiles[ctx.profile] = { ...draft, createdAt: previous?.createdAt ?? draft.createdAt, lastSuccessfulTest: lastTest };
-      delete config.progress[ctx.profile];
-    });
-  });
-  for (const kind of SECRET_KINDS) await ctx.backend.delete(stagingAccountFor(ctx.profile, kind)).catch(() => false);
 }
 
 async function showKendisForm(ctx: WizardContext, have: Have<Needs>): Promise<void> {
@@ -92,7 +75,7 @@ export const finishStep = defineStep({
     io.info(`Full test: ${summaryLine(results)}.`);
     const refusal = refusalOf(results, 'nothing was saved');
     if (refusal) throw new ChecksFailedError(refusal.message, refusal.kind === 'fail' ? `Follow the → hints above, then run \`${ctx.rerun}\` again.` : `Run \`${ctx.rerun}\` again later.`);
-    await commit(ctx, draft, ctx.deps.now().toISOString());
+    await commitProfile(ctx, draft, ctx.deps.now().toISOString());
     io.success(`Saved profile "${ctx.profile}": secrets in ${ctx.backend.description}${ctx.options.insecureStorage ? ' (as --insecure-storage asked)' : ''}.`);
     await showKendisForm(ctx, have);
     const flag = profileFlagFor(ctx.profile);

@@ -5,11 +5,10 @@
 import { runChecks } from '../../checks/run-checks.js';
 import { refusalOf, renderCheckLines, summaryLine } from '../../checks/report.js';
 import { ChecksFailedError } from '../../errors.js';
-import { accountFor, stagingAccountFor } from '../../secrets/backend.js';
 import { profileFlagFor } from '../../config/profile-name.js';
 import { daysUntil, describeDaysLeft } from '../../dates/dates.js';
-import { assertReplaceable, draftUserProfile } from '../draft.js';
-import { withProfileLock } from '../../config/lock.js';
+import { draftUserProfile } from '../draft.js';
+import { commitProfile } from '../commit.js';
 import { defineStep } from '../context.js';
 import { mask, offerReveal } from '../ask.js';
 import { proveToken, showTokenInstructions } from './api-token.js';
@@ -50,17 +49,7 @@ export const userFinishStep = defineStep({
     io.info(`Full test: ${summaryLine(results)}.`);
     const refusal = refusalOf(results, 'nothing was saved');
     if (refusal) throw new ChecksFailedError(refusal.message, refusal.kind === 'fail' ? `Follow the → hints above, then run \`${ctx.rerun}\` again.` : `Run \`${ctx.rerun}\` again later.`);
-    // Under the profile's lock: a rotate-token of the same profile never interleaves with this.
-    await withProfileLock(ctx.deps.config, ctx.profile, async () => {
-      await assertReplaceable(ctx, draft);
-      await ctx.backend.set(accountFor(ctx.profile, 'api-token'), token);
-      await ctx.deps.config.update((config) => {
-        const previous = config.profiles[ctx.profile];
-        config.profiles[ctx.profile] = { ...draft, createdAt: previous?.createdAt ?? draft.createdAt, lastSuccessfulTest: ctx.deps.now().toISOString() };
-        delete config.progress[ctx.profile];
-      });
-    });
-    await ctx.backend.delete(stagingAccountFor(ctx.profile, 'api-token')).catch(() => false);
+    await commitProfile(ctx, draft, ctx.deps.now().toISOString());
     io.success(`Saved profile "${ctx.profile}": your token is in ${ctx.backend.description}.`);
     io.info(`Your token: ${mask(token)}.`);
     await offerReveal(ctx.deps, 'token', token);
