@@ -12,6 +12,7 @@ import { SECRET_KINDS, stagingAccountFor, type SecretBackend } from '../secrets/
 import { profileFlagFor } from '../config/profile-name.js';
 import { describeDaysLeft, daysUntil } from '../dates/dates.js';
 import { describeProfileTarget, type Target, type TargetKind } from '../target.js';
+import { finishInterruptedSetup } from './commit.js';
 import { answersFrom, type Answers } from './answers.js';
 import { checkSecretValue } from './validate.js';
 import { PausedError } from './ask.js';
@@ -123,6 +124,9 @@ async function discardStagedSecrets(backend: SecretBackend, profile: string): Pr
 export async function runWizard(options: WizardOptions, deps: Deps, run: { profile: string; target: TargetKind }): Promise<void> {
   const io = deps.io;
   const { profile } = run;
+  // A commit a crash interrupted is finished first (its secrets were verified), so nothing of this
+  // run — not even --restart's new staging entries — can be mixed into it.
+  await finishInterruptedSetup(deps, profile, (storage) => deps.secretBackend(storage));
   const existing = await deps.config.getProfile(profile);
   const progress = options.restart ? undefined : await deps.config.getProgress(profile);
   // Progress from another target (or that no longer parses) is not resumed.

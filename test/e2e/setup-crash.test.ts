@@ -75,6 +75,18 @@ describe("setup's commit is one transaction", () => {
     expect(after.said).toContain('Finished an interrupted setup');
   });
 
+  it('killed mid-commit, then setup --restart: the interrupted commit is finished first, never mixed with the new run', async () => {
+    const dir = existingProfile();
+    expect((await setup(dir, 'setup-stored')).code).toBeNull();
+    const again = await runCli(
+      ['setup', '--restart', '--non-interactive', '--insecure-storage', '--skip-oauth', '--site', sandbox.url, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--token-expires', '2027-11-01'],
+      { env: { KENDIS_JIRA_CONFIG_DIR: dir, KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken }, timeoutMs: 60_000 },
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('Finished an interrupted setup');
+    expect(await stored(dir)).toMatchObject({ token: SANDBOX.apiToken, expiresOn: '2027-11-01' });
+  });
+
   it('completes when not interrupted', async () => {
     const dir = existingProfile();
     const r = await setup(dir);
