@@ -36,12 +36,15 @@ export async function runLogout(options: LogoutOptions, deps: Deps): Promise<voi
   // leave secrets nobody knows about.
   const backend = deps.secretBackend(target.storage);
   let removed = 0;
-  for (const kind of SECRET_KINDS) {
-    if (await backend.delete(accountFor(name, kind))) removed += 1;
-    // Verified secrets of an unfinished setup wait in staging entries: remove those too.
-    await backend.delete(stagingAccountFor(name, kind));
+  // An unfinished or interrupted setup may have used the other store: clean both that were used.
+  for (const store of target.storages.map((s) => deps.secretBackend(s))) {
+    for (const kind of SECRET_KINDS) {
+      if (await store.delete(accountFor(name, kind))) removed += 1;
+      // Verified secrets of an unfinished setup wait in staging entries: remove those too.
+      await store.delete(stagingAccountFor(name, kind));
+    }
+    await store.delete(rotationAccountFor(name));
   }
-  await backend.delete(rotationAccountFor(name));
   await deps.config.update((config) => {
     delete config.profiles[name];
     delete config.progress[name];
@@ -61,15 +64,19 @@ export async function runLogout(options: LogoutOptions, deps: Deps): Promise<voi
 }
 
 /** A complete profile, or a setup in progress (whose verified secrets may already be staged). */
-async function requireProfileOrProgress(deps: Deps): Promise<{ site?: string; storage: 'keychain' | 'file'; sandbox?: boolean; kind?: string; finished: boolean }> {
+type Storage = 'keychain' | 'file';
+
+async function requireProfileOrProgress(deps: Deps): Promise<{ site?: string; storage: Storage; storages: Storage[]; sandbox?: boolean; kind?: string; finished: boolean }> {
   const config = await deps.config.load();
   const profile = config.profiles[deps.globals.profile];
-  if (profile) return { site: describeProfileTarget(profile), storage: profile.storage, sandbox: Boolean(profile.sandbox), kind: profileKind(profile), finished: true };
   const progress = config.progress[deps.globals.profile];
-  if (progress) {
+  const progressStorage: Storage | undefined = progress ? (progress.committing?.profile.storage ?? (progress.answers.storage === 'file' ? 'file' : 'keychain')) : undefined;
+  const storagesWith = (first: Storage): Storage[] => [...new Set<Storage>([first, ...(progressStorage ? [progressStorage] : [])])];
+  if (profile) return { site: describeProfileTarget(profile), storage: profile.storage, storages: storagesWith(profile.storage), sandbox: Boolean(profile.sandbox), kind: profileKind(profile), finished: true };
+  if (progress && progressStorage) {
     const sandbox = progress.answers.target === 'sandbox';
     const site = sandbox ? 'the built-in sandbox' : progress.answers.site;
-    return { ...(site ? { site } : {}), storage: progress.answers.storage === 'file' ? 'file' : 'keychain', sandbox, finished: false };
+    return { ...(site ? { site } : {}), storage: progressStorage, storages: storagesWith(progressStorage), sandbox, finished: false };
   }
   throw new NotConfiguredError(deps.globals.profile, Object.keys(config.profiles), 'remove');
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { open, readFile, rm, stat } from 'node:fs/promises';
+import { readlinkSync } from 'node:fs';
 import { CliError } from '../errors.js';
 
 export interface LockOptions {
@@ -23,13 +24,24 @@ export interface LockOptions {
 
 const read = (path: string) => readFile(path, 'utf8').catch(() => undefined);
 
+/** Which process-id space this process lives in: Linux's pid namespace, or "-" where there is none. */
+const PID_SPACE = (() => {
+  try {
+    return /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '-';
+  } catch {
+    return '-';
+  }
+})();
+
 /**
  * The lock's holder was a process on this machine that no longer exists (killed, crashed): its lock
  * is stale at once, not only after staleMs. A holder elsewhere (a shared folder) is never judged so.
  */
 function holderIsGone(token: string | undefined): boolean {
-  const [host, pid] = (token ?? '').split(':');
-  if (host !== hostname() || !pid || !/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
+  const [host, space, pid] = (token ?? '').split(':');
+  // Same machine *and* the same process-id space: containers sharing a folder and a host name (but
+  // not their pids) must never judge each other's holders gone.
+  if (host !== hostname() || space !== PID_SPACE || !pid || !/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
   try {
     process.kill(Number(pid), 0);
     return false;
@@ -70,7 +82,7 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, 
   const timeoutMs = options.timeoutMs ?? 10_000;
   const staleMs = options.staleMs ?? 30_000;
   const started = Date.now();
-  const mine = `${hostname()}:${process.pid}:${randomBytes(8).toString('hex')}`;
+  const mine = `${hostname()}:${PID_SPACE}:${process.pid}:${randomBytes(8).toString('hex')}`;
   for (;;) {
     if (await createExclusive(lockPath, mine)) break;
     const [info, token] = await Promise.all([stat(lockPath).catch(() => undefined), read(lockPath)]);

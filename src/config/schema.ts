@@ -74,8 +74,11 @@ export const ProgressSchema = z.object({
   step: z.int().check(z.gte(0), z.lte(8)),
   answers: z.record(z.string(), text()),
   updatedAt: z.string(),
-  /** Set during the final commit (src/wizard/commit.ts): the finished profile, until it is written. */
-  committing: z.optional(ProfileSchema),
+  /**
+   * Set during the final commit (src/wizard/commit.ts): the finished profile until it is written,
+   * with a salted digest of each verified secret (never a secret) to recognise them by.
+   */
+  committing: z.optional(z.object({ profile: ProfileSchema, salt: z.string(), digests: z.record(z.string(), z.string()) })),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 

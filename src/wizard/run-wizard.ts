@@ -12,7 +12,7 @@ import { SECRET_KINDS, stagingAccountFor, type SecretBackend } from '../secrets/
 import { profileFlagFor } from '../config/profile-name.js';
 import { describeDaysLeft, daysUntil } from '../dates/dates.js';
 import { describeProfileTarget, type Target, type TargetKind } from '../target.js';
-import { finishInterruptedSetup } from './commit.js';
+import { commitPending, finishInterruptedSetup } from './commit.js';
 import { answersFrom, type Answers } from './answers.js';
 import { checkSecretValue } from './validate.js';
 import { PausedError } from './ask.js';
@@ -222,7 +222,8 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
       );
     }
     // No pass without proof: a setup that did not finish keeps its answers (to resume) but no secret.
-    if (backend) await discardStagedSecrets(backend, profile);
+    // …unless a commit is under way: its staging entries are what finishes it.
+    if (backend && !(await commitPending(deps, profile).catch(() => true))) await discardStagedSecrets(backend, profile);
     throw error;
   } finally {
     await target.close();

@@ -14,7 +14,7 @@ import { untilWithdrawn, ScriptedPrompter, CANCEL, type Scripted } from '../help
 import { makeTestDeps, tempDir, type TestDeps } from '../helpers/test-deps.js';
 import { followInBrowser } from '../helpers/sandbox-profile.js';
 import { freePort } from '../helpers/ports.js';
-import { startTestSandbox, localCallback } from '../helpers/sandbox-profile.js';
+import { startTestSandbox, localCallback, saveSandboxProfile } from '../helpers/sandbox-profile.js';
 
 let sandbox: RunningSandbox;
 let port: number;
@@ -504,6 +504,60 @@ describe('setup wizard (non-interactive)', () => {
     expect(await deps.keychain.get('sandbox:api-token')).toBe(SANDBOX.nextApiToken);
     await runRotateToken(parseRotateOptions({ tokenExpires: '2027-10-01' }), deps);
     expect(await deps.keychain.get('sandbox:api-token')).toBe(SANDBOX.apiToken);
+  });
+
+  it('a keychain write that fails in the middle of the commit: the staged secrets are kept and the next command finishes it with them', async () => {
+    const keychain = new MemoryBackend();
+    const configDir = tempDir();
+    const old = makeTestDeps({ configDir, keychain });
+    await saveSandboxProfile(old, sandbox, { profile: { token: { expiresOn: '2027-06-01' } } });
+    sandbox.options.tokens!.push({ token: 'ATATT3x-commit-error-new', email: SANDBOX.email, scopes: [...TOKEN_SCOPES] });
+    // The api-token write fails once (a locked keychain, a full disk), after the client secret's.
+    const set = keychain.set.bind(keychain);
+    let failed = false;
+    keychain.set = async (account, value) => {
+      if (account === 'default:api-token' && !failed) {
+        failed = true;
+        throw new Error('the keychain refused the write');
+      }
+      return set(account, value);
+    };
+    const deps = makeTestDeps({ configDir, keychain, env: { KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: 'ATATT3x-commit-error-new' } });
+    await expect(runSetup(options({ site: sandbox.url, email: SANDBOX.email, callbackUrl: SANDBOX.kendisCallbackUrl, clientId: SANDBOX.clientId, tokenExpires: '2027-10-01', skipOAuth: true }), deps)).rejects.toThrow('the keychain refused the write');
+    expect(await keychain.get('default:setup:api-token')).toBe('ATATT3x-commit-error-new');
+    expect((await deps.config.getProgress('default'))?.committing?.profile.token.expiresOn).toBe('2027-10-01');
+    expect(JSON.stringify(await deps.config.load())).not.toContain('ATATT3x-commit-error-new');
+    // The next command finishes it: the new settings with the new token, never with the old one.
+    const next = makeTestDeps({ configDir, keychain });
+    const { runStatus } = await import('../../src/commands/status.js');
+    await runStatus({ json: true }, next);
+    expect(next.stderr.text).toContain('Finished an interrupted setup');
+    expect((await next.config.getProfile('default'))?.token.expiresOn).toBe('2027-10-01');
+    expect(await keychain.get('default:api-token')).toBe('ATATT3x-commit-error-new');
+    expect(await keychain.get('default:setup:api-token')).toBeNull();
+  });
+
+  it('an interrupted commit whose staged secrets are not the verified ones (a later run’s) is dropped, and nothing is written', async () => {
+    const keychain = new MemoryBackend();
+    const configDir = tempDir();
+    const deps = makeTestDeps({ configDir, keychain });
+    await saveSandboxProfile(deps, sandbox, { profile: { token: { expiresOn: '2027-06-01' } } });
+    await deps.config.update((c) => {
+      c.progress.default = {
+        step: 7,
+        answers: {},
+        updatedAt: '2026-11-29T00:00:00.000Z',
+        committing: { profile: { ...c.profiles.default!, token: { expiresOn: '2027-10-01' } }, salt: 'aa', digests: { 'client-secret': 'not-a-match', 'api-token': 'not-a-match' } },
+      };
+    });
+    await keychain.set('default:setup:api-token', 'ATATT3x-someone-elses-staged-token');
+    await keychain.set('default:setup:client-secret', 'another-runs-secret');
+    const { runStatus } = await import('../../src/commands/status.js');
+    await runStatus({ json: true }, deps);
+    expect(deps.stderr.text).toContain('could not be finished');
+    expect((await deps.config.getProfile('default'))?.token.expiresOn).toBe('2027-06-01');
+    expect(await keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
+    expect((await deps.config.getProgress('default'))?.committing).toBeUndefined();
   });
 
   it('--sandbox needs nothing at all and uses its own profile', async () => {

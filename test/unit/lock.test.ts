@@ -1,6 +1,7 @@
 /** The configuration lock: one holder at a time, even when many waiters find a stale lock at once. */
 import { describe, expect, it } from 'vitest';
-import { utimesSync, writeFileSync, readdirSync } from 'node:fs';
+import { readlinkSync, utimesSync, writeFileSync, readdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { withFileLock } from '../../src/config/lock.js';
 import { tempDir } from '../helpers/test-deps.js';
@@ -46,17 +47,29 @@ describe('withFileLock', () => {
 });
 
 describe('a lock left by a process that died', () => {
-  it('is taken at once when its holder (on this machine) no longer exists, and waited for when it does', async () => {
-    const { hostname } = await import('node:os');
-    const { writeFileSync } = await import('node:fs');
+  const space = (() => {
+    try {
+      return /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '-';
+    } catch {
+      return '-';
+    }
+  })();
+
+  it('is taken at once when its holder (this machine, this pid space) no longer exists, and waited for when it does', async () => {
     const dir = tempDir();
     const dead = join(dir, 'dead.lock');
     // A pid above Linux's pid_max cannot belong to a running process.
-    writeFileSync(dead, `${hostname()}:4194305:abcd`);
+    writeFileSync(dead, `${hostname()}:${space}:4194305:abcd`);
     // Taken well before the 30 s stale time: waiting for that would overrun this 2 s timeout.
     await withFileLock(dead, async () => undefined, { timeoutMs: 2000 });
     const alive = join(dir, 'alive.lock');
-    writeFileSync(alive, `${hostname()}:${process.ppid}:abcd`);
+    writeFileSync(alive, `${hostname()}:${space}:${process.ppid}:abcd`);
     await expect(withFileLock(alive, async () => undefined, { timeoutMs: 300 })).rejects.toThrow('Another kendis-jira process');
+  });
+
+  it('a holder in another pid space (a container sharing the folder and the host name) is never judged gone', async () => {
+    const lock = join(tempDir(), 'other-space.lock');
+    writeFileSync(lock, `${hostname()}:1:4194305:abcd`);
+    await expect(withFileLock(lock, async () => undefined, { timeoutMs: 300 })).rejects.toThrow('Another kendis-jira process');
   });
 });
