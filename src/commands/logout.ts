@@ -37,13 +37,21 @@ export async function runLogout(options: LogoutOptions, deps: Deps): Promise<voi
   const backend = deps.secretBackend(target.storage);
   let removed = 0;
   // An unfinished or interrupted setup may have used the other store: clean both that were used.
-  for (const store of target.storages.map((s) => deps.secretBackend(s))) {
-    for (const kind of SECRET_KINDS) {
-      if (await store.delete(accountFor(name, kind))) removed += 1;
-      // Verified secrets of an unfinished setup wait in staging entries: remove those too.
-      await store.delete(stagingAccountFor(name, kind));
+  for (const storage of target.storages) {
+    const store = deps.secretBackend(storage);
+    try {
+      for (const kind of SECRET_KINDS) {
+        if (await store.delete(accountFor(name, kind))) removed += 1;
+        // Verified secrets of an unfinished setup wait in staging entries: remove those too.
+        await store.delete(stagingAccountFor(name, kind));
+      }
+      await store.delete(rotationAccountFor(name));
+    } catch (error) {
+      // The profile's own store must be cleaned (else nothing is removed); another one an
+      // unfinished setup once used is cleaned when it can be, and said when it cannot.
+      if (storage === target.storage) throw error;
+      deps.io.warn(`Could not reach ${store.description} to remove what an unfinished setup may have left there (${(error as Error).message}).`);
     }
-    await store.delete(rotationAccountFor(name));
   }
   await deps.config.update((config) => {
     delete config.profiles[name];

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { open, readFile, rm, stat } from 'node:fs/promises';
-import { readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { CliError } from '../errors.js';
 
 export interface LockOptions {
@@ -24,10 +24,16 @@ export interface LockOptions {
 
 const read = (path: string) => readFile(path, 'utf8').catch(() => undefined);
 
-/** Which process-id space this process lives in: Linux's pid namespace, or "-" where there is none. */
+/**
+ * Which process-id space this process lives in: on Linux its pid namespace on this boot of this
+ * machine (every machine's first namespace has the same number, the boot id tells machines apart);
+ * "-" where there is no such thing.
+ */
 const PID_SPACE = (() => {
   try {
-    return /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '-';
+    const ns = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1];
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim().replace(/[^0-9a-f-]/gi, '');
+    return ns && boot ? `${ns}.${boot}` : '-';
   } catch {
     return '-';
   }

@@ -62,6 +62,7 @@ export async function commitProfile(ctx: WizardContext, draft: Profile, lastSucc
       if (committed) c.profiles[name] = committed;
       delete c.progress[name];
     });
+    ctx.committed = true;
     for (const kind of kinds) await ctx.backend.delete(stagingAccountFor(name, kind)).catch(() => false);
   });
 }

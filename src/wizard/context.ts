@@ -42,6 +42,8 @@ export interface WizardContext {
   secrets: Partial<Record<SecretKind, string>>;
   /** The command that runs this setup again (and resumes it), as the user types it. */
   rerun: string;
+  /** Set once the profile is saved (src/wizard/commit.ts): from then on there is nothing to resume. */
+  committed?: boolean;
 }
 
 /** The answers a step declared it needs, present and typed. */

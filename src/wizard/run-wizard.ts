@@ -141,6 +141,7 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
   const rerunFlag = target.kind === 'sandbox' && profile === 'sandbox' ? '' : flag;
   const rerunCommand = (kind: ProfileKind | undefined) => `${deps.cli} setup${target.flags}${kind === 'user' || options.user ? ' --user' : ''}${rerunFlag}`;
   let kindChosen: ProfileKind | undefined;
+  let ctx: WizardContext | undefined;
   let backend: SecretBackend | undefined;
   try {
     io.heading(`kendis-jira setup${target.headingNote}`);
@@ -206,11 +207,15 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
     const proxy = proxySettings(deps.env);
     if (proxy) io.info(`Using the proxy ${displayProxy(proxy.httpsProxy ?? proxy.httpProxy ?? '')} for Atlassian (NO_PROXY honoured).`);
 
-    const ctx: WizardContext = { deps, options, profile, target, answers, client: new AtlassianClient(await deps.http(), target.endpoints), backend, secrets: {}, rerun: rerunCommand(kind) };
+    ctx = { deps, options, profile, target, answers, client: new AtlassianClient(await deps.http(), target.endpoints), backend, secrets: {}, rerun: rerunCommand(kind) };
     const start = await resumeIndex(ctx, steps, savedIndex);
     if (savedIndex !== undefined) io.info(`Resuming at ${describeStep(steps[start])}.`);
     await runSteps(ctx, steps, start);
   } catch (error) {
+    // Stopped after the profile was saved (e.g. Ctrl-C at "Show a secret?"): nothing to resume.
+    if (ctx?.committed && (error instanceof PausedError || error instanceof CancelledError)) {
+      throw new CancelledError(`Profile "${profile}" was already saved: check it with \`${deps.cli} test-connection${flag}\`.`);
+    }
     if (error instanceof PausedError) {
       io.info(`Paused. Your answers so far are saved: run \`${rerunCommand(kindChosen)}\` again when ready — it resumes where you stopped.`);
       return;

@@ -52,7 +52,7 @@ export async function runSteps(ctx: WizardContext, steps: readonly WizardStep[],
     } catch (error) {
       // Stopped inside a step (paused, Ctrl-C, an outage): answers corrected in it (a callback URL,
       // an e-mail) are kept with the last finished step, so the resume starts from them.
-      if (i > 0) await saveProgress(ctx, i - 1).catch(() => undefined);
+      if (i > 0 && !ctx.committed) await saveProgress(ctx, i - 1).catch(() => undefined);
       throw error;
     }
     if (i < steps.length - 1) await saveProgress(ctx, i);

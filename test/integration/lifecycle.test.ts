@@ -233,6 +233,19 @@ describe('logout and several profiles', () => {
     expect(deps.stderr.text).not.toContain('the ALM Account still holds');
   });
 
+  it('a second store an unfinished setup once used, now unreachable, is warned about; the profile is still removed', async () => {
+    const keychain = new MemoryBackend();
+    const deps = makeTestDeps({ keychain });
+    await saveSandboxProfile(deps, sandbox, { profile: { storage: 'file' } });
+    await deps.config.update((c) => {
+      c.progress.default = { step: 2, answers: { storage: 'keychain', target: 'atlassian' }, updatedAt: '2026-11-29T00:00:00.000Z' };
+    });
+    keychain.failWith = new Error('no Secret Service');
+    await runLogout({ yes: true }, deps);
+    expect(await deps.config.getProfile('default')).toBeUndefined();
+    expect(deps.stderr.text).toContain('Could not reach memory (tests)');
+  });
+
   it('asks for confirmation interactively, and "no" removes nothing', async () => {
     const prompter = new ScriptedPrompter([{ id: 'logout.confirm', answer: false }]);
     const deps = makeTestDeps({ prompter, interactive: true });

@@ -560,6 +560,16 @@ describe('setup wizard (non-interactive)', () => {
     expect((await deps.config.getProgress('default'))?.committing).toBeUndefined();
   });
 
+  it('Ctrl-C at "Show a secret?" after the profile was saved: nothing to resume, and it says the profile is saved', async () => {
+    const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6(), { id: 'api-token', answer: SANDBOX.apiToken }, { id: 'token.expires', answer: '' }, { id: 'reveal', answer: CANCEL }]);
+    const error = await runSetup(options(), deps).then(() => undefined, (e: unknown) => e);
+    prompter.assertDone();
+    expect(error).toBeInstanceOf(CancelledError);
+    expect((error as CancelledError).hint).toContain('was already saved');
+    expect((await deps.config.load()).progress).toEqual({});
+    expect(await deps.keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
+  });
+
   it('--sandbox needs nothing at all and uses its own profile', async () => {
     const deps = makeTestDeps({ env: {} });
     sandbox.options.autoApprove = true;

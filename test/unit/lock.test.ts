@@ -1,6 +1,6 @@
 /** The configuration lock: one holder at a time, even when many waiters find a stale lock at once. */
 import { describe, expect, it } from 'vitest';
-import { readlinkSync, utimesSync, writeFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readlinkSync, utimesSync, writeFileSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { withFileLock } from '../../src/config/lock.js';
@@ -49,7 +49,9 @@ describe('withFileLock', () => {
 describe('a lock left by a process that died', () => {
   const space = (() => {
     try {
-      return /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '-';
+      const ns = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1];
+      const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+      return ns && boot ? `${ns}.${boot}` : '-';
     } catch {
       return '-';
     }
@@ -69,7 +71,7 @@ describe('a lock left by a process that died', () => {
 
   it('a holder in another pid space (a container sharing the folder and the host name) is never judged gone', async () => {
     const lock = join(tempDir(), 'other-space.lock');
-    writeFileSync(lock, `${hostname()}:1:4194305:abcd`);
+    writeFileSync(lock, `${hostname()}:1.00000000-0000-0000-0000-000000000000:4194305:abcd`);
     await expect(withFileLock(lock, async () => undefined, { timeoutMs: 300 })).rejects.toThrow('Another kendis-jira process');
   });
 });
