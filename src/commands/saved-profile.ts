@@ -17,8 +17,13 @@ export async function requireProfile(deps: Deps): Promise<Profile> {
   const profile = config.profiles[deps.globals.profile];
   if (!profile) throw new NotConfiguredError(deps.globals.profile, Object.keys(config.profiles));
   if (profile.token.pending) {
+    // Under the profile's lock: a rotation still running holds it, and is waited for, not undone.
     const { finishInterruptedRotation } = await import('./rotation.js');
-    return finishInterruptedRotation(profile, deps, deps.secretBackend(profile.storage));
+    const { withProfileLock } = await import('../config/lock.js');
+    return withProfileLock(deps.config, deps.globals.profile, async () => {
+      const current = (await deps.config.load()).profiles[deps.globals.profile] ?? profile;
+      return current.token.pending ? finishInterruptedRotation(current, deps, deps.secretBackend(current.storage)) : current;
+    });
   }
   return profile;
 }
