@@ -29,7 +29,7 @@ const read = (path: string) => readFile(path, 'utf8').catch(() => undefined);
  * machine (every machine's first namespace has the same number, the boot id tells machines apart);
  * "-" where there is no such thing.
  */
-const PID_SPACE = (() => {
+export const PID_SPACE = (() => {
   try {
     const ns = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1];
     const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim().replace(/[^0-9a-f-]/gi, '');

@@ -5,16 +5,14 @@
  * after it — once the next command has run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
+import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
 import { ROTATION_POINTS } from '../../src/commands/rotation.js';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/test-deps.js';
-import { sampleProfile } from '../helpers/fixtures.js';
-import { startTestSandbox } from '../helpers/sandbox-profile.js';
+import { configWithFileProfile, startTestSandbox } from '../helpers/sandbox-profile.js';
 
 const NEW = 'ATATT3x-crash-test-new-token';
 const OLD_EXPIRY = '2027-06-01';
@@ -27,14 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox.close());
 
-function setupDir(): string {
-  const dir = join(tempDir(), 'cfg');
-  mkdirSync(dir, { mode: 0o700 });
-  const profile = sampleProfile({ site: sandbox.url, cloudId: SANDBOX.cloudId, email: SANDBOX.email, endpoints: { auth: sandbox.authUrl, api: sandbox.apiUrl }, clientId: SANDBOX.clientId, storage: 'file', token: { expiresOn: OLD_EXPIRY } });
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { default: profile }, progress: {} }), { mode: 0o600 });
-  writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ version: 1, secrets: { 'default:client-secret': SANDBOX.clientSecret, 'default:api-token': SANDBOX.apiToken } }), { mode: 0o600 });
-  return dir;
-}
+const setupDir = (): string => configWithFileProfile(sandbox, OLD_EXPIRY);
 
 /** The next command runs (finishing or dropping an interrupted rotation); returns the stored pair. */
 async function storedPair(dir: string): Promise<{ token: string; expiresOn: string }> {

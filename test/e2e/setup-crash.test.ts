@@ -5,16 +5,14 @@
  * never new secrets under the old settings.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
 import { SETUP_COMMIT_POINTS } from '../../src/wizard/commit.js';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/test-deps.js';
-import { sampleProfile } from '../helpers/fixtures.js';
-import { startTestSandbox } from '../helpers/sandbox-profile.js';
+import { configWithFileProfile, startTestSandbox } from '../helpers/sandbox-profile.js';
 
 const NEW = 'ATATT3x-setup-crash-new-token';
 const OLD_EXPIRY = '2027-06-01';
@@ -27,14 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox.close());
 
-function existingProfile(): string {
-  const dir = join(tempDir(), 'cfg');
-  mkdirSync(dir, { mode: 0o700 });
-  const profile = sampleProfile({ site: sandbox.url, cloudId: SANDBOX.cloudId, email: SANDBOX.email, endpoints: { auth: sandbox.authUrl, api: sandbox.apiUrl }, clientId: SANDBOX.clientId, storage: 'file', token: { expiresOn: OLD_EXPIRY } });
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { default: profile }, progress: {} }), { mode: 0o600 });
-  writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ version: 1, secrets: { 'default:client-secret': SANDBOX.clientSecret, 'default:api-token': SANDBOX.apiToken } }), { mode: 0o600 });
-  return dir;
-}
+const existingProfile = (): string => configWithFileProfile(sandbox, OLD_EXPIRY);
 
 function setup(dir: string, crashAt?: string) {
   return runCli(

@@ -3,7 +3,9 @@ import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../sr
 import { DEFAULT_REDIRECT_URI } from '../../src/auth/redirect.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import type { Profile } from '../../src/config/schema.js';
-import type { TestDeps } from './test-deps.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir, type TestDeps } from './test-deps.js';
 import { sampleProfile } from './fixtures.js';
 
 export async function saveSandboxProfile(deps: TestDeps, sandbox: RunningSandbox, p: { name?: string; profile?: Partial<Profile>; clientSecret?: string; apiToken?: string } = {}): Promise<Profile> {
@@ -53,4 +55,17 @@ export function localCallback(sandbox: RunningSandbox, port: number): string {
   const url = `http://localhost:${port}/callback`;
   sandbox.options.callbackUrls = [...(sandbox.options.callbackUrls ?? []), url];
   return url;
+}
+
+/**
+ * A config folder holding a saved ALM profile against `sandbox`, its secrets in the 0600 file (so a
+ * test reads exactly what is stored), the token expiring on `expiresOn`. For the crash tests.
+ */
+export function configWithFileProfile(sandbox: RunningSandbox, expiresOn: string): string {
+  const dir = join(tempDir(), 'cfg');
+  mkdirSync(dir, { mode: 0o700 });
+  const profile = sampleProfile({ site: sandbox.url, cloudId: SANDBOX.cloudId, email: SANDBOX.email, endpoints: { auth: sandbox.authUrl, api: sandbox.apiUrl }, clientId: SANDBOX.clientId, storage: 'file', token: { expiresOn } });
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { default: profile }, progress: {} }), { mode: 0o600 });
+  writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ version: 1, secrets: { 'default:client-secret': SANDBOX.clientSecret, 'default:api-token': SANDBOX.apiToken } }), { mode: 0o600 });
+  return dir;
 }

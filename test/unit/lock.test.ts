@@ -1,9 +1,9 @@
 /** The configuration lock: one holder at a time, even when many waiters find a stale lock at once. */
 import { describe, expect, it } from 'vitest';
-import { readFileSync, readlinkSync, utimesSync, writeFileSync, readdirSync } from 'node:fs';
+import { utimesSync, writeFileSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { withFileLock } from '../../src/config/lock.js';
+import { PID_SPACE, withFileLock } from '../../src/config/lock.js';
 import { tempDir } from '../helpers/test-deps.js';
 
 async function maxHolders(lock: string, waiters: number, widen = false): Promise<number> {
@@ -47,15 +47,7 @@ describe('withFileLock', () => {
 });
 
 describe('a lock left by a process that died', () => {
-  const space = (() => {
-    try {
-      const ns = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1];
-      const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-      return ns && boot ? `${ns}.${boot}` : '-';
-    } catch {
-      return '-';
-    }
-  })();
+  const space = PID_SPACE;
 
   it('is taken at once when its holder (this machine, this pid space) no longer exists, and waited for when it does', async () => {
     const dir = tempDir();
