@@ -78,17 +78,20 @@ async function main(argv: string[]): Promise<number> {
 
   let debug = argv.includes('--debug');
   let color = !argv.includes('--no-color');
+  // How the user ran this CLI, worked out once and only when a command or an error needs it.
+  let invoked: string | undefined;
+  const cli = () => (invoked ??= invocation(env));
   const program = buildProgram({
     env,
     writeOut: (text) => process.stdout.write(text),
-    writeErr: (text) => process.stderr.write(asTyped(text, invocation(env))),
+    writeErr: (text) => process.stderr.write(asTyped(text, cli())),
     makeDeps: async (globals: GlobalOptions) => {
       debug = globals.debug;
       color = globals.color;
       // Loaded only when a command runs, so --help and --version stay instant.
       const { createDeps } = await import('./deps.js');
       return createDeps(globals, {
-        cli: invocation(env),
+        cli: cli(),
         streams: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
         env,
         platform: process.platform,
@@ -105,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
       return ExitCode.usage;
     }
     const final = interrupted && !(error instanceof CancelledError) ? new CancelledError() : error;
-    const text = safeForTerminal(asTyped(renderError(final, debug), invocation(env)));
+    const text = safeForTerminal(asTyped(renderError(final, debug), cli()));
     const { Chalk } = await import('chalk');
     const red = new Chalk({ level: color && process.stderr.isTTY && !env.NO_COLOR ? 1 : 0 }).red;
     process.stderr.write(`${red(text.slice(0, 1))}${text.slice(1)}\n`);

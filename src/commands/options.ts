@@ -52,19 +52,21 @@ export const text = (check: Check = () => undefined) => z.optional(checked(check
 export const textOr = (fallback: string, check: Check = () => undefined) => z.prefault(checked(check), fallback);
 
 /** A whole number from min to max, with its default; `what` names it and `kind` says what it counts. */
-export const wholeNumber = (what: string, p: { min: number; max: number; kind: string; fallback: number }) =>
-  z.prefault(
-    z.pipe(
-      z.string(),
-      z.transform((raw: string, ctx) => {
-        // Digits only: no hex, exponents, signs, spaces or decimals slipping through Number().
-        const n = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
-        if (n >= p.min && n <= p.max) return n;
-        return report(ctx as unknown as Ctx, raw, `${what} must be ${p.kind} from ${p.min} to ${p.max} (got ${raw}).`);
-      }),
-    ),
-    String(p.fallback),
+const whole = (what: string, p: { min: number; max: number; kind: string }) =>
+  z.pipe(
+    z.string(),
+    z.transform((raw: string, ctx) => {
+      // Digits only: no hex, exponents, signs, spaces or decimals slipping through Number().
+      const n = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
+      if (n >= p.min && n <= p.max) return n;
+      return report(ctx as unknown as Ctx, raw, `${what} must be ${p.kind} from ${p.min} to ${p.max} (got ${raw}).`);
+    }),
   );
+
+export const wholeNumber = (what: string, p: { min: number; max: number; kind: string; fallback: number }) => z.prefault(whole(what, p), String(p.fallback));
+
+/** A whole number that stays undefined when not given (its default applied by the command). */
+export const optionalWholeNumber = (what: string, p: { min: number; max: number; kind: string }) => z.optional(whole(what, p));
 
 /** A switch: true when given. */
 export const flag = () => z.pipe(z.optional(z.boolean()), z.transform((v: boolean | undefined) => v === true));

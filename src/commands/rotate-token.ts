@@ -6,8 +6,8 @@
 import { lstat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { shellWord, unshellWord } from '../io/shell.js';
-import { writeFileAtomic } from '../config/atomic-file.js';
 import * as z from 'zod/mini';
+import { writeFileAtomic } from '../config/atomic-file.js';
 import type { Deps } from '../deps.js';
 import { ChecksFailedError, CliError, RotationDueError, UsageError } from '../errors.js';
 import { API_TOKENS_PAGE } from '../atlassian/endpoints.js';
@@ -24,7 +24,7 @@ import { askExpiry, askSecret, offerReveal, openPage } from '../wizard/ask.js';
 import { openConnection } from './atlassian-session.js';
 import { swapInToken } from './rotation.js';
 import { DEFAULTS } from './defaults.js';
-import { flag, parseOptions, rule, text, unlessNo, wholeNumber } from './options.js';
+import { flag, optionalWholeNumber, parseOptions, rule, text, unlessNo } from './options.js';
 import { describeProfileTarget } from '../target.js';
 import { profileFlag, requireProfile, secretStoreFor } from './saved-profile.js';
 import type { Profile } from '../config/schema.js';
@@ -43,16 +43,15 @@ const rotateSchema = (now: Date) =>
     z
       .object({
         check: flag(),
-        within: wholeNumber('--within', { min: 0, max: 365, kind: 'a whole number of days', fallback: DEFAULTS.withinDays }),
-        withinGiven: flag(),
+        within: optionalWholeNumber('--within', { min: 0, max: 365, kind: 'a whole number of days' }),
         json: flag(),
         tokenExpires: text(),
         calendar: text((v) => (v === '-' || v.trim() === '' ? { message: `--calendar needs a file name (got "${v}").`, hint: 'e.g. --calendar kendis-token.ics' } : undefined)),
         browser: unlessNo(),
       })
-.check(rule((o: { json: boolean; check: boolean }) => (o.json && !o.check ? { message: '--json goes with --check.', hint: 'Add --check to the same command (it changes nothing and prints the document).' } : undefined)))
+      .check(rule((o: { json: boolean; check: boolean }) => (o.json && !o.check ? { message: '--json goes with --check.', hint: 'Add --check to the same command (it changes nothing and prints the document).' } : undefined)))
       // Without --check this command replaces the token: a cron line that lost --check must not.
-      .check(rule((o: { check: boolean; withinGiven: boolean }) => (o.withinGiven && !o.check ? { message: '--within goes with --check: without --check, rotate-token replaces the token.', hint: 'Add --check to the same command (it changes nothing; exit 4 when rotation is due).' } : undefined)))
+      .check(rule((o: { check: boolean; within?: number | undefined }) => (o.within !== undefined && !o.check ? { message: '--within goes with --check: without --check, rotate-token replaces the token.', hint: 'Add --check to the same command (it changes nothing; exit 4 when rotation is due).' } : undefined)))
       // The new token's date matters only when there is a new token: --check changes nothing and ignores it.
       .check(
         rule((o: { check: boolean; tokenExpires?: string | undefined }) => {
@@ -61,11 +60,11 @@ const rotateSchema = (now: Date) =>
           return verdict === true ? undefined : `--token-expires: ${verdict}`;
         }),
       ),
-    z.transform((o): RotateOptions => ({ check: o.check, within: o.within, json: o.json, tokenExpires: o.tokenExpires, calendar: o.calendar, browser: o.browser })),
+    z.transform((o): RotateOptions => ({ check: o.check, within: o.within ?? DEFAULTS.withinDays, json: o.json, tokenExpires: o.tokenExpires, calendar: o.calendar, browser: o.browser })),
   );
 
 export function parseRotateOptions(raw: Record<string, unknown>, now: Date = new Date()): RotateOptions {
-  return parseOptions(rotateSchema(now), { ...raw, withinGiven: raw.within !== undefined });
+  return parseOptions(rotateSchema(now), raw);
 }
 
 async function writeCalendar(path: string, profile: Profile, deps: Deps, daysBefore: number): Promise<void> {

@@ -1,5 +1,6 @@
 /** `kendis-jira test-connection`: every check of the catalogue, as lines or one JSON document. */
 import * as z from 'zod/mini';
+import { SECRET_ENV } from '../secrets/secret-store.js';
 import type { Deps } from '../deps.js';
 import { ChecksFailedError, CliError, UsageError } from '../errors.js';
 import { runChecks } from '../checks/run-checks.js';
@@ -92,7 +93,7 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
     const ok = isOk(results);
     // "Last good test" is about the stored secrets: a run with a secret from the environment tested
     // something else, so it does not vouch for them.
-    const fromEnvironment = ['KENDIS_JIRA_API_TOKEN', 'KENDIS_JIRA_CLIENT_SECRET'].filter((name) => deps.env[name]);
+    const fromEnvironment = Object.values(SECRET_ENV).filter((name) => deps.env[name]);
     if (ok && fromEnvironment.length) deps.io.info(`"Last good test" is not updated: ${fromEnvironment.join(' and ')} came from the environment, not from the store.`);
     if (ok && !fromEnvironment.length) {
       const when = deps.now().toISOString();
