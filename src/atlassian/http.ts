@@ -7,7 +7,7 @@
 import { setFlagsFromString } from 'node:v8';
 // undici's public entry point only: its internal lib/ files once broke the proxy in the bundle while
 // the tests, on full undici, stayed green (issue "Ship what you test").
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, Pool, buildConnector, request, type Dispatcher } from 'undici';
 import { CliError, CancelledError } from '../errors.js';
 import { LOOPBACK_HOSTS } from '../net/loopback.js';
 
@@ -59,6 +59,8 @@ export interface HttpClientOptions {
   now?: () => number;
   /** The largest answer read (default MAX_BODY_BYTES); a larger one is an error, not a pass. */
   maxBodyBytes?: number;
+  /** Failed connection attempts to one host (or through the proxy to it) before its requests fail (default 3). */
+  maxConnectAttempts?: number;
 }
 
 /** Atlassian's answers to this CLI are a few kilobytes; a site streaming gigabytes is cut off here. */
@@ -78,6 +80,53 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(error?: Error)
   return Buffer.concat(chunks).toString('utf8');
 }
 
+
+/**
+ * The request id Atlassian support asks for: Jira answers carry `x-arequestid` and `atl-traceid`
+ * (atlassian.md; whether the gateway passes them on is unconfirmed). Absent proves nothing.
+ */
+export function requestIdOf(headers: Record<string, string>): string | undefined {
+  const id = headers['x-arequestid'] ?? headers['atl-traceid'];
+  if (id === undefined) return undefined;
+  // Only a plain token is shown: a header is server text and must not carry escapes into the terminal.
+  const clean = id.trim().slice(0, 80);
+  return /^[\w.:/+=-]+$/.test(clean) ? clean : undefined;
+}
+
+/** What undici's client reads as "retry the connection": a proxy closing every CONNECT makes it loop. */
+export const CONNECT_GIVE_UP = 'KJ_CONNECT_ATTEMPTS';
+
+/**
+ * A connector that gives up after `limit` failed attempts in a row to one origin. undici treats a
+ * socket closed during connect (UND_ERR_SOCKET) as recoverable and reconnects at once, forever,
+ * ignoring timeouts and the AbortSignal: behind a proxy that reads CONNECT and hangs up (how
+ * firewalls and DLP proxies drop blocked hosts) that was tens of thousands of connections, each
+ * resending Proxy-Authorization. Any other error code makes undici fail the queued requests.
+ */
+export function boundedConnector(connect: buildConnector.connector, limit: number): buildConnector.connector {
+  let failures = 0;
+  return (opts, callback) =>
+    connect(opts, (error, socket) => {
+      if (error === null) {
+        failures = 0;
+        return callback(null, socket);
+      }
+      failures += 1;
+      if (failures < limit) return callback(error, null);
+      failures = 0;
+      const gaveUp = Object.assign(new Error(`gave up after ${limit} failed connection attempts: ${error.message}`), { code: CONNECT_GIVE_UP, attempts: limit, cause: error });
+      return callback(gaveUp, null);
+    });
+}
+
+/** An Agent factory whose pools connect through boundedConnector (public undici API only). */
+function boundedPools(limit: number) {
+  return (origin: string | URL, opts: object): Dispatcher => {
+    const given = (opts as { connect?: buildConnector.connector | buildConnector.BuildOptions }).connect;
+    const connect = typeof given === 'function' ? given : buildConnector({ ...(given ?? {}) } as buildConnector.BuildOptions);
+    return new Pool(origin, { ...opts, connect: boundedConnector(connect, limit) });
+  };
+}
 
 export function proxySettings(env: Record<string, string | undefined>): { httpsProxy?: string; httpProxy?: string; noProxy: string } | undefined {
   const httpsProxy = env.HTTPS_PROXY || env.https_proxy || undefined;
@@ -162,6 +211,12 @@ export function describeNetworkError(error: unknown, url: string, usesProxy: boo
     }
   })();
   const code = String((error as { code?: unknown })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code ?? '');
+  if (code === CONNECT_GIVE_UP) {
+    const attempts = Number((error as { attempts?: unknown }).attempts);
+    return usesProxy
+      ? new NetworkError('proxy', `The proxy closed the connection ${attempts} times instead of opening a tunnel to ${host}.`, `The proxy or firewall (HTTPS_PROXY) is blocking ${host}: ask your network team to allow it, or check NO_PROXY.`, error)
+      : new NetworkError('reset', `${host} closed the connection ${attempts} times before answering.`, 'Check your network connection and any firewall, then try again.', error);
+  }
   const proxyHint = usesProxy ? ' A proxy is configured (HTTPS_PROXY): check that it is reachable and allows this host.' : '';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new NetworkError('dns', `Could not find ${host} (DNS lookup failed).`, `Check the address and your network connection.${proxyHint}`, error);
@@ -208,8 +263,9 @@ function preferBaselineWasm(): void {
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   preferBaselineWasm();
   const proxy = proxySettings(options.env);
+  const factory = boundedPools(options.maxConnectAttempts ?? 3);
   const dispatcher: Dispatcher =
-    options.dispatcher ?? (proxy ? new EnvHttpProxyAgent(proxy) : new Agent({ connect: { timeout: 10_000 } }));
+    options.dispatcher ?? (proxy ? new EnvHttpProxyAgent({ ...proxy, factory }) : new Agent({ connect: { timeout: 10_000 }, factory }));
   const usesProxy = !options.dispatcher && Boolean(proxy);
   const log = options.log ?? (() => undefined);
   const sleep = options.sleep ?? defaultSleep;
@@ -229,7 +285,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const timeout = req.timeoutMs ?? timeoutMs;
     const timer = AbortSignal.timeout(timeout);
     const signal = options.signal ? AbortSignal.any([options.signal, timer]) : timer;
-    try {
+    const timedOut = (cause?: unknown) =>
+      new NetworkError('timeout', `${safeHost(req.url)} did not answer within ${Math.round(timeout / 1000)} s.`, 'Try again; if it keeps happening, check your connection or proxy.', cause);
+    const exchange = async (): Promise<HttpResponse> => {
       const res = await request(req.url, {
         method: req.method,
         headers,
@@ -241,14 +299,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       });
       const text = await readCapped(res.body, req.url, maxBodyBytes);
       return { status: res.statusCode, headers: flattenHeaders(res.headers), text, url: req.url };
+    };
+    // The deadline undici cannot override: some of its reconnect paths ignore the AbortSignal.
+    let hardStop: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      hardStop = setTimeout(() => reject(timedOut()), timeout + HARD_DEADLINE_GRACE_MS);
+    });
+    try {
+      return await Promise.race([exchange(), deadline]);
     } catch (error) {
       if (error instanceof NetworkError) throw error;
       if (options.signal?.aborted) throw new CancelledError();
       // Only our own timer is a timeout: undici also names a refused proxy tunnel "AbortError".
-      if (timer.aborted) {
-        throw new NetworkError('timeout', `${safeHost(req.url)} did not answer within ${Math.round(timeout / 1000)} s.`, 'Try again; if it keeps happening, check your connection or proxy.', error);
-      }
+      if (timer.aborted) throw timedOut(error);
       throw describeNetworkError(error, req.url, usesProxy);
+    } finally {
+      clearTimeout(hardStop);
     }
   }
 
@@ -265,7 +331,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           log(`✖ ${req.method} ${redactUrl(req.url)}: ${(error as Error).message}`);
           throw error;
         }
-        log(`← ${res.status} ${req.method} ${redactUrl(req.url)} (${now() - started} ms)`);
+        const id = requestIdOf(res.headers);
+        log(`← ${res.status} ${req.method} ${redactUrl(req.url)} (${now() - started} ms${id ? `, request id ${id}` : ''})`);
         const retriable = res.status === 429 || (res.status === 503 && res.headers['retry-after'] !== undefined);
         if (!retriable || req.retry === false || attempt >= maxRetries) return res;
         const wait = retryDelayMs(res.headers, attempt, now());
@@ -276,6 +343,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     },
   };
 }
+
+/** How long after its own timeout a request is abandoned whatever undici does (it should have ended by then). */
+const HARD_DEADLINE_GRACE_MS = 1000;
 
 function safeHost(url: string): string {
   try {

@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MockAgent } from 'undici';
 import { createServer } from 'node:http';
-import { createHttpClient, NetworkError, proxySettings, redactUrl, retryDelayMs } from '../../src/atlassian/http.js';
+import { createServer as createNetServer } from 'node:net';
+import { createHttpClient, NetworkError, proxySettings, redactUrl, requestIdOf, retryDelayMs } from '../../src/atlassian/http.js';
 import { NoProofError, AtlassianClient, isScopeMismatch } from '../../src/atlassian/client.js';
 import { probeVerdict } from '../../src/checks/verdicts.js';
 
@@ -224,5 +225,73 @@ describe('proxy', () => {
     const e = (await http.request({ method: 'GET', url: 'http://acme.atlassian.invalid/x' }).catch((x: unknown) => x)) as NetworkError;
     expect(e).toBeInstanceOf(NetworkError);
     expect(`${e.message} ${e.hint}`).toMatch(/proxy/i);
+  });
+});
+
+describe('every request ends', () => {
+  it('a proxy that reads CONNECT and hangs up: the request fails within its deadline, after a bounded number of connections, naming the proxy', async () => {
+    // How firewalls and DLP proxies drop blocked hosts. Plain undici reconnects to such a proxy in a
+    // tight loop that neither its timeouts nor an AbortSignal stop, resending Proxy-Authorization.
+    let connections = 0;
+    let credentialsSent = 0;
+    const proxy = createNetServer((socket) => {
+      connections += 1;
+      socket.on('error', () => undefined);
+      socket.once('data', (data) => {
+        if (/proxy-authorization/i.test(data.toString('latin1'))) credentialsSent += 1;
+        socket.destroy();
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    const port = (proxy.address() as { port: number }).port;
+    try {
+      const http = createHttpClient({ env: { HTTPS_PROXY: `http://user:secret@127.0.0.1:${port}` }, timeoutMs: 3000 });
+      const started = Date.now();
+      const outcomes = await Promise.allSettled([1, 2, 3].map(() => http.request({ method: 'GET', url: 'https://api.atlassian.com/ex/jira/c1/rest/api/3/myself' })));
+      expect(Date.now() - started).toBeLessThan(4500);
+      for (const outcome of outcomes) {
+        expect(outcome.status).toBe('rejected');
+        const e = (outcome as PromiseRejectedResult).reason as NetworkError;
+        expect(e).toBeInstanceOf(NetworkError);
+        expect(e.failure).toBe('proxy');
+        expect(e.message).toMatch(/^The proxy closed the connection 3 times instead of opening a tunnel to api\.atlassian\.com\.$/);
+      }
+      const settled = connections;
+      await new Promise((r) => setTimeout(r, 300));
+      expect(connections).toBe(settled);
+      expect(connections).toBeLessThanOrEqual(9);
+      expect(credentialsSent).toBeLessThanOrEqual(9);
+    } finally {
+      proxy.close();
+    }
+  });
+
+  it('a server that accepts and never answers: the request ends at its deadline', async () => {
+    const silent = createNetServer((socket) => socket.on('error', () => undefined));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const http = createHttpClient({ env: {}, timeoutMs: 400 });
+      const e = (await http.request({ method: 'GET', url: `http://127.0.0.1:${port}/x` }).catch((x: unknown) => x)) as NetworkError;
+      expect(e).toBeInstanceOf(NetworkError);
+      expect(e.failure).toBe('timeout');
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('the request id Atlassian support asks for is in the --debug log', async () => {
+    agent.get(API).intercept({ path: '/x', method: 'GET' }).reply(500, 'oops', { headers: { 'x-arequestid': 'abc-123', 'content-type': 'text/plain' } });
+    await client().request({ method: 'GET', url: `${API}/x` });
+    expect(log.join('\n')).toMatch(/← 500 GET https:\/\/api\.atlassian\.com\/x \(\d+ ms, request id abc-123\)/);
+  });
+
+  it('a request id with escapes or spaces is not shown', () => {
+    expect(requestIdOf({ 'x-arequestid': 'ok-1' })).toBe('ok-1');
+    expect(requestIdOf({ 'atl-traceid': '9f0a1b' })).toBe('9f0a1b');
+    expect(requestIdOf({ 'x-arequestid': 'a-1', 'atl-traceid': 'b-2' })).toBe('a-1');
+    expect(requestIdOf({ 'x-arequestid': '\u001b[2Jbad' })).toBeUndefined();
+    expect(requestIdOf({ 'x-arequestid': 'two words' })).toBeUndefined();
+    expect(requestIdOf({})).toBeUndefined();
   });
 });
