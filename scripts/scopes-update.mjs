@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// Regenerates src/atlassian/openapi-scopes.json — the operation → scope-sets table the probes, the
-// tests and the sandbox stand on — from Atlassian's published Jira OpenAPI specs (never committed).
+// Regenerates two tables from Atlassian's published Jira OpenAPI specs (never committed):
+// - src/atlassian/openapi-scopes.json: operation → scope sets, for every operation (the probes, the
+//   tests and the sandbox stand on it);
+// - src/atlassian/openapi-responses.json: for the operations this CLI calls (RESPONSE_OPERATIONS),
+//   each documented status with the shape of its body (top-level type and property types), from the
+//   response schema or, where the spec has none (the Jira Software spec), from its example. A 2xx
+//   proves something only in that shape (checks.md, "What counts as Jira's own answer").
 //
 //   npm run scopes:update -- [--date YYYY-MM] <spec file or URL> [[--date YYYY-MM] <spec file or URL>]
 //
@@ -16,6 +21,26 @@ const DEFAULTS = [
   'https://developer.atlassian.com/cloud/jira/software/swagger.v3.json',
 ];
 const OUT = fileURLToPath(new URL('../src/atlassian/openapi-scopes.json', import.meta.url));
+const RESPONSES_OUT = fileURLToPath(new URL('../src/atlassian/openapi-responses.json', import.meta.url));
+/** The operations this CLI sends (src/atlassian/operations.ts; a test keeps the two lists equal). */
+export const RESPONSE_OPERATIONS = [
+  'DELETE /rest/agile/1.0/board/{boardId}/properties/{propertyKey}',
+  'DELETE /rest/api/3/universal_avatar/type/{type}/owner/{owningObjectId}/avatar/{id}',
+  'GET /rest/agile/1.0/board/{boardId}/version',
+  'GET /rest/agile/1.0/epic/{epicIdOrKey}',
+  'GET /rest/agile/1.0/sprint/{sprintId}',
+  'GET /rest/api/3/field/{fieldId}/context/issuetypemapping',
+  'GET /rest/api/3/issueLinkType',
+  'GET /rest/api/3/issuesecurityschemes',
+  'GET /rest/api/3/issuetype',
+  'GET /rest/api/3/mypermissions',
+  'GET /rest/api/3/myself',
+  'GET /rest/api/3/project/search',
+  'GET /rest/api/3/webhook',
+  'POST /rest/agile/1.0/epic/{epicIdOrKey}',
+  'POST /rest/agile/1.0/sprint/{sprintId}',
+  'POST /rest/api/3/issue',
+];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 function usage(message) {
@@ -55,6 +80,66 @@ export function scopeSetsOf(op) {
   return [...new Set(sets.map((s) => [...new Set(s)].sort().join(' ')))].sort().map((s) => s.split(' '));
 }
 
+/** A JSON value's type as the shape table names it. */
+function typeOfValue(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value === 'bigint' ? 'number' : typeof value;
+}
+
+function resolve(spec, schema, depth = 0) {
+  if (!schema || depth > 8) return schema ?? {};
+  if (schema.$ref) return resolve(spec, schema.$ref.split('/').slice(1).reduce((node, key) => node?.[key], spec), depth + 1);
+  if (Array.isArray(schema.allOf) && schema.allOf.length === 1) return resolve(spec, schema.allOf[0], depth + 1);
+  return schema;
+}
+
+/** A schema's JSON type: object, array, string, number, boolean, or any (the spec does not say). */
+function typeOfSchema(spec, schema) {
+  const s = resolve(spec, schema);
+  if (s.type === 'integer' || s.type === 'number') return 'number';
+  if (typeof s.type === 'string') return s.type;
+  if (s.properties || s.additionalProperties) return 'object';
+  if (s.items) return 'array';
+  return 'any';
+}
+
+/** One documented answer: no body, or its type and (for objects) each property's type. */
+export function shapeOf(spec, response) {
+  const content = resolve(spec, response)?.content;
+  const media = content?.['application/json'] ?? (content ? Object.values(content)[0] : undefined);
+  if (!media) return { body: 'none' };
+  if (media.schema) {
+    const schema = resolve(spec, media.schema);
+    const type = typeOfSchema(spec, schema);
+    const shape = { from: 'schema', type };
+    if (type === 'object' && schema.properties) {
+      shape.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, typeOfSchema(spec, v)]).sort(([a], [b]) => a.localeCompare(b)));
+    }
+    if (Array.isArray(schema.required) && schema.required.length) shape.required = [...schema.required].sort();
+    return shape;
+  }
+  if (typeof media.example === 'string') {
+    let example;
+    try {
+      example = JSON.parse(media.example);
+    } catch {
+      return { from: 'example', type: 'any' };
+    }
+    const shape = { from: 'example', type: typeOfValue(example) };
+    if (shape.type === 'object') {
+      shape.properties = Object.fromEntries(Object.entries(example).filter(([, v]) => v !== null).map(([k, v]) => [k, typeOfValue(v)]).sort(([a], [b]) => a.localeCompare(b)));
+    }
+    return shape;
+  }
+  return { from: 'schema', type: 'any' };
+}
+
+/** Every documented status of one operation, with its shape. */
+export function responsesOf(spec, op) {
+  return Object.fromEntries(Object.entries(op.responses ?? {}).filter(([code]) => /^\d{3}$/.test(code)).map(([code, r]) => [code, shapeOf(spec, r)]));
+}
+
 const args = process.argv.slice(2);
 const sources = [];
 for (let i = 0; i < args.length; i += 1) {
@@ -67,6 +152,7 @@ for (let i = 0; i < args.length; i += 1) {
 if (sources.length === 0) sources.push(...DEFAULTS.map((source) => ({ source })));
 
 const table = { generatedBy: 'scripts/scopes-update.mjs', specs: {}, operations: {} };
+const responses = { generatedBy: 'scripts/scopes-update.mjs', specs: {}, operations: {} };
 let previous;
 try {
   previous = JSON.parse(readFileSync(OUT, 'utf8'));
@@ -91,7 +177,9 @@ for (const { source, date } of sources) {
     for (const method of METHODS) {
       if (!item[method]) continue;
       const sets = scopeSetsOf(item[method]);
-      if (sets.length) table.operations[`${method.toUpperCase()} ${path}`] = sets;
+      const key = `${method.toUpperCase()} ${path}`;
+      if (sets.length) table.operations[key] = sets;
+      if (RESPONSE_OPERATIONS.includes(key)) responses.operations[key] = responsesOf(spec, item[method]);
     }
   }
 }
@@ -99,9 +187,22 @@ if (previous) {
   for (const [key, row] of Object.entries(previous.operations ?? {})) if (!fresh.has(specOfKey(key))) table.operations[key] ??= row;
 }
 table.operations = Object.fromEntries(Object.entries(table.operations).sort(([a], [b]) => a.localeCompare(b)));
+let previousResponses;
+try {
+  previousResponses = JSON.parse(readFileSync(RESPONSES_OUT, 'utf8'));
+} catch {
+  previousResponses = undefined;
+}
+for (const [key, row] of Object.entries(previousResponses?.operations ?? {})) if (!fresh.has(specOfKey(key))) responses.operations[key] ??= row;
+const missingResponses = RESPONSE_OPERATIONS.filter((k) => !responses.operations[k]);
+if (missingResponses.length) usage(`These operations are not in the specs given: ${missingResponses.join(', ')}.`);
+responses.specs = table.specs;
+responses.operations = Object.fromEntries(RESPONSE_OPERATIONS.map((k) => [k, responses.operations[k]]));
+const responseRows = Object.entries(responses.operations).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+writeFileSync(RESPONSES_OUT, `{\n "generatedBy": ${JSON.stringify(responses.generatedBy)},\n "specs": ${JSON.stringify(responses.specs)},\n "operations": {\n${responseRows.join(',\n')}\n }\n}\n`);
 // One line per operation: small, and a change in Atlassian's rules is a one-line diff.
 const rows = Object.entries(table.operations).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
 writeFileSync(OUT, `{\n "generatedBy": ${JSON.stringify(table.generatedBy)},\n "specs": ${JSON.stringify(table.specs)},\n "operations": {\n${rows.join(',\n')}\n }\n}\n`);
 const changed = previous ? Object.keys(table.operations).filter((k) => JSON.stringify(previous.operations?.[k]) !== JSON.stringify(table.operations[k])) : [];
-process.stderr.write(`Wrote ${Object.keys(table.operations).length} operations to src/atlassian/openapi-scopes.json${previous ? ` (${changed.length} changed)` : ''}.\n`);
+process.stderr.write(`Wrote ${Object.keys(table.operations).length} operations to src/atlassian/openapi-scopes.json${previous ? ` (${changed.length} changed)` : ''} and the answers of ${RESPONSE_OPERATIONS.length} to src/atlassian/openapi-responses.json.\n`);
 if (changed.length) process.stderr.write(`Changed: ${changed.slice(0, 20).join(', ')}${changed.length > 20 ? ', …' : ''}\nRun \`npm test\`: the probe tests show whether a probe's scope need moved.\n`);

@@ -2,10 +2,11 @@
  * The command tree. Each action turns commander's options into its command's typed options and
  * calls runX(options, deps); the command modules are imported only when that command runs.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { UsageError } from './errors.js';
 import { PROFILE_NAME } from './config/profile-name.js';
 import { DEFAULTS } from './commands/defaults.js';
+import { MAX_PROJECTS, normalizeProjectKey } from './atlassian/project-keys.js';
 import type { Deps, GlobalOptions } from './deps.js';
 
 declare const __VERSION__: string;
@@ -36,6 +37,15 @@ function globalsOf(command: Command, env: Record<string, string | undefined>): G
     debug: Boolean(o.debug),
     nonInteractive: Boolean(o.nonInteractive),
   };
+}
+
+/** commander's argParser for a repeatable --project: each value checked and collected. */
+function collectProjectKey(value: string, previous: string[] | undefined): string[] {
+  const key = normalizeProjectKey(value);
+  if (key === undefined) throw new UsageError(`--project takes a Jira project key, like KEN (got ${JSON.stringify(value)}).`, 'A project key is the part before the number in an issue key: KEN in KEN-12.');
+  const keys = [...(previous ?? []), ...(previous?.includes(key) ? [] : [key])];
+  if (keys.length > MAX_PROJECTS) throw new UsageError(`At most ${MAX_PROJECTS} --project keys.`, 'Name the projects of the Kendis boards that matter most.');
+  return keys;
 }
 
 export function buildProgram(hooks: ProgramHooks): Command {
@@ -86,6 +96,7 @@ Exit codes: 0 ok · 1 a check or operation failed · 2 bad usage or input · 3 p
     .option('--app-id <id-or-url>', 'the Developer Console app (its id or any of its console URLs)')
     .option('--callback-url <url>', 'the callback URL Kendis shows (ALM Account → Edit → Using Scope API)')
     .option('--client-id <id>', "the app's Client ID (Settings tab)")
+    .option('--project <KEY>', "optional: a Jira project of the Kendis boards (e.g. KEN), to check the Jira permissions there exactly; repeatable", collectProjectKey)
     .option('--token-expires <YYYY-MM-DD>', 'the expiry date you chose for the scoped API token (default: today + 365 days, the longest Atlassian allows)')
     .option('--redirect-uri <uri>', 'the local callback this tool listens on', DEFAULTS.redirectUri)
     .option('--oauth-timeout <seconds>', 'how long to wait for the browser to come back', String(DEFAULTS.oauthTimeoutSeconds))
@@ -125,6 +136,7 @@ Examples:
     .option('--no-browser', 'print the authorize URL instead of opening a browser')
     .option('--redirect-uri <uri>', 'the local callback for --oauth (default: the one saved at setup)')
     .option('--oauth-timeout <seconds>', 'how long to wait for the browser to come back', String(DEFAULTS.oauthTimeoutSeconds))
+    .option('--project <KEY>', "check the Jira permissions in this project (a Kendis board's, e.g. KEN); repeatable (default: the projects saved at setup, else any project)", collectProjectKey)
     .addHelpText(
       'after',
       `
@@ -135,7 +147,8 @@ the fix for anything that is not a pass. Exit 0 when nothing failed or went unch
 Examples:
   kendis-jira test-connection
   kendis-jira test-connection --json | jq '.checks[] | select(.status=="fail" or .status=="error")'
-  kendis-jira test-connection --oauth --profile acme`,
+  kendis-jira test-connection --oauth --profile acme
+  kendis-jira test-connection --project KEN --project PLAN`,
     )
     .action(async (_o, command: Command) =>
       run(command, async (deps, opts) => {
@@ -197,6 +210,8 @@ Examples:
       .option('--port <port>', 'port to listen on', '0')
       .option('--latency <ms>', 'delay every answer (for benchmarks)', '0')
       .option('--auto-approve', 'skip the consent page')
+      .addOption(new Option('--code-refusal <how>', "how the token endpoint refuses a bad code: today's answer, or the older (Auth0-era) one").choices(['today', 'auth0']).default('today'))
+      .addOption(new Option('--consent-block <page>', "stop at one of Atlassian's consent error pages instead of asking for consent").choices(['admin-approval', 'sharing-off', 'no-site-access']))
       .exitOverride()
       .action(async (_o, command: Command) =>
         run(command, async (deps, opts) => {

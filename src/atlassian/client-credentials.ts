@@ -1,6 +1,6 @@
 /**
  * The `oauth-client` request: exchange a code that cannot be valid, so Atlassian's answer says
- * whether it knows the Client ID and Secret (invalid_grant) without a browser. The redirect_uri is
+ * whether it knows the Client ID and Secret (a refused *code*) without a browser. The redirect_uri is
  * Kendis' callback URL, which is registered on the app in every console mode: Atlassian's token
  * endpoint may check the redirect_uri before the code (undocumented, atlassian.md), and the local
  * URL is not registered when the console keeps only Kendis' one.
@@ -23,4 +23,19 @@ export function clientRejected(error: string): boolean {
 /** The fix for rejected client credentials (oauth-client and the OAuth flow), with the command that sets them again. */
 export function clientRejectedFix(setupCommand = 'kendis-jira setup'): string {
   return `Copy both again from the app's Settings tab in the Developer Console, then run \`${setupCommand}\` again.`;
+}
+
+/** A 4xx that is Atlassian judging the request (not 429, which is load). */
+export function judged(status: number): boolean {
+  return status >= 400 && status <= 499 && status !== 429;
+}
+
+/**
+ * Atlassian refused the *code* of an authenticated client: today `400 invalid_request
+ * "authorization_code is invalid"`, formerly (Auth0 era) `403 invalid_grant` (atlassian.md, token endpoint).
+ */
+export function codeRefused(result: Extract<ExchangeResult, { ok: false }>): boolean {
+  if (!judged(result.status)) return false;
+  if (result.error === 'invalid_grant') return true;
+  return result.error === 'invalid_request' && /authori[sz]ation[ _]code|\bcode\b/i.test(result.description ?? '');
 }

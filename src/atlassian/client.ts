@@ -7,10 +7,11 @@ import { CliError, ExitCode } from '../errors.js';
 import type { Endpoints } from '../config/schema.js';
 import { gatewayUrl } from './endpoints.js';
 import type { HttpClient, HttpResponse } from './http.js';
+import { ACCESSIBLE_RESOURCES, TOKEN_ENDPOINT, TENANT_INFO, describeAnswer, readAnswer } from './answers.js';
+
+export { describeAnswer, isScopeMismatch, parseJson } from './answers.js';
 import {
   AccessibleResourcesSchema,
-  MeSchema,
-  OAuthErrorSchema,
   TenantInfoSchema,
   TokenResponseSchema,
   type AccessibleResource,
@@ -23,19 +24,17 @@ export function authHeader(auth: GatewayAuth): string {
   return auth.kind === 'basic' ? `Basic ${Buffer.from(`${auth.email}:${auth.token}`, 'utf8').toString('base64')}` : `Bearer ${auth.token}`;
 }
 
-/** "Unauthorized; scope does not match" (or its header) vs any other 401 (bad credentials). */
-export function isScopeMismatch(res: Pick<HttpResponse, 'status' | 'headers' | 'text'>): boolean {
-  if (res.status !== 401) return false;
-  if ((res.headers['x-failure-category'] ?? '').toUpperCase() === 'FAILURE_CLIENT_SCOPE_CHECK') return true;
-  return /scope does not match/i.test(res.text);
-}
-
-/** The site does not exist (tenant_info answered no cloud id): an input error (exit 2). */
+/**
+ * The site probably does not exist: tenant_info answered 404/410 or sent the browser to Atlassian's
+ * sign-up, not a cloud id. Atlassian does not document its answer for an unknown site
+ * (atlassian.md), so this is said as a likely diagnosis, with what came back and the other cause.
+ * An input error (exit 2) in setup; `error` in test-connection (never a pass).
+ */
 export class UnknownSiteError extends CliError {
-  constructor(site: string, status: number) {
-    super(`There is no Jira Cloud site at ${site} (it answered ${status}).`, {
+  constructor(site: string, what: string) {
+    super(`${site} is probably not a Jira Cloud site: instead of a cloud id it answered ${what}.`, {
       exitCode: ExitCode.usage,
-      hint: 'Check the address in your browser: it is the URL you use to open Jira, e.g. https://acme.atlassian.net.',
+      hint: 'Check the address in your browser: it is the URL you use to open Jira, e.g. https://acme.atlassian.net. If Jira opens there, something in between (a proxy) answered instead: check HTTPS_PROXY / NO_PROXY.',
     });
   }
 }
@@ -59,24 +58,7 @@ function hostOf(url: string): string {
   try {
     return new URL(url).host;
   } catch {
-    return 'the server';
-  }
-}
-
-/** "502 from api.atlassian.com, an HTML page": what came back and from where, for `error` details. */
-export function describeAnswer(res: Pick<HttpResponse, 'status' | 'headers' | 'text' | 'url'>): string {
-  const type = res.headers['content-type'] ?? '';
-  const looksHtml = /html/i.test(type) || /^\s*<(!doctype|html)/i.test(res.text);
-  const kind = looksHtml ? ', an HTML page (a proxy, captive portal or outage page?)' : res.text.trim() !== '' && parseJson(res.text) === undefined ? ', not JSON' : '';
-  const location = res.status >= 300 && res.status < 400 && res.headers.location ? ` redirecting to ${hostOf(res.headers.location)}` : '';
-  return `${res.status} from ${hostOf(res.url)}${location}${kind}`;
-}
-
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+    return '';
   }
 }
 
@@ -93,12 +75,16 @@ export class AtlassianClient {
   /** The site's cloudId, without credentials. https://support.atlassian.com/jira/kb/retrieve-my-atlassian-sites-cloud-id */
   async tenantInfo(site: string): Promise<string> {
     const res = await this.http.request({ method: 'GET', url: `${site}/_edge/tenant_info` });
-    const parsed = TenantInfoSchema.safeParse(parseJson(res.text));
-    if (res.status === 200 && parsed.success) return parsed.data.cloudId;
-    // A site that does not exist: 404/410, or a redirect to Atlassian's sign-up page (atlassian.md).
-    if (res.status === 404 || res.status === 410) throw new UnknownSiteError(site, res.status);
-    if (res.status >= 300 && res.status < 400 && /atlassian\.(com|net)$/i.test(hostOf(res.headers.location ?? ''))) throw new UnknownSiteError(site, res.status);
-    throw new NoProofError(describeAnswer(res));
+    const reading = readAnswer(TENANT_INFO, res);
+    if (reading.kind === 'success') {
+      const parsed = TenantInfoSchema.safeParse(reading.body);
+      if (parsed.success) return parsed.data.cloudId;
+      throw new NoProofError(`${describeAnswer(res)}, not a cloud id`);
+    }
+    // A site that does not exist: 404/410, or a redirect to Atlassian's sign-up page (atlassian.md, unsure which).
+    if (res.status === 404 || res.status === 410) throw new UnknownSiteError(site, describeAnswer(res));
+    if (res.status >= 300 && res.status < 400 && /(^|\.)atlassian\.(com|net)$/i.test(hostOf(res.headers.location ?? ''))) throw new UnknownSiteError(site, describeAnswer(res));
+    throw new NoProofError(reading.kind === 'unproven' ? reading.what : describeAnswer(res));
   }
 
   gateway(cloudId: string, auth: GatewayAuth, req: { method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown }): Promise<HttpResponse> {
@@ -126,16 +112,15 @@ export class AtlassianClient {
       url: `${this.endpoints.auth}/oauth/token`,
       json: { grant_type: 'authorization_code', client_id: p.clientId, client_secret: p.clientSecret, code: p.code, redirect_uri: p.redirectUri },
     });
-    const body = parseJson(res.text);
-    if (res.status === 200) {
-      const token = TokenResponseSchema.safeParse(body);
+    const reading = readAnswer(TOKEN_ENDPOINT, res);
+    if (reading.kind === 'success') {
+      const token = TokenResponseSchema.safeParse(reading.body);
       if (token.success) return { ok: true, token: token.data };
-      return { ok: false, status: res.status, error: 'invalid_response', description: 'the token answer had no access_token' };
     }
-    const error = OAuthErrorSchema.safeParse(body);
-    // Not an OAuth error document (an HTML outage page, a proxy's answer): it proves nothing.
-    if (!error.success) throw new NoProofError(describeAnswer(res));
-    return { ok: false, status: res.status, error: error.data.error, description: error.data.error_description };
+    // Only an OAuth error document at a 4xx (not 429) is Atlassian's verdict; a 5xx, a redirect, rate
+    // limiting, an HTML outage page or a proxy's answer proves nothing (checks.md, oauth-client).
+    if (reading.kind === 'oauth-error') return { ok: false, status: reading.status, error: reading.error, description: reading.description };
+    throw new NoProofError(reading.kind === 'unproven' ? reading.what : describeAnswer(res));
   }
 
   async accessibleResources(accessToken: string): Promise<AccessibleResource[]> {
@@ -144,18 +129,15 @@ export class AtlassianClient {
       url: `${this.endpoints.api}/oauth/token/accessible-resources`,
       headers: { authorization: `Bearer ${accessToken}` },
     });
-    const parsed = AccessibleResourcesSchema.safeParse(parseJson(res.text));
-    if (res.status !== 200 || !parsed.success) {
-      throw new CliError(`Atlassian's accessible-resources answered ${res.status}.`, { hint: 'Try again; if it persists, rerun with --debug.' });
-    }
+    const reading = readAnswer(ACCESSIBLE_RESOURCES, res);
+    const parsed = AccessibleResourcesSchema.safeParse(reading.kind === 'success' ? reading.body : undefined);
+    if (!parsed.success) throw new NoProofError(reading.kind === 'unproven' ? reading.what : describeAnswer(res));
     return parsed.data;
   }
 
-  /** GET {api}/me (User Identity API, scope read:me). */
-  async me(accessToken: string): Promise<{ res: HttpResponse; me?: { account_id: string; email?: string | undefined; name?: string | undefined } }> {
-    const res = await this.http.request({ method: 'GET', url: `${this.endpoints.api}/me`, headers: { authorization: `Bearer ${accessToken}` } });
-    const parsed = MeSchema.safeParse(parseJson(res.text));
-    return parsed.success && res.status === 200 ? { res, me: parsed.data } : { res };
+  /** GET {api}/me (User Identity API, scope read:me); the raw answer, for the checks to classify. */
+  me(accessToken: string): Promise<HttpResponse> {
+    return this.http.request({ method: 'GET', url: `${this.endpoints.api}/me`, headers: { authorization: `Bearer ${accessToken}` } });
   }
 
   /** POST {api}/app/report-accounts/ with the user's own account (Personal Data Reporting API). */

@@ -28,9 +28,10 @@ export function permissionsFor(kind: 'alm-account' | 'user'): readonly KendisPer
   return KENDIS_PERMISSIONS.filter((p) => kind === 'alm-account' || !p.almOnly);
 }
 
-/** The concrete request, relative to {api}/ex/jira/{cloudId}. */
-export function myPermissionsPath(kind: 'alm-account' | 'user'): string {
-  return `/rest/api/3/mypermissions?permissions=${permissionsFor(kind).map((p) => p.key).join(',')}`;
+/** The concrete request, relative to {api}/ex/jira/{cloudId}; with a project key, about that project exactly. */
+export function myPermissionsPath(kind: 'alm-account' | 'user', projectKey?: string): string {
+  const project = projectKey ? `projectKey=${encodeURIComponent(projectKey)}&` : '';
+  return `/rest/api/3/mypermissions?${project}permissions=${permissionsFor(kind).map((p) => p.key).join(',')}`;
 }
 
 export const MY_PERMISSIONS_PATH = myPermissionsPath('alm-account');

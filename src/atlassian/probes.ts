@@ -3,7 +3,9 @@
  * Isolating: each token's scopes (the ALM account's 15, a user's 20) satisfy the operation and the
  * set minus this scope does not (proven against Atlassian's OpenAPI data by
  * test/unit/openapi-scopes.test.ts). Harmless: reads, or writes and deletes aimed at id 0 / with an
- * empty body, which must fail.
+ * empty body, which must fail (so a write's success proves nothing: checks/verdicts.ts). A read aimed
+ * at id 0 may succeed (Jira does not document its failure for every read): its documented success
+ * shape proves the scope like any other.
  * Where Atlassian accepts the classic read:jira-work or write:jira-work for every operation that
  * uses a scope, no probe can isolate it: the check is `skip`, never an unearned pass.
  */
@@ -18,8 +20,6 @@ export interface Probe {
   body?: unknown;
   /** What Jira's 403 means for this request, when it is not about the account (e.g. apps only). */
   forbiddenMeans?: string;
-  /** Aimed at nothing (id 0, an empty body): Jira must refuse it, so a success is not Jira answering. */
-  mustFail?: boolean;
 }
 
 export interface Unprobeable {
@@ -29,22 +29,22 @@ export interface Unprobeable {
 
 export const PROBES: readonly Probe[] = [
   { scope: 'read:jira-work', operationId: 'project-search', method: 'GET', path: '/rest/api/3/project/search?maxResults=1' },
-  { scope: 'write:jira-work', operationId: 'issue-create', method: 'POST', path: '/rest/api/3/issue', body: { fields: {} }, mustFail: true },
+  { scope: 'write:jira-work', operationId: 'issue-create', method: 'POST', path: '/rest/api/3/issue', body: { fields: {} } },
   { scope: 'read:jira-user', operationId: 'myself', method: 'GET', path: '/rest/api/3/myself' },
   { scope: 'manage:jira-project', operationId: 'issue-security-schemes', method: 'GET', path: '/rest/api/3/issuesecurityschemes' },
   {
     scope: 'manage:jira-webhook', operationId: 'webhooks', method: 'GET', path: '/rest/api/3/webhook?maxResults=1',
     forbiddenMeans: ': it lists webhooks only to apps, but the request got past Atlassian’s scope check',
   },
-  { scope: 'read:field:jira', operationId: 'field-context-issuetype-mapping', method: 'GET', path: '/rest/api/3/field/customfield_0/context/issuetypemapping?maxResults=1', mustFail: true },
-  { scope: 'read:board-scope:jira-software', operationId: 'board-versions', method: 'GET', path: '/rest/agile/1.0/board/0/version?maxResults=1', mustFail: true },
-  { scope: 'read:sprint:jira-software', operationId: 'sprint-get', method: 'GET', path: '/rest/agile/1.0/sprint/0', mustFail: true },
-  { scope: 'write:sprint:jira-software', operationId: 'sprint-update', method: 'POST', path: '/rest/agile/1.0/sprint/0', body: {}, mustFail: true },
-  { scope: 'read:epic:jira-software', operationId: 'epic-get', method: 'GET', path: '/rest/agile/1.0/epic/0', mustFail: true },
-  { scope: 'write:epic:jira-software', operationId: 'epic-update', method: 'POST', path: '/rest/agile/1.0/epic/0', body: {}, mustFail: true },
+  { scope: 'read:field:jira', operationId: 'field-context-issuetype-mapping', method: 'GET', path: '/rest/api/3/field/customfield_0/context/issuetypemapping?maxResults=1' },
+  { scope: 'read:board-scope:jira-software', operationId: 'board-versions', method: 'GET', path: '/rest/agile/1.0/board/0/version?maxResults=1' },
+  { scope: 'read:sprint:jira-software', operationId: 'sprint-get', method: 'GET', path: '/rest/agile/1.0/sprint/0' },
+  { scope: 'write:sprint:jira-software', operationId: 'sprint-update', method: 'POST', path: '/rest/agile/1.0/sprint/0', body: {} },
+  { scope: 'read:epic:jira-software', operationId: 'epic-get', method: 'GET', path: '/rest/agile/1.0/epic/0' },
+  { scope: 'write:epic:jira-software', operationId: 'epic-update', method: 'POST', path: '/rest/agile/1.0/epic/0', body: {} },
   // The individual user's token: deletes aimed at id 0, which cannot exist.
-  { scope: 'delete:avatar:jira', operationId: 'avatar-delete', method: 'DELETE', path: '/rest/api/3/universal_avatar/type/project/owner/0/avatar/0', mustFail: true },
-  { scope: 'delete:board-scope.admin:jira-software', operationId: 'board-property-delete', method: 'DELETE', path: '/rest/agile/1.0/board/0/properties/kendis-jira-probe', mustFail: true },
+  { scope: 'delete:avatar:jira', operationId: 'avatar-delete', method: 'DELETE', path: '/rest/api/3/universal_avatar/type/project/owner/0/avatar/0' },
+  { scope: 'delete:board-scope.admin:jira-software', operationId: 'board-property-delete', method: 'DELETE', path: '/rest/agile/1.0/board/0/properties/kendis-jira-probe' },
 ];
 
 /** Every operation needing the scope also accepts a classic scope the token has, so none can tell them apart. */

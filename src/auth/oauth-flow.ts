@@ -6,7 +6,7 @@
  */
 import { CliError } from '../errors.js';
 import { singleLine } from '../io/sanitize.js';
-import { clientRejected, clientRejectedFix } from '../atlassian/client-credentials.js';
+import { clientRejected, clientRejectedFix, codeRefused } from '../atlassian/client-credentials.js';
 import type { Endpoints } from '../config/schema.js';
 import type { AtlassianClient, ExchangeResult } from '../atlassian/client.js';
 import { authorizeUrl } from '../atlassian/endpoints.js';
@@ -16,7 +16,7 @@ import { PromptWithdrawnError, type Prompter } from '../io/prompter.js';
 import type { BrowserOpener } from '../io/browser.js';
 import { describeCallbackError, parseCallback } from './callback-parser.js';
 import { CallbackTimeoutError, startCallbackServer } from './callback-server.js';
-import { consentProblem, readWaitAnswer, whatToLookFor, type ConsentProblem } from './consent-problems.js';
+import { CONSENT_PROBLEMS, WAIT_PROMPT, consentProblem, readWaitAnswer, whatToLookFor, type ConsentProblem } from './consent-problems.js';
 
 export interface OAuthFlowInput {
   endpoints: Endpoints;
@@ -53,6 +53,9 @@ export class OAuthFlowError extends CliError {
 }
 
 export function exchangeFailure(result: Extract<ExchangeResult, { ok: false }>): OAuthFlowError {
+  if (codeRefused(result)) {
+    return new OAuthFlowError('exchange-failed', `Atlassian refused the authorization code (${result.status} ${singleLine(result.error)}): it expired or was already used.`, 'Run the check again and approve the app once more (a code is valid for a few minutes, once).');
+  }
   if (clientRejected(result.error)) {
     return new OAuthFlowError('exchange-failed', `Atlassian rejected the Client ID and Client Secret (${result.status} ${singleLine(result.error)}).`, clientRejectedFix());
   }
@@ -87,14 +90,13 @@ export async function runOAuthFlow(input: OAuthFlowInput, deps: OAuthFlowDeps): 
     const waiting = server.wait(input.timeoutMs, AbortSignal.any([deps.signal, stopWaiting.signal])).catch((error: unknown) => {
       // A silent timeout usually means Atlassian is showing one of its two error pages.
       if (error instanceof CallbackTimeoutError) {
-        const a = consentProblem('scopes-not-added', help);
-        const b = consentProblem('redirect-not-registered', help);
+        const pages = CONSENT_PROBLEMS.map((k) => consentProblem(k, help)).map((t) => `${t.looksLike}: ${t.hint}`);
         throw new OAuthFlowError(
           'no-callback',
           opened === 'opened'
             ? `${error.message.replace(/\.$/, '')}: Atlassian probably showed an error page instead of sending the browser back.`
             : `${error.message.replace(/\.$/, '')}: nobody completed the sign-in at the address above, or Atlassian showed an error page instead of sending the browser back.`,
-          `Either ${a.looksLike} — ${a.hint} Or ${b.looksLike} — ${b.hint} If the browser ran on another machine, run again and paste the address it ended on, or use --skip-oauth.`,
+          `What the page says tells the fix. ${pages.join(' ')} If the browser ran on another machine, run again and paste the address it ended on, or use --skip-oauth.`,
         );
       }
       throw error;
@@ -108,11 +110,11 @@ export async function runOAuthFlow(input: OAuthFlowInput, deps: OAuthFlowDeps): 
       const answered = deps.prompter
         .input({
           id: 'oauth.wait',
-          message: `Waiting for Atlassian… If it shows an error page, type 1 for "scopes that have not been added", 2 for "redirect_uri"; or paste the address the browser ended on:`,
+          message: WAIT_PROMPT,
           signal: withdraw.signal,
           validate: (value) => {
             const kind = readWaitAnswer(value);
-            if (kind === undefined) return 'Type 1 or 2, or paste the full address from the browser.';
+            if (kind === undefined) return 'Type a number from 1 to 5, or paste the full address from the browser.';
             if (kind !== 'url') return true;
             const result = parseCallback(value, state);
             return result.kind === 'invalid' ? `That address is not this sign-in’s callback (${result.reason}).` : true;

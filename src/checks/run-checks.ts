@@ -18,8 +18,11 @@ import { checkClientCredentials, clientRejectedFix } from '../atlassian/client-c
 import { driftHint, evidenceFor } from './scope-drift.js';
 import { mayReceiveCredentials } from '../atlassian/domains.js';
 import type { CheckResult } from './types.js';
+import { ME, readAnswer } from '../atlassian/answers.js';
+import { MeSchema } from '../atlassian/schemas.js';
 import {
   apiTokenVerdict,
+  combinePermissions,
   credentialsRefusedMidRun,
   refusedCredentials,
   grantVerdict,
@@ -83,6 +86,8 @@ export interface CheckInputs {
   apiTokenFromEnv?: boolean;
   /** When given, the browser OAuth round trip runs and adds the oauth-* checks. */
   oauth?: () => Promise<OAuthGrant>;
+  /** Jira project keys (a Kendis board's) to check the permissions in; none: "in at least one project". */
+  projects?: readonly string[];
 }
 
 async function settle<T>(work: Promise<T>): Promise<T | Error> {
@@ -192,16 +197,22 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
   const decisions = scopes.map((scope) => ({ scope, decision: probeFor(scope) }));
   const probes = decisions.flatMap(({ decision }) => (isProbe(decision) && decision.operationId !== 'myself' ? [decision] : []));
   const answers = new Map<string, Answer>();
-  let permissions: Answer | undefined;
+  const projects = inputs.projects ?? [];
+  // One permissions request without a project, or one per project asked for.
+  const permissionTargets: (string | undefined)[] = projects.length > 0 ? [...projects] : [undefined];
+  const permissionAnswers = new Map<string | undefined, Answer>();
   if (auth && !prerequisite) {
     const requests: (() => Promise<void>)[] = probes.map((probe) => async () => {
       answers.set(probe.scope, await settle(client.gateway(profile.cloudId, auth, { method: probe.method, path: probe.path, ...(probe.body !== undefined ? { body: probe.body } : {}) })));
     });
-    requests.push(async () => {
-      permissions = await settle(client.gateway(profile.cloudId, auth, { method: 'GET', path: myPermissionsPath(kind) }));
-    });
+    for (const project of permissionTargets) {
+      requests.push(async () => {
+        permissionAnswers.set(project, await settle(client.gateway(profile.cloudId, auth, { method: 'GET', path: myPermissionsPath(kind, project) })));
+      });
+    }
     await mapBounded(requests, inputs.concurrency ?? 12, (request) => request());
   }
+  const permissions = [...permissionAnswers.values()];
   let credentialsRefused = false;
   for (const { scope, decision } of decisions) {
     const id = `scope:${scope}`;
@@ -216,10 +227,10 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
       continue;
     }
     if (refusedCredentials(answer)) credentialsRefused = true;
-    results.push(result(id, probeVerdict(answer, scope, rotateCommand, decision.forbiddenMeans, Boolean(decision.mustFail))));
+    results.push(result(id, probeVerdict(answer, decision, rotateCommand)));
   }
   // A 401 on a probe is about the credentials (checks.md): api-token fails, the scope is not blamed.
-  if (credentialsRefused || (permissions !== undefined && refusedCredentials(permissions))) {
+  if (credentialsRefused || permissions.some(refusedCredentials)) {
     credentialsRefused = true;
     const index = results.findIndex((r) => r.id === 'api-token');
     if (index >= 0) results[index] = result('api-token', credentialsRefusedMidRun(rotateCommand, Boolean(inputs.apiTokenFromEnv)));
@@ -234,9 +245,9 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
   results.push(
     result(
       'jira-permissions',
-      permissions === undefined ? { status: 'skip', detail: `Not checked: ${prerequisite ?? 'no sign-in'}.` }
-      : credentialsRefused && refusedCredentials(permissions) ? { status: 'skip', detail: 'Not checked: Atlassian refused the e-mail and API token for this request (401); see the api-token check.' }
-      : jiraPermissionsVerdict(permissions, permissionsFor(kind)),
+      permissions.length === 0 ? { status: 'skip', detail: `Not checked: ${prerequisite ?? 'no sign-in'}.` }
+      : permissions.some(refusedCredentials) ? { status: 'skip', detail: 'Not checked: Atlassian refused the e-mail and API token for this request (401); see the api-token check.' }
+      : combinePermissions(permissionTargets.map((project) => jiraPermissionsVerdict(permissionAnswers.get(project) as Answer, permissionsFor(kind), project))),
     ),
   );
 
@@ -273,10 +284,17 @@ export async function runOAuthChecks(inputs: { email: string; cloudId: string; c
   const missing = missingAppScopes(grant.grantedScopes);
   const [resources, me] = await Promise.all([settle(client.accessibleResources(grant.accessToken)), settle(client.me(grant.accessToken))]);
   const out = [result('oauth-grant', grantVerdict(grant.grantedScopes, resources, profile.cloudId, missing))];
-  const meAnswer: Answer = me instanceof Error ? me : me.res;
-  const meBody = me instanceof Error ? undefined : me.me;
-  out.push(result('oauth-identity', identityVerdict(meAnswer, meBody, profile.email)));
-  const personal: Answer | undefined = meBody ? await settle(client.reportAccounts(grant.accessToken, meBody.account_id, inputs.now)) : undefined;
+  out.push(result('oauth-identity', identityVerdict(me, profile.email)));
+  const accountId = accountIdOf(me);
+  const personal: Answer | undefined = accountId ? await settle(client.reportAccounts(grant.accessToken, accountId, inputs.now)) : undefined;
   out.push(result('oauth-personal-data', personalDataVerdict(personal)));
   return out;
+}
+
+/** The account id /me proved (only from Atlassian's documented answer). */
+function accountIdOf(me: Answer): string | undefined {
+  if (me instanceof Error) return undefined;
+  const reading = readAnswer(ME, me);
+  const parsed = MeSchema.safeParse(reading.kind === 'success' ? reading.body : undefined);
+  return parsed.success ? parsed.data.account_id : undefined;
 }

@@ -4,11 +4,14 @@
  * feeds them (run-checks.ts) stays thin. Rules: ../shared/spec/checks.md.
  */
 import type { HttpResponse } from '../atlassian/http.js';
-import { describeAnswer, isScopeMismatch, noAnswer, NoProofError, parseJson, UnknownSiteError } from '../atlassian/client.js';
-import { MyPermissionsSchema, MyselfSchema } from '../atlassian/schemas.js';
+import { noAnswer, NoProofError, UnknownSiteError } from '../atlassian/client.js';
+import { ME, REPORT_ACCOUNTS, describeAnswer, readAnswer, type Reading } from '../atlassian/answers.js';
+import { operationContract } from '../atlassian/operations.js';
+import type { Probe } from '../atlassian/probes.js';
+import { MeSchema, MyPermissionsSchema, MyselfSchema } from '../atlassian/schemas.js';
 import { singleLine } from '../io/sanitize.js';
 import { KENDIS_PERMISSIONS, type KendisPermission } from '../atlassian/permissions.js';
-import { clientRejected, clientRejectedFix } from '../atlassian/client-credentials.js';
+import { clientRejected, clientRejectedFix, codeRefused, judged } from '../atlassian/client-credentials.js';
 import type { ExchangeResult } from '../atlassian/client.js';
 import { API_TOKENS_PAGE } from '../atlassian/endpoints.js';
 import { APP_SCOPES, tokenScopeTitle } from '../atlassian/scopes.js';
@@ -43,45 +46,59 @@ function rateLimited(status: number, what: string): Verdict {
   return { status: 'error', detail: `Atlassian kept rate limiting (${status}); the ${what} could not be checked.`, hint: 'Wait a minute and run the test again.' };
 }
 
-/**
- * A probe's answer → the scope's verdict (checks.md, "Probes"). Jira's own 400/403/404/409/422
- * prove the request got past the gateway's scope check. Only meaningful once api-token passed.
- */
-export function probeVerdict(answer: Answer, scope: string, rotateCommand = DEFAULT_ROTATE, forbiddenMeans?: string, mustFail = false): Verdict {
-  if (!isResponse(answer)) return noProof(answer);
-  const s = answer.status;
-  if (s >= 200 && s < 300) {
-    // A request aimed at nothing cannot succeed on Jira, and Jira's successes are JSON documents:
-    // anything else (an empty 204, `null`, a success for id 0) is something in between answering.
-    if (mustFail || !isJsonValue(answer.text)) return { ...noProof(answer), detail: `Something other than Jira answered the test request (${describeAnswer(answer)}${mustFail ? ', a success for a request Jira must refuse' : ''}).` };
-    return { status: 'pass', detail: `On the token (Jira answered ${s}).` };
-  }
-  // Jira's own refusals have Jira's shape ({"errorMessages": […], "errors": {…}}); an empty,
-  // plain-text or other JSON 403/404 ({"code":404,"message":…}) is a gateway, proxy or firewall in
-  // between, and proves nothing.
-  if (PAST_GATEWAY.has(s) && isJiraRefusal(answer.text)) {
-    const why =
-      s === 403 ? (forbiddenMeans ?? ', so the request got past Atlassian’s scope check; what the account may do is the jira-permissions check')
-      : 'to a test request aimed at nothing, so it got past Atlassian’s scope check';
-    return { status: 'pass', detail: `On the token (Jira itself answered ${s}${/^[:,]/.test(why) ? '' : ' '}${why}).` };
-  }
-  if (s === 401 && isScopeMismatch(answer)) {
-    return {
-      status: 'fail',
-      detail: `Missing from the API token (Atlassian answered 401: scope does not match).`,
-      hint: `On Atlassian's API-token page (${API_TOKENS_PAGE}) create a new token with scopes that include "${tokenScopeTitle(scope)}" (${scope}) and the others Kendis needs, then run ${rotate(rotateCommand)}.`,
-    };
-  }
-  // A 401 without "scope does not match" is about the credentials, not this scope (checks.md): the
-  // scope is not checked, and the run fails the api-token check (credentialsRefusedMidRun).
-  if (s === 401) return { status: 'skip', detail: 'Not checked: Atlassian refused the e-mail and API token for this request (401); see the api-token check.' };
-  if (s === 429 || s === 503) return rateLimited(s, 'scope');
-  return noProof(answer);
+/** The detail of an `error` for an answer outside the contract: what came back, and that it proves nothing. */
+function unproven(reading: Extract<Reading, { kind: 'unproven' }>, who = 'Jira'): Verdict {
+  return { status: 'error', detail: `${noAnswer(who, reading.what)}.`, hint: NOTHING_CONCLUDED };
 }
 
-/** A probe refused for its credentials, not for a scope (401 without "scope does not match"). */
+const NOTHING_CONCLUDED = 'Nothing was concluded either way: try again later; if it persists, check HTTPS_PROXY / NO_PROXY or rerun with --debug.';
+
+/**
+ * A probe's answer → the scope's verdict (checks.md, "Probes" and "What counts as Jira's own
+ * answer"): the documented success in its documented shape, or Jira's own refusal (a non-empty
+ * ErrorCollection at 400/403/404/409/422), proves the request got past the gateway's scope check.
+ * A write aimed at nothing that succeeds proves nothing: Jira should have refused it.
+ * Only meaningful once api-token passed.
+ */
+export function probeVerdict(answer: Answer, probe: Pick<Probe, 'scope' | 'operationId' | 'method' | 'forbiddenMeans'>, rotateCommand = DEFAULT_ROTATE): Verdict {
+  if (!isResponse(answer)) return noProof(answer);
+  const reading = readAnswer(operationContract(probe.operationId), answer);
+  switch (reading.kind) {
+    case 'success':
+      if (probe.method !== 'GET') {
+        return {
+          status: 'error',
+          detail: `Jira accepted a test change aimed at nothing (${describeAnswer(answer)}): it should have refused it, so nothing is concluded.`,
+          hint: 'Run the test again with --debug and send the output to your Jira admin or Kendis support.',
+        };
+      }
+      return { status: 'pass', detail: `On the token (Jira answered ${reading.status}).` };
+    case 'refusal': {
+      const why =
+        reading.status === 403 ? (probe.forbiddenMeans ?? ', so the request got past Atlassian’s scope check; what the account may do is the jira-permissions check')
+        : ' to a test request aimed at nothing, so it got past Atlassian’s scope check';
+      return { status: 'pass', detail: `On the token (Jira itself answered ${reading.status}${why}).` };
+    }
+    case 'scope-missing':
+      return {
+        status: 'fail',
+        detail: 'Missing from the API token (Atlassian answered 401: scope does not match).',
+        hint: `On Atlassian's API-token page (${API_TOKENS_PAGE}) create a new token with scopes that include "${tokenScopeTitle(probe.scope)}" (${probe.scope}) and the others Kendis needs, then run ${rotate(rotateCommand)}.`,
+      };
+    // A 401 without "scope does not match" is about the credentials, not this scope (checks.md): the
+    // scope is not checked, and the run fails the api-token check (credentialsRefusedMidRun).
+    case 'unauthorized':
+      return { status: 'skip', detail: 'Not checked: Atlassian refused the e-mail and API token for this request (401); see the api-token check.' };
+    case 'rate-limited':
+      return rateLimited(reading.status, 'scope');
+    default:
+      return unproven({ kind: 'unproven', what: reading.kind === 'unproven' ? reading.what : describeAnswer(answer) });
+  }
+}
+
+/** A request refused for its credentials, not for a scope (401 without "scope does not match"). */
 export function refusedCredentials(answer: Answer): boolean {
-  return isResponse(answer) && answer.status === 401 && !isScopeMismatch(answer);
+  return isResponse(answer) && answer.status === 401 && readAnswer(operationContract('myself'), answer).kind === 'unauthorized';
 }
 
 /** api-token after a probe's 401 refused the credentials that had just signed in (checks.md: a fail of api-token). */
@@ -93,27 +110,6 @@ export function credentialsRefusedMidRun(rotateCommand = DEFAULT_ROTATE, fromEnv
     detail: REFUSED_MID_RUN,
     hint: `Check the token still exists on ${API_TOKENS_PAGE} and run the test again; otherwise create a new scoped token and ${fromEnv ? 'set KENDIS_JIRA_API_TOKEN to it' : `run ${rotate(rotateCommand)}`}.`,
   };
-}
-
-/** Jira's own answers past the gateway's scope check (checks.md): they prove the scope. */
-const PAST_GATEWAY = new Set([400, 403, 404, 409, 422]);
-
-/** Jira's refusals: {"errorMessages": [...]} and/or {"errors": {...}} (the REST API's ErrorCollection). */
-export function isJiraRefusal(text: string): boolean {
-  const parsed = parseJson(text);
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return false;
-  const { errorMessages, errors } = parsed as { errorMessages?: unknown; errors?: unknown };
-  return Array.isArray(errorMessages) || (typeof errors === 'object' && errors !== null && !Array.isArray(errors));
-}
-
-/** Jira's successes are a JSON list, or an object with something in it (never a bare `{}`). */
-function isJsonValue(text: string): boolean {
-  const parsed = parseJson(text);
-  return Array.isArray(parsed) || (typeof parsed === 'object' && parsed !== null && Object.keys(parsed).length > 0);
-}
-
-function looksLikeHtml(res: HttpResponse): boolean {
-  return /html/i.test(res.headers['content-type'] ?? '') || /^\s*<(!doctype|html)/i.test(res.text);
 }
 
 export interface ApiTokenInput {
@@ -131,58 +127,86 @@ export interface ApiTokenInput {
   fromEnv?: boolean;
 }
 
-/** /myself through the gateway → does the e-mail + token pair authenticate? */
+/** /myself through the gateway → does the e-mail + token pair authenticate? (checks.md, api-token) */
 export function apiTokenVerdict(input: ApiTokenInput): Verdict & { authenticated: boolean } {
   const { answer } = input;
   const command = input.rotateCommand ?? DEFAULT_ROTATE;
   const setup = rotate(input.setupCommand ?? DEFAULT_SETUP);
   const replace = input.fromEnv ? 'set KENDIS_JIRA_API_TOKEN to a working scoped token (the token tested came from that variable)' : `run ${rotate(command)}`;
-  if (!isResponse(answer)) return { ...noProof(answer, "Atlassian's API gateway"), authenticated: false };
-  if (answer.status === 200) {
-    const me = MyselfSchema.safeParse(parseJson(answer.text));
-    if (!me.success) return { ...noProof(answer, "Atlassian's API gateway"), detail: `Atlassian's API gateway answered 200 but not with Jira's account data (${describeAnswer(answer)}): something in between answered instead.`, authenticated: false };
-    const shown = me.data.emailAddress === undefined ? undefined : singleLine(me.data.emailAddress);
-    if (shown && shown.toLowerCase() !== input.email.toLowerCase()) {
-      return { status: 'warn', authenticated: true, detail: `The token signs in as ${shown}, not ${input.email}.`, hint: `Kendis needs the e-mail of the account that created the token: run ${setup} again with that e-mail.` };
+  const gateway = "Atlassian's API gateway";
+  if (!isResponse(answer)) return { ...noProof(answer, gateway), authenticated: false };
+  const reading = readAnswer(operationContract('myself'), answer);
+  switch (reading.kind) {
+    case 'success': {
+      const me = MyselfSchema.safeParse(reading.body);
+      const shown = me.success && me.data.emailAddress !== undefined ? singleLine(me.data.emailAddress) : undefined;
+      if (shown && shown.toLowerCase() !== input.email.toLowerCase()) {
+        return { status: 'warn', authenticated: true, detail: `The token signs in as ${shown}, not ${input.email}.`, hint: `Kendis needs the e-mail of the account that created the token: run ${setup} again with that e-mail.` };
+      }
+      const name = me.success ? me.data.displayName : undefined;
+      return { status: 'pass', authenticated: true, detail: `Signed in as ${shown ?? singleLine(name ?? 'the configured account')}${shown ? '' : ' (e-mail hidden by the profile’s privacy settings)'}.` };
     }
-    return { status: 'pass', authenticated: true, detail: `Signed in as ${shown ?? singleLine(me.data.displayName ?? 'the configured account')}${shown ? '' : ' (e-mail hidden by the profile’s privacy settings)'}.` };
-  }
-  if (answer.status === 401 && isScopeMismatch(answer)) {
-    return { status: 'pass', authenticated: true, detail: 'The e-mail and token signed in (the e-mail could not be compared: the token lacks read:jira-user).' };
-  }
-  if (answer.status === 401) {
-    const days = daysUntil(input.expiresOn, input.now);
-    if (days < 0 && !input.fromEnv) {
-      return { status: 'fail', authenticated: false, detail: `Atlassian rejected the API token: it expired on ${input.expiresOn}.`, hint: `Create a new token and ${replace}.` };
-    }
-    if (input.siteAnswer && isResponse(input.siteAnswer) && input.siteAnswer.status === 200 && MyselfSchema.safeParse(parseJson(input.siteAnswer.text)).success) {
+    case 'scope-missing':
+      return { status: 'pass', authenticated: true, detail: 'The e-mail and token signed in (the e-mail could not be compared: the token lacks read:jira-user).' };
+    case 'unauthorized':
+      return { ...refusedToken(input, replace), authenticated: false };
+    case 'refusal':
+      // Jira's own refusal of the account (its ErrorCollection): no Jira access on this site.
       return {
         status: 'fail',
         authenticated: false,
-        detail: 'This API token works on the site URL but not through Atlassian’s API gateway: it is a classic token, created without scopes.',
-        hint: `On ${API_TOKENS_PAGE} choose "Create API token with scopes" (not "Create API token"), then ${replace}.`,
+        detail: `Jira refused the account on this site (${reading.status}: ${singleLine(reading.messages[0] ?? '').slice(0, 160)}).`,
+        hint: 'Check the account has Jira access on this site (Atlassian Administration → Products), or use an account that has.',
       };
-    }
+    case 'rate-limited':
+      return { ...rateLimited(reading.status, 'token'), authenticated: false };
+    default:
+      return { ...likelyCause(reading.kind === 'unproven' ? reading.what : describeAnswer(answer), answer.status, setup), authenticated: false };
+  }
+}
+
+/** A 401 for the credentials: expired, a classic token (it works on the site URL), or a wrong pair. */
+function refusedToken(input: ApiTokenInput, replace: string): Verdict {
+  const days = daysUntil(input.expiresOn, input.now);
+  if (days < 0 && !input.fromEnv) {
+    return { status: 'fail', detail: `Atlassian rejected the API token: it expired on ${input.expiresOn}.`, hint: `Create a new token and ${replace}.` };
+  }
+  const site = input.siteAnswer;
+  if (site && isResponse(site) && readAnswer(operationContract('myself'), site).kind === 'success') {
     return {
       status: 'fail',
-      authenticated: false,
-      detail: `Atlassian rejected the e-mail and API token pair (401): the e-mail is not the token owner's, the token was mistyped, or it was revoked.`,
-      hint: `Check the e-mail is the account that created the token; otherwise create a new scoped token and ${replace}.`,
+      detail: 'This API token works on the site URL but not through Atlassian’s API gateway: it is a classic token, created without scopes.',
+      hint: `On ${API_TOKENS_PAGE} choose "Create API token with scopes" (not "Create API token"), then ${replace}.`,
     };
   }
-  if (answer.status === 404 && parseJson(answer.text) !== undefined) {
-    return { status: 'fail', authenticated: false, detail: 'Atlassian’s API gateway does not know this site (404).', hint: `Run ${setup} again to record the right site.` };
-  }
-  if (answer.status === 403 && !looksLikeHtml(answer)) {
+  return {
+    status: 'fail',
+    detail: `Atlassian rejected the e-mail and API token pair (401): the e-mail is not the token owner's, the token was mistyped, or it was revoked.`,
+    hint: `Check the e-mail is the account that created the token; otherwise create a new scoped token and ${replace}.`,
+  };
+}
+
+/**
+ * An answer to /myself outside Jira's contract. Atlassian does not document what its gateway sends
+ * for an IP allowlist or an unknown cloud id (atlassian.md), so a 403 or 404 keeps its likely
+ * diagnosis, said as one, with what came back and the other cause: never a verdict, never a pass.
+ */
+function likelyCause(what: string, status: number, setup: string): Verdict {
+  if (status === 403) {
     return {
-      status: 'fail',
-      authenticated: false,
-      detail: 'Atlassian refused the e-mail and API token on this site (403): the account has no Jira access here, or the site only accepts requests from allowed IP addresses.',
-      hint: 'Check the account has Jira access on this site (Atlassian Administration → Products), and whether the site has an IP allowlist.',
+      status: 'error',
+      detail: `Atlassian's API gateway answered ${what}: probably the site accepts requests only from allowed IP addresses, or a proxy answered instead.`,
+      hint: 'Ask your Atlassian admin whether the site has an IP allowlist (Atlassian Administration → Security); otherwise check HTTPS_PROXY / NO_PROXY.',
     };
   }
-  if (answer.status === 429 || answer.status === 503) return { ...rateLimited(answer.status, 'token'), authenticated: false };
-  return { ...noProof(answer, "Atlassian's API gateway"), authenticated: false };
+  if (status === 404) {
+    return {
+      status: 'error',
+      detail: `Atlassian's API gateway answered ${what}: probably it does not know this site's cloud id any more, or a proxy answered instead.`,
+      hint: `Run ${setup} again to record the site; if the problem stays, check HTTPS_PROXY / NO_PROXY.`,
+    };
+  }
+  return { status: 'error', detail: `${noAnswer("Atlassian's API gateway", what)}.`, hint: NOTHING_CONCLUDED };
 }
 
 /** The token's saved expiry date: pass > 30 days, warn ≤ 30, fail when expired. */
@@ -199,31 +223,34 @@ export function callbackRefused(result: ExchangeResult | Error): boolean {
   return !(result instanceof Error) && !result.ok && result.error === 'unauthorized_client' && /redirect/i.test(result.description ?? '');
 }
 
-/** Token endpoint answer to a deliberately invalid code → are the client credentials accepted? */
+/**
+ * Token endpoint answer to a deliberately invalid code → are the client credentials accepted?
+ * Atlassian authenticates the client before it looks at the code, so a refused code proves them
+ * (checks.md, oauth-client); a refused client fails; anything else proves nothing.
+ */
 export function oauthClientVerdict(result: ExchangeResult | Error, rejectedFix = clientRejectedFix()): Verdict {
   if (result instanceof Error) return noProof(result, "Atlassian's token endpoint");
   if (result.ok) return { status: 'error', detail: "Atlassian's token endpoint exchanged a code that cannot be valid: that is not Atlassian answering.", hint: 'Check KENDIS_JIRA_AUTH_URL and any proxy, then try again.' };
-  // Only Atlassian's own 4xx verdict on the code counts; a 5xx, a redirect or rate limiting proves
-  // nothing, whatever its body says.
-  if (result.status >= 500 || result.status < 400) return { status: 'error', detail: `Atlassian's token endpoint did not answer (${result.status} ${singleLine(result.error).slice(0, 60)}).`, hint: 'Nothing was concluded either way: try again later.' };
-  if (result.status === 429) return rateLimited(429, 'Client ID and Secret');
-  if (result.error === 'invalid_grant') return { status: 'pass', detail: 'Accepted by Atlassian.' };
+  const said = `${result.status} ${singleLine(result.error).slice(0, 60)}${result.description ? `: ${singleLine(result.description).slice(0, 120)}` : ''}`;
+  // Only Atlassian's own 4xx verdict counts; a 5xx, a redirect or rate limiting proves nothing, whatever its body says.
+  if (!judged(result.status)) {
+    return result.status === 429 ? rateLimited(429, 'Client ID and Secret') : { status: 'error', detail: `Atlassian's token endpoint did not answer (${said}).`, hint: 'Nothing was concluded either way: try again later.' };
+  }
+  if (codeRefused(result)) return { status: 'pass', detail: 'Accepted by Atlassian.' };
   if (callbackRefused(result)) {
     return {
       status: 'fail',
-      detail: `Atlassian refused the callback URL (${result.status} unauthorized_client: ${singleLine(result.description ?? '')}).`,
+      detail: `Atlassian refused the callback URL (${said}).`,
       hint: "On the app's Authorization tab, the callback URL must be exactly Kendis' (Step 4–5); Save changes, then check again.",
     };
   }
-  if (clientRejected(result.error)) {
-    return { status: 'fail', detail: `Atlassian rejected them (${result.status} ${singleLine(result.error)}).`, hint: rejectedFix };
-  }
-  return { status: 'error', detail: `Atlassian's token endpoint did not answer (${result.status} ${singleLine(result.error).slice(0, 60)}${result.description ? `: ${singleLine(result.description).slice(0, 120)}` : ''}).`, hint: 'Nothing was concluded either way: try again later; if it persists, rerun with --debug.' };
+  if (clientRejected(result.error)) return { status: 'fail', detail: `Atlassian rejected them (${said}).`, hint: rejectedFix };
+  return { status: 'error', detail: `Atlassian's token endpoint did not say whether it accepts them (${said}).`, hint: 'Nothing was concluded either way: try again later; if it persists, rerun with --debug.' };
 }
 
-/** The site's tenant_info against the saved cloudId. */
+/** The site's tenant_info against the saved cloudId. An unknown site is a likely diagnosis, never a verdict (atlassian.md). */
 export function siteVerdict(result: string | Error, site: string, savedCloudId: string, setupCommand = DEFAULT_SETUP): Verdict {
-  if (result instanceof UnknownSiteError) return { status: 'fail', detail: errorText(result) + '.', ...(result.hint ? { hint: result.hint } : {}) };
+  if (result instanceof UnknownSiteError) return { status: 'error', detail: errorText(result) + '.', ...(result.hint ? { hint: result.hint } : {}) };
   if (result instanceof Error) return noProof(result, site);
   if (result !== savedCloudId) {
     return { status: 'fail', detail: `${site} is now cloud ${result}, but this profile was set up for ${savedCloudId}.`, hint: `Run ${rotate(setupCommand)} again for this site.` };
@@ -254,42 +281,80 @@ export function grantVerdict(granted: Set<string>, resources: { id: string; url:
   return { status: 'pass', detail: `The ${apis} APIs and ${jira} Jira permissions were granted for this site.` };
 }
 
-export function identityVerdict(answer: Answer, me: { email?: string | undefined; account_id: string } | undefined, email: string): Verdict {
+/** GET {api}/me → the consenting account (User Identity API, read:me). */
+export function identityVerdict(answer: Answer, email: string): Verdict {
   if (!isResponse(answer)) return noProof(answer);
-  if (answer.status === 401 && isScopeMismatch(answer)) {
+  const reading = readAnswer(ME, answer);
+  const me = MeSchema.safeParse(reading.kind === 'success' ? reading.body : undefined);
+  if (me.success) {
+    if (me.data.email && me.data.email.toLowerCase() !== email.toLowerCase()) {
+      return { status: 'warn', detail: `The browser consented as ${singleLine(me.data.email)}, not ${email}.`, hint: 'Kendis signs in with the e-mail you give it: use the same account in the browser, or run setup with that e-mail.' };
+    }
+    return { status: 'pass', detail: `The consenting account is ${singleLine(me.data.email ?? me.data.account_id)}.` };
+  }
+  if (reading.kind === 'scope-missing') {
     return { status: 'fail', detail: 'The User Identity API is not added to the app (read:me missing).', hint: "On the app's Permissions tab, click Add next to User Identity API." };
   }
-  if (answer.status !== 200 || !me) return noProof(answer);
-  if (me.email && me.email.toLowerCase() !== email.toLowerCase()) {
-    return { status: 'warn', detail: `The browser consented as ${singleLine(me.email)}, not ${email}.`, hint: 'Kendis signs in with the e-mail you give it: use the same account in the browser, or run setup with that e-mail.' };
-  }
-  return { status: 'pass', detail: `The consenting account is ${singleLine(me.email ?? me.account_id)}.` };
+  if (reading.kind === 'rate-limited') return rateLimited(reading.status, 'User Identity API');
+  return unproven({ kind: 'unproven', what: reading.kind === 'unproven' ? reading.what : describeAnswer(answer) }, 'Atlassian');
 }
 
+/** POST {api}/app/report-accounts/ → the Personal Data Reporting API answered (200 with `accounts`, or 204). */
 export function personalDataVerdict(answer: Answer | undefined): Verdict {
   if (answer === undefined) return { status: 'skip', detail: 'Needs the account id from /me.' };
   if (!isResponse(answer)) return noProof(answer);
-  if (answer.status === 200 || answer.status === 204) return { status: 'pass', detail: 'The Personal Data Reporting API answered.' };
-  if (answer.status === 401 && isScopeMismatch(answer)) {
+  const reading = readAnswer(REPORT_ACCOUNTS, answer);
+  if (reading.kind === 'success') return { status: 'pass', detail: 'The Personal Data Reporting API answered.' };
+  if (reading.kind === 'scope-missing') {
     return { status: 'fail', detail: 'The Personal Data Reporting API is not added to the app (report:personal-data missing).', hint: "On the app's Permissions tab, click Add next to Personal Data Reporting API." };
   }
-  return noProof(answer);
+  if (reading.kind === 'rate-limited') return rateLimited(reading.status, 'Personal Data Reporting API');
+  return unproven({ kind: 'unproven', what: reading.kind === 'unproven' ? reading.what : describeAnswer(answer) }, 'Atlassian');
 }
 
-/** GET /rest/api/3/mypermissions → which of the permissions Kendis' sync uses the account lacks (never a fail). */
-export function jiraPermissionsVerdict(answer: Answer, wanted: readonly KendisPermission[] = KENDIS_PERMISSIONS): Verdict {
+/**
+ * GET /rest/api/3/mypermissions → which permissions Kendis' sync uses the account lacks (never a
+ * fail). Without a project, Jira reports a project permission held when the account holds it in
+ * *any* project (atlassian.md), so the verdict says "in at least one project"; with `projectKey`
+ * it is about that project exactly.
+ */
+export function jiraPermissionsVerdict(answer: Answer, wanted: readonly KendisPermission[] = KENDIS_PERMISSIONS, projectKey?: string): Verdict {
   if (!isResponse(answer)) return noProof(answer);
-  if (answer.status === 401 && isScopeMismatch(answer)) {
-    return { status: 'skip', detail: 'Needs read:jira-work, which the token lacks (see that scope above).' };
+  const reading = readAnswer(operationContract('my-permissions'), answer);
+  const where = projectKey ? `in project ${projectKey}` : 'in at least one project';
+  switch (reading.kind) {
+    case 'success': {
+      const parsed = MyPermissionsSchema.safeParse(reading.body);
+      if (!parsed.success) return unproven({ kind: 'unproven', what: `${describeAnswer(answer)}, not Jira's permission list` });
+      const missing = wanted.filter((p) => parsed.data.permissions[p.key]?.havePermission !== true);
+      const scope = (p: KendisPermission) => (p.key === 'ADMINISTER' ? '' : ` ${where}`);
+      if (missing.length === 0) return { status: 'pass', detail: `The account holds all ${wanted.length} (${wanted.map((p) => p.name).join(', ')})${projectKey ? ` in project ${projectKey}` : ', the project ones in at least one project'}.` };
+      return {
+        status: 'warn',
+        detail: `The account lacks ${missing.map((p) => `"${p.name}"${scope(p)} (without it ${p.without})`).join('; ')}.`,
+        hint: 'Ask a Jira admin to grant these to the account (Jira settings → System → Global permissions for Administer Jira; the projects’ permission schemes for the others), or use an account that has them.',
+      };
+    }
+    case 'scope-missing':
+      return { status: 'skip', detail: 'Needs read:jira-work, which the token lacks (see that scope above).' };
+    case 'refusal':
+      if (projectKey && reading.status === 404) {
+        return { status: 'warn', detail: `Jira has no project ${projectKey} that this account can see (404: ${singleLine(reading.messages[0] ?? '').slice(0, 120)}).`, hint: 'Check the project key on the Kendis board (Jira shows it before each issue number, e.g. KEN-12), and that the account may browse that project.' };
+      }
+      return { status: 'error', detail: `Jira refused the permissions request (${reading.status}: ${singleLine(reading.messages[0] ?? '').slice(0, 120)}).`, hint: NOTHING_CONCLUDED };
+    case 'rate-limited':
+      return rateLimited(reading.status, 'permissions');
+    default:
+      return unproven({ kind: 'unproven', what: reading.kind === 'unproven' ? reading.what : describeAnswer(answer) });
   }
-  if (answer.status === 429 || answer.status === 503) return rateLimited(answer.status, 'permissions');
-  const parsed = MyPermissionsSchema.safeParse(parseJson(answer.text));
-  if (answer.status !== 200 || !parsed.success) return noProof(answer);
-  const missing = wanted.filter((p) => parsed.data.permissions[p.key]?.havePermission !== true);
-  if (missing.length === 0) return { status: 'pass', detail: `The account holds all ${wanted.length} (${wanted.map((p) => p.name).join(', ')}).` };
-  return {
-    status: 'warn',
-    detail: `The account lacks ${missing.map((p) => `"${p.name}" (without it ${p.without})`).join('; ')}.`,
-    hint: 'Ask a Jira admin to grant these to the account (Jira settings → System → Global permissions for Administer Jira; the projects’ permission schemes for the others), or use an account that has them.',
-  };
+}
+
+const SEVERITY: Record<Verdict['status'], number> = { pass: 0, skip: 1, warn: 2, fail: 3, error: 4 };
+
+/** One jira-permissions verdict from one per project: the worst status, every project's finding. */
+export function combinePermissions(verdicts: readonly Verdict[]): Verdict {
+  if (verdicts.length === 1) return verdicts[0] as Verdict;
+  const worst = verdicts.reduce((a, b) => (SEVERITY[b.status] > SEVERITY[a.status] ? b : a));
+  const hints = [...new Set(verdicts.flatMap((v) => (v.hint ? [v.hint] : [])))];
+  return { status: worst.status, detail: verdicts.map((v) => v.detail).join(' '), ...(hints.length ? { hint: hints.join(' ') } : {}) };
 }

@@ -8,6 +8,8 @@ export interface SandboxServerOptions {
   port: number;
   latencyMs: number;
   autoApprove: boolean;
+  codeRefusal: 'today' | 'auth0';
+  consentBlock?: 'admin-approval' | 'sharing-off' | 'no-site-access';
 }
 
 const sandboxSchema = z.pipe(
@@ -15,8 +17,11 @@ const sandboxSchema = z.pipe(
     port: wholeNumber('--port', { min: 0, max: 65535, kind: 'a port number', fallback: 0 }),
     latency: wholeNumber('--latency', { min: 0, max: 60_000, kind: 'a whole number of milliseconds', fallback: 0 }),
     autoApprove: flag(),
+    // commander's choices() already refused anything else.
+    codeRefusal: z._default(z.enum(['today', 'auth0']), 'today'),
+    consentBlock: z.optional(z.enum(['admin-approval', 'sharing-off', 'no-site-access'])),
   }),
-  z.transform((o): SandboxServerOptions => ({ port: o.port, latencyMs: o.latency, autoApprove: o.autoApprove })),
+  z.transform((o): SandboxServerOptions => ({ port: o.port, latencyMs: o.latency, autoApprove: o.autoApprove, codeRefusal: o.codeRefusal, ...(o.consentBlock ? { consentBlock: o.consentBlock } : {}) })),
 );
 
 export function parseSandboxOptions(raw: Record<string, unknown>): SandboxServerOptions {

@@ -38,6 +38,8 @@ const setupSchema = (now: Date) =>
           return verdict === true ? undefined : `--token-expires: ${verdict}`;
         }),
         oauthTimeout: oauthTimeout(),
+        // Checked and collected by commander's argParser (program.ts).
+        project: z.optional(z.array(z.string())),
         browser: unlessNo(),
         skipOauth: flag(),
         allowNonAtlassianSite: flag(),
@@ -64,6 +66,7 @@ const setupSchema = (now: Date) =>
         callbackUrl: o.callbackUrl,
         clientId: o.clientId,
         tokenExpires: o.tokenExpires,
+        projects: o.project,
         redirectUri: o.redirectUri,
         oauthTimeoutSeconds: o.oauthTimeout,
         browser: o.browser,

@@ -18,11 +18,13 @@ export interface TestConnectionOptions {
   browser: boolean;
   redirectUri: string | undefined;
   oauthTimeoutSeconds: number;
+  /** --project keys (already checked by commander's argParser); none: the profile's saved ones. */
+  projects?: string[] | undefined;
 }
 
 const testConnectionSchema = z.pipe(
-  z.object({ json: flag(), oauth: flag(), browser: unlessNo(), redirectUri: text(redirectUriCheck), oauthTimeout: oauthTimeout() }),
-  z.transform((o): TestConnectionOptions => ({ json: o.json, oauth: o.oauth, browser: o.browser, redirectUri: o.redirectUri, oauthTimeoutSeconds: o.oauthTimeout })),
+  z.object({ json: flag(), oauth: flag(), browser: unlessNo(), redirectUri: text(redirectUriCheck), oauthTimeout: oauthTimeout(), project: z.optional(z.array(z.string())) }),
+  z.transform((o): TestConnectionOptions => ({ json: o.json, oauth: o.oauth, browser: o.browser, redirectUri: o.redirectUri, oauthTimeoutSeconds: o.oauthTimeout, projects: o.project })),
 );
 
 export function parseTestConnectionOptions(raw: Record<string, unknown>): TestConnectionOptions {
@@ -70,6 +72,7 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
         now: deps.now(),
         profileFlag: profileFlag(deps),
         cli: deps.cli,
+        projects: options.projects ?? profile.projects ?? [],
         ...(options.oauth && clientSecret && profile.kind !== 'user'
           ? {
               oauth: () =>

@@ -35,6 +35,8 @@ const commonProfile = {
     /** A rotation under way: its new token waits in the rotation account until it is swapped in. */
     pending: z.optional(z.object({ expiresOn: isoDate, storedAt: z.string(), applied: z.optional(z.boolean()) })),
   }),
+  /** Jira project keys of the Kendis boards: the Jira permissions are checked there exactly (optional). */
+  projects: z.optional(z.array(z.string().check(z.regex(/^[A-Z][A-Z0-9_]{0,254}$/, 'a Jira project key')))),
   /** Where the secrets live. */
   storage: z.enum(['keychain', 'file']),
   lastSuccessfulTest: z.optional(z.string()),

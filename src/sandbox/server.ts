@@ -59,6 +59,19 @@ export interface SandboxOptions {
   callbackUrls?: string[];
   /** The token endpoint rejects an unregistered redirect_uri before looking at the code (default true). */
   tokenChecksRedirectFirst?: boolean;
+  /**
+   * How the token endpoint refuses a bad, used or expired code from an authenticated client:
+   * 'today' (default) as Atlassian does now, 400 invalid_request "authorization_code is invalid";
+   * 'auth0' as it did until 2023, 403 invalid_grant "Invalid authorization code" (atlassian.md).
+   */
+  codeRefusal?: 'today' | 'auth0';
+  /**
+   * Atlassian's consent pages that never send the browser back (atlassian.md): an app no site admin
+   * has approved, an app whose sharing is off used by someone else, an account without site access.
+   */
+  consentBlock?: 'admin-approval' | 'sharing-off' | 'no-site-access';
+  /** Jira projects that exist (mypermissions?projectKey=…): default KEN. */
+  projects?: string[];
   /** The site does not exist: tenant_info answers 404 (atlassian.md, "Unknown site"). */
   unknownSite?: boolean;
   /** A hostile site: tenant_info answers this as its cloud id. */
@@ -211,6 +224,7 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
     if (notAdded.length) {
       return send(res, 200, errorPage('Something went wrong', 'This app has requested scopes that have not been added to the app in the developer console. Contact the app developer.'));
     }
+    if (options.consentBlock) return send(res, 200, CONSENT_BLOCK_PAGES[options.consentBlock]);
     const granted = requested;
     const consent = { clientId, redirectUri, scopes: granted, state };
     if (options.autoApprove || p.get('kj_sandbox_approve') === '1') {
@@ -257,7 +271,9 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
     }
     const pending = codes.get(body.code ?? '');
     if (!pending || pending.used || pending.expires < Date.now() || pending.clientId !== body.client_id) {
-      return send(res, 403, { error: 'invalid_grant', error_description: 'Invalid authorization code' });
+      return options.codeRefusal === 'auth0'
+        ? send(res, 403, { error: 'invalid_grant', error_description: 'Invalid authorization code' })
+        : send(res, 400, { error: 'invalid_request', error_description: 'authorization_code is invalid' });
     }
     if (pending.redirectUri !== body.redirect_uri) return send(res, 403, { error: 'invalid_grant', error_description: 'redirect_uri does not match' });
     pending.used = true;
@@ -305,6 +321,8 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
     if (op.id === 'my-permissions') {
       const asked = (url.searchParams.get('permissions') ?? '').split(',').filter(Boolean);
       if (asked.length === 0) return send(res, 400, { errorMessages: ['The permissions query parameter is required.'] });
+      const project = url.searchParams.get('projectKey');
+      if (project !== null && !(options.projects ?? ['KEN']).includes(project)) return send(res, 404, { errorMessages: [`No project could be found with key '${project}'.`], errors: {} });
       const permissions = Object.fromEntries(
         asked.map((key) => [key, { id: key, key, name: key, type: key === 'ADMINISTER' ? 'GLOBAL' : 'PROJECT', havePermission: !options.faults?.forbiddenPastScope && (key !== 'ADMINISTER' || admin) }]),
       );
@@ -457,6 +475,13 @@ function specScopeSets(method: string, path: string): string[][] | undefined {
   }
   return undefined;
 }
+
+/** Atlassian's consent pages that never redirect (support articles; atlassian.md). */
+const CONSENT_BLOCK_PAGES: Record<NonNullable<SandboxOptions['consentBlock']>, string> = {
+  'admin-approval': errorPage('Your site admin must authorize this app', `Your site admin must authorize this app for the site ${SANDBOX.siteName} before the app can access your account.`),
+  'sharing-off': errorPage('You don’t have access to this app', 'This app is not shared: only its developer can use it. Contact the app developer.'),
+  'no-site-access': errorPage('Access denied', 'This app requires access to a Jira site which you don’t have. Contact your site admin.'),
+};
 
 function errorPage(title: string, detail: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p><p>(Atlassian sandbox)</p></body></html>`;

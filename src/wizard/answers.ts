@@ -18,6 +18,8 @@ export const AnswersSchema = z.object({
   oauthVerified: z.optional(z.literal('yes')),
   tokenExpires: z.optional(z.string()),
   redirectUri: z.optional(z.string()),
+  /** Jira project keys of the Kendis boards, comma-separated ('' when the user skipped the question). */
+  projects: z.optional(z.string()),
   storage: z.optional(z.enum(['keychain', 'file'])),
   /** Which kind of profile is being set up: the organisation's ALM account, or a user's own token. */
   kind: z.optional(z.enum(['alm-account', 'user'])),

@@ -17,6 +17,8 @@ export interface WizardOptions {
   callbackUrl: string | undefined;
   clientId: string | undefined;
   tokenExpires: string | undefined;
+  /** --project keys (Jira projects of the Kendis boards); undefined: asked (optional) when interactive. */
+  projects?: string[] | undefined;
   redirectUri: string;
   oauthTimeoutSeconds: number;
   browser: boolean;

@@ -4,6 +4,12 @@ import { UsageError } from '../errors.js';
 import { describeProfileTarget, targetOf } from '../target.js';
 import type { Have, WizardContext } from './context.js';
 
+/** The project keys the wizard was given or asked for (answers.projects), for the profile. */
+function projectsField(ctx: WizardContext): { projects?: string[] } {
+  const keys = (ctx.answers.projects ?? '').split(',').filter(Boolean);
+  return keys.length > 0 ? { projects: keys } : {};
+}
+
 export type DraftNeeds = 'site' | 'cloudId' | 'email' | 'clientId' | 'callbackUrl' | 'redirectUri';
 
 export function draftProfile(ctx: WizardContext, have: Have<DraftNeeds>, tokenExpires: string): Profile {
@@ -18,6 +24,7 @@ export function draftProfile(ctx: WizardContext, have: Have<DraftNeeds>, tokenEx
     clientId: have.clientId,
     callbackUrl: have.callbackUrl,
     redirectUri: have.redirectUri,
+    ...projectsField(ctx),
     token: { expiresOn: tokenExpires, storedAt: now },
     storage: ctx.backend.location,
     createdAt: now,
@@ -35,6 +42,7 @@ export function draftUserProfile(ctx: WizardContext, have: Have<'site' | 'cloudI
     email: have.email,
     endpoints: ctx.target.endpoints,
     ...ctx.target.profileFields,
+    ...projectsField(ctx),
     token: { expiresOn: tokenExpires, storedAt: now },
     storage: ctx.backend.location,
     createdAt: now,

@@ -111,7 +111,7 @@ describe.skipIf(parts.skip)(`a lasting outage proves nothing and changes nothing
   });
 
   it.each([
-    ['the gateway answers a 502 HTML page', { gatewayHtmlStatus: 502 }, /Atlassian rejected them \(401 access_denied\)/],
+    ['the gateway answers a 502 HTML page', { gatewayHtmlStatus: 502 }, /Atlassian rejected them \(401 access_denied: Unauthorized\)/],
     ['the gateway and the token endpoint are down', { gatewayHtmlStatus: 502, tokenEndpointStatus: 503 }, /token endpoint did not answer \(503 from 127\.0\.0\.1:\d+, an HTML page.*the Client Secret was not stored/],
   ] as const)('a fresh setup with wrong secrets while %s exits 1, stores no keychain item and no profile', async (_name, faults, said) => {
     const f = fresh();

@@ -48,7 +48,7 @@ describe('real Atlassian’s behaviour, through the built CLI', () => {
       env: { ...env(home), KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken },
     });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`There is no Jira Cloud site at ${sandbox.url}`);
+    expect(r.stderr).toContain(`${sandbox.url} is probably not a Jira Cloud site`);
     expect(r.stderr).not.toContain('Step 1 of 8');
     expect(existsSync(join(home, 'cfg', 'secrets.json'))).toBe(false);
     const config = join(home, 'cfg', 'config.json');
@@ -93,7 +93,7 @@ describe('real Atlassian’s behaviour, through the built CLI', () => {
       await session.answer('Client ID:', `${SANDBOX.clientId}\r`);
       await session.answer('Client Secret (hidden', `${SANDBOX.clientSecret}\r`);
       const asked = Date.now();
-      await session.answer('If it shows an error page, type 1', '1\r');
+      await session.answer('If it shows an error page, type its number', '1\r');
       await session.waitFor('Steps 2–3', 10_000);
       expect(Date.now() - asked).toBeLessThan(10_000);
       await session.answer('What now?', '\u001b[B\r'); // "Stop here"

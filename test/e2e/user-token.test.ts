@@ -116,6 +116,7 @@ describe.skipIf(parts.skip)(`setup --user: a Kendis user's own token${parts.note
       await session.answer('API token (hidden', `${SANDBOX.userApiToken}\r`);
       await session.answer('The expiry date you picked', '\r');
       await session.waitFor('Step 2 of 2');
+      await session.answer('Optional: the Jira project keys', '\r');
       const before = session.text.length;
       await session.answer('Show the token to copy it into Kendis?', 'y\r');
       expect(await session.exit()).toBe(0);

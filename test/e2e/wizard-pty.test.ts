@@ -67,6 +67,7 @@ describe.skipIf(parts.skip)(`setup in a real terminal${parts.note}`, () => {
       await session.waitFor('The 3 APIs and 6 Jira permissions were granted', 60_000);
       await session.answer('API token (hidden', `${SANDBOX.apiToken}\r`);
       await session.answer('The expiry date you picked', '\r');
+      await session.answer('Optional: the Jira project keys', 'ken\r');
       await session.answer('Show a secret to copy it?', '\r');
       expect(await session.exit()).toBe(0);
     } finally {
@@ -89,6 +90,8 @@ describe.skipIf(parts.skip)(`setup in a real terminal${parts.note}`, () => {
       expect(text.includes(SANDBOX.apiToken), file).toBe(false);
     }
     expect(statSync(join(config, 'config.json')).mode & 0o777).toBe(0o600);
+    // The project typed at Step 8 (in small letters) is saved as Jira writes it, and was checked.
+    expect(Object.values(JSON.parse(readFileSync(join(config, 'config.json'), 'utf8')).profiles as Record<string, { projects?: string[] }>)[0]?.projects).toEqual(['KEN']);
     expect(readFileSync(browser.log, 'utf8')).toContain('/authorize?');
   }, 180_000);
 });

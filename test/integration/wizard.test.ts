@@ -67,6 +67,7 @@ const step6 = (): Scripted[] => [
 const step7and8 = (): Scripted[] => [
   { id: 'api-token', answer: SANDBOX.apiToken },
   { id: 'token.expires', answer: '' },
+  { id: 'projects', answer: '' },
   { id: 'reveal', answer: 'done' },
 ];
 
@@ -238,6 +239,7 @@ describe('setup wizard (interactive, scripted)', () => {
       { id: 'api-token', answer: SANDBOX.apiToken },
       { id: 'token.expires', answer: '' },
       { id: 'email', answer: SANDBOX.email },
+      { id: 'projects', answer: '' },
       { id: 'reveal', answer: 'done' },
     ]);
     await runSetup(options(), deps);
@@ -410,6 +412,7 @@ describe('setup wizard (non-interactive)', () => {
       { id: 'client-secret', answer: '' },
       { id: 'api-token', answer: '' },
       { id: 'token.expires', answer: '' },
+      { id: 'projects', answer: '' },
     ]);
     deps = makeTestDeps({ prompter, interactive: true, keychain });
     const error = await runSetup(options({ sandbox: true, browser: false, skipOAuth: true }), deps).catch((e: unknown) => e);
@@ -446,6 +449,7 @@ describe('setup wizard (non-interactive)', () => {
       { id: 'client-secret', answer: '' },
       { id: 'api-token', answer: '' },
       { id: 'token.expires', answer: '' },
+      { id: 'projects', answer: '' },
       { id: 'reveal', answer: 'done' },
     ]);
     const deps = makeTestDeps({ prompter, interactive: true, env: {} });
@@ -472,6 +476,7 @@ describe('setup wizard (non-interactive)', () => {
       { id: 'client-secret', answer: '' },
       { id: 'api-token', answer: '' },
       { id: 'token.expires', answer: '' },
+      { id: 'projects', answer: '' },
       { id: 'reveal', answer: 'done' },
     ]);
     const deps = makeTestDeps({ prompter: second, interactive: true, env: {}, configDir, keychain });
@@ -561,7 +566,7 @@ describe('setup wizard (non-interactive)', () => {
   });
 
   it('Ctrl-C at "Show a secret?" after the profile was saved: nothing to resume, and it says the profile is saved', async () => {
-    const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6(), { id: 'api-token', answer: SANDBOX.apiToken }, { id: 'token.expires', answer: '' }, { id: 'reveal', answer: CANCEL }]);
+    const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6(), { id: 'api-token', answer: SANDBOX.apiToken }, { id: 'token.expires', answer: '' }, { id: 'projects', answer: '' }, { id: 'reveal', answer: CANCEL }]);
     const error = await runSetup(options(), deps).then(() => undefined, (e: unknown) => e);
     prompter.assertDone();
     expect(error).toBeInstanceOf(CancelledError);

@@ -36,7 +36,7 @@ const faults: [string, SandboxOptions, RegExp][] = [
   ['500 on everything', { faults: { everythingStatus: 500 } }, /did not answer \(500 from 127\.0\.0\.1/],
   ['a 429 storm', { faults: { rateLimitStorm: { retryAfter: '0' } } }, /rate limiting/],
   ['a non-JSON site answer', { faults: { garbageTenantInfo: true } }, /Something other than .* answered \(200 from 127\.0\.0\.1:\d+, an HTML page/],
-  ['a non-JSON gateway answer', { faults: { garbageGateway: true } }, /not with Jira's account data/],
+  ['a non-JSON gateway answer', { faults: { garbageGateway: true } }, /Something other than Atlassian's API gateway answered \(200 from 127\.0\.0\.1:\d+, an HTML page/],
 ];
 
 describe('network faults end cleanly', () => {

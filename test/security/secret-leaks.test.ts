@@ -135,6 +135,7 @@ describe.skipIf(parts.skip)(`no secret leaks${parts.note}`, () => {
       await session.answer('Client Secret (hidden', `${CLIENT_SECRET}\r`);
       await session.answer('API token (hidden', `${TOKEN}\r`);
       await session.answer('The expiry date you picked', '\r');
+      await session.answer('Optional: the Jira project keys', '\r');
       await session.answer('Show a secret to copy it?', '\r');
       expect(await session.exit()).toBe(0);
     } finally {

@@ -4,8 +4,11 @@ import { MockAgent } from 'undici';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { createHttpClient, NetworkError, proxySettings, redactUrl, requestIdOf, retryDelayMs } from '../../src/atlassian/http.js';
-import { NoProofError, AtlassianClient, isScopeMismatch } from '../../src/atlassian/client.js';
+import { NoProofError, AtlassianClient, UnknownSiteError, isScopeMismatch } from '../../src/atlassian/client.js';
 import { probeVerdict } from '../../src/checks/verdicts.js';
+import { PROBES } from '../../src/atlassian/probes.js';
+
+const probe = (scope: string) => PROBES.find((p) => p.scope === scope)!;
 
 const API = 'https://api.atlassian.com';
 const SITE = 'https://acme.atlassian.net';
@@ -41,8 +44,8 @@ describe('gateway answers', () => {
     const second = await c.gateway('c1', auth, { method: 'GET', path: '/rest/agile/1.0/sprint/0' });
     expect(isScopeMismatch(first)).toBe(true);
     expect(isScopeMismatch(second)).toBe(false);
-    expect(probeVerdict(first, 'read:sprint:jira-software').status).toBe('fail');
-    expect(probeVerdict(second, 'read:sprint:jira-software')).toMatchObject({ status: 'skip', detail: expect.stringContaining('see the api-token check') });
+    expect(probeVerdict(first, probe('read:sprint:jira-software')).status).toBe('fail');
+    expect(probeVerdict(second, probe('read:sprint:jira-software'))).toMatchObject({ status: 'skip', detail: expect.stringContaining('see the api-token check') });
   });
 
   it('recognises the scope message without the header', async () => {
@@ -64,7 +67,7 @@ describe('gateway answers', () => {
     agent.get(API).intercept({ path: '/ex/jira/c1/rest/agile/1.0/epic/0', method: 'GET' }).reply(status, { errorMessages: ['x'] });
     const res = await new AtlassianClient(client(), endpoints).gateway('c1', { kind: 'bearer', token: 't' }, { method: 'GET', path: '/rest/agile/1.0/epic/0' });
     expect(res.status).toBe(status);
-    expect(probeVerdict(res, 'read:epic:jira-software').status).toBe('pass');
+    expect(probeVerdict(res, probe('read:epic:jira-software')).status).toBe('pass');
   });
 });
 
@@ -157,9 +160,27 @@ describe('network failures, told in a sentence', () => {
     await expect(new AtlassianClient(client(), endpoints).tenantInfo(SITE)).rejects.toThrow('Something other than Atlassian answered (200 from acme.atlassian.net, an HTML page');
   });
 
-  it('a 404 from tenant_info says there is no site there', async () => {
+  it('a 404 from tenant_info says there is probably no site there, with what came back and the other cause', async () => {
     agent.get(SITE).intercept({ path: '/_edge/tenant_info', method: 'GET' }).reply(404, 'nope');
-    await expect(new AtlassianClient(client(), endpoints).tenantInfo(SITE)).rejects.toThrow('There is no Jira Cloud site at https://acme.atlassian.net');
+    const e = (await new AtlassianClient(client(), endpoints).tenantInfo(SITE).catch((x: unknown) => x)) as UnknownSiteError;
+    expect(e).toBeInstanceOf(UnknownSiteError);
+    expect(e.message).toBe('https://acme.atlassian.net is probably not a Jira Cloud site: instead of a cloud id it answered 404 from acme.atlassian.net, not JSON.');
+    expect(e.hint).toContain('a proxy');
+  });
+
+  it('tenant_info: a 200 without a UUID cloud id, a 5xx or a redirect elsewhere proves nothing (NoProofError)', async () => {
+    const pool = agent.get(SITE);
+    pool.intercept({ path: '/_edge/tenant_info', method: 'GET' }).reply(200, { cloudId: 'not-a-uuid' });
+    pool.intercept({ path: '/_edge/tenant_info', method: 'GET' }).reply(200, { status: 'blocked' });
+    pool.intercept({ path: '/_edge/tenant_info', method: 'GET' }).reply(502, { cloudId: '0b5c2f4e-5a1d-4c1e-9f0a-000000000001' });
+    pool.intercept({ path: '/_edge/tenant_info', method: 'GET' }).reply(302, '', { headers: { location: 'https://login.example.com/' } });
+    const c = new AtlassianClient(client(), endpoints);
+    for (let i = 0; i < 4; i += 1) await expect(c.tenantInfo(SITE)).rejects.toBeInstanceOf(NoProofError);
+  });
+
+  it('tenant_info: a redirect to Atlassian (its sign-up page) is probably no site', async () => {
+    agent.get(SITE).intercept({ path: '/_edge/tenant_info', method: 'GET' }).reply(302, '', { headers: { location: 'https://www.atlassian.com/try' } });
+    await expect(new AtlassianClient(client(), endpoints).tenantInfo(SITE)).rejects.toBeInstanceOf(UnknownSiteError);
   });
 
   it('a token endpoint answer that is no OAuth error document proves nothing: NoProofError naming status and host', async () => {

@@ -150,7 +150,8 @@ describe('status, logout and the sandbox server', () => {
     expect(parseStatusOptions({})).toEqual({ json: false });
     expect(parseStatusOptions({ json: true })).toEqual({ json: true });
     expect(parseLogoutOptions({ yes: true })).toEqual({ yes: true });
-    expect(parseSandboxOptions({ port: '0', latency: '150', autoApprove: true })).toEqual({ port: 0, latencyMs: 150, autoApprove: true });
+    expect(parseSandboxOptions({ port: '0', latency: '150', autoApprove: true })).toEqual({ port: 0, latencyMs: 150, autoApprove: true, codeRefusal: 'today' });
+    expect(parseSandboxOptions({ codeRefusal: 'auth0', consentBlock: 'sharing-off' })).toMatchObject({ codeRefusal: 'auth0', consentBlock: 'sharing-off' });
   });
   it('refuse a port or latency that is not a number', () => {
     expect(usage(() => parseSandboxOptions({ port: '70000' })).message).toContain('--port must be a port number');

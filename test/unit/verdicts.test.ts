@@ -1,194 +1,504 @@
+/**
+ * The verdicts as contracts (checks.md, "Probes" and "What counts as Jira's own answer"): tables of
+ * status × body shape → status, for every kind of request the checks send. A verdict passes only on
+ * the documented success in its documented shape, or on Jira's own non-empty ErrorCollection.
+ */
 import { describe, expect, it } from 'vitest';
 import type { HttpResponse } from '../../src/atlassian/http.js';
-import { apiTokenVerdict, grantVerdict, identityVerdict, jiraPermissionsVerdict, oauthClientVerdict, personalDataVerdict, probeVerdict, siteVerdict, tokenExpiryVerdict } from '../../src/checks/verdicts.js';
+import {
+  apiTokenVerdict,
+  combinePermissions,
+  credentialsRefusedMidRun,
+  errorText,
+  grantVerdict,
+  identityVerdict,
+  jiraPermissionsVerdict,
+  noProof,
+  oauthClientVerdict,
+  personalDataVerdict,
+  probeVerdict,
+  refusedCredentials,
+  siteVerdict,
+  tokenExpiryVerdict,
+  callbackRefused,
+  REFUSED_MID_RUN,
+} from '../../src/checks/verdicts.js';
 import { NoProofError, UnknownSiteError } from '../../src/atlassian/client.js';
-import { KENDIS_PERMISSIONS } from '../../src/atlassian/permissions.js';
+import { KENDIS_PERMISSIONS, permissionsFor } from '../../src/atlassian/permissions.js';
 import { missingAppScopes, APP_SCOPES } from '../../src/atlassian/scopes.js';
 import { NetworkError } from '../../src/atlassian/http.js';
+import { PROBES, type Probe } from '../../src/atlassian/probes.js';
+import { operationById } from '../../src/atlassian/operations.js';
+import { codeRefused } from '../../src/atlassian/client-credentials.js';
 
-const res = (status: number, body: unknown = {}, headers: Record<string, string> = {}): HttpResponse => ({ status, headers, text: typeof body === 'string' ? body : JSON.stringify(body), url: 'x' });
+const GATEWAY = 'https://api.atlassian.com/ex/jira/c1/rest/api/3/x';
+const res = (status: number, body: unknown = {}, headers: Record<string, string> = {}, url = GATEWAY): HttpResponse => ({
+  status,
+  headers,
+  text: typeof body === 'string' ? body : JSON.stringify(body),
+  url,
+});
 const scope401 = res(401, { code: 401, message: 'Unauthorized; scope does not match' }, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
+const scope401Header = res(401, { code: 401, message: 'Unauthorized' }, { 'x-failure-category': 'failure_client_scope_check' });
+const scope401Text = res(401, '{"code":401,"message":"Unauthorized; scope does not match"}');
 const auth401 = res(401, { message: 'Client must be authenticated to access this resource.' });
 const now = new Date(2026, 10, 29);
+const probe = (scope: string): Probe => {
+  const found = PROBES.find((p) => p.scope === scope);
+  if (!found) throw new Error(scope);
+  return found;
+};
+const READ = probe('read:sprint:jira-software');
+const WRITE = probe('write:sprint:jira-software');
+const JIRA_REFUSAL = { errorMessages: ['Sprint does not exist or you do not have permission to see it.'], errors: {} };
 
-describe('probeVerdict (checks.md table)', () => {
+/** A body in the documented success shape of a probe's operation, built from its evidence fields. */
+function documentedSuccess(p: Probe): { status: number; body: unknown } {
+  const op = operationById(p.operationId);
+  if (p.method === 'DELETE') return { status: 204, body: '' };
+  if (op.evidence === 'array') return { status: 200, body: [] };
+  const sample: Record<string, unknown> = {};
+  const value = { array: [], boolean: true, number: 1, string: 'x', object: {} } as const;
+  for (const [field, type] of Object.entries(op.evidence ?? {})) sample[field] = value[type];
+  return { status: op.id === 'issue-create' ? 201 : 200, body: sample };
+}
+
+describe('probeVerdict: the documented success proves a read, never a write aimed at nothing', () => {
+  for (const p of PROBES) {
+    const { status, body } = documentedSuccess(p);
+    it(`${p.method} ${p.operationId}: documented ${status} ⇒ ${p.method === 'GET' ? 'pass' : 'error'}`, () => {
+      const v = probeVerdict(res(status, body), p);
+      expect(v.status).toBe(p.method === 'GET' ? 'pass' : 'error');
+      if (p.method !== 'GET') expect(v.detail).toContain('should have refused it');
+      else expect(v.detail).toBe(`On the token (Jira answered ${status}).`);
+    });
+  }
+
+  it('a 2xx the operation does not document proves nothing (exact statuses: 201 is not 200, 204 is not 200)', () => {
+    expect(probeVerdict(res(204, ''), READ).status).toBe('error');
+    expect(probeVerdict(res(201, { id: 1, state: 'active' }), READ).status).toBe('error');
+    expect(probeVerdict(res(299, { id: 1, state: 'active' }), READ).status).toBe('error');
+    expect(probeVerdict(res(200, { id: '1', key: 'K' }), probe('write:jira-work')).detail).toContain('a success status this request does not document');
+  });
+
   it.each([
-    [200, 'pass'], [204, 'pass'], [400, 'pass'], [403, 'pass'], [404, 'pass'], [409, 'pass'], [422, 'pass'],
-    [429, 'error'], [503, 'error'], [500, 'error'], [502, 'error'], [302, 'error'], [407, 'error'],
-  ] as const)('%i ⇒ %s', (status, verdict) => {
-    // What Jira itself sends: a document on success, its ErrorCollection on a refusal.
-    const body = status < 300 ? { values: [] } : { errorMessages: ['Sprint does not exist.'], errors: {} };
-    expect(probeVerdict(res(status, body), 'read:sprint:jira-software').status).toBe(verdict);
+    ['[]', []],
+    ['{}', {}],
+    ['{"status":"blocked by policy"}', { status: 'blocked by policy' }],
+    ['null', null],
+    ['an empty body', ''],
+    ['plain text', 'OK'],
+    ['an HTML page', '<!doctype html><html><body>Blocked</body></html>'],
+    ['a field of the wrong type', { id: '1', state: 'active' }],
+    ['a missing field', { id: 1 }],
+  ])('a 200 with %s is not the documented sprint: error', (_name, body) => {
+    const v = probeVerdict(res(200, body), READ);
+    expect(v.status).toBe('error');
+    expect(v.detail).toMatch(/^Something other than Jira answered \(200 from api\.atlassian\.com/);
   });
-  it('a JSON refusal that is not Jira’s ErrorCollection (a gateway’s or firewall’s {"code":404,"message":…}) proves nothing', () => {
-    for (const status of [400, 403, 404, 409, 422]) {
-      expect(probeVerdict(res(status, { code: status, message: 'Forbidden by policy' }), 'read:sprint:jira-software').status, String(status)).toBe('error');
-      expect(probeVerdict(res(status, {}), 'read:sprint:jira-software').status, String(status)).toBe('error');
-    }
-    expect(probeVerdict(res(400, { errorMessages: [], errors: { project: 'Specify a valid project' } }), 'write:jira-work').status).toBe('pass');
-    expect(probeVerdict(res(200, {}), 'read:jira-work').status).toBe('error');
+
+  it('a page must carry its "values" list and "isLast" flag', () => {
+    const page = probe('read:jira-work');
+    expect(probeVerdict(res(200, { values: [], isLast: true }), page).status).toBe('pass');
+    expect(probeVerdict(res(200, { values: [] }), page).status).toBe('error');
+    expect(probeVerdict(res(200, { isLast: true }), page).status).toBe('error');
+    expect(probeVerdict(res(200, { values: {}, isLast: true }), page).status).toBe('error');
+    expect(probeVerdict(res(200, { values: [], isLast: 'true' }), page).status).toBe('error');
+    expect(probeVerdict(res(200, []), page).status).toBe('error');
   });
-  it('a success that Jira cannot give proves nothing: empty, null, or for a request aimed at nothing', () => {
-    expect(probeVerdict(res(204, ''), 'read:jira-work').status).toBe('error');
-    expect(probeVerdict(res(200, 'null'), 'read:jira-work').status).toBe('error');
-    expect(probeVerdict(res(200, {}), 'read:sprint:jira-software', '', undefined, true).status).toBe('error');
-    expect(probeVerdict(res(400, []), 'write:jira-work').status).toBe('error');
-    expect(probeVerdict(res(200, { values: [] }), 'read:jira-work').status).toBe('pass');
-  });
-  it('Jira’s refusals are JSON: an empty or plain-text 403/404 (a proxy, a Go server) proves nothing', () => {
-    expect(probeVerdict(res(404, '404 page not found\n', { 'content-type': 'text/plain' }), 'read:sprint:jira-software').status).toBe('error');
-    expect(probeVerdict(res(403, ''), 'read:sprint:jira-software').status).toBe('error');
-    expect(probeVerdict(res(403, { errorMessages: ['You do not have permission.'] }), 'read:sprint:jira-software').status).toBe('pass');
-  });
-  it('an HTML page is `error` whatever its status: a proxy or outage page proves nothing', () => {
-    for (const status of [200, 403, 404, 502]) {
-      const v = probeVerdict({ ...res(status, '<html><body>Bad gateway</body></html>', { 'content-type': 'text/html' }), url: 'https://api.atlassian.com/ex/jira/c/rest' }, 'read:jira-work');
-      expect(v.status, String(status)).toBe('error');
-      expect(v.detail).toContain(`${status} from api.atlassian.com`);
-      expect(v.detail).toContain('HTML page');
-    }
-  });
-  it('401 scope mismatch ⇒ fail naming the scope and the fix', () => {
-    const v = probeVerdict(scope401, 'write:sprint:jira-software', 'kendis-jira rotate-token --profile b');
-    expect(v.status).toBe('fail');
-    expect(v.detail).toContain('scope does not match');
-    expect(v.hint).toContain('write:sprint:jira-software');
-    expect(v.hint).toContain('Update and delete sprints');
-    expect(v.hint).toContain('kendis-jira rotate-token --profile b');
-  });
-  it('401 otherwise ⇒ the scope is not checked (api-token fails instead), never a scope fail', () => {
-    expect(probeVerdict(auth401, 'read:jira-work')).toMatchObject({ status: 'skip', detail: expect.stringContaining('see the api-token check') });
-  });
-  it('a network error ⇒ error, saying what happened', () => {
-    expect(probeVerdict(new Error('api.atlassian.com did not answer within 20 s.'), 'read:jira-work')).toMatchObject({ status: 'error', detail: expect.stringContaining('did not answer within 20 s') });
+
+  it('a delete aimed at nothing that "succeeds" with a body is not Jira either', () => {
+    expect(probeVerdict(res(204, '{"ok":true}'), probe('delete:avatar:jira')).status).toBe('error');
+    expect(probeVerdict(res(200, ''), probe('delete:avatar:jira')).status).toBe('error');
   });
 });
 
-describe('apiTokenVerdict', () => {
-  const base = { email: 'a@b.c', expiresOn: '2027-06-01', now };
-  it('200 with the same e-mail passes', () => {
-    expect(apiTokenVerdict({ ...base, answer: res(200, { accountId: '1', emailAddress: 'A@b.c' }) })).toMatchObject({ status: 'pass', authenticated: true });
+describe('probeVerdict: Jira’s own refusal (a non-empty ErrorCollection at 400/403/404/409/422) proves the scope', () => {
+  const statuses = [400, 403, 404, 409, 422];
+  it.each(statuses)('%i with errorMessages ⇒ pass', (status) => {
+    expect(probeVerdict(res(status, JIRA_REFUSAL), READ).status).toBe('pass');
+    expect(probeVerdict(res(status, JIRA_REFUSAL), WRITE).status).toBe('pass');
   });
-  it('200 with another e-mail warns', () => {
-    expect(apiTokenVerdict({ ...base, answer: res(200, { accountId: '1', emailAddress: 'x@y.z' }) })).toMatchObject({ status: 'warn' });
+  it.each(statuses)('%i with only errors ⇒ pass', (status) => {
+    expect(probeVerdict(res(status, { errorMessages: [], errors: { project: 'Specify a valid project ID or key' } }), READ).status).toBe('pass');
+  });
+  it.each([
+    ['{"errorMessages":[]}', { errorMessages: [] }],
+    ['{"errorMessages":[],"errors":{}}', { errorMessages: [], errors: {} }],
+    ['{"errors":null}', { errors: null }],
+    ['{"errors":[]}', { errors: [] }],
+    ['{"errors":["x"]}', { errors: ['x'] }],
+    ['{"errorMessages":"x"}', { errorMessages: 'x' }],
+    ['{"errorMessages":[1]}', { errorMessages: [1] }],
+    ['{"errorMessages":[""]}', { errorMessages: [''] }],
+    ['{"errorMessages":["  "]}', { errorMessages: ['  '] }],
+    ['{"errors":{"a":1}}', { errors: { a: 1 } }],
+    ['{"errorMessages":["x"],"errors":null}', { errorMessages: ['x'], errors: null }],
+    ['{"errorMessages":null,"errors":{"a":"b"}}', { errorMessages: null, errors: { a: 'b' } }],
+    ['a gateway’s {"code":404,"message":…}', { code: 404, message: 'Not found' }],
+    ['{}', {}],
+    ['[]', []],
+    ['["x"]', ['x']],
+    ['an empty body', ''],
+    ['plain text', '404 page not found\n'],
+    ['an HTML page', '<html><body>Forbidden</body></html>'],
+  ])('%s is not Jira refusing anything: error at every refusal status', (_name, body) => {
+    for (const status of statuses) expect(probeVerdict(res(status, body), READ).status, String(status)).toBe('error');
+  });
+  it('the 403 line says the account’s permissions are another check, or what the operation’s 403 means', () => {
+    expect(probeVerdict(res(403, JIRA_REFUSAL), READ).detail).toBe('On the token (Jira itself answered 403, so the request got past Atlassian’s scope check; what the account may do is the jira-permissions check).');
+    expect(probeVerdict(res(403, JIRA_REFUSAL), probe('manage:jira-webhook')).detail).toContain('lists webhooks only to apps');
+    expect(probeVerdict(res(404, JIRA_REFUSAL), READ).detail).toBe('On the token (Jira itself answered 404 to a test request aimed at nothing, so it got past Atlassian’s scope check).');
+  });
+});
+
+describe('probeVerdict: everything else', () => {
+  it.each([100, 199, 300, 301, 302, 304, 307, 402, 405, 407, 410, 418, 451, 500, 501, 502, 504, 599])('%i, even with Jira’s refusal body ⇒ error', (status) => {
+    const v = probeVerdict(res(status, JIRA_REFUSAL), READ);
+    expect(v.status).toBe('error');
+    expect(v.hint).toContain('Nothing was concluded');
+  });
+  it.each([429, 503])('%i ⇒ error, rate limited', (status) => {
+    expect(probeVerdict(res(status, JIRA_REFUSAL), READ)).toMatchObject({ status: 'error', detail: `Atlassian kept rate limiting (${status}); the scope could not be checked.`, hint: 'Wait a minute and run the test again.' });
+  });
+  it('401 scope mismatch (message, header in any case, or both) ⇒ fail naming the scope and the fix', () => {
+    for (const answer of [scope401, scope401Header, scope401Text]) {
+      const v = probeVerdict(answer, WRITE, 'kendis-jira rotate-token --profile b');
+      expect(v.status).toBe('fail');
+      expect(v.detail).toBe('Missing from the API token (Atlassian answered 401: scope does not match).');
+      expect(v.hint).toContain('"Update and delete sprints" (write:sprint:jira-software)');
+      expect(v.hint).toContain('`kendis-jira rotate-token --profile b`');
+    }
+    expect(probeVerdict(scope401, WRITE).hint).toContain('`kendis-jira rotate-token`');
+  });
+  it('401 otherwise ⇒ the scope is not checked (api-token fails instead), never a scope fail', () => {
+    expect(probeVerdict(auth401, READ)).toEqual({ status: 'skip', detail: 'Not checked: Atlassian refused the e-mail and API token for this request (401); see the api-token check.' });
+    expect(probeVerdict(res(401, ''), READ).status).toBe('skip');
+  });
+  it('a network error ⇒ error, saying what happened', () => {
+    expect(probeVerdict(new Error('api.atlassian.com did not answer within 20 s.'), READ)).toMatchObject({ status: 'error', detail: expect.stringContaining('did not answer within 20 s') });
+  });
+  it('an error detail names what came back, from which host, and the request id for Atlassian support', () => {
+    const v = probeVerdict(res(502, '<html>Bad gateway</html>', { 'content-type': 'text/html', 'x-arequestid': 'req-42' }), READ);
+    expect(v.detail).toBe('Jira did not answer (502 from api.atlassian.com, an HTML page (a proxy, captive portal or outage page?), request id req-42).');
+  });
+});
+
+describe('refusedCredentials: a 401 that is about the credentials, not a scope', () => {
+  it('is true only for a 401 without "scope does not match"', () => {
+    expect(refusedCredentials(auth401)).toBe(true);
+    expect(refusedCredentials(scope401)).toBe(false);
+    expect(refusedCredentials(scope401Header)).toBe(false);
+    expect(refusedCredentials(res(403, JIRA_REFUSAL))).toBe(false);
+    expect(refusedCredentials(res(200, { accountId: 'a' }))).toBe(false);
+    expect(refusedCredentials(new Error('x'))).toBe(false);
+  });
+  it('credentialsRefusedMidRun fails api-token with the fix for the token’s source', () => {
+    expect(credentialsRefusedMidRun('kj rotate-token')).toMatchObject({ status: 'fail', detail: REFUSED_MID_RUN, hint: expect.stringContaining('run `kj rotate-token`') });
+    expect(credentialsRefusedMidRun('kj rotate-token', true).hint).toContain('set KENDIS_JIRA_API_TOKEN');
+    expect(credentialsRefusedMidRun().hint).toContain('`kendis-jira rotate-token`');
+  });
+});
+
+describe('apiTokenVerdict (/myself)', () => {
+  const base = { email: 'a@b.c', expiresOn: '2027-06-01', now };
+  it('200 with the account and the same e-mail (any case) passes', () => {
+    expect(apiTokenVerdict({ ...base, answer: res(200, { accountId: '1', emailAddress: 'A@b.c' }) })).toEqual({ status: 'pass', authenticated: true, detail: 'Signed in as A@b.c.' });
+  });
+  it('200 with the e-mail hidden names the display name, or the account', () => {
+    expect(apiTokenVerdict({ ...base, answer: res(200, { accountId: '1', displayName: 'Ann' }) }).detail).toBe('Signed in as Ann (e-mail hidden by the profile’s privacy settings).');
+    expect(apiTokenVerdict({ ...base, answer: res(200, { accountId: '1' }) }).detail).toBe('Signed in as the configured account (e-mail hidden by the profile’s privacy settings).');
+  });
+  it('200 with another e-mail warns, and names setup', () => {
+    const v = apiTokenVerdict({ ...base, answer: res(200, { accountId: '1', emailAddress: 'x@y.z' }), setupCommand: 'kj setup --profile p' });
+    expect(v).toMatchObject({ status: 'warn', authenticated: true, detail: 'The token signs in as x@y.z, not a@b.c.' });
+    expect(v.hint).toContain('`kj setup --profile p`');
+  });
+  it.each([
+    ['no accountId', { emailAddress: 'a@b.c' }],
+    ['accountId not a string', { accountId: 1, emailAddress: 'a@b.c' }],
+    ['{}', {}],
+    ['[]', []],
+    ['a captive portal', '<html>Sign in to the Wi-Fi</html>'],
+    ['empty', ''],
+  ])('200 that is not Jira’s account (%s) ⇒ error, never authenticated', (_name, body) => {
+    const v = apiTokenVerdict({ ...base, answer: res(200, body) });
+    expect(v).toMatchObject({ status: 'error', authenticated: false });
+    expect(v.detail).toContain('200 from api.atlassian.com');
   });
   it('401 scope mismatch proves the credentials (e-mail not compared)', () => {
-    expect(apiTokenVerdict({ ...base, answer: scope401 })).toMatchObject({ status: 'pass', authenticated: true });
+    expect(apiTokenVerdict({ ...base, answer: scope401 })).toMatchObject({ status: 'pass', authenticated: true, detail: expect.stringContaining('lacks read:jira-user') });
   });
-  it('401 with an expired date says it expired', () => {
-    const v = apiTokenVerdict({ ...base, expiresOn: '2026-11-01', answer: auth401 });
-    expect(v.status).toBe('fail');
-    expect(v.detail).toContain('expired on 2026-11-01');
+  it('401 with an expired date says it expired (not for a token from the environment)', () => {
+    const v = apiTokenVerdict({ ...base, expiresOn: '2026-11-28', answer: auth401 });
+    expect(v).toMatchObject({ status: 'fail', authenticated: false, detail: 'Atlassian rejected the API token: it expired on 2026-11-28.' });
+    expect(apiTokenVerdict({ ...base, expiresOn: '2026-11-29', answer: auth401 }).detail).toContain('e-mail and API token pair');
+    expect(apiTokenVerdict({ ...base, expiresOn: '2026-11-28', answer: auth401, fromEnv: true }).detail).toContain('e-mail and API token pair');
   });
-  it('401 but 200 on the site ⇒ a classic token created without scopes', () => {
+  it('401 but Jira’s account on the site ⇒ a classic token created without scopes', () => {
     const v = apiTokenVerdict({ ...base, answer: auth401, siteAnswer: res(200, { accountId: '1' }) });
+    expect(v).toMatchObject({ status: 'fail', authenticated: false });
     expect(v.detail).toContain('classic token');
     expect(v.hint).toContain('Create API token with scopes');
   });
-  it('401 otherwise ⇒ e-mail/token mismatch or revoked', () => {
-    expect(apiTokenVerdict({ ...base, answer: auth401, siteAnswer: res(401) }).detail).toContain('e-mail and API token pair');
+  it('401 and a site answer that is not Jira’s account ⇒ the pair, not "classic"', () => {
+    for (const site of [res(401), res(200, {}), res(200, '<html></html>'), new Error('x')]) {
+      expect(apiTokenVerdict({ ...base, answer: auth401, siteAnswer: site }).detail).toContain('e-mail and API token pair');
+    }
   });
-  it('a network failure fails with the network sentence', () => {
+  it('401 otherwise ⇒ e-mail/token mismatch or revoked, with the fix for where the token came from', () => {
+    const stored = apiTokenVerdict({ ...base, answer: auth401, rotateCommand: 'kj rotate-token' });
+    expect(stored).toMatchObject({ status: 'fail', authenticated: false });
+    expect(stored.hint).toContain('run `kj rotate-token`');
+    const env = apiTokenVerdict({ ...base, answer: auth401, fromEnv: true });
+    expect(env.hint).toContain('KENDIS_JIRA_API_TOKEN');
+    expect(env.hint).not.toContain('rotate-token');
+  });
+  it('Jira’s own 403 refusal of the account ⇒ fail quoting Jira', () => {
+    const v = apiTokenVerdict({ ...base, answer: res(403, { errorMessages: ['You do not have access to Jira.'] }) });
+    expect(v).toMatchObject({ status: 'fail', authenticated: false, detail: 'Jira refused the account on this site (403: You do not have access to Jira.).' });
+  });
+  it.each([
+    ['plain text', 'Forbidden'],
+    ['a gateway’s JSON', { code: 403, message: 'Forbidden' }],
+    ['an empty ErrorCollection', { errorMessages: [] }],
+  ])('a 403 that is not Jira’s (%s) ⇒ error with the likely cause said as one', (_name, body) => {
+    const v = apiTokenVerdict({ ...base, answer: res(403, body) });
+    expect(v).toMatchObject({ status: 'error', authenticated: false });
+    expect(v.detail).toMatch(/^Atlassian's API gateway answered 403 from api\.atlassian\.com.*: probably the site accepts requests only from allowed IP addresses, or a proxy answered instead\.$/);
+  });
+  it('a 404 that is not Jira’s ⇒ error: probably an unknown cloud id, or a proxy', () => {
+    const v = apiTokenVerdict({ ...base, answer: res(404, { code: 404, message: 'Not found' }), setupCommand: 'kj setup' });
+    expect(v).toMatchObject({ status: 'error', authenticated: false });
+    expect(v.detail).toContain('probably it does not know this site');
+    expect(v.hint).toContain('`kj setup`');
+  });
+  it('a network failure ⇒ error with the network sentence', () => {
     const v = apiTokenVerdict({ ...base, answer: new NetworkError('dns', 'Could not find api.atlassian.com (DNS lookup failed).', 'Check the network.') });
-    expect(v).toMatchObject({ status: 'error', authenticated: false, hint: 'Check the network.' });
+    expect(v).toEqual({ status: 'error', authenticated: false, detail: "Atlassian's API gateway did not answer (Could not find api.atlassian.com (DNS lookup failed)).", hint: 'Check the network.' });
   });
-  it('429 ⇒ error, rate limited', () => {
-    expect(apiTokenVerdict({ ...base, answer: res(429) })).toMatchObject({ status: 'error', detail: expect.stringContaining('rate limiting') });
+  it.each([429, 503])('%i ⇒ error, rate limited', (status) => {
+    expect(apiTokenVerdict({ ...base, answer: res(status) })).toMatchObject({ status: 'error', authenticated: false, detail: `Atlassian kept rate limiting (${status}); the token could not be checked.` });
   });
-  it.each([500, 502, 503, 302])('%i ⇒ error, never authenticated', (status) => {
-    expect(apiTokenVerdict({ ...base, answer: res(status) })).toMatchObject({ status: 'error', authenticated: false });
-  });
-  it('200 that is not Jira account data (a captive portal) ⇒ error', () => {
-    expect(apiTokenVerdict({ ...base, answer: res(200, '<html>Sign in to the Wi-Fi</html>') })).toMatchObject({ status: 'error', authenticated: false });
-  });
-  it('403 (no Jira access, or an IP allowlist) ⇒ fail, not authenticated', () => {
-    expect(apiTokenVerdict({ ...base, answer: res(403, { errorMessages: [] }) })).toMatchObject({ status: 'fail', authenticated: false });
-  });
-  it('a token from KENDIS_JIRA_API_TOKEN that fails names the variable, not the stored token', () => {
-    const v = apiTokenVerdict({ ...base, answer: auth401, fromEnv: true });
-    expect(v.hint).toContain('KENDIS_JIRA_API_TOKEN');
-    expect(v.hint).not.toContain('rotate-token');
+  it.each([500, 502, 302, 204, 201, 400, 409])('%i ⇒ error, never authenticated', (status) => {
+    expect(apiTokenVerdict({ ...base, answer: res(status, { accountId: '1' }) })).toMatchObject({ status: 'error', authenticated: false });
   });
 });
 
 describe('tokenExpiryVerdict', () => {
   it.each([
-    ['2027-01-01', 'pass'],
-    ['2026-12-29', 'warn'],
-    ['2026-11-29', 'warn'],
-    ['2026-11-28', 'fail'],
-    ['garbage', 'warn'],
-  ] as const)('%s ⇒ %s', (date, status) => expect(tokenExpiryVerdict(date, now).status).toBe(status));
+    ['2027-01-01', 'pass', 'Expires on 2027-01-01'],
+    ['2026-12-30', 'pass', 'Expires on 2026-12-30'],
+    ['2026-12-29', 'warn', 'The token expires on 2026-12-29'],
+    ['2026-11-29', 'warn', 'The token expires on 2026-11-29'],
+    ['2026-11-28', 'fail', 'The token expired on 2026-11-28'],
+    ['garbage', 'warn', 'No valid expiry date is saved.'],
+  ] as const)('%s ⇒ %s', (date, status, detail) => {
+    const v = tokenExpiryVerdict(date, now, 'kj rotate-token');
+    expect(v.status).toBe(status);
+    expect(v.detail).toContain(detail);
+    if (status !== 'pass') expect(v.hint).toContain('`kj rotate-token`');
+    else expect(v.hint).toBeUndefined();
+  });
 });
 
-describe('oauthClientVerdict', () => {
+describe('oauthClientVerdict (the token endpoint, a code that cannot be valid)', () => {
+  const refused = (status: number, error: string, description?: string) => ({ ok: false as const, status, error, description });
   it.each([
-    ['invalid_grant', 'pass'],
-    ['access_denied', 'fail'],
-    ['invalid_client', 'fail'],
-    ['unauthorized_client', 'fail'],
-    ['server_error', 'error'],
-    ['unknown', 'error'],
-  ] as const)('%s ⇒ %s', (error, status) => {
-    expect(oauthClientVerdict({ ok: false, status: 400, error, description: undefined }).status).toBe(status);
+    // Atlassian today, and before 2023 (atlassian.md): a refused code proves the client credentials.
+    [400, 'invalid_request', 'authorization_code is invalid', 'pass'],
+    [400, 'invalid_request', 'Invalid authorization code', 'pass'],
+    [400, 'invalid_request', 'The code has expired', 'pass'],
+    [403, 'invalid_grant', 'Invalid authorization code', 'pass'],
+    [400, 'invalid_grant', undefined, 'pass'],
+    [499, 'invalid_grant', undefined, 'pass'],
+    // A refused client fails.
+    [401, 'access_denied', 'Unauthorized', 'fail'],
+    [401, 'invalid_client', undefined, 'fail'],
+    [400, 'unauthorized_client', undefined, 'fail'],
+    // Another invalid_request, or anything else, proves nothing.
+    [400, 'invalid_request', 'Missing grant_type', 'error'],
+    [400, 'invalid_request', undefined, 'error'],
+    [400, 'invalid_request', 'encoded incorrectly', 'error'],
+    [400, 'server_error', undefined, 'error'],
+    [400, 'unknown', 'authorization_code is invalid', 'error'],
+    // Only a 4xx other than 429 is Atlassian judging the request, whatever the body says.
+    [500, 'invalid_request', 'authorization_code is invalid', 'error'],
+    [500, 'invalid_grant', undefined, 'error'],
+    [502, 'access_denied', undefined, 'error'],
+    [399, 'invalid_grant', undefined, 'error'],
+    [302, 'invalid_grant', undefined, 'error'],
+    [302, 'invalid_client', undefined, 'error'],
+    [429, 'invalid_grant', undefined, 'error'],
+    [429, 'access_denied', undefined, 'error'],
+    [200, 'invalid_grant', undefined, 'error'],
+  ] as const)('%i %s "%s" ⇒ %s', (status, error, description, verdict) => {
+    expect(oauthClientVerdict(refused(status, error, description)).status).toBe(verdict);
   });
-  it('a 5xx is error even when its body says invalid_grant', () => {
-    expect(oauthClientVerdict({ ok: false, status: 502, error: 'invalid_grant', description: undefined }).status).toBe('error');
-    // A redirect or rate limiting is not Atlassian judging the code, whatever the body says.
-    expect(oauthClientVerdict({ ok: false, status: 302, error: 'invalid_grant', description: undefined }).status).toBe('error');
-    expect(oauthClientVerdict({ ok: false, status: 429, error: 'invalid_grant', description: undefined }).status).toBe('error');
-    expect(oauthClientVerdict({ ok: false, status: 302, error: 'invalid_client', description: undefined }).status).toBe('error');
+  it('a pass says accepted; a refusal names what Atlassian said and the fix', () => {
+    expect(oauthClientVerdict(refused(400, 'invalid_request', 'authorization_code is invalid'))).toEqual({ status: 'pass', detail: 'Accepted by Atlassian.' });
+    expect(oauthClientVerdict(refused(401, 'access_denied', 'Unauthorized'), 'FIX')).toEqual({ status: 'fail', detail: 'Atlassian rejected them (401 access_denied: Unauthorized).', hint: 'FIX' });
+    expect(oauthClientVerdict(refused(429, 'x'))).toMatchObject({ detail: 'Atlassian kept rate limiting (429); the Client ID and Secret could not be checked.' });
+    expect(oauthClientVerdict(refused(503, 'x')).detail).toBe("Atlassian's token endpoint did not answer (503 x).");
+    expect(oauthClientVerdict(refused(400, 'invalid_request', 'Missing grant_type')).detail).toBe("Atlassian's token endpoint did not say whether it accepts them (400 invalid_request: Missing grant_type).");
+  });
+  it('an unregistered callback URL fails with the callback fix, not the credentials fix', () => {
+    const r = refused(403, 'unauthorized_client', 'redirect_uri is not registered for this app');
+    expect(callbackRefused(r)).toBe(true);
+    expect(oauthClientVerdict(r)).toMatchObject({ status: 'fail', detail: expect.stringContaining('refused the callback URL'), hint: expect.stringContaining('Authorization tab') });
+    expect(callbackRefused(refused(403, 'unauthorized_client', 'client is not allowed'))).toBe(false);
+    expect(callbackRefused(refused(403, 'invalid_client', 'redirect_uri'))).toBe(false);
+    expect(callbackRefused(new Error('x'))).toBe(false);
+    expect(callbackRefused({ ok: true, token: { access_token: 'x' } })).toBe(false);
   });
   it('a network error or an exchanged impossible code ⇒ error', () => {
     expect(oauthClientVerdict(new Error('auth.atlassian.com did not answer within 20 s.')).status).toBe('error');
     expect(oauthClientVerdict({ ok: true, token: { access_token: 'x' } }).status).toBe('error');
   });
+  it('codeRefused: only a 4xx (not 429) with invalid_grant, or invalid_request about the code', () => {
+    expect(codeRefused(refused(400, 'invalid_request', 'authorisation code expired'))).toBe(true);
+    expect(codeRefused(refused(400, 'invalid_request', 'encode'))).toBe(false);
+    expect(codeRefused(refused(429, 'invalid_grant'))).toBe(false);
+    expect(codeRefused(refused(500, 'invalid_grant'))).toBe(false);
+    expect(codeRefused(refused(400, 'access_denied', 'code'))).toBe(false);
+  });
 });
 
-describe('site, grant, identity, personal data', () => {
-  it('site: same cloud passes, another or an unknown site fails, no answer is error', () => {
-    expect(siteVerdict('c1', 'https://a', 'c1').status).toBe('pass');
-    expect(siteVerdict('c2', 'https://a', 'c1').status).toBe('fail');
-    expect(siteVerdict(new UnknownSiteError('https://a', 404), 'https://a', 'c1')).toMatchObject({ status: 'fail', hint: expect.stringContaining('URL you use to open Jira') });
+describe('siteVerdict (tenant_info)', () => {
+  it('the saved cloud passes; another cloud fails naming both', () => {
+    expect(siteVerdict('c1', 'https://a', 'c1')).toEqual({ status: 'pass', detail: 'Jira Cloud, cloud id c1.' });
+    expect(siteVerdict('c2', 'https://a', 'c1', 'kj setup')).toEqual({ status: 'fail', detail: 'https://a is now cloud c2, but this profile was set up for c1.', hint: 'Run `kj setup` again for this site.' });
+  });
+  it('an unknown site is a likely diagnosis, never a verdict: error, with what came back and the other cause', () => {
+    const v = siteVerdict(new UnknownSiteError('https://a', '404 from a, an HTML page'), 'https://a', 'c1');
+    expect(v.status).toBe('error');
+    expect(v.detail).toBe('https://a is probably not a Jira Cloud site: instead of a cloud id it answered 404 from a, an HTML page.');
+    expect(v.hint).toContain('a proxy');
+  });
+  it('no answer is error, keeping the network hint', () => {
     expect(siteVerdict(new NoProofError('502 from a'), 'https://a', 'c1').status).toBe('error');
     expect(siteVerdict(Object.assign(new Error('a did not answer within 20 s.'), { hint: 'Check it.' }), 'https://a', 'c1')).toMatchObject({ status: 'error', hint: 'Check it.' });
   });
+});
+
+describe('grant, identity (/me), personal data (report-accounts)', () => {
   it('grant: names every missing app scope by its console title', () => {
     const granted = new Set(APP_SCOPES.map((s) => s.scope).filter((s) => s !== 'write:epic:jira-software'));
     const v = grantVerdict(granted, [{ id: 'c1', url: 'x', scopes: [] }], 'c1', missingAppScopes(granted));
     expect(v.status).toBe('fail');
-    expect(v.detail).toContain('"Update epics" (write:epic:jira-software)');
+    expect(v.detail).toBe('The app did not grant a required permission: "Update epics" (write:epic:jira-software).');
   });
-  it('grant: all scopes but another site fails', () => {
+  it('grant: all scopes but another site fails; the site list unreadable is error', () => {
     const all = new Set(APP_SCOPES.map((s) => s.scope));
     expect(grantVerdict(all, [{ id: 'other', url: 'x', scopes: [] }], 'c1', []).status).toBe('fail');
-    expect(grantVerdict(all, [{ id: 'c1', url: 'x', scopes: [] }], 'c1', []).status).toBe('pass');
+    expect(grantVerdict(all, [{ id: 'c1', url: 'x', scopes: [] }], 'c1', [])).toEqual({ status: 'pass', detail: 'The 3 APIs and 6 Jira permissions were granted for this site.' });
+    expect(grantVerdict(all, new Error('api did not answer'), 'c1', []).status).toBe('error');
   });
-  it('identity and personal data', () => {
-    expect(identityVerdict(res(200), { account_id: '1', email: 'a@b.c' }, 'a@b.c').status).toBe('pass');
-    expect(identityVerdict(scope401, undefined, 'a@b.c').status).toBe('fail');
-    expect(identityVerdict(res(200), { account_id: '1', email: 'z@b.c' }, 'a@b.c').status).toBe('warn');
-    expect(personalDataVerdict(res(204)).status).toBe('pass');
-    expect(personalDataVerdict(scope401).status).toBe('fail');
-    expect(personalDataVerdict(undefined).status).toBe('skip');
-    expect(personalDataVerdict(res(502)).status).toBe('error');
-    expect(identityVerdict(res(500), undefined, 'a@b.c').status).toBe('error');
+  const me = (body: unknown, status = 200) => res(status, body, {}, 'https://api.atlassian.com/me');
+  it.each([
+    [me({ account_id: '1', email: 'a@b.c' }), 'pass'],
+    [me({ account_id: '1', email: 'A@B.C' }), 'pass'],
+    [me({ account_id: '1' }), 'pass'],
+    [me({ account_id: '1', email: 'z@b.c' }), 'warn'],
+    [me({ email: 'a@b.c' }), 'error'],
+    [me({}), 'error'],
+    [me([]), 'error'],
+    [me('<html></html>'), 'error'],
+    [me({ account_id: '1' }, 201), 'error'],
+    [me({ account_id: '1' }, 403), 'error'],
+    [me({ account_id: '1' }, 500), 'error'],
+    [me({}, 429), 'error'],
+    [scope401, 'fail'],
+    [auth401, 'error'],
+  ] as const)('identity: %# ⇒ %s', (answer, status) => {
+    expect(identityVerdict(answer, 'a@b.c').status).toBe(status);
+  });
+  it('identity details', () => {
+    expect(identityVerdict(me({ account_id: '1', email: 'a@b.c' }), 'a@b.c').detail).toBe('The consenting account is a@b.c.');
+    expect(identityVerdict(me({ account_id: '1' }), 'a@b.c').detail).toBe('The consenting account is 1.');
+    expect(identityVerdict(me({ account_id: '1', email: 'z@b.c' }), 'a@b.c').detail).toBe('The browser consented as z@b.c, not a@b.c.');
+    expect(identityVerdict(scope401, 'a@b.c').hint).toContain('User Identity API');
+    expect(identityVerdict(me({}), 'a@b.c').detail).toMatch(/^Something other than Atlassian answered \(200 from api\.atlassian\.com/);
+    expect(identityVerdict(new Error('x'), 'a@b.c').status).toBe('error');
+  });
+  const report = (body: unknown, status: number) => res(status, body, {}, 'https://api.atlassian.com/app/report-accounts/');
+  it.each([
+    [report('', 204), 'pass'],
+    [report({ accounts: [] }, 200), 'pass'],
+    [report({ accounts: [{ accountId: '1', status: 'updated' }] }, 200), 'pass'],
+    [report({}, 200), 'error'],
+    [report('', 200), 'error'],
+    [report({ accounts: {} }, 200), 'error'],
+    [report('{"ok":1}', 204), 'error'],
+    [report({ accounts: [] }, 201), 'error'],
+    [report('<html></html>', 200), 'error'],
+    [report({}, 502), 'error'],
+    [report({}, 429), 'error'],
+    [scope401, 'fail'],
+    [auth401, 'error'],
+  ] as const)('personal data: %# ⇒ %s', (answer, status) => {
+    expect(personalDataVerdict(answer).status).toBe(status);
+  });
+  it('personal data: no account id is a skip; a missing API names its fix', () => {
+    expect(personalDataVerdict(undefined)).toEqual({ status: 'skip', detail: 'Needs the account id from /me.' });
+    expect(personalDataVerdict(scope401).hint).toContain('Personal Data Reporting API');
+    expect(personalDataVerdict(new Error('x')).status).toBe('error');
   });
 });
 
-describe('jiraPermissionsVerdict', () => {
-  const perms = (have: (key: string) => boolean) => res(200, { permissions: Object.fromEntries(KENDIS_PERMISSIONS.map((p) => [p.key, { havePermission: have(p.key) }])) });
-  it('all held ⇒ pass', () => expect(jiraPermissionsVerdict(perms(() => true)).status).toBe('pass'));
-  it('a missing one ⇒ warn naming it and what stops working in Kendis', () => {
+describe('jiraPermissionsVerdict (mypermissions)', () => {
+  const perms = (have: (key: string) => boolean, status = 200) => res(status, { permissions: Object.fromEntries(KENDIS_PERMISSIONS.map((p) => [p.key, { havePermission: have(p.key) }])) });
+  it('all held ⇒ pass, "in at least one project" without a project', () => {
+    expect(jiraPermissionsVerdict(perms(() => true))).toEqual({ status: 'pass', detail: `The account holds all 6 (${KENDIS_PERMISSIONS.map((p) => p.name).join(', ')}), the project ones in at least one project.` });
+    expect(jiraPermissionsVerdict(perms(() => true), KENDIS_PERMISSIONS, 'KEN').detail).toMatch(/in project KEN\.$/);
+  });
+  it('a missing one ⇒ warn naming it, where, and what stops working in Kendis', () => {
     const v = jiraPermissionsVerdict(perms((k) => k !== 'LINK_ISSUES'));
     expect(v.status).toBe('warn');
-    expect(v.detail).toContain('"Link Issues"');
-    expect(v.detail).toContain('dependencies');
+    expect(v.detail).toBe('The account lacks "Link Issues" in at least one project (without it dependencies drawn in Kendis are not saved as Jira issue links).');
+    expect(jiraPermissionsVerdict(perms((k) => k !== 'LINK_ISSUES'), KENDIS_PERMISSIONS, 'KEN').detail).toContain('"Link Issues" in project KEN');
+    expect(jiraPermissionsVerdict(perms((k) => k !== 'ADMINISTER')).detail).toBe('The account lacks "Administer Jira" (without it Kendis cannot register the webhooks that keep it in sync in real time).');
   });
-  it('never a fail; a missing read:jira-work is a skip; an outage is error', () => {
+  it('a user’s list does not ask for Administer Jira', () => {
+    expect(jiraPermissionsVerdict(perms((k) => k !== 'ADMINISTER'), permissionsFor('user')).status).toBe('pass');
+  });
+  it('never a fail; a missing read:jira-work is a skip; anything not Jira’s list is error', () => {
     expect(jiraPermissionsVerdict(perms(() => false)).status).toBe('warn');
     expect(jiraPermissionsVerdict(scope401).status).toBe('skip');
     expect(jiraPermissionsVerdict(res(502)).status).toBe('error');
+    expect(jiraPermissionsVerdict(res(429)).status).toBe('error');
     expect(jiraPermissionsVerdict(res(200, '<html></html>')).status).toBe('error');
+    expect(jiraPermissionsVerdict(res(200, {})).status).toBe('error');
+    expect(jiraPermissionsVerdict(res(200, { permissions: { EDIT_ISSUES: { havePermission: 'yes' } } })).status).toBe('error');
+    expect(jiraPermissionsVerdict(perms(() => true, 201)).status).toBe('error');
+    expect(jiraPermissionsVerdict(perms(() => true, 403)).status).toBe('error');
+    expect(jiraPermissionsVerdict(new Error('x')).status).toBe('error');
+  });
+  it('a project Jira does not know ⇒ warn naming it; other refusals prove nothing', () => {
+    const missing = res(404, { errorMessages: ["No project could be found with key 'NOPE'."], errors: {} });
+    expect(jiraPermissionsVerdict(missing, KENDIS_PERMISSIONS, 'NOPE')).toMatchObject({ status: 'warn', detail: expect.stringContaining('Jira has no project NOPE that this account can see') });
+    expect(jiraPermissionsVerdict(missing).status).toBe('error');
+    expect(jiraPermissionsVerdict(res(400, { errorMessages: ['The permissions query parameter is required.'] })).status).toBe('error');
+    expect(jiraPermissionsVerdict(res(404, { code: 404, message: 'x' }), KENDIS_PERMISSIONS, 'KEN').status).toBe('error');
+  });
+  it('combinePermissions: one project is itself; several give the worst status and every finding', () => {
+    const pass = { status: 'pass' as const, detail: 'A.' };
+    const warn = { status: 'warn' as const, detail: 'B.', hint: 'H' };
+    const error = { status: 'error' as const, detail: 'C.', hint: 'H2' };
+    expect(combinePermissions([warn])).toBe(warn);
+    expect(combinePermissions([pass, warn])).toEqual({ status: 'warn', detail: 'A. B.', hint: 'H' });
+    expect(combinePermissions([warn, pass])).toEqual({ status: 'warn', detail: 'B. A.', hint: 'H' });
+    expect(combinePermissions([warn, error, warn])).toEqual({ status: 'error', detail: 'B. C. B.', hint: 'H H2' });
+    expect(combinePermissions([pass, pass])).toEqual({ status: 'pass', detail: 'A. A.' });
+  });
+});
+
+describe('noProof and errorText', () => {
+  it('says what came back for a response, and the network sentence for an error', () => {
+    expect(noProof(res(502, '', {}, 'https://api.atlassian.com/x'))).toEqual({ status: 'error', detail: 'Atlassian did not answer (502 from api.atlassian.com, empty).', hint: expect.stringContaining('Nothing was concluded') });
+    expect(noProof(res(200, 'x', {}, 'https://api.atlassian.com/x'), 'Jira').detail).toBe('Something other than Jira answered (200 from api.atlassian.com, not JSON).');
+    expect(noProof(new NoProofError('503 from auth.atlassian.com')).detail).toBe('Atlassian did not answer (503 from auth.atlassian.com).');
+    expect(noProof(new NoProofError('x'), 'Y').hint).toContain('Nothing was concluded');
+    expect(errorText(new Error('Done.'))).toBe('Done');
   });
 });

@@ -10,6 +10,7 @@ import { profileFlagFor } from '../../config/profile-name.js';
 import { daysUntil, describeDaysLeft } from '../../dates/dates.js';
 import { draftProfile } from '../draft.js';
 import { commitProfile } from '../commit.js';
+import { askProjects } from '../projects.js';
 import { defineStep, type Have, type WizardContext } from '../context.js';
 import { mask } from '../ask.js';
 
@@ -67,9 +68,10 @@ export const finishStep = defineStep({
   needs: ['site', 'cloudId', 'email', 'clientId', 'callbackUrl', 'redirectUri', 'tokenExpires', 'callbackMode'],
   async run(ctx, have) {
     const io = ctx.deps.io;
+    await askProjects(ctx);
     const draft = draftProfile(ctx, have, have.tokenExpires);
     const results = await io.task('Running the full connection test…', () =>
-      runChecks({ profile: draft, clientSecret: verified(ctx, 'client-secret'), apiToken: verified(ctx, 'api-token'), secretsProblem: undefined, client: ctx.client, now: ctx.deps.now(), profileFlag: profileFlagFor(ctx.profile), cli: ctx.deps.cli }),
+      runChecks({ profile: draft, projects: draft.projects ?? [], clientSecret: verified(ctx, 'client-secret'), apiToken: verified(ctx, 'api-token'), secretsProblem: undefined, client: ctx.client, now: ctx.deps.now(), profileFlag: profileFlagFor(ctx.profile), cli: ctx.deps.cli }),
     );
     renderCheckLines(io, results, { showPasses: false, showSkips: false });
     io.info(`Full test: ${summaryLine(results)}.`);

@@ -9,6 +9,7 @@ import { profileFlagFor } from '../../config/profile-name.js';
 import { daysUntil, describeDaysLeft } from '../../dates/dates.js';
 import { draftUserProfile } from '../draft.js';
 import { commitProfile } from '../commit.js';
+import { askProjects } from '../projects.js';
 import { defineStep } from '../context.js';
 import { mask, offerReveal } from '../ask.js';
 import { proveToken, showTokenInstructions } from './api-token.js';
@@ -40,10 +41,11 @@ export const userFinishStep = defineStep({
     const io = ctx.deps.io;
     const token = ctx.secrets['api-token'];
     if (token === undefined) throw new Error('internal: the verified API token is missing at the last step');
+    await askProjects(ctx);
     const draft = draftUserProfile(ctx, have, have.tokenExpires);
     const results = await io.task('Running the full connection test…', () =>
       // The same checks as test-connection will run on this profile, so the counts agree.
-      runChecks({ profile: draft, clientSecret: undefined, apiToken: token, secretsProblem: undefined, client: ctx.client, now: ctx.deps.now(), profileFlag: profileFlagFor(ctx.profile), cli: ctx.deps.cli }),
+      runChecks({ profile: draft, projects: draft.projects ?? [], clientSecret: undefined, apiToken: token, secretsProblem: undefined, client: ctx.client, now: ctx.deps.now(), profileFlag: profileFlagFor(ctx.profile), cli: ctx.deps.cli }),
     );
     renderCheckLines(io, results, { showPasses: false, showSkips: false });
     io.info(`Full test: ${summaryLine(results)}.`);
