@@ -36,6 +36,17 @@ describe('the kendis-jira binary', () => {
     expect(b.stderr).toMatch(/`(kendis-jira|node \S*kendis-jira\.js) help status`/);
   });
 
+  it('a --project that cannot be a Jira project key is exit 2 with the key explained, before anything else', async () => {
+    const home = tempDir();
+    for (const args of [['test-connection', '--project', 'KEN-12'], ['setup', '--project', '1AB', '--non-interactive'], ['test-connection', '--project', 'a b']]) {
+      const r = await runCli(args, { env: { HOME: home, KENDIS_JIRA_CONFIG_DIR: home } });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/--project takes a Jira project key, like KEN \(got "[^"]+"\)\./);
+      expect(r.stderr).toContain('KEN in KEN-12');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
   it('exits 2 on an invalid profile name', async () => {
     const r = await runCli(['status', '--profile', '../etc'], { env: { KENDIS_JIRA_CONFIG_DIR: tempDir() } });
     expect(r.code).toBe(2);

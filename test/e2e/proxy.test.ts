@@ -3,7 +3,8 @@
  * NODE_EXTRA_CA_CERTS), against Atlassian's real host names relayed to the sandbox on 127.0.0.1.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
+import { createServer as createNetServer } from 'node:net';
+import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { runCli } from '../helpers/cli.js';
 import { makeCertificates, startTlsProxy, type RunningProxy } from '../helpers/tls-proxy.js';
@@ -68,5 +69,41 @@ describe.skipIf(parts.skip)(`behind a TLS-inspecting proxy with a user and passw
     expect(r.stderr).toMatch(/The proxy refused its credentials \(407 Proxy Authentication Required\)/);
     expect(r.stderr).not.toContain('wrong-password');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a proxy that reads CONNECT and hangs up (a firewall dropping a host): test-connection ends in seconds, after a few connections, naming the proxy', async () => {
+    const home = tempDir('kj-proxy-home-');
+    const profile = `drop${process.pid}`;
+    const env = { HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...keyringEnv!, NODE_EXTRA_CA_CERTS: caPath };
+    const setup = await runCli(
+      ['setup', '--profile', profile, '--site', `https://${SITE}`, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--token-expires', '2027-08-01', '--skip-oauth'],
+      { env: { ...env, HTTPS_PROXY: proxy.url, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken }, timeoutMs: 60_000 },
+    );
+    expect(setup.code, setup.stderr).toBe(0);
+    let connections = 0;
+    let credentialsSent = 0;
+    const dropping = createNetServer((socket) => {
+      connections += 1;
+      socket.on('error', () => undefined);
+      socket.once('data', (data) => {
+        if (/proxy-authorization/i.test(data.toString('latin1'))) credentialsSent += 1;
+        socket.destroy();
+      });
+    });
+    await new Promise<void>((r) => dropping.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://corp.user:${PASSWORD}@127.0.0.1:${(dropping.address() as { port: number }).port}`;
+      const started = Date.now();
+      const r = await runCli(['test-connection', '--profile', profile], { env: { ...env, HTTPS_PROXY: url }, timeoutMs: 30_000 });
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(r.code).toBe(1);
+      expect(`${r.stdout}${r.stderr}`).toMatch(/The proxy closed the connection 3 times instead of opening a tunnel to (auth|api)\.atlassian\.com/);
+      for (const out of [r.stdout, r.stderr]) expect(out).not.toContain(PASSWORD);
+      // Three hosts, three attempts each (a few more may be in flight at once): never a loop.
+      expect(connections).toBeLessThanOrEqual(15);
+      expect(credentialsSent).toBeLessThanOrEqual(15);
+    } finally {
+      dropping.close();
+    }
   });
 });

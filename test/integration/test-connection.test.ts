@@ -285,3 +285,34 @@ describe('test-connection against the sandbox', () => {
     expect(doc.ok).toBe(false);
   }, 20_000);
 });
+
+describe('jira-permissions in the Kendis boards’ projects (--project)', () => {
+  it('without a project it says "in at least one project"; with one, it asks Jira about that project exactly', async () => {
+    await saveSandboxProfile(deps, sandbox);
+    const any = await report();
+    expect(any.byId['jira-permissions']!.detail).toContain('the project ones in at least one project');
+    const d = makeTestDeps({ configDir: deps.configDirPath, keychain: deps.keychain });
+    const exact = await report(d, { ...json, projects: ['KEN'] });
+    expect(exact.byId['jira-permissions']).toMatchObject({ status: 'pass', detail: expect.stringMatching(/in project KEN\.$/) });
+    expect(sandbox.requests.filter((r) => r.path.endsWith('/rest/api/3/mypermissions')).length).toBe(2);
+  });
+
+  it('a project Jira does not have is a warning naming it (never a fail); several projects are one check', async () => {
+    await saveSandboxProfile(deps, sandbox);
+    const r = await report(deps, { ...json, projects: ['KEN', 'NOPE'] });
+    expect(r.doc.ok).toBe(true);
+    expect(r.byId['jira-permissions']!.status).toBe('warn');
+    expect(r.byId['jira-permissions']!.detail).toContain('in project KEN.');
+    expect(r.byId['jira-permissions']!.detail).toContain('Jira has no project NOPE that this account can see');
+    expect(r.doc.checks.filter((c) => c.id === 'jira-permissions')).toHaveLength(1);
+  });
+
+  it('the projects saved at setup are used when none is given', async () => {
+    await saveSandboxProfile(deps, sandbox);
+    await deps.config.update((c) => {
+      for (const p of Object.values(c.profiles)) p.projects = ['KEN'];
+    });
+    const r = await report(makeTestDeps({ configDir: deps.configDirPath, keychain: deps.keychain }));
+    expect(r.byId['jira-permissions']!.detail).toMatch(/in project KEN\.$/);
+  });
+});

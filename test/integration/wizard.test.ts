@@ -209,6 +209,28 @@ describe('setup wizard (interactive, scripted)', () => {
     expect(deps.stderr.text).toContain('"Update and delete sprints"');
   });
 
+  it.each([
+    ['admin-approval', '3', 'Your site admin must authorize this app', /Ask a site admin to allow it: Atlassian Administration → Apps → Sites/],
+    ['sharing-off', '4', 'only its developer can use it', /Distribution tab, choose Edit → Sharing/],
+    ['no-site-access', '5', 'requires access to a Jira site which you don', /give this account Jira access/],
+  ] as const)('Atlassian stops at its "%s" page (it never calls back): the user types %s and gets that page’s own fix', async (block, typed, page, fix) => {
+    sandbox.options.consentBlock = block;
+    try {
+      const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6().slice(0, 2), { id: 'oauth.wait', answer: typed }, { id: 'oauth.retry', answer: 'stop' }]);
+      const started = Date.now();
+      await runSetup(options(), deps);
+      prompter.assertDone();
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(sandbox.requests.some((r) => r.path === '/oauth/token' && r.status === 200)).toBe(false);
+      // The waiting text named the page before the user said which one it was.
+      expect(deps.stderr.text).toContain(page.replace(/’/g, "'"));
+      expect(deps.stderr.text).toMatch(fix);
+      expect(deps.stderr.text).not.toContain('Steps 2–3: on the app');
+    } finally {
+      delete sandbox.options.consentBlock;
+    }
+  });
+
   it('a local callback URL not registered: the user types 2 and is sent to Step 4 with the exact URL', async () => {
     sandbox.options.callbackUrls = sandbox.options.callbackUrls!.filter((u) => !u.startsWith('http://localhost'));
     const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6().slice(0, 2), { id: 'oauth.wait', answer: '2' }, { id: 'oauth.retry', answer: 'stop' }]);
