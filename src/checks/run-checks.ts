@@ -172,7 +172,7 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
   } else {
     let siteAnswer: Answer | undefined;
     // Only a site in Atlassian's domains (or a local test server) is ever sent the credentials.
-    if (!(myself instanceof Error) && myself.status === 401 && !/scope does not match/i.test(myself.text) && auth && mayReceiveCredentials(profile.site)) {
+    if (refusedCredentials(myself) && auth && mayReceiveCredentials(profile.site)) {
       // Tell a classic (unscoped) token apart: it works on the site URL but never on the gateway.
       siteAnswer = await settle(client.siteRequest(profile.site, auth, '/rest/api/3/myself'));
     }
