@@ -37,7 +37,9 @@ export function errorText(error: Error): string {
 /** An `error` verdict: what came back (or the network failure), from where, and that nothing was concluded. */
 export function noProof(answer: Answer | Error, what = 'Atlassian'): Verdict {
   const came = isResponse(answer) ? describeAnswer(answer) : errorText(answer);
-  const hint = !isResponse(answer) && 'hint' in answer && typeof answer.hint === 'string' && !(answer instanceof NoProofError) ? answer.hint : 'Nothing was concluded either way: try again later; if it persists, check HTTPS_PROXY / NO_PROXY or rerun with --debug.';
+  // A network error's own fix (a DNS or proxy hint); otherwise that nothing was concluded.
+  const own = isResponse(answer) || answer instanceof NoProofError ? undefined : (answer as { hint?: unknown }).hint;
+  const hint = typeof own === 'string' ? own : NOTHING_CONCLUDED;
   const detail = `${noAnswer(what, answer instanceof NoProofError ? answer.what : came)}.`;
   return { status: 'error', detail, hint };
 }
@@ -47,8 +49,13 @@ function rateLimited(status: number, what: string): Verdict {
 }
 
 /** The detail of an `error` for an answer outside the contract: what came back, and that it proves nothing. */
-function unproven(reading: Extract<Reading, { kind: 'unproven' }>, who = 'Jira'): Verdict {
-  return { status: 'error', detail: `${noAnswer(who, reading.what)}.`, hint: NOTHING_CONCLUDED };
+function unproven(what: string, who = 'Jira'): Verdict {
+  return { status: 'error', detail: `${noAnswer(who, what)}.`, hint: NOTHING_CONCLUDED };
+}
+
+/** What came back, for an `error` line: the contract's reason when the answer broke it, else the answer itself. */
+function cameBack(reading: Reading, answer: HttpResponse): string {
+  return reading.kind === 'unproven' ? reading.what : describeAnswer(answer);
 }
 
 const NOTHING_CONCLUDED = 'Nothing was concluded either way: try again later; if it persists, check HTTPS_PROXY / NO_PROXY or rerun with --debug.';
@@ -92,13 +99,13 @@ export function probeVerdict(answer: Answer, probe: Pick<Probe, 'scope' | 'opera
     case 'rate-limited':
       return rateLimited(reading.status, 'scope');
     default:
-      return unproven({ kind: 'unproven', what: reading.kind === 'unproven' ? reading.what : describeAnswer(answer) });
+      return unproven(cameBack(reading, answer));
   }
 }
 
 /** A request refused for its credentials, not for a scope (401 without "scope does not match"). */
 export function refusedCredentials(answer: Answer): boolean {
-  return isResponse(answer) && answer.status === 401 && readAnswer(operationContract('myself'), answer).kind === 'unauthorized';
+  return isResponse(answer) && readAnswer(operationContract('myself'), answer).kind === 'unauthorized';
 }
 
 /** api-token after a probe's 401 refused the credentials that had just signed in (checks.md: a fail of api-token). */
@@ -161,7 +168,7 @@ export function apiTokenVerdict(input: ApiTokenInput): Verdict & { authenticated
     case 'rate-limited':
       return { ...rateLimited(reading.status, 'token'), authenticated: false };
     default:
-      return { ...likelyCause(reading.kind === 'unproven' ? reading.what : describeAnswer(answer), answer.status, setup), authenticated: false };
+      return { ...likelyCause(cameBack(reading, answer), answer.status, setup), authenticated: false };
   }
 }
 
@@ -296,7 +303,7 @@ export function identityVerdict(answer: Answer, email: string): Verdict {
     return { status: 'fail', detail: 'The User Identity API is not added to the app (read:me missing).', hint: "On the app's Permissions tab, click Add next to User Identity API." };
   }
   if (reading.kind === 'rate-limited') return rateLimited(reading.status, 'User Identity API');
-  return unproven({ kind: 'unproven', what: reading.kind === 'unproven' ? reading.what : describeAnswer(answer) }, 'Atlassian');
+  return unproven(cameBack(reading, answer), 'Atlassian');
 }
 
 /** POST {api}/app/report-accounts/ → the Personal Data Reporting API answered (200 with `accounts`, or 204). */
@@ -309,7 +316,7 @@ export function personalDataVerdict(answer: Answer | undefined): Verdict {
     return { status: 'fail', detail: 'The Personal Data Reporting API is not added to the app (report:personal-data missing).', hint: "On the app's Permissions tab, click Add next to Personal Data Reporting API." };
   }
   if (reading.kind === 'rate-limited') return rateLimited(reading.status, 'Personal Data Reporting API');
-  return unproven({ kind: 'unproven', what: reading.kind === 'unproven' ? reading.what : describeAnswer(answer) }, 'Atlassian');
+  return unproven(cameBack(reading, answer), 'Atlassian');
 }
 
 /**
@@ -325,7 +332,7 @@ export function jiraPermissionsVerdict(answer: Answer, wanted: readonly KendisPe
   switch (reading.kind) {
     case 'success': {
       const parsed = MyPermissionsSchema.safeParse(reading.body);
-      if (!parsed.success) return unproven({ kind: 'unproven', what: `${describeAnswer(answer)}, not Jira's permission list` });
+      if (!parsed.success) return unproven(`${describeAnswer(answer)}, not Jira's permission list`);
       const missing = wanted.filter((p) => parsed.data.permissions[p.key]?.havePermission !== true);
       const scope = (p: KendisPermission) => (p.key === 'ADMINISTER' ? '' : ` ${where}`);
       if (missing.length === 0) return { status: 'pass', detail: `The account holds all ${wanted.length} (${wanted.map((p) => p.name).join(', ')})${projectKey ? ` in project ${projectKey}` : ', the project ones in at least one project'}.` };
@@ -345,7 +352,7 @@ export function jiraPermissionsVerdict(answer: Answer, wanted: readonly KendisPe
     case 'rate-limited':
       return rateLimited(reading.status, 'permissions');
     default:
-      return unproven({ kind: 'unproven', what: reading.kind === 'unproven' ? reading.what : describeAnswer(answer) });
+      return unproven(cameBack(reading, answer));
   }
 }
 

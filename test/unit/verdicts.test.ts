@@ -502,3 +502,97 @@ describe('noProof and errorText', () => {
     expect(errorText(new Error('Done.'))).toBe('Done');
   });
 });
+
+describe('what each verdict tells the user to do next (exact fixes)', () => {
+  const base = { email: 'a@b.c', expiresOn: '2027-06-01', now };
+  const me = (body: unknown, status = 200) => res(status, body, {}, 'https://api.atlassian.com/me');
+  it('noProof keeps a network error’s own fix, and otherwise says nothing was concluded', () => {
+    const concluded = 'Nothing was concluded either way: try again later; if it persists, check HTTPS_PROXY / NO_PROXY or rerun with --debug.';
+    expect(noProof(new NetworkError('dns', 'Could not find x.', 'Check the address.')).hint).toBe('Check the address.');
+    expect(noProof(new Error('plain')).hint).toBe(concluded);
+    expect(noProof(Object.assign(new Error('odd'), { hint: 42 })).hint).toBe(concluded);
+    expect(noProof(new NoProofError('502 from x')).hint).toBe(concluded);
+    expect(noProof(res(502, '')).hint).toBe(concluded);
+    expect(noProof(new Error('Gone.'), 'X').detail).toBe('X did not answer (Gone).');
+  });
+  it('a write that Jira accepted', () => {
+    expect(probeVerdict(res(200, { id: 1, state: 'a' }), WRITE)).toEqual({
+      status: 'error',
+      detail: 'Jira accepted a test change aimed at nothing (200 from api.atlassian.com): it should have refused it, so nothing is concluded.',
+      hint: 'Run the test again with --debug and send the output to your Jira admin or Kendis support.',
+    });
+  });
+  it('the sign-in', () => {
+    expect(apiTokenVerdict({ ...base, expiresOn: '2026-11-28', answer: auth401, rotateCommand: 'kj rotate-token' }).hint).toBe('Create a new token and run `kj rotate-token`.');
+    expect(apiTokenVerdict({ ...base, answer: res(403, { errorMessages: ['x'.repeat(300)] }) }).detail).toBe(`Jira refused the account on this site (403: ${'x'.repeat(160)}).`);
+    expect(apiTokenVerdict({ ...base, answer: res(403, { errorMessages: ['No.'] }) }).hint).toBe('Check the account has Jira access on this site (Atlassian Administration → Products), or use an account that has.');
+    expect(apiTokenVerdict({ ...base, answer: res(403, { errors: { a: 'b' } }) }).detail).toBe('Jira refused the account on this site (403: a: b).');
+    expect(apiTokenVerdict({ ...base, answer: res(403, 'Forbidden') }).hint).toBe('Ask your Atlassian admin whether the site has an IP allowlist (Atlassian Administration → Security); otherwise check HTTPS_PROXY / NO_PROXY.');
+    expect(apiTokenVerdict({ ...base, answer: res(404, 'x'), setupCommand: 'kj setup' })).toMatchObject({ detail: "Atlassian's API gateway answered 404 from api.atlassian.com, not JSON: probably it does not know this site's cloud id any more, or a proxy answered instead.", hint: 'Run `kj setup` again to record the site; if the problem stays, check HTTPS_PROXY / NO_PROXY.' });
+    expect(apiTokenVerdict({ ...base, answer: res(502, 'x') })).toMatchObject({ detail: "Atlassian's API gateway did not answer (502 from api.atlassian.com, not JSON).", hint: expect.stringContaining('Nothing was concluded') });
+    expect(apiTokenVerdict({ ...base, answer: res(200, {}) }).detail).toBe('Something other than Atlassian\'s API gateway answered (200 from api.atlassian.com, no "accountId" string).');
+    expect(apiTokenVerdict({ ...base, answer: res(400, { errorMessages: ['x'] }) }).detail).toMatch(/^Jira refused the account on this site \(400: x\)\.$/);
+  });
+  it('the client check', () => {
+    const refused = (status: number, error: string, description?: string) => ({ ok: false as const, status, error, description });
+    expect(oauthClientVerdict(new Error('auth.atlassian.com did not answer within 20 s.')).detail).toBe("Atlassian's token endpoint did not answer (auth.atlassian.com did not answer within 20 s).");
+    expect(oauthClientVerdict({ ok: true, token: { access_token: 'x' } })).toEqual({ status: 'error', detail: "Atlassian's token endpoint exchanged a code that cannot be valid: that is not Atlassian answering.", hint: 'Check KENDIS_JIRA_AUTH_URL and any proxy, then try again.' });
+    expect(oauthClientVerdict(refused(502, 'e'.repeat(80), 'd'.repeat(200))).detail).toBe(`Atlassian's token endpoint did not answer (502 ${'e'.repeat(60)}: ${'d'.repeat(120)}).`);
+    expect(oauthClientVerdict(refused(502, 'x')).hint).toBe('Nothing was concluded either way: try again later.');
+    expect(oauthClientVerdict(refused(400, 'other')).hint).toBe('Nothing was concluded either way: try again later; if it persists, rerun with --debug.');
+    expect(oauthClientVerdict(refused(400, 'unauthorized_client', 'redirect_uri is not registered'))).toEqual({
+      status: 'fail',
+      detail: 'Atlassian refused the callback URL (400 unauthorized_client: redirect_uri is not registered).',
+      hint: "On the app's Authorization tab, the callback URL must be exactly Kendis' (Step 4–5); Save changes, then check again.",
+    });
+    expect(oauthClientVerdict(refused(400, 'unauthorized_client')).detail).toBe('Atlassian rejected them (400 unauthorized_client).');
+    expect(oauthClientVerdict(refused(401, 'access_denied')).hint).toBe("Copy both again from the app's Settings tab in the Developer Console, then run `kendis-jira setup` again.");
+  });
+  it('the grant', () => {
+    const granted = new Set<string>();
+    const two = [{ title: 'A', scope: 'a' }, { title: 'B', scope: 'b' }];
+    expect(grantVerdict(granted, [], 'c1', two)).toEqual({
+      status: 'fail',
+      detail: 'The app did not grant 2 required permissions: "A" (a), "B" (b).',
+      hint: "On the app's Permissions tab add the missing API or Jira permission (Edit Scopes → tick it → Save), then run the check again.",
+    });
+    const all = new Set(APP_SCOPES.map((s) => s.scope));
+    expect(grantVerdict(all, new Error('Gone.'), 'c1', []).detail).toBe(`All ${all.size} scopes were granted, but the site list could not be read: Gone.`);
+    expect(grantVerdict(all, [{ id: 'c1', url: 'x', scopes: [] }, { id: 'c2', url: 'y', scopes: [] }], 'c1', []).status).toBe('pass');
+    expect(grantVerdict(all, [{ id: 'c2', url: 'x', scopes: [] }], 'c1', [])).toEqual({
+      status: 'fail',
+      detail: 'The consent was given for another site: this Jira site is not among the app’s accessible sites.',
+      hint: 'Run the OAuth check again and pick this site on the consent page ("Use app on").',
+    });
+  });
+  it('identity and personal data', () => {
+    expect(identityVerdict(me({ account_id: '1', email: 'z@b.c' }), 'a@b.c').hint).toBe('Kendis signs in with the e-mail you give it: use the same account in the browser, or run setup with that e-mail.');
+    expect(identityVerdict(scope401, 'a@b.c')).toEqual({ status: 'fail', detail: 'The User Identity API is not added to the app (read:me missing).', hint: "On the app's Permissions tab, click Add next to User Identity API." });
+    expect(identityVerdict(me({}, 429), 'a@b.c').detail).toBe('Atlassian kept rate limiting (429); the User Identity API could not be checked.');
+    expect(identityVerdict(me({ account_id: 1 }), 'a@b.c').detail).toBe('Something other than Atlassian answered (200 from api.atlassian.com, no "account_id" string).');
+    expect(identityVerdict(me({ account_id: '1', email: 5 }), 'a@b.c').detail).toBe('Something other than Atlassian answered (200 from api.atlassian.com).');
+    expect(identityVerdict(auth401, 'a@b.c').detail).toBe('Atlassian did not answer (401 from api.atlassian.com/ex/jira/c1/rest/api/3/x).'.replace('/ex/jira/c1/rest/api/3/x', ''));
+    expect(personalDataVerdict(res(204, '', {}, 'https://api.atlassian.com/app/report-accounts/'))).toEqual({ status: 'pass', detail: 'The Personal Data Reporting API answered.' });
+    expect(personalDataVerdict(scope401)).toEqual({ status: 'fail', detail: 'The Personal Data Reporting API is not added to the app (report:personal-data missing).', hint: "On the app's Permissions tab, click Add next to Personal Data Reporting API." });
+    expect(personalDataVerdict(res(429, {})).detail).toBe('Atlassian kept rate limiting (429); the Personal Data Reporting API could not be checked.');
+    expect(personalDataVerdict(res(200, {})).detail).toBe('Something other than Atlassian answered (200 from api.atlassian.com, no "accounts" list).');
+    expect(personalDataVerdict(auth401).detail).toBe('Atlassian did not answer (401 from api.atlassian.com).');
+  });
+  it('the permissions', () => {
+    const concluded = expect.stringContaining('Nothing was concluded');
+    expect(jiraPermissionsVerdict(res(200, { permissions: { X: {} } }))).toEqual({ status: 'error', detail: "Something other than Jira answered (200 from api.atlassian.com, not Jira's permission list).", hint: concluded });
+    expect(jiraPermissionsVerdict(res(400, { errorMessages: ['m'.repeat(200)] }))).toEqual({ status: 'error', detail: `Jira refused the permissions request (400: ${'m'.repeat(120)}).`, hint: concluded });
+    expect(jiraPermissionsVerdict(res(404, { errorMessages: ['n'.repeat(200)] }), KENDIS_PERMISSIONS, 'K')).toEqual({
+      status: 'warn',
+      detail: `Jira has no project K that this account can see (404: ${'n'.repeat(120)}).`,
+      hint: 'Check the project key on the Kendis board (Jira shows it before each issue number, e.g. KEN-12), and that the account may browse that project.',
+    });
+    expect(jiraPermissionsVerdict(res(403, { errorMessages: ['x'] }), KENDIS_PERMISSIONS, 'K').status).toBe('error');
+    expect(jiraPermissionsVerdict(res(429, {})).detail).toBe('Atlassian kept rate limiting (429); the permissions could not be checked.');
+    expect(jiraPermissionsVerdict(scope401)).toEqual({ status: 'skip', detail: 'Needs read:jira-work, which the token lacks (see that scope above).' });
+    expect(jiraPermissionsVerdict(res(200, { permissions: {} })).hint).toBe('Ask a Jira admin to grant these to the account (Jira settings → System → Global permissions for Administer Jira; the projects’ permission schemes for the others), or use an account that has them.');
+    expect(jiraPermissionsVerdict(res(200, { permissions: {} }), permissionsFor('user')).detail).toBe(
+      `The account lacks ${permissionsFor('user').map((p) => `"${p.name}" in at least one project (without it ${p.without})`).join('; ')}.`,
+    );
+  });
+});
