@@ -118,14 +118,34 @@ describe('2. credentials go only to Atlassian’s domains', () => {
     expect(r.stderr).not.toContain('Looking up');
   });
 
-  it('after a gateway 401, a site outside Atlassian’s domains is never sent the e-mail and token', async () => {
+  /**
+   * test-connection after the gateway refused the token (401): what the site itself was sent. Every
+   * request to the site but the credential-free tenant_info is recorded, with its Authorization
+   * header, and answered 401 — so a request that should not have been made is seen, not swallowed.
+   */
+  async function afterGateway401(site: string): Promise<{ toSite: { request: string; authorization: string | undefined }[]; tenantInfoPending: number; stderr: string }> {
     const { MockAgent } = await import('undici');
     const { makeTestDeps } = await import('../helpers/test-deps.js');
     const { runTestConnection } = await import('../../src/commands/test-connection.js');
     const agent = new MockAgent();
     agent.disableNetConnect();
-    const site = 'https://jira.example.com';
-    agent.get(site).intercept({ path: '/_edge/tenant_info', method: 'GET' }).reply(200, { cloudId: SANDBOX.cloudId });
+    const toSite: { request: string; authorization: string | undefined }[] = [];
+    const authorizationOf = (headers: unknown): string | undefined => {
+      const entries: [string, unknown][] = Array.isArray(headers)
+        ? (headers as unknown[]).reduce<[string, unknown][]>((all, value, i, list) => (i % 2 === 0 ? [...all, [String(value), list[i + 1]]] : all), [])
+        : Object.entries((headers ?? {}) as Record<string, unknown>);
+      const found = entries.find(([name]) => name.toLowerCase() === 'authorization');
+      return found === undefined ? undefined : String(found[1]);
+    };
+    const pool = agent.get(site);
+    pool.intercept({ path: '/_edge/tenant_info', method: 'GET' }).reply(200, { cloudId: SANDBOX.cloudId });
+    pool
+      .intercept({ path: (path: string) => !path.startsWith('/_edge/tenant_info'), method: (method: string) => method.length > 0 })
+      .reply((request) => {
+        toSite.push({ request: `${request.method} ${request.path}`, authorization: authorizationOf(request.headers) });
+        return { statusCode: 401, data: { message: 'Client must be authenticated' } };
+      })
+      .persist();
     agent.get('https://api.atlassian.com').intercept({ path: () => true, method: 'GET' }).reply(401, { message: 'Client must be authenticated' }).persist();
     agent.get('https://auth.atlassian.com').intercept({ path: '/oauth/token', method: 'POST' }).reply(403, { error: 'invalid_grant' });
     const deps = makeTestDeps({ http: { dispatcher: agent } });
@@ -134,10 +154,22 @@ describe('2. credentials go only to Atlassian’s domains', () => {
     });
     await deps.secretBackend('file').set('default:client-secret', SANDBOX.clientSecret);
     await deps.secretBackend('file').set('default:api-token', SANDBOX.apiToken);
+    // A failed check may end the command with an error: what matters is what was sent.
     await runTestConnection({ json: true, oauth: false, browser: false, redirectUri: undefined, oauthTimeoutSeconds: 30 }, deps).catch(() => undefined);
-    // The only request to the site was the credential-free tenant_info; no /rest/api/3/myself there.
-    expect(agent.pendingInterceptors().filter((i) => i.origin === site)).toEqual([]);
-    expect(deps.stderr.text).toContain("Not Atlassian's hosts: site https://jira.example.com");
+    return { toSite, tenantInfoPending: agent.pendingInterceptors().filter((i) => i.origin === site && i.path === '/_edge/tenant_info').length, stderr: deps.stderr.text };
+  }
+
+  it('after a gateway 401, a site outside Atlassian’s domains is never sent the e-mail and token', async () => {
+    const { toSite, tenantInfoPending, stderr } = await afterGateway401('https://jira.example.com');
+    expect(tenantInfoPending, 'the site was asked its (credential-free) tenant_info').toBe(0);
+    // Not a single request beyond tenant_info reached the site: no /rest/api/3/myself, no Authorization.
+    expect(toSite).toEqual([]);
+    expect(stderr).toContain("Not Atlassian's hosts: site https://jira.example.com");
+  });
+
+  it('(control) the same run against a site in Atlassian’s domains does ask the site, with the credentials — so the recorder above sees such a request', async () => {
+    const { toSite } = await afterGateway401('https://acme.atlassian.net');
+    expect(toSite).toEqual([{ request: 'GET /rest/api/3/myself', authorization: `Basic ${Buffer.from(`${sampleProfile().email}:${SANDBOX.apiToken}`).toString('base64')}` }]);
   });
 });
 
@@ -147,18 +179,26 @@ describe('3. a configuration folder or file others can write or own is refused (
     ['config.json is mode 0666', (dir: string) => chmodSync(join(dir, 'config.json'), 0o666), /file .*config\.json can be changed by other users \(mode 666\)/, 'chmod 600'],
     ['secrets.json is group-writable', (dir: string) => chmodSync(join(dir, 'secrets.json'), 0o620), /secrets\.json can be (changed|read) by other users/, 'chmod 600'],
     ['secrets.json is readable by others (0644)', (dir: string) => chmodSync(join(dir, 'secrets.json'), 0o644), /secrets file .*secrets\.json can be read by other users \(mode 644\)/, 'chmod 600'],
+    // The project's own sentences, in full: Node's own ELOOP message ("too many symbolic links
+    // encountered") must not be able to pass for the refusal.
     ['the folder is given with a trailing slash and is a link', (dir: string) => {
       const real = `${dir}-real`;
       renameSync(dir, real);
       symlinkSync(real, dir);
-    }, /is a symbolic link/, 'KENDIS_JIRA_CONFIG_DIR'],
+    }, (dir: string) => `✖ The configuration folder ${dir} is a symbolic link; kendis-jira does not follow links for its configuration.\n`, 'Set KENDIS_JIRA_CONFIG_DIR to a real folder of your own.'],
+    ['config.json is a link to a planted file', (dir: string) => {
+      const planted = join(dir, '..', 'planted.json');
+      renameSync(join(dir, 'config.json'), planted);
+      symlinkSync(planted, join(dir, 'config.json'));
+    }, (dir: string) => `✖ ${dir}/config.json is a symbolic link; kendis-jira does not follow links for its configuration.\n`, 'Replace it with a regular file (or set KENDIS_JIRA_CONFIG_DIR to a folder you own).'],
   ] as const)('%s', async (_name, spoil, said, fix) => {
     const dir = fileProfile();
     spoil(dir);
     const before = sandbox.requests.length;
     const r = await runCli(['test-connection'], { env: { KENDIS_JIRA_CONFIG_DIR: `${dir}/` } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(said);
+    if (typeof said === 'function') expect(r.stderr).toContain(said(dir));
+    else expect(r.stderr).toMatch(said);
     expect(r.stderr).toContain(fix);
     // Refused before a single request: nothing was sent where a planted config could point.
     expect(sandbox.requests.slice(before)).toEqual([]);

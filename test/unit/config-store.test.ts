@@ -68,7 +68,10 @@ describe('ConfigStore', () => {
     const target = join(tempDir(), 'elsewhere.json');
     writeFileSync(target, JSON.stringify({ version: 1, profiles: {} }));
     symlinkSync(target, join(dir, 'config.json'));
-    await expect(new ConfigStore(dir).load()).rejects.toThrow(/symbolic link/);
+    // The project's own refusal (exit 2), not Node's "ELOOP: too many symbolic links encountered".
+    const refused = await new ConfigStore(dir).load().then(() => undefined, (error: unknown) => error);
+    expect(refused).toBeInstanceOf(UsageError);
+    expect((refused as UsageError).message).toBe(`${join(dir, 'config.json')} is a symbolic link; kendis-jira does not follow links for its configuration.`);
   });
 });
 
