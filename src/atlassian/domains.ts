@@ -67,7 +67,8 @@ export function isLoopbackUrl(url: string): boolean {
 
 /** Credentials may be sent to the site itself (only to diagnose a classic token): Atlassian's, or a local test server. */
 export function mayReceiveCredentials(site: string): boolean {
-  return isAtlassianSite(site) || isLoopbackUrl(site);
+  // Never over plain http to a real host (a hand-edited profile could say http://acme.atlassian.net).
+  return (isAtlassianSite(site) && site.toLowerCase().startsWith('https://')) || isLoopbackUrl(site);
 }
 
 /** The sentence warned on every run whose hosts are not Atlassian's (issue "Hardening", item 4). */

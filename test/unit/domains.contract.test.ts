@@ -76,6 +76,11 @@ describe('mayReceiveCredentials: only Atlassian’s sites and this machine are s
   it.each(FOREIGN)('%s: %s may not', (_name, site) => {
     expect(mayReceiveCredentials(site)).toBe(false);
   });
+  it.each(['http://acme.atlassian.net', 'HTTP://acme.atlassian.net', 'http://acme.jira.com'])('%s (plain http to a real host) may not', (site) => {
+    expect(isAtlassianSite(site)).toBe(true);
+    expect(mayReceiveCredentials(site)).toBe(false);
+  });
+  it('an https site in capitals may', () => expect(mayReceiveCredentials('HTTPS://ACME.atlassian.net')).toBe(true));
 });
 
 describe('suggestedSite: the site probably meant (up to three edits from one of Atlassian’s domains)', () => {
