@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
@@ -33,7 +34,8 @@ const result = await build({
 
 // The bundled libraries' licences require their notices to ship with the code: list every package
 // whose files went into dist/, with its licence text, in dist/THIRD_PARTY_NOTICES.md.
-const root = new URL('..', import.meta.url).pathname;
+// fileURLToPath, not .pathname: on Windows that is /C:/…, which no file API accepts (prepare died there).
+const root = fileURLToPath(new URL('..', import.meta.url));
 const packages = new Map();
 for (const input of Object.keys(result.metafile.inputs)) {
   const match = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input);

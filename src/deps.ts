@@ -8,7 +8,7 @@ import { ConfigStore } from './config/store.js';
 import { configDir } from './config/paths.js';
 import { InquirerPrompter, NoPrompter, type Prompter } from './io/prompter.js';
 import { Terminal, type Streams } from './io/terminal.js';
-import type { SecretBackend } from './secrets/backend.js';
+import { keychainService, type SecretBackend } from './secrets/backend.js';
 import { FileBackend } from './secrets/file-backend.js';
 import { KeychainBackend } from './secrets/keychain.js';
 import type { HttpClient } from './atlassian/http.js';
@@ -82,7 +82,7 @@ export function createDeps(globals: GlobalOptions, parts: ProcessParts): Deps {
     now: () => new Date(),
     randomBytes: (size) => randomBytes(size),
     config: new ConfigStore(dir),
-    secretBackend: (kind) => (kind === 'file' ? new FileBackend(dir) : (keychain ??= new KeychainBackend({ platform: parts.platform }))),
+    secretBackend: (kind) => (kind === 'file' ? new FileBackend(dir) : (keychain ??= new KeychainBackend({ platform: parts.platform, service: keychainService(parts.env) }))),
     http: () =>
       (http ??= import('./atlassian/http.js').then(({ createHttpClient }) =>
         createHttpClient({ env: parts.env, log: (line) => io.debug(line), signal: parts.signal }),

@@ -37,9 +37,12 @@ export class UsageError extends CliError {
 export class NotConfiguredError extends CliError {
   /** `others`: the profiles that do exist here, so the user sees where they went. */
   constructor(profile: string, others: readonly string[] = [], purpose: 'use' | 'remove' = 'use') {
-    const existing = others.length
-      ? ` Profiles here: ${others.map((name) => `"${name}"`).join(', ')} — e.g. \`--profile ${others[0]}\`.`
-      : '';
+    const twin = others.find((name) => name.toLowerCase() === profile.toLowerCase());
+    const existing = twin
+      ? ` Did you mean \`--profile ${twin}\`? Profile names are the same regardless of case.`
+      : others.length
+        ? ` Profiles here: ${others.map((name) => `"${name}"`).join(', ')} — e.g. \`--profile ${others[0]}\`.`
+        : '';
     super(purpose === 'remove' ? `There is no profile "${profile}" to remove.` : `Profile "${profile}" is not set up.`, {
       exitCode: ExitCode.notConfigured,
       hint:

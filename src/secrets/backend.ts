@@ -3,6 +3,17 @@ export type SecretKind = 'client-secret' | 'api-token';
 export const SECRET_KINDS: readonly SecretKind[] = ['client-secret', 'api-token'];
 export const KEYCHAIN_SERVICE = 'kendis-jira';
 
+/**
+ * The keychain service: `kendis-jira`, or a `kendis-jira-…` name from KENDIS_JIRA_KEYCHAIN_SERVICE
+ * (the tests' own, so `npm test` on a Mac or a Windows machine never reads, changes or deletes a
+ * contributor's real items; also for keeping a second set of profiles apart). Any other name is
+ * ignored, so the variable can never point this tool at another program's secrets.
+ */
+export function keychainService(env: Record<string, string | undefined>): string {
+  const named = env.KENDIS_JIRA_KEYCHAIN_SERVICE?.trim();
+  return named && /^kendis-jira-[a-z0-9][a-z0-9._-]{0,62}$/i.test(named) ? named : KEYCHAIN_SERVICE;
+}
+
 export interface SecretBackend {
   readonly location: 'keychain' | 'file';
   /** Plain words for "where secrets go", said before a secret is asked for. */

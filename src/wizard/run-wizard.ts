@@ -3,6 +3,7 @@
  * after a preflight that finds every problem it can before any secret is typed. Progress is saved
  * after each step and resumable; nothing final is written before Step 8 passes.
  */
+import { caseTwin } from '../config/profile-name.js';
 import type { Deps } from '../deps.js';
 import { CancelledError, KeychainUnavailableError, keychainFix, UsageError } from '../errors.js';
 import { AtlassianClient } from '../atlassian/client.js';
@@ -127,7 +128,15 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
   // A commit a crash interrupted is finished first (its secrets were verified), so nothing of this
   // run — not even --restart's new staging entries — can be mixed into it.
   await finishInterruptedSetup(deps, profile, (storage) => deps.secretBackend(storage));
-  const existing = await deps.config.getProfile(profile);
+  const config = await deps.config.load();
+  const twin = caseTwin(profile, [...Object.keys(config.profiles), ...Object.keys(config.progress)]);
+  if (twin) {
+    throw new UsageError(
+      `A profile "${twin}" exists already: profile names are the same regardless of case (Windows Credential Manager would mix their secrets).`,
+      `Use \`--profile ${twin}\` to set that one up again, or choose another name.`,
+    );
+  }
+  const existing = config.profiles[profile];
   const progress = options.restart ? undefined : await deps.config.getProgress(profile);
   // Progress from another target (or that no longer parses) is not resumed.
   const saved = progress && answersFrom(progress.answers);

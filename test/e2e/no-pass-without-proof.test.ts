@@ -10,6 +10,7 @@ import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
 import { runCli } from '../helpers/cli.js';
+import { TEST_KEYCHAIN_SERVICE } from '../helpers/test-keychain.js';
 import { tempDir } from '../helpers/test-deps.js';
 import { needs } from '../helpers/real-parts.js';
 import { startTestSandbox, localCallback } from '../helpers/sandbox-profile.js';
@@ -28,7 +29,7 @@ beforeEach(() => {
 });
 
 function keychain(account: string): string {
-  return spawnSync('secret-tool', ['lookup', 'service', 'kendis-jira', 'username', account], { env: { ...process.env, ...keyringEnv! }, encoding: 'utf8' }).stdout;
+  return spawnSync('secret-tool', ['lookup', 'service', TEST_KEYCHAIN_SERVICE, 'username', account], { env: { ...process.env, ...keyringEnv! }, encoding: 'utf8' }).stdout;
 }
 
 function setupArgs(profile: string, port = 0): string[] {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { TEST_KEYCHAIN_ENV } from '../helpers/test-keychain.js';
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,7 +70,7 @@ describe('the packed and installed package', () => {
     const { freePort } = await import('../helpers/ports.js');
     const port = await freePort();
     const r = spawnSync(bin, ['setup', '--sandbox', '--non-interactive', '--no-browser', '--oauth-timeout', '20', '--redirect-uri', `http://localhost:${port}/callback`], {
-      env: { PATH: `${join(app, 'node_modules', '.bin')}:${process.env.PATH!}`, HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...inject('keyringEnv')! },
+      env: { PATH: `${join(app, 'node_modules', '.bin')}:${process.env.PATH!}`, HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...inject('keyringEnv')!, ...TEST_KEYCHAIN_ENV },
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -78,7 +79,7 @@ describe('the packed and installed package', () => {
     // Installed and on PATH: the printed commands use the command's own name.
     expect(r.stderr).toMatch(/^ {2}kendis-jira rotate-token --check --profile sandbox/m);
     expect(r.stderr).toMatch(/App permissions granted for this site/);
-    const status = spawnSync(bin, ['status', '--profile', 'sandbox', '--json'], { env: { PATH: process.env.PATH!, HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...inject('keyringEnv')! }, encoding: 'utf8' });
+    const status = spawnSync(bin, ['status', '--profile', 'sandbox', '--json'], { env: { PATH: process.env.PATH!, HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...inject('keyringEnv')!, ...TEST_KEYCHAIN_ENV }, encoding: 'utf8' });
     expect(status.status).toBe(0);
   });
 });

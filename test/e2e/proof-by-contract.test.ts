@@ -15,6 +15,7 @@ import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
 import { PROBES } from '../../src/atlassian/probes.js';
 import { runCli } from '../helpers/cli.js';
+import { TEST_KEYCHAIN_SERVICE } from '../helpers/test-keychain.js';
 import { tempDir } from '../helpers/test-deps.js';
 import { needs } from '../helpers/real-parts.js';
 import { localCallback, startTestSandbox } from '../helpers/sandbox-profile.js';
@@ -53,7 +54,7 @@ beforeEach(() => {
 });
 
 function keychain(account: string): string {
-  return spawnSync('secret-tool', ['lookup', 'service', 'kendis-jira', 'username', account], { env: { ...process.env, ...keyringEnv! }, encoding: 'utf8' }).stdout;
+  return spawnSync('secret-tool', ['lookup', 'service', TEST_KEYCHAIN_SERVICE, 'username', account], { env: { ...process.env, ...keyringEnv! }, encoding: 'utf8' }).stdout;
 }
 
 type Doc = { ok: boolean; checks: { id: string; status: string; detail: string }[] };

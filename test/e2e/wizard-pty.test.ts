@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { TEST_KEYCHAIN_SERVICE } from '../helpers/test-keychain.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
@@ -79,7 +80,7 @@ describe.skipIf(parts.skip)(`setup in a real terminal${parts.note}`, () => {
     expect(screen).not.toContain(SANDBOX.apiToken);
 
     const lookup = (account: string) =>
-      spawnSync('secret-tool', ['lookup', 'service', 'kendis-jira', 'username', account], { env: { ...process.env, ...keyringEnv! }, encoding: 'utf8' }).stdout;
+      spawnSync('secret-tool', ['lookup', 'service', TEST_KEYCHAIN_SERVICE, 'username', account], { env: { ...process.env, ...keyringEnv! }, encoding: 'utf8' }).stdout;
     expect(lookup(`${profile}:client-secret`)).toBe(SANDBOX.clientSecret);
     expect(lookup(`${profile}:api-token`)).toBe(SANDBOX.apiToken);
     expect(lookup(`${profile}:setup:api-token`)).toBe('');

@@ -5,6 +5,8 @@
  */
 import type { TestProject } from 'vitest/node';
 import { have, startKeyringSession, type KeyringSession } from './keyring-session.js';
+import { searchKeychain } from './secret-tool.js';
+import { KEYCHAIN_SERVICE } from '../../src/secrets/backend.js';
 
 let session: KeyringSession | undefined;
 
@@ -23,7 +25,13 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const chromium = ['chromium', 'chromium-browser'].find(have) ?? null;
   if (!chromium && ci) throw new Error('CI needs Debian chromium for the browser tests: .ci/run installs it.');
   project.provide('chromium', chromium);
-  return () => session?.stop();
+  return () => {
+    // Every CLI the tests start uses their own keychain service (test-keychain.ts): anything under
+    // the real one means a test would have touched a contributor's real items on a Mac or Windows.
+    const leaked = session ? searchKeychain(session.env, KEYCHAIN_SERVICE).match(/attribute\.username = \S+/g) : null;
+    session?.stop();
+    if (leaked) throw new Error(`A test wrote to the real "${KEYCHAIN_SERVICE}" keychain service (${leaked.join(', ')}): start the CLI with the tests' own service (test/helpers/test-keychain.ts).`);
+  };
 }
 
 declare module 'vitest' {

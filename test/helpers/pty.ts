@@ -1,6 +1,7 @@
 /** Drive the real binary in a pseudo-terminal: wait for text, type keys. */
 import { spawn, type IPty } from '@lydell/node-pty';
 import { BIN } from './cli.js';
+import { TEST_KEYCHAIN_ENV } from './test-keychain.js';
 
 // Strip ANSI escapes so waits can match plain text.
 // eslint-disable-next-line no-control-regex
@@ -14,7 +15,7 @@ export class PtySession {
   private readonly exited: Promise<number>;
 
   constructor(args: string[], env: Record<string, string>) {
-    this.pty = spawn(process.execPath, [BIN, ...args], { name: 'xterm-256color', cols: 160, rows: 50, env });
+    this.pty = spawn(process.execPath, [BIN, ...args], { name: 'xterm-256color', cols: 160, rows: 50, env: { ...TEST_KEYCHAIN_ENV, ...env } });
     this.pty.onData((d) => (this.buffer += d));
     this.exited = new Promise((resolve) => this.pty.onExit(({ exitCode }) => resolve((this.exitCode = exitCode))));
   }

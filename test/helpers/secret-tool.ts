@@ -5,10 +5,11 @@
  * so a test sees the keyring as it is, not an empty list.
  */
 import { spawnSync } from 'node:child_process';
+import { TEST_KEYCHAIN_SERVICE } from './test-keychain.js';
 
 const RACE = /No such secret item|No such object|g_task_return_error/;
 
-export function searchKeychain(env: Record<string, string | undefined>, service = 'kendis-jira'): string {
+export function searchKeychain(env: Record<string, string | undefined>, service = TEST_KEYCHAIN_SERVICE): string {
   let last = '';
   for (let attempt = 0; attempt < 40; attempt += 1) {
     const out = spawnSync('secret-tool', ['search', '--all', '--unlock', 'service', service], { env, encoding: 'utf8', timeout: 10_000 });

@@ -5,6 +5,8 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { keychainService } from '../../src/secrets/backend.js';
+import { TEST_KEYCHAIN_SERVICE } from '../helpers/test-keychain.js';
 import { KeychainBackend } from '../../src/secrets/keychain.js';
 import { KeychainUnavailableError } from '../../src/errors.js';
 import { runCli } from '../helpers/cli.js';
@@ -15,14 +17,25 @@ import { searchKeychain } from '../helpers/secret-tool.js';
 
 const keyringEnv = inject('keyringEnv');
 
+describe('the keychain service', () => {
+  it('is kendis-jira, or a kendis-jira-… name from KENDIS_JIRA_KEYCHAIN_SERVICE (never another program’s)', () => {
+    expect(keychainService({})).toBe('kendis-jira');
+    expect(keychainService({ KENDIS_JIRA_KEYCHAIN_SERVICE: 'kendis-jira-test' })).toBe('kendis-jira-test');
+    expect(keychainService({ KENDIS_JIRA_KEYCHAIN_SERVICE: ' kendis-jira-2 ' })).toBe('kendis-jira-2');
+    for (const other of ['', 'kendis-jira', 'kendis-jira-', 'github.com', 'gh:github.com', 'kendis-jira-a b', `kendis-jira-${'x'.repeat(70)}`]) {
+      expect(keychainService({ KENDIS_JIRA_KEYCHAIN_SERVICE: other }), other).toBe('kendis-jira');
+    }
+  });
+});
+
 const parts = needs('keyring');
 describe.skipIf(parts.skip)(`KeychainBackend on the Secret Service${parts.note}`, () => {
   beforeAll(() => {
     Object.assign(process.env, keyringEnv);
   });
 
-  it('stores, reads and deletes a secret; secret-tool sees it under service kendis-jira', async () => {
-    const backend = new KeychainBackend();
+  it('stores, reads and deletes a secret; secret-tool sees it under the tests’ own service', async () => {
+    const backend = new KeychainBackend({ service: TEST_KEYCHAIN_SERVICE });
     const account = `test-${process.pid}:api-token`;
     const value = `canary-${Math.random().toString(36).slice(2)}`;
     expect(await backend.get(account)).toBeNull();
@@ -39,7 +52,7 @@ describe.skipIf(parts.skip)(`KeychainBackend on the Secret Service${parts.note}`
   });
 
   it('passes its own probe', async () => {
-    await expect(new KeychainBackend().probe()).resolves.toBeUndefined();
+    await expect(new KeychainBackend({ service: TEST_KEYCHAIN_SERVICE }).probe()).resolves.toBeUndefined();
   });
 });
 

@@ -7,7 +7,8 @@ import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
 import { runSetup } from '../../src/commands/setup.js';
 import type { SetupOptions } from '../../src/commands/setup.js';
-import { CancelledError, ChecksFailedError, KeychainUnavailableError, UsageError } from '../../src/errors.js';
+import { CancelledError, ChecksFailedError, KeychainUnavailableError, NotConfiguredError, UsageError } from '../../src/errors.js';
+import { runStatus } from '../../src/commands/status.js';
 import { MemoryBackend } from '../../src/secrets/memory-backend.js';
 import { sampleProfile } from '../helpers/fixtures.js';
 import { untilWithdrawn, ScriptedPrompter, CANCEL, type Scripted } from '../helpers/scripted-prompter.js';
@@ -606,5 +607,26 @@ describe('setup wizard (non-interactive)', () => {
     expect(await deps.config.getProfile('default')).toBeUndefined();
     expect((await deps.config.getProfile('sandbox'))?.sandbox).toBe(true);
     expect(await deps.keychain.get('sandbox:api-token')).toBe(SANDBOX.apiToken);
+  });
+});
+
+describe('profile names are the same regardless of case (Windows Credential Manager ignores case)', () => {
+  it('setup refuses a name that differs from an existing profile only in case, naming it, and changes nothing', async () => {
+    const deps = makeTestDeps({ env: { KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl }, globals: { profile: 'ACME', profileExplicit: true } });
+    await saveSandboxProfile(deps, sandbox, { name: 'acme' });
+    const before = readFileSync(join(deps.configDirPath, 'config.json'), 'utf8');
+    const error = (await runSetup(options({ skipOAuth: true }), deps).catch((e: unknown) => e)) as UsageError;
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toBe('A profile "acme" exists already: profile names are the same regardless of case (Windows Credential Manager would mix their secrets).');
+    expect(error.hint).toContain('`--profile acme`');
+    expect(readFileSync(join(deps.configDirPath, 'config.json'), 'utf8')).toBe(before);
+    expect(await deps.keychain.get('ACME:api-token')).toBeNull();
+  });
+  it('a command for a name that differs only in case points at the profile that exists', async () => {
+    const deps = makeTestDeps({ globals: { profile: 'Acme', profileExplicit: true } });
+    await saveSandboxProfile(deps, sandbox, { name: 'acme' });
+    const error = (await runStatus({ json: false }, deps).catch((e: unknown) => e)) as NotConfiguredError;
+    expect(error).toBeInstanceOf(NotConfiguredError);
+    expect(error.hint).toContain('Did you mean `--profile acme`? Profile names are the same regardless of case.');
   });
 });
