@@ -10,13 +10,14 @@ import type { GlobalOptions } from './deps.js';
 import { CancelledError, ExitCode, exitCodeOf, renderError } from './errors.js';
 import { asTyped, safeForTerminal } from './io/sanitize.js';
 import { shellWord } from './io/shell.js';
+import { environmentCopy } from './io/environment.js';
 
 /**
  * The secrets a script passes in the environment are read once, here, and removed from
  * process.env, so no child process (the browser opener, xdg-open) can inherit them.
  */
 function takeEnvironment(): Record<string, string | undefined> {
-  const env = { ...process.env };
+  const env = environmentCopy(process.env, process.platform);
   delete process.env.KENDIS_JIRA_CLIENT_SECRET;
   delete process.env.KENDIS_JIRA_API_TOKEN;
   return env;

@@ -17,6 +17,43 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
  * By default the folder is made private and the file 0600 (configuration); `shared` keeps the
  * user's folder as it is (a calendar file the user asked for).
  */
+/** What Windows says when another program (antivirus, backup, a sync client) has the target file open. */
+const HELD_OPEN = new Set(['EPERM', 'EBUSY', 'EACCES']);
+
+/** The error a rename left when the target stayed held open through every retry: it names the cause. */
+export class FileHeldOpenError extends Error {
+  readonly code: string;
+  constructor(readonly path: string, cause: NodeJS.ErrnoException) {
+    super(`another program has ${path} open (${cause.code}), so it could not be replaced`, { cause });
+    this.code = 'EHELDOPEN';
+  }
+}
+
+/**
+ * rename() over a file another program holds open fails on Windows with EPERM/EBUSY/EACCES; such
+ * holds are brief (a virus scan, a backup), so the rename is retried for about two seconds.
+ */
+export async function renameWithRetry(
+  from: string,
+  to: string,
+  p: { platform?: NodeJS.Platform; attempts?: number; wait?: (ms: number) => Promise<void>; rename?: (a: string, b: string) => Promise<void> } = {},
+): Promise<void> {
+  const platform = p.platform ?? process.platform;
+  const attempts = p.attempts ?? 12;
+  const wait = p.wait ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const move = p.rename ?? rename;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await move(from, to);
+    } catch (error) {
+      const code = String((error as NodeJS.ErrnoException).code);
+      if (platform !== 'win32' || !HELD_OPEN.has(code)) throw error;
+      if (attempt >= attempts) throw new FileHeldOpenError(to, error as NodeJS.ErrnoException);
+      await wait(Math.min(50 * attempt, 300));
+    }
+  }
+}
+
 export async function writeFileAtomic(path: string, data: string, options: { mode?: number; shared?: boolean } = {}): Promise<void> {
   const dir = dirname(path);
   if (!options.shared) await ensurePrivateDir(dir);
@@ -29,7 +66,7 @@ export async function writeFileAtomic(path: string, data: string, options: { mod
     await handle.close();
   }
   try {
-    await rename(temp, path);
+    await renameWithRetry(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { ensurePrivateDir, writeFileAtomic } from './atomic-file.js';
+import { FileHeldOpenError, ensurePrivateDir, writeFileAtomic } from './atomic-file.js';
 import { withFileLock } from './lock.js';
 import { assertPrivateFolder, readPrivateFile } from './private-files.js';
 
@@ -35,7 +35,8 @@ export class JsonFile<T> {
     if (text === undefined) return this.spec.empty();
     let raw: unknown;
     try {
-      raw = JSON.parse(text);
+      // A byte-order mark (Notepad, PowerShell 5.1's Out-File) is not damage.
+      raw = JSON.parse(text.replace(/^\uFEFF/, ''));
     } catch {
       throw this.damaged('it is not valid JSON');
     }
@@ -60,6 +61,9 @@ export class JsonFile<T> {
       if (change(value) !== false) await writeFileAtomic(this.path, `${JSON.stringify(value, null, 2)}\n`);
       return value;
     }).catch((error: unknown) => {
+      if (error instanceof FileHeldOpenError) {
+        throw new UsageError(`Cannot write ${this.path}: ${error.message}.`, 'Close the program that has it open (a backup or sync client, an editor, an antivirus scan), then run the command again.');
+      }
       if (['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOSPC'].includes(String((error as NodeJS.ErrnoException).code))) {
         throw new UsageError(`Cannot write ${this.path}: ${(error as Error).message}.`, 'Check the folder exists and is yours, or set KENDIS_JIRA_CONFIG_DIR.');
       }

@@ -18,11 +18,15 @@ export interface BrowserOpener {
   open(url: string): Promise<BrowserOutcome>;
 }
 
-/** BROWSER → command and arguments for this URL (pure). */
-export function browserCommand(browserVar: string, url: string): { command: string; args: string[] } | undefined {
-  const first = browserVar.split(':').map((s) => s.trim()).find(Boolean);
+/**
+ * BROWSER → command and arguments for this URL (pure). A list is separated like PATH: `:` on
+ * macOS and Linux, `;` on Windows (where `:` is part of `C:\…`); a word in double quotes may hold
+ * spaces ("C:\Program Files\…\chrome.exe" %s).
+ */
+export function browserCommand(browserVar: string, url: string, platform: NodeJS.Platform = process.platform): { command: string; args: string[] } | undefined {
+  const first = browserVar.split(platform === 'win32' ? ';' : ':').map((s) => s.trim()).find(Boolean);
   if (!first) return undefined;
-  const words = first.split(/\s+/);
+  const words = (first.match(/"[^"]*"|\S+/g) ?? []).map((w) => (w.length >= 2 && w.startsWith('"') && w.endsWith('"') ? w.slice(1, -1) : w));
   const hasPlaceholder = words.some((w) => w.includes('%s'));
   const args = words.slice(1).map((w) => w.replace(/%s/g, url));
   return { command: words[0]!, args: hasPlaceholder && !words[0]!.includes('%s') ? args : [...args, url] };
@@ -40,7 +44,7 @@ export async function openBrowser(url: string, env: Record<string, string | unde
 }
 
 async function startBrowser(url: string, env: Record<string, string | undefined>, platform: NodeJS.Platform): Promise<boolean> {
-  const fromEnv = env.BROWSER ? browserCommand(env.BROWSER, url) : undefined;
+  const fromEnv = env.BROWSER ? browserCommand(env.BROWSER, url, platform) : undefined;
   if (fromEnv) {
     const child = spawn(fromEnv.command, fromEnv.args, { detached: true, stdio: 'ignore' });
     const ok = await started(child);

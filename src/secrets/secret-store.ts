@@ -23,11 +23,14 @@ export class SecretStore {
     readonly profile: string,
   ) {}
 
-  /** The value from the environment, trimmed of a trailing newline from `echo`/files. */
+  /**
+   * The value from the environment, trimmed: a newline from `echo` or a file, and the space cmd.exe
+   * keeps in `set X=value && …` are never part of a secret.
+   */
   private fromEnv(kind: SecretKind): string | undefined {
     const raw = this.env[SECRET_ENV[kind]];
     if (raw === undefined) return undefined;
-    const value = raw.replace(/\r?\n$/, '');
+    const value = raw.trim();
     return value === '' ? undefined : value;
   }
 

@@ -85,8 +85,9 @@ export function checkClientId(input: string): Checked {
 
 /** Secrets: one trailing newline (from pasting or `echo`) is forgiven; inner whitespace is not. */
 export function checkSecretValue(input: string, what: 'Client Secret' | 'API token'): Checked {
-  const value = input.replace(/\r?\n$/, '');
-  if (!value.trim()) return bad(`The ${what} is empty: paste it again.`);
+  // Spaces or a line break around it (a paste, cmd.exe's `set X=value && …`) are not part of it.
+  const value = input.trim();
+  if (!value) return bad(`The ${what} is empty: paste it again.`);
   if (/\s/.test(value)) return bad(`The ${what} contains a space or line break: copy it again (use the Copy button).`);
   if (value.length < 8) return bad(`That ${what} is too short to be real: copy it again.`);
   if (value.length > 4096) return bad(`That ${what} is far too long: copy it again.`);

@@ -76,6 +76,10 @@ describe('client id and secrets', () => {
     expect(checkSecretValue('ATATT3xabcdef\n', 'API token')).toEqual({ ok: true, value: 'ATATT3xabcdef' });
     expect(checkSecretValue('ATATT3x abcdef', 'API token').ok).toBe(false);
     expect(checkSecretValue('ATATT3x\nabcdef', 'API token').ok).toBe(false);
+    // Spaces around it (a paste, cmd.exe's `set X=value && …`) are trimmed, never stored.
+    expect(checkSecretValue('  ATATT3xabcdef ', 'API token')).toEqual({ ok: true, value: 'ATATT3xabcdef' });
+    expect(checkSecretValue('ATATT3xabcdef \r\n', 'API token')).toEqual({ ok: true, value: 'ATATT3xabcdef' });
+    expect(checkSecretValue('   ', 'API token').ok).toBe(false);
     expect(checkSecretValue('', 'Client Secret').ok).toBe(false);
     expect(checkSecretValue('x'.repeat(5000), 'Client Secret').ok).toBe(false);
   });
