@@ -96,7 +96,11 @@ export function createDeps(globals: GlobalOptions, parts: ProcessParts): Deps {
     signal: parts.signal,
     globals,
     cli: parts.cli ?? 'kendis-jira',
-    target: (kind, options) => openTarget(kind, { env: parts.env, io, browser: deps.browser, callbackUrls: options.callbackUrls, realBrowser: options.realBrowser }, options.endpoints),
+    // A run nobody watches never waits for a click: the sandbox approves its own consent page unless
+    // BROWSER names a browser to drive it (on macOS and Windows `open` reports success as soon as
+    // the launcher starts, and the run used to wait out the whole OAuth timeout).
+    target: (kind, options) =>
+      openTarget(kind, { env: parts.env, io, browser: deps.browser, callbackUrls: options.callbackUrls, realBrowser: options.realBrowser && (io.interactive || Boolean(parts.env.BROWSER)) }, options.endpoints),
     ...(parts.env.KENDIS_JIRA_TEST_CRASH_AT
       ? { faultPoint: (name: string) => (name === parts.env.KENDIS_JIRA_TEST_CRASH_AT ? void process.kill(process.pid, 'SIGKILL') : undefined) }
       : {}),
