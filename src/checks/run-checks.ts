@@ -7,7 +7,7 @@
 import { withoutSecrets } from '../io/sanitize.js';
 import { profileKind, type Profile } from '../config/schema.js';
 import type { AtlassianClient, GatewayAuth } from '../atlassian/client.js';
-import { isProbe, probeFor } from '../atlassian/probes.js';
+import { isProbe, probeFor, type Probe } from '../atlassian/probes.js';
 import { TOKEN_SCOPE_LISTS, missingAppScopes, tokenScopeTitle } from '../atlassian/scopes.js';
 import { OAuthFlowError, type OAuthGrant } from '../auth/oauth-flow.js';
 import { CancelledError } from '../errors.js';
@@ -17,7 +17,7 @@ import { myPermissionsPath, permissionsFor } from '../atlassian/permissions.js';
 import { checkClientCredentials, clientRejectedFix } from '../atlassian/client-credentials.js';
 import { driftHint, evidenceFor } from './scope-drift.js';
 import { mayReceiveCredentials } from '../atlassian/domains.js';
-import type { CheckResult } from './types.js';
+import type { CheckResult, Verdict } from './types.js';
 import { ME, readAnswer } from '../atlassian/answers.js';
 import { MeSchema } from '../atlassian/schemas.js';
 import {
@@ -37,32 +37,30 @@ import {
 } from './verdicts.js';
 
 /**
- * The catalogue (ids are part of the contract, checks.md): each check with its title and what it
- * needs. A run selects checks by what the profile has (its kind, its secrets) and what the caller
- * asks for (a token only, the browser round trip); it never runs everything and filters.
+ * The catalogue's ids (part of the contract, checks.md) and titles. Which checks a run has follows
+ * from what the profile has (its kind, its secrets) and what the caller asks for (a token only,
+ * the browser round trip): see runChecks.
  */
 export type CheckId =
   | 'config' | 'secrets' | 'site' | 'api-token' | 'token-expiry' | 'oauth-client' | `scope:${string}` | 'jira-permissions'
   | 'oauth-grant' | 'oauth-identity' | 'oauth-personal-data';
 
-type Need = 'saved-profile' | 'client-secret' | 'oauth';
-
-const CATALOGUE: readonly { id: Exclude<CheckId, `scope:${string}`>; title: string; needs: readonly Need[] }[] = [
-  { id: 'config', title: 'Saved settings', needs: ['saved-profile'] },
-  { id: 'secrets', title: 'Stored secrets can be read', needs: ['saved-profile'] },
-  { id: 'site', title: 'Jira site', needs: [] },
-  { id: 'api-token', title: 'E-mail and API token sign in the way Kendis connects', needs: [] },
-  { id: 'token-expiry', title: 'API token expiry', needs: [] },
-  { id: 'oauth-client', title: 'Client ID and Client Secret', needs: ['client-secret'] },
-  { id: 'jira-permissions', title: 'Jira permissions Kendis uses', needs: [] },
-  { id: 'oauth-grant', title: 'App permissions granted for this site', needs: ['oauth'] },
-  { id: 'oauth-identity', title: 'User Identity API: the consenting account', needs: ['oauth'] },
-  { id: 'oauth-personal-data', title: 'Personal Data Reporting API', needs: ['oauth'] },
-];
+const TITLES: Readonly<Record<Exclude<CheckId, `scope:${string}`>, string>> = {
+  config: 'Saved settings',
+  secrets: 'Stored secrets can be read',
+  site: 'Jira site',
+  'api-token': 'E-mail and API token sign in the way Kendis connects',
+  'token-expiry': 'API token expiry',
+  'oauth-client': 'Client ID and Client Secret',
+  'jira-permissions': 'Jira permissions Kendis uses',
+  'oauth-grant': 'App permissions granted for this site',
+  'oauth-identity': 'User Identity API: the consenting account',
+  'oauth-personal-data': 'Personal Data Reporting API',
+};
 
 export function checkTitle(id: string): string {
   if (id.startsWith('scope:')) return tokenScopeTitle(id.slice(6));
-  return CATALOGUE.find((c) => c.id === id)?.title ?? id;
+  return Object.hasOwn(TITLES, id) ? TITLES[id as keyof typeof TITLES] : id;
 }
 
 export interface CheckInputs {
@@ -117,141 +115,132 @@ function result(id: string, verdict: { status: CheckResult['status']; detail: st
   return { id, title: title ?? checkTitle(id), status: verdict.status, detail: verdict.detail, ...(verdict.hint ? { hint: verdict.hint } : {}) };
 }
 
-/** Which catalogue entries this run has what they need for. */
-function selected(inputs: CheckInputs): Set<string> {
-  const have = new Set<Need>();
-  if (!inputs.tokenOnly) have.add('saved-profile');
-  if (inputs.clientSecret !== undefined && profileKind(inputs.profile) === 'alm-account') have.add('client-secret');
-  if (inputs.oauth) have.add('oauth');
-  return new Set(CATALOGUE.filter((c) => c.needs.every((n) => have.has(n))).map((c) => c.id));
+/** The commands a fix names, as the user runs this CLI, for this profile. */
+function commandsFor(inputs: CheckInputs): { rotate: string; setup: string } {
+  const { profile, cli, profileFlag } = inputs;
+  const kind = profileKind(profile);
+  return { rotate: `${cli} rotate-token${profileFlag}`, setup: `${cli} setup${profile.sandbox ? ' --sandbox' : ''}${kind === 'user' ? ' --user' : ''}${profileFlag}` };
 }
+
+function secretsCheck(inputs: CheckInputs): CheckResult {
+  const kind = profileKind(inputs.profile);
+  const needed = kind === 'alm-account' ? 'client secret and API token' : 'API token';
+  const ok = inputs.apiToken !== undefined && (kind === 'user' || inputs.clientSecret !== undefined);
+  if (ok) return result('secrets', { status: 'pass', detail: `The ${needed} ${kind === 'user' ? 'was' : 'were'} read.` });
+  const variables = kind === 'user' ? 'KENDIS_JIRA_API_TOKEN' : 'KENDIS_JIRA_CLIENT_SECRET / KENDIS_JIRA_API_TOKEN';
+  return result('secrets', {
+    status: 'fail',
+    detail: inputs.secretsProblem ?? `The ${needed} could not all be read.`,
+    hint: inputs.secretsHint ?? `Run \`${inputs.cli} setup${inputs.profileFlag}\` again to store it, or set ${variables}.`,
+  });
+}
+
+/** /myself → api-token (and, when it is a bare 401 on an Atlassian site, the classic-token look at the site URL). */
+async function signIn(inputs: CheckInputs, auth: GatewayAuth, myself: Answer, commands: { rotate: string; setup: string }): Promise<Verdict & { authenticated: boolean }> {
+  const { profile, client } = inputs;
+  // Only a site in Atlassian's domains (or a local test server) is ever sent the credentials; it
+  // tells a classic (unscoped) token apart: that works on the site URL but never on the gateway.
+  const siteAnswer = refusedCredentials(myself) && mayReceiveCredentials(profile.site) ? await settle(client.siteRequest(profile.site, auth, '/rest/api/3/myself')) : undefined;
+  return apiTokenVerdict({
+    answer: myself,
+    email: profile.email,
+    expiresOn: profile.token.expiresOn,
+    now: inputs.now,
+    rotateCommand: commands.rotate,
+    setupCommand: commands.setup,
+    fromEnv: Boolean(inputs.apiTokenFromEnv),
+    ...(siteAnswer ? { siteAnswer } : {}),
+  });
+}
+
+/** Why round 2 cannot count, or undefined: a probe's refusal proves its scope only past a proven sign-in on the saved site. */
+function prerequisiteProblem(inputs: CheckInputs, site: CheckResult, signedIn: (Verdict & { authenticated: boolean }) | undefined): string | undefined {
+  if (!signedIn) return inputs.secretsProblem ? 'the API token could not be read (see the secrets check)' : 'no API token to sign in with';
+  if (site.status !== 'pass') return site.status === 'error' ? 'the site could not be checked' : 'the site check failed';
+  if (signedIn.status === 'error') return 'the sign-in could not be checked';
+  return signedIn.authenticated ? undefined : 'the e-mail and API token did not sign in';
+}
+
+/** Round 2: every probe and the permissions request(s), bounded and concurrent. */
+async function askRound2(inputs: CheckInputs, auth: GatewayAuth, probes: readonly Probe[], projects: readonly (string | undefined)[]) {
+  const { profile, client } = inputs;
+  const kind = profileKind(profile);
+  const answers = new Map<string, Answer>();
+  const permissions = new Map<string | undefined, Answer>();
+  const requests = [
+    ...probes.map((probe) => async () => {
+      answers.set(probe.scope, await settle(client.gateway(profile.cloudId, auth, { method: probe.method, path: probe.path, ...(probe.body === undefined ? {} : { body: probe.body }) })));
+    }),
+    ...projects.map((project) => async () => {
+      permissions.set(project, await settle(client.gateway(profile.cloudId, auth, { method: 'GET', path: myPermissionsPath(kind, project) })));
+    }),
+  ];
+  await mapBounded(requests, inputs.concurrency ?? 12, (request) => request());
+  return { answers, permissions };
+}
+
+/** A scope that failed although a passed probe proves it is on the token: Atlassian's rules moved. */
+function markDrift(results: CheckResult[], scopes: readonly string[]): void {
+  const scopeResults = results.filter((r) => r.id.startsWith('scope:'));
+  const passed = scopeResults.filter((r) => r.status === 'pass').map((r) => r.id.slice(6));
+  for (const r of scopeResults.filter((x) => x.status === 'fail')) {
+    const evidence = evidenceFor(r.id.slice(6), passed, scopes);
+    if (evidence) r.hint = driftHint(r.id.slice(6), evidence);
+  }
+}
+
+const REFUSED_HERE = 'Not checked: Atlassian refused the e-mail and API token for this request (401); see the api-token check.';
 
 export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
   const { profile, client } = inputs;
   const kind = profileKind(profile);
   const scopes = TOKEN_SCOPE_LISTS[kind].scopes;
-  const cli = inputs.cli;
-  const rotateCommand = `${cli} rotate-token${inputs.profileFlag}`;
-  const setupCommand = `${cli} setup${profile.sandbox ? ' --sandbox' : ''}${kind === 'user' ? ' --user' : ''}${inputs.profileFlag}`;
-  const run = selected(inputs);
+  const commands = commandsFor(inputs);
   const results: CheckResult[] = [];
-  if (run.has('config')) results.push(result('config', { status: 'pass', detail: `Profile found: ${profile.site} as ${profile.email}.` }));
-  if (run.has('secrets')) {
-    const needed = kind === 'alm-account' ? 'client secret and API token' : 'API token';
-    const ok = inputs.apiToken !== undefined && (kind === 'user' || inputs.clientSecret !== undefined);
-    results.push(
-      result(
-        'secrets',
-        ok
-          ? { status: 'pass', detail: `The ${needed} ${kind === 'user' ? 'was' : 'were'} read.` }
-          : {
-              status: 'fail',
-              detail: inputs.secretsProblem ?? `The ${needed} could not all be read.`,
-              hint: inputs.secretsHint ?? `Run \`${cli} setup${inputs.profileFlag}\` again to store it, or set ${kind === 'user' ? 'KENDIS_JIRA_API_TOKEN' : 'KENDIS_JIRA_CLIENT_SECRET / KENDIS_JIRA_API_TOKEN'}.`,
-            },
-      ),
-    );
-  }
+  // A saved profile's run starts with its settings and secrets; setup's and rotate-token's (tokenOnly) do not.
+  if (!inputs.tokenOnly) results.push(result('config', { status: 'pass', detail: `Profile found: ${profile.site} as ${profile.email}.` }), secretsCheck(inputs));
 
   const auth: GatewayAuth | undefined = inputs.apiToken ? { kind: 'basic', email: profile.email, token: inputs.apiToken } : undefined;
-  // Round 1: independent requests together.
+  // Round 1: independent requests together; the client check for the ALM account's app only.
   const [site, myself, oauthClient] = await Promise.all([
     settle(client.tenantInfo(profile.site)),
-    auth ? settle(client.myself(profile.cloudId, auth)) : Promise.resolve(undefined),
-    run.has('oauth-client') && inputs.clientSecret !== undefined && profile.kind !== 'user'
-      ? settle(checkClientCredentials(client, profile.clientId, inputs.clientSecret, profile.callbackUrl))
-      : Promise.resolve(undefined),
+    auth ? settle(client.myself(profile.cloudId, auth)) : undefined,
+    profile.kind === 'user' || inputs.tokenOnly || inputs.clientSecret === undefined ? undefined : settle(checkClientCredentials(client, profile.clientId, inputs.clientSecret, profile.callbackUrl)),
   ]);
-  const siteResult = result('site', siteVerdict(site, profile.site, profile.cloudId, setupCommand), `Jira site ${profile.site}`);
-  results.push(siteResult);
+  const siteResult = result('site', siteVerdict(site, profile.site, profile.cloudId, commands.setup), `Jira site ${profile.site}`);
+  const signedIn = auth && myself ? await signIn(inputs, auth, myself, commands) : undefined;
+  results.push(siteResult, result('api-token', signedIn ?? { status: 'skip', detail: 'No API token to check.' }));
+  results.push(result('token-expiry', tokenExpiryVerdict(profile.token.expiresOn, inputs.now, commands.rotate)));
+  if (oauthClient !== undefined) results.push(result('oauth-client', oauthClientVerdict(oauthClient, clientRejectedFix(commands.setup))));
 
-  let authenticated = false;
-  let signInUnknown = false;
-  if (myself === undefined) {
-    results.push(result('api-token', { status: 'skip', detail: 'No API token to check.' }));
-  } else {
-    let siteAnswer: Answer | undefined;
-    // Only a site in Atlassian's domains (or a local test server) is ever sent the credentials.
-    if (refusedCredentials(myself) && auth && mayReceiveCredentials(profile.site)) {
-      // Tell a classic (unscoped) token apart: it works on the site URL but never on the gateway.
-      siteAnswer = await settle(client.siteRequest(profile.site, auth, '/rest/api/3/myself'));
-    }
-    const verdict = apiTokenVerdict({ answer: myself, email: profile.email, expiresOn: profile.token.expiresOn, now: inputs.now, rotateCommand, setupCommand, fromEnv: Boolean(inputs.apiTokenFromEnv), ...(siteAnswer ? { siteAnswer } : {}) });
-    authenticated = verdict.authenticated;
-    if (verdict.status === 'error') signInUnknown = true;
-    results.push(result('api-token', verdict));
+  // Round 2: the scope probes and the Jira permissions, only once the sign-in is proven.
+  const prerequisite = prerequisiteProblem(inputs, siteResult, signedIn);
+  const decisions = scopes.map((scope) => probeFor(scope));
+  // /myself answers both api-token and read:jira-user: it is not asked twice.
+  const probes = decisions.filter((d): d is Probe => isProbe(d) && d.operationId !== 'myself');
+  const projects: (string | undefined)[] = inputs.projects?.length ? [...inputs.projects] : [undefined];
+  const round2 = auth && !prerequisite ? await askRound2(inputs, auth, probes, projects) : undefined;
+  for (const decision of decisions) {
+    const id = `scope:${decision.scope}`;
+    if (!isProbe(decision)) results.push(result(id, { status: 'skip', detail: `Cannot be checked on its own: ${decision.reason}` }));
+    else if (!round2) results.push(result(id, { status: 'skip', detail: `Not checked: ${prerequisite}.` }));
+    else results.push(result(id, probeVerdict((decision.operationId === 'myself' ? myself : round2.answers.get(decision.scope)) as Answer, decision, commands.rotate)));
   }
-  results.push(result('token-expiry', tokenExpiryVerdict(profile.token.expiresOn, inputs.now, rotateCommand)));
-  if (run.has('oauth-client')) {
-    results.push(result('oauth-client', oauthClient === undefined ? { status: 'skip', detail: 'No client secret to check.' } : oauthClientVerdict(oauthClient, clientRejectedFix(setupCommand))));
-  }
-
-  // Round 2: the scope probes and the Jira permissions, only once the sign-in is proven: a probe's
-  // 403/404 proves its scope only past a gateway that accepted the credentials (checks.md).
-  const prerequisite =
-    !auth ? (inputs.secretsProblem ? 'the API token could not be read (see the secrets check)' : 'no API token to sign in with')
-    : siteResult.status !== 'pass' ? (siteResult.status === 'error' ? 'the site could not be checked' : 'the site check failed')
-    : signInUnknown ? 'the sign-in could not be checked'
-    : !authenticated ? 'the e-mail and API token did not sign in'
-    : undefined;
-  const decisions = scopes.map((scope) => ({ scope, decision: probeFor(scope) }));
-  const probes = decisions.flatMap(({ decision }) => (isProbe(decision) && decision.operationId !== 'myself' ? [decision] : []));
-  const answers = new Map<string, Answer>();
-  const projects = inputs.projects ?? [];
-  // One permissions request without a project, or one per project asked for.
-  const permissionTargets: (string | undefined)[] = projects.length > 0 ? [...projects] : [undefined];
-  const permissionAnswers = new Map<string | undefined, Answer>();
-  if (auth && !prerequisite) {
-    const requests: (() => Promise<void>)[] = probes.map((probe) => async () => {
-      answers.set(probe.scope, await settle(client.gateway(profile.cloudId, auth, { method: probe.method, path: probe.path, ...(probe.body !== undefined ? { body: probe.body } : {}) })));
-    });
-    for (const project of permissionTargets) {
-      requests.push(async () => {
-        permissionAnswers.set(project, await settle(client.gateway(profile.cloudId, auth, { method: 'GET', path: myPermissionsPath(kind, project) })));
-      });
-    }
-    await mapBounded(requests, inputs.concurrency ?? 12, (request) => request());
-  }
-  const permissions = [...permissionAnswers.values()];
-  let credentialsRefused = false;
-  for (const { scope, decision } of decisions) {
-    const id = `scope:${scope}`;
-    if (!isProbe(decision)) {
-      results.push(result(id, { status: 'skip', detail: `Cannot be checked on its own: ${decision.reason}` }));
-      continue;
-    }
-    // /myself answers both api-token and read:jira-user.
-    const answer = decision.operationId === 'myself' ? myself : answers.get(scope);
-    if (prerequisite || answer === undefined) {
-      results.push(result(id, { status: 'skip', detail: `Not checked: ${prerequisite ?? 'no answer'}.` }));
-      continue;
-    }
-    if (refusedCredentials(answer)) credentialsRefused = true;
-    results.push(result(id, probeVerdict(answer, decision, rotateCommand)));
-  }
+  const permissions = round2 ? projects.map((project) => round2.permissions.get(project) as Answer) : [];
   // A 401 on a probe is about the credentials (checks.md): api-token fails, the scope is not blamed.
-  if (credentialsRefused || permissions.some(refusedCredentials)) {
-    credentialsRefused = true;
-    const index = results.findIndex((r) => r.id === 'api-token');
-    if (index >= 0) results[index] = result('api-token', credentialsRefusedMidRun(rotateCommand, Boolean(inputs.apiTokenFromEnv)));
+  if (round2 && [...round2.answers.values(), ...permissions].some(refusedCredentials)) {
+    results[results.findIndex((r) => r.id === 'api-token')] = result('api-token', credentialsRefusedMidRun(commands.rotate, Boolean(inputs.apiTokenFromEnv)));
   }
-  // A scope that failed although a passed probe proves it is on the token: Atlassian's rules moved.
-  const passed = results.filter((r) => r.id.startsWith('scope:') && r.status === 'pass').map((r) => r.id.slice(6));
-  for (const r of results) {
-    if (!r.id.startsWith('scope:') || r.status !== 'fail') continue;
-    const evidence = evidenceFor(r.id.slice(6), passed, scopes);
-    if (evidence) r.hint = driftHint(r.id.slice(6), evidence);
-  }
+  markDrift(results, scopes);
   results.push(
     result(
       'jira-permissions',
-      permissions.length === 0 ? { status: 'skip', detail: `Not checked: ${prerequisite ?? 'no sign-in'}.` }
-      : permissions.some(refusedCredentials) ? { status: 'skip', detail: 'Not checked: Atlassian refused the e-mail and API token for this request (401); see the api-token check.' }
-      : combinePermissions(permissionTargets.map((project) => jiraPermissionsVerdict(permissionAnswers.get(project) as Answer, permissionsFor(kind), project))),
+      !round2 ? { status: 'skip', detail: `Not checked: ${prerequisite}.` }
+      : permissions.some(refusedCredentials) ? { status: 'skip', detail: REFUSED_HERE }
+      : combinePermissions(permissions.map((answer, i) => jiraPermissionsVerdict(answer, permissionsFor(kind), projects[i]))),
     ),
   );
-
-  if (run.has('oauth-grant') && inputs.oauth) results.push(...(await runOAuthChecks({ email: profile.email, cloudId: profile.cloudId, client, now: inputs.now }, inputs.oauth)));
+  if (inputs.oauth) results.push(...(await runOAuthChecks({ email: profile.email, cloudId: profile.cloudId, client, now: inputs.now }, inputs.oauth)));
   // Details quote what servers said: never with this run's own secrets in it.
   const secrets = [inputs.clientSecret, inputs.apiToken];
   return results.map((r) => ({ ...r, detail: withoutSecrets(r.detail, secrets), ...(r.hint ? { hint: withoutSecrets(r.hint, secrets) } : {}) }));
@@ -265,7 +254,6 @@ export function runTokenChecks(p: { profile: Profile; apiToken: string; client: 
 /** The browser round trip: oauth-grant, oauth-identity, oauth-personal-data. */
 export async function runOAuthChecks(inputs: { email: string; cloudId: string; client: AtlassianClient; now: Date }, oauth: () => Promise<OAuthGrant>): Promise<CheckResult[]> {
   const { client } = inputs;
-  const profile = inputs;
   let grant: OAuthGrant;
   try {
     grant = await oauth();
@@ -283,8 +271,8 @@ export async function runOAuthChecks(inputs: { email: string; cloudId: string; c
   }
   const missing = missingAppScopes(grant.grantedScopes);
   const [resources, me] = await Promise.all([settle(client.accessibleResources(grant.accessToken)), settle(client.me(grant.accessToken))]);
-  const out = [result('oauth-grant', grantVerdict(grant.grantedScopes, resources, profile.cloudId, missing))];
-  out.push(result('oauth-identity', identityVerdict(me, profile.email)));
+  const out = [result('oauth-grant', grantVerdict(grant.grantedScopes, resources, inputs.cloudId, missing))];
+  out.push(result('oauth-identity', identityVerdict(me, inputs.email)));
   const accountId = accountIdOf(me);
   const personal: Answer | undefined = accountId ? await settle(client.reportAccounts(grant.accessToken, accountId, inputs.now)) : undefined;
   out.push(result('oauth-personal-data', personalDataVerdict(personal)));
@@ -293,8 +281,7 @@ export async function runOAuthChecks(inputs: { email: string; cloudId: string; c
 
 /** The account id /me proved (only from Atlassian's documented answer). */
 function accountIdOf(me: Answer): string | undefined {
-  if (me instanceof Error) return undefined;
-  const reading = readAnswer(ME, me);
-  const parsed = MeSchema.safeParse(reading.kind === 'success' ? reading.body : undefined);
+  const reading = me instanceof Error ? undefined : readAnswer(ME, me);
+  const parsed = MeSchema.safeParse(reading?.kind === 'success' ? reading.body : undefined);
   return parsed.success ? parsed.data.account_id : undefined;
 }

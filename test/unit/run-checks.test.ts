@@ -37,6 +37,7 @@ interface Fake {
 
 function fakeClient(f: Fake = {}) {
   const calls: string[] = [];
+  const requests: string[] = [];
   const client = {
     endpoints: { auth: 'https://auth.atlassian.com', api: 'https://api.atlassian.com' },
     async tenantInfo() {
@@ -49,8 +50,9 @@ function fakeClient(f: Fake = {}) {
       if (f.myself instanceof Error) throw f.myself;
       return f.myself ?? ME;
     },
-    async siteRequest() {
+    async siteRequest(site: string, auth: { email: string; token: string }, path: string) {
       calls.push('site-myself');
+      requests.push(`SITE ${site}${path} as ${auth.email}:${auth.token}`);
       return f.site ?? AUTH_401;
     },
     async exchangeCode() {
@@ -58,9 +60,10 @@ function fakeClient(f: Fake = {}) {
       if (f.exchange instanceof Error) throw f.exchange;
       return f.exchange ?? { ok: false, status: 400, error: 'invalid_request', description: 'authorization_code is invalid' };
     },
-    async gateway(_cloud: string, _auth: unknown, req: { method: string; path: string }) {
+    async gateway(cloud: string, auth: { kind: string; email: string; token: string }, req: { method: string; path: string; body?: unknown }) {
       const path = req.path.split('?')[0]!;
       calls.push(`${req.method} ${req.path}`);
+      requests.push(`${req.method} ${cloud}${req.path}${'body' in req ? ` ${JSON.stringify(req.body)}` : ''} as ${auth.kind} ${auth.email}:${auth.token}`);
       const answer = f.gateway?.(path, req.method);
       if (answer instanceof Error) throw answer;
       if (answer) return answer;
@@ -79,16 +82,16 @@ function fakeClient(f: Fake = {}) {
       return res(204, '');
     },
   };
-  return { client: client as unknown as AtlassianClient, calls };
+  return { client: client as unknown as AtlassianClient, calls, requests };
 }
 
 const profile = (over: Partial<Profile> = {}): Profile => sampleProfile({ cloudId: CLOUD, email: 'admin@acme.com', site: 'https://acme.atlassian.net', token: { expiresOn: '2027-11-01' }, ...over } as Partial<Profile>);
 const now = new Date(2026, 11, 6);
 
 function inputs(f: Fake = {}, over: Partial<CheckInputs> = {}) {
-  const { client, calls } = fakeClient(f);
+  const { client, calls, requests } = fakeClient(f);
   const base: CheckInputs = { profile: profile(), clientSecret: 'secret-value-123', apiToken: 'ATATT3xToken', secretsProblem: undefined, client, now, profileFlag: ' --profile acme', cli: 'kj' };
-  return { input: { ...base, ...over }, calls };
+  return { input: { ...base, ...over }, calls, requests };
 }
 
 const byId = (results: CheckResult[]) => Object.fromEntries(results.map((r) => [r.id, r]));
@@ -363,5 +366,106 @@ describe('helpers', () => {
     expect(checkTitle('scope:write:sprint:jira-software')).toBe('Update and delete sprints');
     expect(checkTitle('oauth-grant')).toBe('App permissions granted for this site');
     expect(checkTitle('nope')).toBe('nope');
+  });
+});
+
+describe('runChecks: what is sent', () => {
+  it('each probe exactly once, with its method, its body (a write’s empty one) and Basic e-mail:token; the permissions once; nothing else', async () => {
+    const { input, requests } = inputs();
+    await runChecks(input);
+    const as = 'as basic admin@acme.com:ATATT3xToken';
+    expect([...requests].sort()).toEqual(
+      [
+        `GET ${CLOUD}/rest/api/3/project/search?maxResults=1 ${as}`,
+        `POST ${CLOUD}/rest/api/3/issue {"fields":{}} ${as}`,
+        `GET ${CLOUD}/rest/api/3/issuesecurityschemes ${as}`,
+        `GET ${CLOUD}/rest/api/3/webhook?maxResults=1 ${as}`,
+        `GET ${CLOUD}/rest/api/3/field/customfield_0/context/issuetypemapping?maxResults=1 ${as}`,
+        `GET ${CLOUD}/rest/agile/1.0/board/0/version?maxResults=1 ${as}`,
+        `GET ${CLOUD}/rest/agile/1.0/sprint/0 ${as}`,
+        `POST ${CLOUD}/rest/agile/1.0/sprint/0 {} ${as}`,
+        `GET ${CLOUD}/rest/agile/1.0/epic/0 ${as}`,
+        `POST ${CLOUD}/rest/agile/1.0/epic/0 {} ${as}`,
+        `GET ${CLOUD}/rest/api/3/mypermissions?permissions=BROWSE_PROJECTS,CREATE_ISSUES,EDIT_ISSUES,LINK_ISSUES,MANAGE_SPRINTS_PERMISSION,ADMINISTER ${as}`,
+      ].sort(),
+    );
+  });
+  it('a classic-token look sends the same credentials to the site’s own /myself only', async () => {
+    const { input, requests } = inputs({ myself: AUTH_401 });
+    await runChecks(input);
+    expect(requests).toEqual(['SITE https://acme.atlassian.net/rest/api/3/myself as admin@acme.com:ATATT3xToken']);
+  });
+});
+
+describe('runChecks: which checks a run has', () => {
+  it('an ALM profile without its client secret: secrets fails naming both variables, and there is no client check', async () => {
+    const { input, calls } = inputs({}, { clientSecret: undefined });
+    const checks = byId(await runChecks(input));
+    expect(checks.secrets).toMatchObject({ status: 'fail', hint: 'Run `kj setup --profile acme` again to store it, or set KENDIS_JIRA_CLIENT_SECRET / KENDIS_JIRA_API_TOKEN.' });
+    expect(checks['oauth-client']).toBeUndefined();
+    expect(calls).not.toContain('token');
+  });
+  it('a user profile never has a client check, even when a client secret is around; its secrets fix names one variable', async () => {
+    const { input, calls } = inputs({}, { profile: profile({ kind: 'user' } as Partial<Profile>), apiToken: undefined });
+    const checks = byId(await runChecks(input));
+    expect(checks['oauth-client']).toBeUndefined();
+    expect(calls).not.toContain('token');
+    expect(checks.secrets!.hint).toBe('Run `kj setup --profile acme` again to store it, or set KENDIS_JIRA_API_TOKEN.');
+  });
+  it('a token-only run never checks the client, even with a secret', async () => {
+    const { input, calls } = inputs({}, { tokenOnly: true });
+    const results = await runChecks(input);
+    expect(results.some((r) => r.id === 'oauth-client' || r.id === 'config' || r.id === 'secrets')).toBe(false);
+    expect(calls).not.toContain('token');
+  });
+  it('with the browser round trip: the three OAuth checks last, about this profile’s e-mail and site', async () => {
+    const { input } = inputs({}, { oauth: async () => ({ accessToken: 'at', grantedScopes: new Set(['read:me', 'report:personal-data', 'read:project:jira', 'read:board-scope:jira-software', 'read:epic:jira-software', 'write:epic:jira-software', 'read:sprint:jira-software', 'write:sprint:jira-software']), expiresIn: 1 }) });
+    const results = await runChecks(input);
+    expect(results.slice(-3).map((r) => [r.id, r.status])).toEqual([['oauth-grant', 'pass'], ['oauth-identity', 'pass'], ['oauth-personal-data', 'pass']]);
+    const other = inputs({}, { profile: profile({ email: 'someone@else.com', cloudId: '11111111-2222-3333-4444-555555555555' } as Partial<Profile>), oauth: input.oauth! });
+    const checks = byId(await runChecks(other.input));
+    expect(checks['oauth-grant']!.status).toBe('fail');
+    expect(checks['oauth-identity']!.status).toBe('warn');
+  });
+  it('every check has its catalogue title', () => {
+    expect(['config', 'secrets', 'site', 'api-token', 'token-expiry', 'oauth-client', 'jira-permissions', 'oauth-grant', 'oauth-identity', 'oauth-personal-data'].map(checkTitle)).toEqual([
+      'Saved settings', 'Stored secrets can be read', 'Jira site', 'E-mail and API token sign in the way Kendis connects', 'API token expiry', 'Client ID and Client Secret',
+      'Jira permissions Kendis uses', 'App permissions granted for this site', 'User Identity API: the consenting account', 'Personal Data Reporting API',
+    ]);
+    expect(checkTitle('toString')).toBe('toString');
+  });
+  it('the OAuth round trip failing: its message as the grant’s detail (one final period), the other two skipped by id', async () => {
+    const { client } = fakeClient();
+    const results = await runOAuthChecks({ email: 'a', cloudId: CLOUD, client, now }, async () => {
+      throw new OAuthFlowError('callback-error', 'Atlassian refused v1.2 of the app.', 'Fix it.');
+    });
+    expect(results).toEqual([
+      { id: 'oauth-grant', title: 'App permissions granted for this site', status: 'fail', detail: 'Atlassian refused v1.2 of the app.', hint: 'Fix it.' },
+      { id: 'oauth-identity', title: 'User Identity API: the consenting account', status: 'skip', detail: 'Needs the OAuth round trip.' },
+      { id: 'oauth-personal-data', title: 'Personal Data Reporting API', status: 'skip', detail: 'Needs the OAuth round trip.' },
+    ]);
+    const plain = await runOAuthChecks({ email: 'a', cloudId: CLOUD, client, now }, async () => {
+      throw new Error('odd');
+    });
+    expect(plain[0]).toEqual({ id: 'oauth-grant', title: 'App permissions granted for this site', status: 'fail', detail: 'odd.' });
+  });
+  it('/me failing outright: identity is error and personal data is skipped', async () => {
+    const { client } = fakeClient();
+    (client as unknown as { me: () => Promise<HttpResponse> }).me = async () => {
+      throw new NetworkError('timeout', 'api did not answer.', 'Try.');
+    };
+    const grant = async () => ({ accessToken: 'at', grantedScopes: new Set<string>(), expiresIn: 1 });
+    const results = await runOAuthChecks({ email: 'a', cloudId: CLOUD, client, now }, grant);
+    expect(results.map((r) => r.status)).toEqual(['fail', 'error', 'skip']);
+  });
+  it('a refused permissions request alone (several projects, one 401) skips jira-permissions', async () => {
+    const { input } = inputs({ gateway: (path) => (path === '/rest/api/3/mypermissions' ? AUTH_401 : undefined) }, { projects: ['KEN', 'PLAN'] });
+    const checks = byId(await runChecks(input));
+    expect(checks['jira-permissions']!.status).toBe('skip');
+  });
+  it('a failing non-scope check never gets a drift hint, and a passing scope none either', async () => {
+    const { input } = inputs({ tenant: '11111111-2222-3333-4444-555555555555' });
+    const checks = byId(await runChecks(input));
+    expect(checks.site!.hint).toContain('`kj setup --profile acme`');
   });
 });
