@@ -10,7 +10,8 @@ import { InquirerPrompter, NoPrompter, type Prompter } from './io/prompter.js';
 import { Terminal, type Streams } from './io/terminal.js';
 import { keychainService, type SecretBackend } from './secrets/backend.js';
 import { FileBackend } from './secrets/file-backend.js';
-import { KeychainBackend } from './secrets/keychain.js';
+import { KeychainBackend, keychainTimeoutMs } from './secrets/keychain.js';
+import { isRemoteSession } from './secrets/keychain-advice.js';
 import type { HttpClient } from './atlassian/http.js';
 import type { BrowserOpener } from './io/browser.js';
 import { openTarget, type Target, type TargetKind } from './target.js';
@@ -82,7 +83,15 @@ export function createDeps(globals: GlobalOptions, parts: ProcessParts): Deps {
     now: () => new Date(),
     randomBytes: (size) => randomBytes(size),
     config: new ConfigStore(dir),
-    secretBackend: (kind) => (kind === 'file' ? new FileBackend(dir) : (keychain ??= new KeychainBackend({ platform: parts.platform, service: keychainService(parts.env) }))),
+    secretBackend: (kind) => (kind === 'file' ? new FileBackend(dir, parts.platform) : (keychain ??= new KeychainBackend({
+            platform: parts.platform,
+            service: keychainService(parts.env),
+            remote: isRemoteSession(parts.env),
+            timeoutMs: keychainTimeoutMs(parts.platform, io.interactive),
+            ...(parts.platform === 'darwin' && io.interactive
+              ? { onSlow: () => io.hint('Waiting for the macOS Keychain… if it asks whether node may use a kendis-jira item, click Always Allow (or Allow).') }
+              : {}),
+          }))),
     http: () =>
       (http ??= import('./atlassian/http.js').then(({ createHttpClient }) =>
         createHttpClient({ env: parts.env, log: (line) => io.debug(line), signal: parts.signal }),

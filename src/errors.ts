@@ -74,39 +74,26 @@ export class RotationDueError extends CliError {
   }
 }
 
-/** Why the keychain cannot be used: none reachable, present but locked, or something else. */
-export type KeychainState = 'absent' | 'locked' | 'other';
+import { keychainFix, type KeychainSituation, type KeychainState } from './secrets/keychain-advice.js';
+
+export type { KeychainState } from './secrets/keychain-advice.js';
+export { keychainFix } from './secrets/keychain-advice.js';
 
 /** No usable OS keychain (exit 1), with the fix for this platform and this state. */
 export class KeychainUnavailableError extends CliError {
   readonly state: KeychainState;
   private readonly reason: string;
-  private readonly platform: NodeJS.Platform;
-  constructor(reason: string, platform: NodeJS.Platform = process.platform, state: KeychainState = 'other', cause?: unknown, offerFile = false) {
-    super(`No usable OS keychain: ${reason}`, { exitCode: ExitCode.failed, hint: keychainFix(platform, state, offerFile), ...(cause === undefined ? {} : { cause }) });
-    this.state = state;
+  private readonly situation: KeychainSituation;
+  constructor(reason: string, situation: KeychainSituation = { platform: process.platform }, cause?: unknown) {
+    super(`No usable OS keychain: ${reason}`, { exitCode: ExitCode.failed, hint: keychainFix(situation), ...(cause === undefined ? {} : { cause }) });
+    this.state = situation.state ?? 'other';
     this.reason = reason;
-    this.platform = platform;
+    this.situation = situation;
   }
 
   /** The same error for setup, where --insecure-storage is the other way out (no other command has it). */
   offeringFile(): KeychainUnavailableError {
-    return new KeychainUnavailableError(this.reason, this.platform, this.state, this.cause, true);
-  }
-}
-
-export function keychainFix(platform: NodeJS.Platform, state: KeychainState = 'other', offerFile = false): string {
-  const fallback = offerFile ? 'or rerun with --insecure-storage to keep secrets in a 0600 file' : 'then run the command again';
-  switch (platform) {
-    case 'darwin':
-      return `Unlock the login keychain (Keychain Access), ${fallback}.`;
-    case 'win32':
-      return `Make sure Windows Credential Manager is available to this user, ${fallback}.`;
-    default:
-      if (state === 'locked') {
-        return `Unlock it: log in to the desktop session, or run \`printf %s 'your keyring password' | gnome-keyring-daemon --replace --unlock --components=secrets\`; ${fallback}.`;
-      }
-      return `Start one in this terminal: \`dbus-run-session -- bash\`, then \`printf %s 'choose-a-password' | gnome-keyring-daemon --unlock --components=secrets\` (package gnome-keyring), and run the command again in that shell${offerFile ? `; ${fallback}` : ''}.`;
+    return new KeychainUnavailableError(this.reason, { ...this.situation, offerFile: true }, this.cause);
   }
 }
 

@@ -103,7 +103,7 @@ Exit codes: 0 ok · 1 a check or operation failed · 2 bad usage or input · 3 p
     .option('--no-browser', 'print URLs instead of opening a browser')
     .option('--skip-oauth', 'skip the browser OAuth check (the client ID and secret are still checked)')
     .option('--allow-non-atlassian-site', 'accept a site outside Atlassian\'s domains (*.atlassian.net, *.jira.com, Government Cloud): your credentials go there')
-    .option('--insecure-storage', 'with no usable OS keychain, keep secrets in a 0600 file instead of failing')
+    .option('--insecure-storage', 'with no usable OS keychain, keep secrets in a private, unencrypted file instead of failing')
     .option('--user', 'set up your own scoped API token for your Kendis profile (every Kendis user), not the organisation\'s ALM account')
     .option('--sandbox', 'use the built-in fake Atlassian: try everything with no account')
     .option('--restart', 'ignore saved progress and start again at Step 1')
@@ -117,11 +117,12 @@ Examples:
   kendis-jira setup                 # asks: the organisation's ALM account, or your own token
   kendis-jira setup --user          # your own scoped token, for your Kendis profile
   kendis-jira setup --sandbox
-  read -rs KENDIS_JIRA_CLIENT_SECRET && export KENDIS_JIRA_CLIENT_SECRET   # paste, Enter: not echoed,
-  read -rs KENDIS_JIRA_API_TOKEN && export KENDIS_JIRA_API_TOKEN           # not in shell history
-  kendis-jira setup --non-interactive \\
-    --site https://acme.atlassian.net --email admin@acme.com --callback-url https://… \\
-    --client-id … --token-expires 2027-11-20 --skip-oauth`,
+  # the secrets for a script (paste, Enter: not shown, not kept in history)
+  read -rs KENDIS_JIRA_CLIENT_SECRET && export KENDIS_JIRA_CLIENT_SECRET      # macOS, Linux
+  read -rs KENDIS_JIRA_API_TOKEN && export KENDIS_JIRA_API_TOKEN
+  $env:KENDIS_JIRA_CLIENT_SECRET = Read-Host -MaskInput 'Client Secret'      # Windows PowerShell
+  $env:KENDIS_JIRA_API_TOKEN = Read-Host -MaskInput 'API token'
+  kendis-jira setup --non-interactive --site https://acme.atlassian.net --email admin@acme.com --callback-url https://… --client-id … --token-expires 2027-11-20 --skip-oauth`,
     )
     .action(async (_o, command: Command) =>
       run(command, async (deps, opts) => {
@@ -175,8 +176,10 @@ Examples:
   kendis-jira rotate-token --check                    # exit 4 when the token expires within ${DEFAULTS.withinDays} days
   kendis-jira rotate-token --check --within 30 --json
   kendis-jira rotate-token --check --calendar kendis-token.ics   # and a calendar reminder
-  # crontab: every Monday at 9, mail only when rotation is due (or the check itself failed)
-  0 9 * * 1  kendis-jira rotate-token --check >/dev/null 2>&1 || echo "Rotate the Kendis Jira token" | mail -s kendis you@acme.com`,
+  # crontab (macOS, Linux): every Monday at 9, mail only when rotation is due (or the check failed)
+  0 9 * * 1  kendis-jira rotate-token --check >/dev/null 2>&1 || echo "Rotate the Kendis Jira token" | mail -s kendis you@acme.com
+  # Windows Task Scheduler: every Monday at 9; "Last Run Result" 0x4 means rotation is due
+  schtasks /Create /SC WEEKLY /D MON /ST 09:00 /TN "Kendis Jira token" /TR "kendis-jira rotate-token --check"`,
     )
     .action(async (_o, command: Command) =>
       run(command, async (deps, opts) => {

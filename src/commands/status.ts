@@ -1,4 +1,5 @@
 /** `kendis-jira status`: what is configured, where the secrets live, when the token expires. */
+import { privateFileWords } from '../secrets/file-backend.js';
 import * as z from 'zod/mini';
 import type { Deps } from '../deps.js';
 import { flag, parseOptions } from './options.js';
@@ -74,7 +75,7 @@ export async function runStatus(options: StatusOptions, deps: Deps): Promise<voi
       case 'keychain':
         return 'keychain';
       case 'file':
-        return p.yellow('the 0600 file (not encrypted)');
+        return p.yellow(`the secrets file (${privateFileWords(deps.platform)}, not encrypted)`);
       case 'missing':
         return p.red(`missing — run \`${deps.cli} setup${flag}\` again`);
       default:

@@ -10,13 +10,21 @@ import type { SecretBackend } from './backend.js';
 const SecretsFileSchema = z.object({ version: z.literal(1), secrets: z.record(z.string(), z.string()) });
 type SecretsFile = z.infer<typeof SecretsFileSchema>;
 
+/**
+ * What keeps the secrets file private, said truthfully: POSIX mode 0600; on Windows there are no
+ * mode bits, and the folder's place in the user's own profile (%APPDATA%, its access list) does it.
+ */
+export function privateFileWords(platform: NodeJS.Platform): string {
+  return platform === 'win32' ? 'private to your Windows account by its profile folder' : 'mode 0600';
+}
+
 export class FileBackend implements SecretBackend {
   readonly location = 'file' as const;
   readonly description: string;
   readonly path: string;
   private readonly file: JsonFile<SecretsFile>;
 
-  constructor(dir: string) {
+  constructor(dir: string, platform: NodeJS.Platform = process.platform) {
     this.file = new JsonFile<SecretsFile>({
       dir,
       name: 'secrets.json',
@@ -29,7 +37,7 @@ export class FileBackend implements SecretBackend {
       fix: () => 'Move it away and run `kendis-jira setup --insecure-storage` again.',
     });
     this.path = this.file.path;
-    this.description = `the file ${this.path} (mode 0600, not encrypted)`;
+    this.description = `the file ${this.path} (${privateFileWords(platform)}, not encrypted)`;
   }
 
   async get(account: string): Promise<string | null> {

@@ -4,8 +4,9 @@
  * which forgets everything on reboot). Every call has a timeout: a locked or absent keyring on a
  * headless Linux box must not hang the CLI.
  */
-import { KeychainUnavailableError, type KeychainState } from '../errors.js';
+import { KeychainUnavailableError } from '../errors.js';
 import { KEYCHAIN_SERVICE, type SecretBackend } from './backend.js';
+import { describeKeychainError, type KeychainSituation } from './keychain-advice.js';
 
 type KeyringModule = typeof import('@napi-rs/keyring');
 
@@ -13,6 +14,22 @@ export interface KeychainOptions {
   service?: string;
   timeoutMs?: number;
   platform?: NodeJS.Platform;
+  /** Over SSH: the advice cannot send the user to a desktop. */
+  remote?: boolean;
+  /** Called once when a call takes longer than SLOW_MS (macOS may be showing its "allow access?" dialog). */
+  onSlow?: () => void;
+}
+
+/** How long a keychain call runs before the user is told what may be waiting for them. */
+export const SLOW_MS = 2_000;
+
+/**
+ * The timeout for each keychain call: 8 s, so a locked or absent keyring on a headless box never
+ * hangs; but a person at a Mac may have macOS's "allow node to access this item?" dialog in front
+ * of them (after a Node upgrade), which needs time to read and click.
+ */
+export function keychainTimeoutMs(platform: NodeJS.Platform, interactive: boolean): number {
+  return platform === 'darwin' && interactive ? 60_000 : 8_000;
 }
 
 export function keychainName(platform: NodeJS.Platform): string {
@@ -27,18 +44,22 @@ export class KeychainBackend implements SecretBackend {
   private readonly service: string;
   private readonly timeoutMs: number;
   private readonly platform: NodeJS.Platform;
+  private readonly situation: KeychainSituation;
+  private readonly onSlow: (() => void) | undefined;
   private module: Promise<KeyringModule> | undefined;
 
   constructor(options: KeychainOptions = {}) {
     this.service = options.service ?? KEYCHAIN_SERVICE;
     this.timeoutMs = options.timeoutMs ?? 8_000;
     this.platform = options.platform ?? process.platform;
+    this.situation = { platform: this.platform, remote: Boolean(options.remote) };
+    this.onSlow = options.onSlow;
     this.description = `${keychainName(this.platform)}, service "${this.service}"`;
   }
 
   private load(): Promise<KeyringModule> {
     this.module ??= import('@napi-rs/keyring').catch((error: unknown) => {
-      throw new KeychainUnavailableError(`the keychain module could not be loaded (${(error as Error).message}).`, this.platform);
+      throw new KeychainUnavailableError(`the keychain module could not be loaded (${(error as Error).message}).`, this.situation);
     });
     return this.module;
   }
@@ -52,10 +73,12 @@ export class KeychainBackend implements SecretBackend {
   private async call<T>(what: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
+    const slow = this.onSlow ? setTimeout(this.onSlow, SLOW_MS) : undefined;
+    slow?.unref?.();
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
-        reject(new KeychainUnavailableError(`${keychainName(this.platform)} did not answer within ${Math.round(this.timeoutMs / 1000)} s (it may be locked or not running).`, this.platform));
+        reject(new KeychainUnavailableError(`${keychainName(this.platform)} did not answer within ${Math.round(this.timeoutMs / 1000)} s (it may be locked, not running, or waiting for an answer in a dialog).`, this.situation));
       }, this.timeoutMs);
       timer.unref?.();
     });
@@ -63,10 +86,11 @@ export class KeychainBackend implements SecretBackend {
       return await Promise.race([work(controller.signal), timeout]);
     } catch (error) {
       if (error instanceof KeychainUnavailableError) throw error;
-      const { reason, state } = describe(error);
-      throw new KeychainUnavailableError(`${what} failed: ${reason}.`, this.platform, state, error);
+      const { reason, state } = describeKeychainError(error instanceof Error ? error.message : String(error));
+      throw new KeychainUnavailableError(`${what} failed: ${reason}.`, { ...this.situation, state }, error);
     } finally {
       clearTimeout(timer);
+      clearTimeout(slow);
     }
   }
 
@@ -89,19 +113,7 @@ export class KeychainBackend implements SecretBackend {
     const read = await this.get(account);
     await this.delete(account);
     if (read !== value) {
-      throw new KeychainUnavailableError('a test entry written to it could not be read back.', this.platform);
+      throw new KeychainUnavailableError('a test entry written to it could not be read back.', this.situation);
     }
   }
-}
-
-/** Say what the keychain library's error means, in words; its raw text stays in the cause (--debug). */
-function describe(error: unknown): { reason: string; state: KeychainState } {
-  const text = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
-  if (/DBUS_SESSION_BUS_ADDRESS|autolaunch|Failed to connect to socket|dbus/i.test(text) && !/secrets|ServiceUnknown/i.test(text)) {
-    return { reason: 'no D-Bus session is reachable, so there is no Secret Service (common over SSH and in containers)', state: 'absent' };
-  }
-  if (/ServiceUnknown|org\.freedesktop\.secrets|not provided by any \.service/i.test(text)) return { reason: 'no Secret Service is running in this session', state: 'absent' };
-  // A running keyring that is locked answers "no result found" to a write (it cannot open a collection).
-  if (/locked|prompt|dismissed|no result found/i.test(text)) return { reason: 'the Secret Service is running but its keyring is locked', state: 'locked' };
-  return { reason: text.replace(/\.$/, ''), state: 'other' };
 }

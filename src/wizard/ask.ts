@@ -10,6 +10,7 @@ import type { SecretKind } from '../secrets/backend.js';
 import type { BrowserOutcome } from '../io/browser.js';
 import { addDays, isoDate, validateTokenExpiry } from '../dates/dates.js';
 import { checkSecretValue, type Checked } from './validate.js';
+import { clearCommand, secretEnvCommand, shellKind } from '../io/shell-advice.js';
 
 const LABEL: Record<SecretKind, 'Client Secret' | 'API token'> = { 'client-secret': 'Client Secret', 'api-token': 'API token' };
 
@@ -49,24 +50,33 @@ export async function askValue(
 }
 
 /**
+ * A secret's environment variable, when set: checked (a mangled value is an input error, exit 2,
+ * naming the variable and how to set it in this shell; the value is never echoed).
+ */
+export function secretFromEnvironment(deps: Pick<Deps, 'env' | 'platform'>, kind: SecretKind): string | undefined {
+  const name = SECRET_ENV[kind];
+  const value = deps.env[name];
+  if (value === undefined || value === '') return undefined;
+  const checked = checkSecretValue(value, LABEL[kind]);
+  if (!checked.ok) throw new UsageError(`${name}: ${checked.message}`, `Set ${name} again, e.g. \`${secretEnvCommand(name, shellKind(deps.env, deps.platform))}\`, and paste the value.`);
+  return checked.value;
+}
+
+/**
  * A secret: from its environment variable when set (checked; its value never echoed), else a
  * masked prompt. `offered` is a (fake) value the target offers: Enter takes it.
  */
 export async function askSecret(deps: Deps, q: { kind: SecretKind; message?: string; offered?: string | undefined }): Promise<string> {
   const name = SECRET_ENV[q.kind];
   const label = LABEL[q.kind];
-  const fromEnv = deps.env[name];
-  if (fromEnv !== undefined && fromEnv !== '') {
-    const checked = checkSecretValue(fromEnv, label);
-    if (!checked.ok) throw new UsageError(`${name}: ${checked.message}`, `Set ${name} again, e.g. \`read -rs ${name} && export ${name}\`, and paste the value.`);
-    return checked.value;
-  }
+  const fromEnv = secretFromEnvironment(deps, q.kind);
+  if (fromEnv !== undefined) return fromEnv;
   if (!deps.io.interactive) {
     if (q.offered !== undefined) {
       deps.io.hint(`${name} is not set: using the fake ${label} offered here.`);
       return q.offered;
     }
-    throw new UsageError(`Missing ${name}.`, `Set it in the environment (secrets are never flags): \`read -rs ${name} && export ${name}\`.`);
+    throw new UsageError(`Missing ${name}.`, `Set it in the environment (secrets are never flags): \`${secretEnvCommand(name, shellKind(deps.env, deps.platform))}\`.`);
   }
   if (q.offered !== undefined) deps.io.hint(`Press Enter to use the fake ${label} offered here.`);
   const answer = await deps.prompter.secret({
@@ -155,6 +165,11 @@ export class PausedError extends Error {
   }
 }
 
+/** After a secret was shown: it stays in the scrollback, and how to clear it in this shell. */
+export function scrollbackHint(deps: Pick<Deps, 'env' | 'platform'>): string {
+  return `It stays in this terminal’s scrollback: clear it (\`${clearCommand(shellKind(deps.env, deps.platform))}\`) once it is in Kendis.`;
+}
+
 export function mask(secret: string): string {
   // Nothing of the secret itself: only the "ATATT" every Atlassian API token starts with, which tells
   // a token from a client secret when both are listed.
@@ -173,5 +188,5 @@ export async function offerReveal(deps: Deps, what: string, value: string): Prom
   const show = await deps.prompter.confirm({ id: 'reveal', message: `Show the ${what} to copy it into Kendis? (printed on this terminal only)`, default: false });
   if (!show) return;
   deps.io.streams.stdout.write(`    ${value}\n`);
-  deps.io.hint('It stays in this terminal’s scrollback: clear it (e.g. `clear`) once it is in Kendis.');
+  deps.io.hint(scrollbackHint(deps));
 }

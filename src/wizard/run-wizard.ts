@@ -6,6 +6,7 @@
 import { caseTwin } from '../config/profile-name.js';
 import type { Deps } from '../deps.js';
 import { CancelledError, KeychainUnavailableError, keychainFix, UsageError } from '../errors.js';
+import { isRemoteSession } from '../secrets/keychain-advice.js';
 import { AtlassianClient } from '../atlassian/client.js';
 import { displayProxy, proxySettings } from '../atlassian/http.js';
 import { startCallbackServer } from '../auth/callback-server.js';
@@ -15,8 +16,7 @@ import { describeDaysLeft, daysUntil } from '../dates/dates.js';
 import { describeProfileTarget, type Target, type TargetKind } from '../target.js';
 import { commitPending, finishInterruptedSetup } from './commit.js';
 import { answersFrom, type Answers } from './answers.js';
-import { checkSecretValue } from './validate.js';
-import { PausedError } from './ask.js';
+import { PausedError, secretFromEnvironment } from './ask.js';
 import type { WizardContext, WizardOptions, WizardStep } from './context.js';
 import { profileKind, type ProfileKind } from '../config/schema.js';
 import { describeStep, resumeIndex, runSteps, totalSteps } from './runner.js';
@@ -63,7 +63,7 @@ async function chooseBackend(deps: Deps, options: WizardOptions, target: Target,
         ? `No usable OS keychain; as --insecure-storage asks, secrets will be stored in ${file.description}.`
         : `No usable OS keychain: these fake secrets go to ${file.description}.`,
     );
-    if (!options.insecureStorage) deps.io.hint(`A real site needs a keychain (or --insecure-storage). ${keychainFix(deps.platform, error.state, false)}`);
+    if (!options.insecureStorage) deps.io.hint(`A real site needs a keychain (or --insecure-storage). ${keychainFix({ platform: deps.platform, state: error.state, remote: isRemoteSession(deps.env) })}`);
     return file;
   }
 }
@@ -88,16 +88,6 @@ export function missingForNonInteractive(options: WizardOptions, env: Record<str
   if (!env.KENDIS_JIRA_CLIENT_SECRET && !d.clientSecret) missing.push('KENDIS_JIRA_CLIENT_SECRET');
   if (!env.KENDIS_JIRA_API_TOKEN && !d.apiToken) missing.push('KENDIS_JIRA_API_TOKEN');
   return missing;
-}
-
-/** A mangled secret in the environment is an input error found now, not after Steps 1–6 (never echoed). */
-function checkSecretsInEnvironment(env: Record<string, string | undefined>): void {
-  for (const [name, label] of [['KENDIS_JIRA_CLIENT_SECRET', 'Client Secret'], ['KENDIS_JIRA_API_TOKEN', 'API token']] as const) {
-    const value = env[name];
-    if (value === undefined || value === '') continue;
-    const checked = checkSecretValue(value, label);
-    if (!checked.ok) throw new UsageError(`${name}: ${checked.message}`, `Set ${name} again, e.g. \`read -rs ${name} && export ${name}\`, and paste the value.`);
-  }
 }
 
 /** The organisation's ALM account (the admin, once) or a user's own token: --user, else asked, else the former. */
@@ -170,7 +160,8 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
         const why = deps.globals.nonInteractive ? '' : ' (stdin or stdout is not a terminal, so nothing can be asked)';
         throw new UsageError(`Missing in a non-interactive run${why}: ${missing.join(', ')}.`, 'Pass the flags, and set the secrets as environment variables (never as flags). See `kendis-jira help setup`.');
       }
-      checkSecretsInEnvironment(deps.env);
+      // A mangled secret in the environment is an input error found now, not after Steps 1–6.
+      for (const kind of SECRET_KINDS) secretFromEnvironment(deps, kind);
     }
 
     // Never turn one kind of profile into the other: the organisation's ALM account and a user's

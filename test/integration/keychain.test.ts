@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keychainService } from '../../src/secrets/backend.js';
 import { TEST_KEYCHAIN_SERVICE } from '../helpers/test-keychain.js';
-import { KeychainBackend } from '../../src/secrets/keychain.js';
+import { KeychainBackend, SLOW_MS, keychainTimeoutMs } from '../../src/secrets/keychain.js';
+import { describeKeychainError, isRemoteSession, keychainFix } from '../../src/secrets/keychain-advice.js';
 import { KeychainUnavailableError } from '../../src/errors.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/test-deps.js';
@@ -75,10 +76,40 @@ describe('no usable keychain', () => {
   });
 
   it('KeychainUnavailableError carries a per-OS fix', () => {
-    expect(new KeychainUnavailableError('x', 'darwin').hint).toContain('Keychain Access');
-    expect(new KeychainUnavailableError('x', 'linux').hint).toContain('gnome-keyring-daemon');
-    expect(new KeychainUnavailableError('x', 'linux').hint).not.toContain('--insecure-storage');
-    expect(new KeychainUnavailableError('x', 'linux').offeringFile().hint).toContain('--insecure-storage');
-    expect(new KeychainUnavailableError('x', 'win32').hint).toContain('Credential Manager');
+    expect(new KeychainUnavailableError('x', { platform: 'darwin' }).hint).toContain('Keychain Access');
+    expect(new KeychainUnavailableError('x', { platform: 'linux' }).hint).toContain('gnome-keyring-daemon');
+    expect(new KeychainUnavailableError('x', { platform: 'linux' }).hint).not.toContain('--insecure-storage');
+    expect(new KeychainUnavailableError('x', { platform: 'linux' }).offeringFile().hint).toContain('--insecure-storage');
+    expect(new KeychainUnavailableError('x', { platform: 'win32' }).hint).toContain('Credential Manager');
+  });
+
+  it('each platform’s own failures are told in words with a fix that works there', () => {
+    // Windows over SSH with a key, or runas /netonly: ERROR_NO_SUCH_LOGON_SESSION.
+    const windows = describeKeychainError('Platform secure storage failure: A specified logon session does not exist. It may already have been terminated. (os error 1312)');
+    expect(windows).toEqual({ reason: 'Windows has no credential store for this logon session', state: 'no-session' });
+    expect(keychainFix({ platform: 'win32', state: 'no-session' })).toContain('sign in over SSH with your password');
+    // macOS over SSH: errSecInteractionNotAllowed.
+    const mac = describeKeychainError('Platform secure storage failure: User interaction is not allowed.');
+    expect(mac.state).toBe('locked');
+    expect(keychainFix({ platform: 'darwin', state: 'locked', remote: true })).toContain('security unlock-keychain ~/Library/Keychains/login.keychain-db');
+    expect(keychainFix({ platform: 'darwin', state: 'locked' })).toContain('Always Allow');
+    expect(keychainFix({ platform: 'darwin', remote: true, offerFile: true })).toContain('--insecure-storage');
+    expect(describeKeychainError('org.freedesktop.DBus.Error.ServiceUnknown').state).toBe('absent');
+    expect(describeKeychainError('Something odd.')).toEqual({ reason: 'Something odd', state: 'other' });
+    expect(isRemoteSession({ SSH_CONNECTION: '1 2 3 4' })).toBe(true);
+    expect(isRemoteSession({})).toBe(false);
+  });
+
+  it('a person at a Mac gets time for the "allow access?" dialog, and is told about it once a call is slow', async () => {
+    expect(keychainTimeoutMs('darwin', true)).toBe(60_000);
+    expect(keychainTimeoutMs('darwin', false)).toBe(8_000);
+    expect(keychainTimeoutMs('linux', true)).toBe(8_000);
+    let told = 0;
+    const backend = new KeychainBackend({ service: TEST_KEYCHAIN_SERVICE, timeoutMs: 4_000, onSlow: () => (told += 1) });
+    // A call that never answers (a dialog nobody clicks): told once after SLOW_MS, then the timeout.
+    const stuck = (backend as unknown as { call: (what: string, work: () => Promise<never>) => Promise<never> }).call('reading from the keychain', () => new Promise<never>(() => undefined));
+    await expect(stuck).rejects.toThrow(/did not answer within 4 s \(it may be locked, not running, or waiting for an answer in a dialog\)/);
+    expect(told).toBe(1);
+    expect(SLOW_MS).toBe(2_000);
   });
 });

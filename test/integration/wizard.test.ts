@@ -332,7 +332,7 @@ describe('setup wizard (interactive, scripted)', () => {
 
   it('stops before any secret is asked when no keychain is usable', async () => {
     const keychain = new MemoryBackend();
-    keychain.failWith = new KeychainUnavailableError('the Secret Service is not running.', 'linux');
+    keychain.failWith = new KeychainUnavailableError('the Secret Service is not running.', { platform: 'linux' });
     const { deps } = interactive([], { keychain });
     await expect(runSetup(options(), deps)).rejects.toBeInstanceOf(KeychainUnavailableError);
     expect(await deps.config.load()).toEqual({ version: 1, profiles: {}, progress: {} });
@@ -340,7 +340,7 @@ describe('setup wizard (interactive, scripted)', () => {
 
   it('with --insecure-storage and no keychain, stores the secrets in a 0600 file and says so', async () => {
     const keychain = new MemoryBackend();
-    keychain.failWith = new KeychainUnavailableError('the Secret Service is not running.', 'linux');
+    keychain.failWith = new KeychainUnavailableError('the Secret Service is not running.', { platform: 'linux' });
     const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6(), ...step7and8()], { keychain });
     await runSetup(options({ insecureStorage: true }), deps);
     prompter.assertDone();

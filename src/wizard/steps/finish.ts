@@ -12,7 +12,7 @@ import { draftProfile } from '../draft.js';
 import { commitProfile } from '../commit.js';
 import { askProjects } from '../projects.js';
 import { defineStep, type Have, type WizardContext } from '../context.js';
-import { mask } from '../ask.js';
+import { mask, scrollbackHint } from '../ask.js';
 
 type Needs = 'site' | 'cloudId' | 'email' | 'clientId' | 'callbackUrl' | 'redirectUri' | 'tokenExpires' | 'callbackMode';
 
@@ -48,7 +48,7 @@ async function showKendisForm(ctx: WizardContext, have: Have<Needs>): Promise<vo
       if (choice === 'done') break;
       // On the terminal itself (an interactive run's stdout is one), never into a redirected stderr.
       io.streams.stdout.write(`    ${verified(ctx, choice)}\n`);
-      io.hint('It stays in this terminal’s scrollback: clear it (e.g. `clear`) once it is in Kendis.');
+      io.hint(scrollbackHint(ctx.deps));
     }
   } else {
     io.hint('The secrets are not printed here (the run is not interactive); they are in the store named above.');
