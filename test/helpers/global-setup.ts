@@ -11,7 +11,8 @@ import { KEYCHAIN_SERVICE } from '../../src/secrets/backend.js';
 let session: KeyringSession | undefined;
 
 export default async function setup(project: TestProject): Promise<() => void> {
-  const ci = Boolean(process.env.CI && process.env.CI !== 'false');
+  // The private keyring and Debian's Chromium are Linux parts: elsewhere their tests skip, by nature.
+  const ci = Boolean(process.env.CI && process.env.CI !== 'false') && process.platform === 'linux';
   const missing = ['dbus-daemon', 'gnome-keyring-daemon', 'secret-tool'].filter((b) => !have(b));
   if (missing.length === 0) {
     session = await startKeyringSession();
@@ -22,7 +23,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     project.provide('keyringEnv', null);
     console.warn(`[kendis-jira tests] no Secret Service (${missing.join(', ')} missing): keychain tests will skip.`);
   }
-  const chromium = ['chromium', 'chromium-browser'].find(have) ?? null;
+  const chromium = ['chromium', 'chromium-browser', 'google-chrome'].find(have) ?? null;
   if (!chromium && ci) throw new Error('CI needs Debian chromium for the browser tests: .ci/run installs it.');
   project.provide('chromium', chromium);
   return () => {

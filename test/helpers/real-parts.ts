@@ -9,7 +9,7 @@ import { have } from './keyring-session.js';
 export type Part = 'keyring' | 'chromium' | 'openssl';
 
 const WHY: Record<Part, string> = {
-  keyring: 'no Secret Service (install dbus gnome-keyring libsecret-tools)',
+  keyring: process.platform === 'linux' ? 'no Secret Service (install dbus gnome-keyring libsecret-tools)' : 'these tests read the keyring with secret-tool (Linux); macOS and Windows are covered by their own keychain in the other tests',
   chromium: 'no Chromium (install chromium)',
   openssl: 'no openssl (install openssl)',
 };
@@ -27,7 +27,9 @@ export function needs(...parts: Part[]): { skip: boolean; note: string } {
   const missing = missingParts(parts);
   if (missing.length === 0) return { skip: false, note: '' };
   const why = missing.map((p) => WHY[p]).join('; ');
-  if (isCi()) throw new Error(`CI must run every test, but ${why}: .ci/run installs these.`);
+  // On Linux CI has every part (.ci/run installs them); elsewhere (macOS, Windows runners) the
+  // Linux-only parts skip by nature, said in the title.
+  if (isCi() && process.platform === 'linux') throw new Error(`CI must run every test, but ${why}: .ci/run installs these.`);
   process.stderr.write(`[kendis-jira tests] skipping: ${why}\n`);
   return { skip: true, note: ` (SKIPPED: ${why})` };
 }
