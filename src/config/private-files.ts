@@ -2,7 +2,8 @@
  * The configuration folder and its files must be the user's own, as ssh demands of ~/.ssh: a folder
  * or file that another user owns or may write could point a profile's endpoints at their server and
  * receive the token on the next run. Refused with the command that fixes it (exit 2). Files are
- * opened without following links. (No such ownership model on Windows: skipped there.)
+ * opened without following links. (No such ownership or mode model on Windows: there the folder's
+ * place in the user's own profile protects it, and only the link and file-type checks apply.)
  */
 import { constants } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
@@ -55,17 +56,26 @@ export async function assertPrivateFolder(path: string): Promise<void> {
   judge(path, info, 'folder');
 }
 
-/** A file's text, read without following a link and checked on the opened file; undefined when absent. */
-export async function readPrivateFile(path: string, options: { secret?: boolean } = {}): Promise<string | undefined> {
+const LINK_REFUSED = (path: string) =>
+  new UsageError(`${path} is a symbolic link; kendis-jira does not follow links for its configuration.`, 'Replace it with a regular file (or set KENDIS_JIRA_CONFIG_DIR to a folder you own).');
+
+/**
+ * A file's text, read without following a link and checked on the opened file; undefined when
+ * absent. Where open() has no O_NOFOLLOW (Windows), the name is looked at first instead.
+ */
+export async function readPrivateFile(path: string, options: { secret?: boolean; noFollow?: number | undefined } = {}): Promise<string | undefined> {
+  const noFollow = 'noFollow' in options ? options.noFollow : constants.O_NOFOLLOW;
+  if (noFollow === undefined) {
+    const info = await lstat(path).catch(() => undefined);
+    if (info?.isSymbolicLink()) throw LINK_REFUSED(path);
+  }
   let handle;
   try {
-    handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    handle = await open(path, constants.O_RDONLY | (noFollow ?? 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    if (code === 'ELOOP' || code === 'EMLINK') {
-      throw new UsageError(`${path} is a symbolic link; kendis-jira does not follow links for its configuration.`, 'Replace it with a regular file (or set KENDIS_JIRA_CONFIG_DIR to a folder you own).');
-    }
+    if (code === 'ELOOP' || code === 'EMLINK') throw LINK_REFUSED(path);
     throw error;
   }
   try {

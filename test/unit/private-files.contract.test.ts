@@ -244,6 +244,18 @@ describe('readPrivateFile: refused (exit 2), with the fix', () => {
     expect(await refusal(readPrivateFile(link, { secret: true }))).toEqual(isLink(link));
   });
 
+  it.each([
+    ['to a private file', (target: string) => target],
+    ['that dangles', () => join(work, 'nowhere.json')],
+  ])('where open() cannot refuse links (Windows: no O_NOFOLLOW), a symbolic link %s is refused by its name', async (_name, target) => {
+    const link = join(work, 'win-config.json.link');
+    symlinkSync(target(file(0o600, '{"planted":true}', 'win-elsewhere.json')), link);
+    expect(await refusal(readPrivateFile(link, { noFollow: undefined }))).toEqual(isLink(link));
+    // A regular file still reads, and an absent one is still "not there".
+    expect(await readPrivateFile(file(0o600, '{"a":1}', 'win-plain.json'), { noFollow: undefined })).toBe('{"a":1}');
+    expect(await readPrivateFile(join(work, 'win-absent.json'), { noFollow: undefined })).toBeUndefined();
+  });
+
   it('EMLINK (what FreeBSD answers for a link opened with O_NOFOLLOW) is a link too', async () => {
     const path = join(work, 'bsd-link.json');
     faults.set(path, 'EMLINK');
