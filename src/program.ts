@@ -2,7 +2,7 @@
  * The command tree. Each action turns commander's options into its command's typed options and
  * calls runX(options, deps); the command modules are imported only when that command runs.
  */
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { UsageError } from './errors.js';
 import { PROFILE_NAME } from './config/profile-name.js';
 import { DEFAULTS } from './commands/defaults.js';
@@ -203,6 +203,26 @@ Examples:
       run(command, async (deps, opts) => {
         const { parseLogoutOptions, runLogout } = await import('./commands/logout.js');
         await runLogout(parseLogoutOptions(opts), deps);
+      }),
+    );
+
+  sub('copy', 'put one saved value on the clipboard (never on the screen), e.g. to paste a new token into Kendis')
+    .addArgument(new Argument('<value>', 'what to copy').choices(['client-id', 'client-secret', 'api-token', 'email', 'callback-url']))
+    .addHelpText(
+      'after',
+      `
+The value goes to the clipboard program's input (pbcopy on macOS, clip.exe on Windows, wl-copy,
+xclip or xsel on Linux), or over SSH to your terminal's clipboard (OSC 52). A secret is cleared
+from the clipboard after 45 s where it can be read back, if it is still there.
+
+Examples:
+  kendis-jira copy api-token
+  kendis-jira copy client-secret --profile acme`,
+    )
+    .action(async (value: string, _o, command: Command) =>
+      run(command, async (deps) => {
+        const { runCopy } = await import('./commands/copy.js');
+        await runCopy(value as 'api-token', deps);
       }),
     );
 

@@ -11,6 +11,7 @@ import type { BrowserOutcome } from '../io/browser.js';
 import { addDays, isoDate, validateTokenExpiry } from '../dates/dates.js';
 import { checkSecretValue, type Checked } from './validate.js';
 import { clearCommand, secretEnvCommand, shellKind } from '../io/shell-advice.js';
+import { copiedSentence, copyToClipboard } from '../io/clipboard.js';
 
 const LABEL: Record<SecretKind, 'Client Secret' | 'API token'> = { 'client-secret': 'Client Secret', 'api-token': 'API token' };
 
@@ -177,16 +178,36 @@ export function mask(secret: string): string {
 }
 
 /**
- * Offer to show one secret so it can be pasted into Kendis: only to a person at a terminal, only on
- * a yes, on the terminal's stdout (never into a redirected stderr or a log).
+ * Offer one secret to paste into Kendis: copied to the clipboard (never shown), or shown once on
+ * this terminal's stdout — only to a person at a terminal, only when asked.
  */
 export async function offerReveal(deps: Deps, what: string, value: string): Promise<void> {
   if (!deps.io.interactive) {
-    deps.io.hint(`The ${what} is not printed here (the run is not interactive).`);
+    deps.io.hint(`The ${what} is not printed here (the run is not interactive); \`${deps.cli} copy api-token\` puts it on the clipboard later.`);
     return;
   }
-  const show = await deps.prompter.confirm({ id: 'reveal', message: `Show the ${what} to copy it into Kendis? (printed on this terminal only)`, default: false });
-  if (!show) return;
+  const choice = await deps.prompter.select<'done' | 'copy' | 'show'>({
+    id: 'reveal',
+    message: `The ${what}, to paste into Kendis:`,
+    choices: [
+      { name: 'Copy it to the clipboard (not shown)', value: 'copy' },
+      { name: 'Show it on this terminal', value: 'show' },
+      { name: 'No, I have it', value: 'done' },
+    ],
+  });
+  if (choice === 'copy' && (await copySecret(deps, what, value))) return;
+  if (choice === 'done') return;
   deps.io.streams.stdout.write(`    ${value}\n`);
   deps.io.hint(scrollbackHint(deps));
+}
+
+/** Copy a secret for the user; false (said why) when no clipboard can be used, so the caller may show it instead. */
+export async function copySecret(deps: Deps, what: string, value: string): Promise<boolean> {
+  const outcome = await copyToClipboard(value, { platform: deps.platform, env: deps.env, interactive: deps.io.interactive });
+  if (outcome.kind === 'copied') {
+    deps.io.success(copiedSentence(what, outcome));
+    return true;
+  }
+  deps.io.warn(`No clipboard can be used here${outcome.tried.length ? ` (tried: ${outcome.tried.join(', ')})` : ''}: it is shown instead.`);
+  return false;
 }

@@ -118,7 +118,7 @@ describe.skipIf(parts.skip)(`setup --user: a Kendis user's own token${parts.note
       await session.waitFor('Step 2 of 2');
       await session.answer('Optional: the Jira project keys', '\r');
       const before = session.text.length;
-      await session.answer('Show the token to copy it into Kendis?', 'y\r');
+      await session.answer('The token, to paste into Kendis:', '\u001b[B\r'); // "Show it on this terminal"
       expect(await session.exit()).toBe(0);
       // Shown once, only after the explicit yes, and never before it.
       expect(session.text.slice(0, before)).not.toContain(SANDBOX.userApiToken);

@@ -69,7 +69,7 @@ describe.skipIf(parts.skip)(`setup in a real terminal${parts.note}`, () => {
       await session.answer('API token (hidden', `${SANDBOX.apiToken}\r`);
       await session.answer('The expiry date you picked', '\r');
       await session.answer('Optional: the Jira project keys', 'ken\r');
-      await session.answer('Show a secret to copy it?', '\r');
+      await session.answer('Copy or show a secret to paste it into Kendis?', '\r');
       expect(await session.exit()).toBe(0);
     } finally {
       session.kill();

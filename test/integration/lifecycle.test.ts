@@ -100,7 +100,7 @@ describe('rotate-token', () => {
       { id: 'api-token', answer: SANDBOX.apiToken },
       { id: 'api-token', answer: NEW },
       { id: 'token.expires', answer: '2027-10-10' },
-      { id: 'reveal', answer: true },
+      { id: 'reveal', answer: 'show' },
     ]);
     const deps = makeTestDeps({ prompter, interactive: true, now });
     await saveSandboxProfile(deps, sandbox);

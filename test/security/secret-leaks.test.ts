@@ -136,7 +136,7 @@ describe.skipIf(parts.skip)(`no secret leaks${parts.note}`, () => {
       await session.answer('API token (hidden', `${TOKEN}\r`);
       await session.answer('The expiry date you picked', '\r');
       await session.answer('Optional: the Jira project keys', '\r');
-      await session.answer('Show a secret to copy it?', '\r');
+      await session.answer('Copy or show a secret to paste it into Kendis?', '\r');
       expect(await session.exit()).toBe(0);
     } finally {
       session.kill();

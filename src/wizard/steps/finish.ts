@@ -12,7 +12,7 @@ import { draftProfile } from '../draft.js';
 import { commitProfile } from '../commit.js';
 import { askProjects } from '../projects.js';
 import { defineStep, type Have, type WizardContext } from '../context.js';
-import { mask, scrollbackHint } from '../ask.js';
+import { copySecret, mask, scrollbackHint } from '../ask.js';
 
 type Needs = 'site' | 'cloudId' | 'email' | 'clientId' | 'callbackUrl' | 'redirectUri' | 'tokenExpires' | 'callbackMode';
 
@@ -36,18 +36,22 @@ async function showKendisForm(ctx: WizardContext, have: Have<Needs>): Promise<vo
   for (const [k, v] of rows) io.info(`    ${k.padEnd(width)}  ${v}`);
   if (io.interactive) {
     for (;;) {
-      const choice = await ctx.deps.prompter.select<'done' | SecretKind>({
+      const choice = await ctx.deps.prompter.select<'done' | SecretKind | `copy:${SecretKind}`>({
         id: 'reveal',
-        message: 'Show a secret to copy it? (one at a time; it is printed on this terminal only)',
+        message: 'Copy or show a secret to paste it into Kendis? (one at a time; copied values are never shown)',
         choices: [
           { name: 'No, I have them', value: 'done' },
+          { name: 'Copy the API token to the clipboard', value: 'copy:api-token' },
+          { name: 'Copy the Client Secret to the clipboard', value: 'copy:client-secret' },
           { name: 'Show the API token', value: 'api-token' },
           { name: 'Show the Client Secret', value: 'client-secret' },
         ],
       });
       if (choice === 'done') break;
+      const kind: SecretKind = choice.startsWith('copy:') ? (choice.slice(5) as SecretKind) : (choice as SecretKind);
+      if (choice.startsWith('copy:') && (await copySecret(ctx.deps, kind === 'api-token' ? 'API token' : 'Client Secret', verified(ctx, kind)))) continue;
       // On the terminal itself (an interactive run's stdout is one), never into a redirected stderr.
-      io.streams.stdout.write(`    ${verified(ctx, choice)}\n`);
+      io.streams.stdout.write(`    ${verified(ctx, kind)}\n`);
       io.hint(scrollbackHint(ctx.deps));
     }
   } else {
