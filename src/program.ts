@@ -138,6 +138,7 @@ Examples:
     .option('--redirect-uri <uri>', 'the local callback for --oauth (default: the one saved at setup)')
     .option('--oauth-timeout <seconds>', 'how long to wait for the browser to come back', String(DEFAULTS.oauthTimeoutSeconds))
     .option('--project <KEY>', "check the Jira permissions in this project (a Kendis board's, e.g. KEN); repeatable (default: the projects saved at setup, else any project)", collectProjectKey)
+    .addOption(new Option('--all', 'every profile (a few at a time), one line each; exit 1 when any did not pass').conflicts(['oauth', 'project']))
     .addHelpText(
       'after',
       `
@@ -164,6 +165,7 @@ Examples:
     .option('--json', 'with --check: print a JSON document')
     .option('--token-expires <YYYY-MM-DD>', "the new token's expiry date (default: today + 365 days)")
     .option('--calendar <file>', 'also write an .ics reminder, a few days before the token expires')
+    .option('--all', 'with --check: every profile, one line each; exit 4 when any is due')
     .option('--no-browser', 'print the API-token page instead of opening it')
     .addHelpText(
       'after',
@@ -176,10 +178,11 @@ Examples:
   kendis-jira rotate-token --check                    # exit 4 when the token expires within ${DEFAULTS.withinDays} days
   kendis-jira rotate-token --check --within 30 --json
   kendis-jira rotate-token --check --calendar kendis-token.ics   # and a calendar reminder
-  # crontab (macOS, Linux): every Monday at 9, mail only when rotation is due (or the check failed)
-  0 9 * * 1  kendis-jira rotate-token --check >/dev/null 2>&1 || echo "Rotate the Kendis Jira token" | mail -s kendis you@acme.com
-  # Windows Task Scheduler: every Monday at 9; "Last Run Result" 0x4 means rotation is due
-  schtasks /Create /SC WEEKLY /D MON /ST 09:00 /TN "Kendis Jira token" /TR "kendis-jira rotate-token --check"`,
+  kendis-jira rotate-token --check --all             # every profile, one line each
+  # one line per machine, every Monday at 9: crontab (macOS, Linux) mails only when one is due
+  0 9 * * 1  kendis-jira rotate-token --check --all >/dev/null 2>&1 || echo "Rotate a Kendis Jira token" | mail -s kendis you@acme.com
+  # Windows Task Scheduler: "Last Run Result" 0x4 means a rotation is due
+  schtasks /Create /SC WEEKLY /D MON /ST 09:00 /TN "Kendis Jira tokens" /TR "kendis-jira rotate-token --check --all"`,
     )
     .action(async (_o, command: Command) =>
       run(command, async (deps, opts) => {
@@ -190,6 +193,7 @@ Examples:
 
   sub('status', 'show what is configured, where the secrets are kept and when the token expires')
     .option('--json', 'print one JSON document on stdout')
+    .option('--all', 'every profile, one row each (also when no --profile is given and "default" does not exist)')
     .action(async (_o, command: Command) =>
       run(command, async (deps, opts) => {
         const { parseStatusOptions, runStatus } = await import('./commands/status.js');
@@ -225,6 +229,47 @@ Examples:
         await runCopy(value as 'api-token', deps);
       }),
     );
+
+  sub('completion', 'print a shell completion script (commands, options, profile names)')
+    .addArgument(new Argument('<shell>', 'your shell').choices(['bash', 'zsh', 'fish', 'powershell']))
+    .addHelpText(
+      'after',
+      `
+Install it once:
+  bash        kendis-jira completion bash > ~/.local/share/bash-completion/completions/kendis-jira
+  zsh         echo 'source <(kendis-jira completion zsh)' >> ~/.zshrc
+  fish        kendis-jira completion fish > ~/.config/fish/completions/kendis-jira.fish
+  PowerShell  Add-Content $PROFILE 'kendis-jira completion powershell | Out-String | Invoke-Expression'
+Profile names are read from your settings as you type (no network, no keychain).`,
+    )
+    .action(async (shell: string, _o, command: Command) =>
+      run(command, async (deps) => {
+        const { completionScript } = await import('./commands/completion.js');
+        const visible = program.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden && c.name() !== 'help');
+        const longs = (c: Command) => c.options.map((o) => o.long).filter((l): l is string => Boolean(l));
+        deps.io.out(
+          completionScript(shell as 'bash', {
+            commands: [...visible.map((c) => ({ name: c.name(), options: longs(c) })), { name: 'help', options: [] }],
+            global: [...longs(program).filter((l) => l !== '--version'), '--help'],
+            values: { copy: ['client-id', 'client-secret', 'api-token', 'email', 'callback-url'], completion: ['bash', 'zsh', 'fish', 'powershell'], help: visible.map((c) => c.name()) },
+          }),
+        );
+      }),
+    );
+
+  // Hidden: the completion scripts ask it for profile names as the user types.
+  program.addCommand(
+    new Command('__complete')
+      .argument('<what>')
+      .exitOverride()
+      .action(async (_what: string, _o, command: Command) =>
+        run(command, async (deps) => {
+          const { printProfileNames } = await import('./commands/completion.js');
+          await printProfileNames(deps);
+        }),
+      ),
+    { hidden: true },
+  );
 
   // Hidden: used by tests and by `setup --sandbox` users who want the fake Atlassian on its own.
   program.addCommand(

@@ -36,6 +36,8 @@ export interface RotateOptions {
   tokenExpires: string | undefined;
   calendar: string | undefined;
   browser: boolean;
+  /** With --check: every profile. */
+  all?: boolean;
 }
 
 const rotateSchema = (now: Date) =>
@@ -48,7 +50,11 @@ const rotateSchema = (now: Date) =>
         tokenExpires: text(),
         calendar: text((v) => (v === '-' || v.trim() === '' ? { message: `--calendar needs a file name (got "${v}").`, hint: 'e.g. --calendar kendis-token.ics' } : undefined)),
         browser: unlessNo(),
+        all: flag(),
       })
+      // Without --check this command replaces a token: never every profile's at once.
+      .check(rule((o: { all: boolean; check: boolean }) => (o.all && !o.check ? { message: '--all goes with --check: rotate-token replaces one profile’s token at a time.', hint: 'Add --check to see every profile’s expiry, or name one with --profile to rotate it.' } : undefined)))
+      .check(rule((o: { all: boolean; calendar?: string | undefined }) => (o.all && o.calendar !== undefined ? { message: '--calendar goes with one profile, not --all.', hint: 'Write one reminder per profile: `rotate-token --check --calendar FILE --profile NAME`.' } : undefined)))
       .check(rule((o: { json: boolean; check: boolean }) => (o.json && !o.check ? { message: '--json goes with --check.', hint: 'Add --check to the same command (it changes nothing and prints the document).' } : undefined)))
       // Without --check this command replaces the token: a cron line that lost --check must not.
       .check(rule((o: { check: boolean; within?: number | undefined }) => (o.within !== undefined && !o.check ? { message: '--within goes with --check: without --check, rotate-token replaces the token.', hint: 'Add --check to the same command (it changes nothing; exit 4 when rotation is due).' } : undefined)))
@@ -60,7 +66,7 @@ const rotateSchema = (now: Date) =>
           return verdict === true ? undefined : `--token-expires: ${verdict}`;
         }),
       ),
-    z.transform((o): RotateOptions => ({ check: o.check, within: o.within ?? DEFAULTS.withinDays, json: o.json, tokenExpires: o.tokenExpires, calendar: o.calendar, browser: o.browser })),
+    z.transform((o): RotateOptions => ({ check: o.check, within: o.within ?? DEFAULTS.withinDays, json: o.json, tokenExpires: o.tokenExpires, calendar: o.calendar, browser: o.browser, all: o.all })),
   );
 
 export function parseRotateOptions(raw: Record<string, unknown>, now: Date = new Date()): RotateOptions {
@@ -95,6 +101,10 @@ function oldTokenWords(name: string, oldExpiry: string, newExpiry: string): stri
 }
 
 export async function runRotateToken(options: RotateOptions, deps: Deps): Promise<void> {
+  if (options.check && options.all) {
+    const { runRotateCheckAll } = await import('./all-profiles.js');
+    return runRotateCheckAll(options.within, options.json, deps);
+  }
   const profile = await requireProfile(deps);
   if (options.check) return checkOnly(options, profile, deps);
   return rotate(options, profile, deps);

@@ -12,15 +12,20 @@ import { foreignHostsWarning } from '../atlassian/domains.js';
 
 export interface StatusOptions {
   json: boolean;
+  all?: boolean;
 }
 
 export function parseStatusOptions(raw: Record<string, unknown>): StatusOptions {
-  return parseOptions(z.object({ json: flag() }), raw);
+  return parseOptions(z.object({ json: flag(), all: flag() }), raw);
 }
 
 type SecretState = { location: 'keychain' | 'file' | 'environment' | 'missing' | 'unreadable'; detail?: string };
 
 export async function runStatus(options: StatusOptions, deps: Deps): Promise<void> {
+  if (options.all || (await noProfileNamedButOthers(deps))) {
+    const { runStatusAll } = await import('./all-profiles.js');
+    return runStatusAll(options.json, deps);
+  }
   const profile = await requireProfile(deps);
   const kind = profileKind(profile);
   const store = secretStoreFor(profile, deps);
@@ -106,4 +111,11 @@ export async function runStatus(options: StatusOptions, deps: Deps): Promise<voi
   for (const [key, value] of rows) deps.io.out(`${key.padEnd(width)}  ${value}`);
   warnIfTokenExpiring(profile, deps);
   if (foreign) deps.io.warn(foreign);
+}
+
+/** No profile was named (flag or KENDIS_JIRA_PROFILE), "default" does not exist, and others do: show them all. */
+async function noProfileNamedButOthers(deps: Deps): Promise<boolean> {
+  if (deps.globals.profileExplicit || deps.env.KENDIS_JIRA_PROFILE) return false;
+  const { profiles } = await deps.config.load();
+  return profiles[deps.globals.profile] === undefined && Object.keys(profiles).length > 0;
 }

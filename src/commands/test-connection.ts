@@ -18,13 +18,15 @@ export interface TestConnectionOptions {
   browser: boolean;
   redirectUri: string | undefined;
   oauthTimeoutSeconds: number;
+  /** --all: every profile, one line each. */
+  all?: boolean;
   /** --project keys (already checked by commander's argParser); none: the profile's saved ones. */
   projects?: string[] | undefined;
 }
 
 const testConnectionSchema = z.pipe(
-  z.object({ json: flag(), oauth: flag(), browser: unlessNo(), redirectUri: text(redirectUriCheck), oauthTimeout: oauthTimeout(), project: z.optional(z.array(z.string())) }),
-  z.transform((o): TestConnectionOptions => ({ json: o.json, oauth: o.oauth, browser: o.browser, redirectUri: o.redirectUri, oauthTimeoutSeconds: o.oauthTimeout, projects: o.project })),
+  z.object({ json: flag(), oauth: flag(), browser: unlessNo(), redirectUri: text(redirectUriCheck), oauthTimeout: oauthTimeout(), project: z.optional(z.array(z.string())), all: flag() }),
+  z.transform((o): TestConnectionOptions => ({ json: o.json, oauth: o.oauth, browser: o.browser, redirectUri: o.redirectUri, oauthTimeoutSeconds: o.oauthTimeout, projects: o.project, all: o.all })),
 );
 
 export function parseTestConnectionOptions(raw: Record<string, unknown>): TestConnectionOptions {
@@ -32,6 +34,10 @@ export function parseTestConnectionOptions(raw: Record<string, unknown>): TestCo
 }
 
 export async function runTestConnection(options: TestConnectionOptions, deps: Deps): Promise<void> {
+  if (options.all) {
+    const { runTestConnectionAll } = await import('./all-profiles.js');
+    return runTestConnectionAll(options.json, deps);
+  }
   const saved = await requireProfile(deps);
   warnIfTokenExpiring(saved, deps);
   const store = secretStoreFor(saved, deps);

@@ -20,6 +20,11 @@ export class PtySession {
     this.exited = new Promise((resolve) => this.pty.onExit(({ exitCode }) => resolve((this.exitCode = exitCode))));
   }
 
+  /** Everything the program wrote, escape sequences included. */
+  get raw(): string {
+    return this.buffer;
+  }
+
   get text(): string {
     return this.buffer.replace(ANSI, '');
   }
