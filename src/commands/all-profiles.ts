@@ -75,7 +75,16 @@ export async function runStatusAll(json: boolean, deps: Deps): Promise<void> {
   const rows = await profileRows(deps);
   if (rows.length === 0) throw new NotConfiguredError(deps.globals.profile);
   if (json) {
-    deps.io.out(JSON.stringify(rows, null, 2));
+    // The contract's status document for each profile, plus what is pending.
+    const { statusDocument } = await import('./status.js');
+    const config = await deps.config.load();
+    const docs = [];
+    for (const row of rows) {
+      const one = forProfile(deps, row.profile);
+      const { doc } = await statusDocument(row.profile, config.profiles[row.profile] as Profile, one);
+      docs.push({ ...doc, pending: row.pending });
+    }
+    deps.io.out(JSON.stringify(docs, null, 2));
     return;
   }
   const p = deps.io.outPaint;

@@ -6,7 +6,7 @@ import { flag, parseOptions } from './options.js';
 import { SECRET_KINDS, type SecretKind } from '../secrets/backend.js';
 import { SECRET_ENV } from '../secrets/secret-store.js';
 import { daysUntil, describeDaysLeft, describeMoment } from '../dates/dates.js';
-import { profileKind } from '../config/schema.js';
+import { profileKind, type Profile } from '../config/schema.js';
 import { profileFlag, requireProfile, secretStoreFor, warnIfTokenExpiring } from './saved-profile.js';
 import { foreignHostsWarning } from '../atlassian/domains.js';
 
@@ -27,42 +27,7 @@ export async function runStatus(options: StatusOptions, deps: Deps): Promise<voi
     return runStatusAll(options.json, deps);
   }
   const profile = await requireProfile(deps);
-  const kind = profileKind(profile);
-  const store = secretStoreFor(profile, deps);
-  const kinds: SecretKind[] = kind === 'user' ? ['api-token'] : [...SECRET_KINDS];
-  const secrets: Partial<Record<SecretKind, SecretState>> = {};
-  for (const secret of kinds) {
-    try {
-      const found = await store.get(secret);
-      secrets[secret] = found ? { location: found.location } : { location: 'missing' };
-    } catch (error) {
-      secrets[secret] = { location: 'unreadable', detail: (error as Error).message };
-    }
-  }
-  const now = deps.now();
-  const daysLeft = daysUntil(profile.token.expiresOn, now);
-  // A sandbox profile has no lasting address: each command starts its own sandbox.
-  const site = profile.sandbox ? null : profile.site;
-  const alm = profile.kind === 'user' ? undefined : profile;
-  const doc = {
-    profile: deps.globals.profile,
-    kind,
-    site,
-    cloudId: profile.cloudId,
-    email: profile.email,
-    ...(alm
-      ? { clientId: alm.clientId, appId: alm.appId ?? null, callbackUrls: { kendis: alm.callbackUrl, local: alm.redirectUri } }
-      : {}),
-    endpoints: profile.sandbox ? null : profile.endpoints,
-    sandbox: Boolean(profile.sandbox),
-    secrets: {
-      ...(secrets['client-secret'] ? { clientSecret: secrets['client-secret'] } : {}),
-      apiToken: secrets['api-token'],
-      store: store.backend.description,
-    },
-    token: { expiresOn: profile.token.expiresOn, daysLeft },
-    lastSuccessfulTest: profile.lastSuccessfulTest ?? null,
-  };
+  const { doc, secrets, store, kinds, kind, daysLeft, site, alm, now } = await statusDocument(deps.globals.profile, profile, deps);
   const foreign = profile.sandbox ? undefined : foreignHostsWarning(profile.endpoints, profile.site);
   if (options.json) {
     deps.io.out(JSON.stringify(doc, null, 2));
@@ -113,9 +78,50 @@ export async function runStatus(options: StatusOptions, deps: Deps): Promise<voi
   if (foreign) deps.io.warn(foreign);
 }
 
-/** No profile was named (flag or KENDIS_JIRA_PROFILE), "default" does not exist, and others do: show them all. */
+/** No profile was named (flag or KENDIS_JIRA_PROFILE), "default" does not exist, and several others do: show them all. */
 async function noProfileNamedButOthers(deps: Deps): Promise<boolean> {
   if (deps.globals.profileExplicit || deps.env.KENDIS_JIRA_PROFILE) return false;
   const { profiles } = await deps.config.load();
-  return profiles[deps.globals.profile] === undefined && Object.keys(profiles).length > 0;
+  return profiles[deps.globals.profile] === undefined && Object.keys(profiles).length > 1;
+}
+
+/** The contract's status document for one profile (secret locations read from its store). */
+export async function statusDocument(name: string, profile: Profile, deps: Deps) {
+  const kind = profileKind(profile);
+  const store = secretStoreFor(profile, deps);
+  const kinds: SecretKind[] = kind === 'user' ? ['api-token'] : [...SECRET_KINDS];
+  const secrets: Partial<Record<SecretKind, SecretState>> = {};
+  for (const secret of kinds) {
+    try {
+      const found = await store.get(secret);
+      secrets[secret] = found ? { location: found.location } : { location: 'missing' };
+    } catch (error) {
+      secrets[secret] = { location: 'unreadable', detail: (error as Error).message };
+    }
+  }
+  const now = deps.now();
+  const daysLeft = daysUntil(profile.token.expiresOn, now);
+  // A sandbox profile has no lasting address: each command starts its own sandbox.
+  const site = profile.sandbox ? null : profile.site;
+  const alm = profile.kind === 'user' ? undefined : profile;
+  const doc = {
+    profile: name,
+    kind,
+    site,
+    cloudId: profile.cloudId,
+    email: profile.email,
+    ...(alm
+      ? { clientId: alm.clientId, appId: alm.appId ?? null, callbackUrls: { kendis: alm.callbackUrl, local: alm.redirectUri } }
+      : {}),
+    endpoints: profile.sandbox ? null : profile.endpoints,
+    sandbox: Boolean(profile.sandbox),
+    secrets: {
+      ...(secrets['client-secret'] ? { clientSecret: secrets['client-secret'] } : {}),
+      apiToken: secrets['api-token'],
+      store: store.backend.description,
+    },
+    token: { expiresOn: profile.token.expiresOn, daysLeft },
+    lastSuccessfulTest: profile.lastSuccessfulTest ?? null,
+  };
+  return { doc, secrets, store, kinds, kind, daysLeft, site, alm, now };
 }
