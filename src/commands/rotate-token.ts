@@ -178,7 +178,7 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
     }
     await swapInToken({ deps, backend: store.backend, profile: deps.globals.profile, token: newToken, expiresOn, verifiedFor: saved });
     io.success(`The new token is verified and stored in ${store.backend.description}; it expires on ${expiresOn}.`);
-    await offerReveal(deps, 'new token', newToken);
+    await offerReveal(deps, 'new token', newToken, deps.globals.profile);
     if (kind === 'user') {
       io.info('Now, in this order:');
       io.info('  1. In Kendis: open your Profile settings, replace your Jira token with the new one and validate the connection (an older Kendis article calls the screen "ALM Credentials").');

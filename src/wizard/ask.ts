@@ -4,6 +4,7 @@
  * date, a page to open (its URL printed first), a checklist, a "done?" question.
  */
 import type { Deps } from '../deps.js';
+import { profileFlagFor } from '../config/profile-name.js';
 import { UsageError } from '../errors.js';
 import { SECRET_ENV } from '../secrets/secret-store.js';
 import type { SecretKind } from '../secrets/backend.js';
@@ -181,9 +182,9 @@ export function mask(secret: string): string {
  * Offer one secret to paste into Kendis: copied to the clipboard (never shown), or shown once on
  * this terminal's stdout — only to a person at a terminal, only when asked.
  */
-export async function offerReveal(deps: Deps, what: string, value: string): Promise<void> {
+export async function offerReveal(deps: Deps, what: string, value: string, profile: string): Promise<void> {
   if (!deps.io.interactive) {
-    deps.io.hint(`The ${what} is not printed here (the run is not interactive); \`${deps.cli} copy api-token\` puts it on the clipboard later.`);
+    deps.io.hint(`The ${what} is not printed here (the run is not interactive); \`${deps.cli} copy api-token${profileFlagFor(profile)}\` puts it on the clipboard later.`);
     return;
   }
   const choice = await deps.prompter.select<'done' | 'copy' | 'show'>({

@@ -54,7 +54,7 @@ export const userFinishStep = defineStep({
     await commitProfile(ctx, draft, ctx.deps.now().toISOString());
     io.success(`Saved profile "${ctx.profile}": your token is in ${ctx.backend.description}.`);
     io.info(`Your token: ${mask(token)}.`);
-    await offerReveal(ctx.deps, 'token', token);
+    await offerReveal(ctx.deps, 'token', token, ctx.profile);
     for (const line of KENDIS_PROFILE_STEPS) io.info(`  ${line}`);
     if (ctx.target.fakeCredentialsNote) io.hint(ctx.target.fakeCredentialsNote);
     const flag = profileFlagFor(ctx.profile);
