@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { TEST_KEYCHAIN_ENV } from '../helpers/test-keychain.js';
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../helpers/test-deps.js';
@@ -17,6 +17,8 @@ const parts = needs('keyring');
 let work: string;
 let bin: string;
 let app: string;
+let installOutput: string;
+let tarballs: string[];
 
 function du(dir: string): number {
   return readdirSync(dir).reduce((sum, name) => {
@@ -36,12 +38,41 @@ beforeAll(() => {
   app = join(work, 'app');
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), '{"name":"empty-prefix","private":true}');
-  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--prefix', app, join(work, tarball), ...packed.map((p) => join(work, p))], { cwd: app, stdio: 'pipe' });
+  tarballs = [join(work, tarball), ...packed.map((p) => join(work, p))];
+  const install = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--prefix', app, ...tarballs], { cwd: app, encoding: 'utf8' });
+  if (install.status !== 0) throw new Error(`npm install of the tarball failed: ${install.stderr}`);
+  installOutput = `${install.stdout}\n${install.stderr}`;
   bin = join(app, 'node_modules', '.bin', 'kendis-jira');
 }, 120_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the packed and installed package', () => {
+  it('installs without a single npm warning (nothing runs at install: the build happens before packing)', () => {
+    expect(installOutput).not.toMatch(/npm warn/i);
+    const pkg = JSON.parse(readFileSync(join(app, 'node_modules', 'kendis-jira', 'package.json'), 'utf8')) as { scripts?: Record<string, string>; engines: { node: string }; exports: unknown };
+    expect(Object.keys(pkg.scripts ?? {}).filter((s) => ['preinstall', 'install', 'postinstall', 'prepare'].includes(s))).toEqual([]);
+    expect(pkg.engines.node).toBe('>=20.19');
+    expect(pkg.exports).toEqual({ './package.json': './package.json' });
+  });
+
+  it('npm publish --dry-run is clean (exit 0, only the offline login notice)', () => {
+    const r = spawnSync('npm', ['publish', '--dry-run', '--ignore-scripts'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr.split('\n').filter((l) => /npm warn/i.test(l) && !/logged in/i.test(l))).toEqual([]);
+  });
+
+  it('npx --package <tarball> kendis-jira setup --sandbox works from an empty folder', () => {
+    const empty = tempDir('kj-npx-');
+    const r = spawnSync('npm', ['exec', '--yes', '--offline', ...tarballs.flatMap((t) => ['--package', t]), '--', 'kendis-jira', 'setup', '--sandbox', '--non-interactive', '--insecure-storage', '--no-browser', '--skip-oauth'], {
+      cwd: empty,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { PATH: process.env.PATH!, HOME: empty, KENDIS_JIRA_CONFIG_DIR: empty, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', ...TEST_KEYCHAIN_ENV },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('Full test: 18 passed');
+  });
+
   it('is small: at most 5 packages and 6 MB installed', () => {
     const modules = join(app, 'node_modules');
     const pkgs = readdirSync(modules).filter((d) => !d.startsWith('.')).flatMap((d) => (d.startsWith('@') ? readdirSync(join(modules, d)).map((s) => `${d}/${s}`) : [d]));
