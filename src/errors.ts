@@ -48,7 +48,7 @@ export class NotConfiguredError extends CliError {
       hint:
         purpose === 'remove'
           ? existing.trim() || 'Nothing to do.'
-          : `Set it up with \`kendis-jira setup${profile === 'sandbox' ? ' --sandbox' : profileFlagFor(profile)}\`.${existing}`,
+          : `Set it up with \`kendis-jira setup${profile === 'sandbox' ? ' --sandbox' : profile === 'sandbox-user' ? ' --sandbox --user' : profileFlagFor(profile)}\`.${existing}`,
     });
   }
 }

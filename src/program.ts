@@ -24,7 +24,9 @@ type Raw = Record<string, unknown>;
 function globalsOf(command: Command, env: Record<string, string | undefined>): GlobalOptions {
   const o = command.optsWithGlobals() as Raw;
   // An empty KENDIS_JIRA_PROFILE (e.g. `KENDIS_JIRA_PROFILE=` in a CI file) means "not set".
-  const profile = String(o.profile ?? (env.KENDIS_JIRA_PROFILE || undefined) ?? 'default');
+  // --sandbox on a command other than setup names the sandbox's profile (setup starts the sandbox itself).
+  const sandboxProfile = o.sandbox === true && command.name() !== 'setup' && o.profile === undefined ? 'sandbox' : undefined;
+  const profile = String(o.profile ?? sandboxProfile ?? (env.KENDIS_JIRA_PROFILE || undefined) ?? 'default');
   if (!PROFILE_NAME.test(profile)) {
     throw new UsageError(`"${profile}" is not a valid profile name.`, 'Use letters, digits, ".", "_" or "-" (at most 64), starting with a letter or digit.');
   }
@@ -32,7 +34,7 @@ function globalsOf(command: Command, env: Record<string, string | undefined>): G
     profile,
     // Only --profile on the command line: an exported KENDIS_JIRA_PROFILE must never steer the
     // sandbox onto a real profile.
-    profileExplicit: o.profile !== undefined,
+    profileExplicit: o.profile !== undefined || sandboxProfile !== undefined,
     color: o.color !== false,
     debug: Boolean(o.debug),
     nonInteractive: Boolean(o.nonInteractive),
@@ -98,8 +100,8 @@ Exit codes: 0 ok · 1 a check or operation failed · 2 bad usage or input · 3 p
     .option('--client-id <id>', "the app's Client ID (Settings tab)")
     .option('--project <KEY>', "optional: a Jira project of the Kendis boards (e.g. KEN), to check the Jira permissions there exactly; repeatable", collectProjectKey)
     .option('--token-expires <YYYY-MM-DD>', 'the expiry date you chose for the scoped API token (default: today + 365 days, the longest Atlassian allows)')
-    .option('--redirect-uri <uri>', 'the local callback this tool listens on', DEFAULTS.redirectUri)
-    .option('--oauth-timeout <seconds>', 'how long to wait for the browser to come back', String(DEFAULTS.oauthTimeoutSeconds))
+    .option('--redirect-uri <uri>', `the local callback this tool listens on (default ${DEFAULTS.redirectUri}; with --sandbox a free port)`)
+    .option('--oauth-timeout <seconds>', `how long to wait for the browser to come back (default ${DEFAULTS.oauthTimeoutSeconds})`)
     .option('--no-browser', 'print URLs instead of opening a browser')
     .option('--skip-oauth', 'skip the browser OAuth check (the client ID and secret are still checked)')
     .option('--allow-non-atlassian-site', 'accept a site outside Atlassian\'s domains (*.atlassian.net, *.jira.com, Government Cloud): your credentials go there')
@@ -132,11 +134,12 @@ Examples:
     );
 
   sub('test-connection', 'check every required scope and credential of a saved connection')
+    .option('--sandbox', 'the sandbox profile set up by `setup --sandbox` (same as --profile sandbox)')
     .option('--json', 'print one JSON document on stdout')
     .option('--oauth', 'also run the browser OAuth round trip (granted scopes, site access, identity)')
     .option('--no-browser', 'print the authorize URL instead of opening a browser')
     .option('--redirect-uri <uri>', 'the local callback for --oauth (default: the one saved at setup)')
-    .option('--oauth-timeout <seconds>', 'how long to wait for the browser to come back', String(DEFAULTS.oauthTimeoutSeconds))
+    .option('--oauth-timeout <seconds>', `how long to wait for the browser to come back (default ${DEFAULTS.oauthTimeoutSeconds})`)
     .option('--project <KEY>', "check the Jira permissions in this project (a Kendis board's, e.g. KEN); repeatable (default: the projects saved at setup, else any project)", collectProjectKey)
     .addOption(new Option('--all', 'every profile (a few at a time), one line each; exit 1 when any did not pass').conflicts(['oauth', 'project']))
     .addHelpText(
@@ -160,6 +163,7 @@ Examples:
     );
 
   sub('rotate-token', 'replace the scoped API token before it expires (verified before it is swapped)')
+    .option('--sandbox', 'the sandbox profile set up by `setup --sandbox` (same as --profile sandbox)')
     .option('--check', 'change nothing; exit 4 when the token expires within --within days (for cron/CI)')
     .option('--within <days>', `with --check: the warning window in days (default: ${DEFAULTS.withinDays})`)
     .option('--json', 'with --check: print a JSON document')
@@ -192,6 +196,7 @@ Examples:
     );
 
   sub('status', 'show what is configured, where the secrets are kept and when the token expires')
+    .option('--sandbox', 'the sandbox profile set up by `setup --sandbox` (same as --profile sandbox)')
     .option('--json', 'print one JSON document on stdout')
     .option('--all', 'every profile, one row each (also when no --profile is given and "default" does not exist)')
     .action(async (_o, command: Command) =>
@@ -202,6 +207,7 @@ Examples:
     );
 
   sub('logout', "remove a profile: its keychain entries and its saved settings")
+    .option('--sandbox', 'the sandbox profile set up by `setup --sandbox` (same as --profile sandbox)')
     .option('-y, --yes', 'do not ask for confirmation')
     .action(async (_o, command: Command) =>
       run(command, async (deps, opts) => {
@@ -211,6 +217,7 @@ Examples:
     );
 
   sub('copy', 'put one saved value on the clipboard (never on the screen), e.g. to paste a new token into Kendis')
+    .option('--sandbox', 'the sandbox profile set up by `setup --sandbox` (same as --profile sandbox)')
     .addArgument(new Argument('<value>', 'what to copy').choices(['client-id', 'client-secret', 'api-token', 'email', 'callback-url']))
     .addHelpText(
       'after',

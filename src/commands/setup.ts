@@ -13,6 +13,8 @@ import { validateTokenExpiry } from '../dates/dates.js';
 /** The wizard's options, plus which target (src/target.ts) it runs against. */
 export interface SetupOptions extends WizardOptions {
   sandbox: boolean;
+  /** --redirect-uri was typed (the sandbox otherwise picks a free port). */
+  redirectUriGiven?: boolean;
 }
 
 /** A validate.ts check as an option check, its message led by the flag. */
@@ -25,7 +27,7 @@ const setupSchema = (now: Date) =>
   z.pipe(
     z
       .object({
-        redirectUri: textOr(DEFAULTS.redirectUri, redirectUriCheck),
+        redirectUri: text(redirectUriCheck),
         site: text(as('--site', checkSiteUrl)),
         email: text(as('--email', checkEmail)),
         appId: text((v) =>
@@ -67,7 +69,8 @@ const setupSchema = (now: Date) =>
         clientId: o.clientId,
         tokenExpires: o.tokenExpires,
         projects: o.project,
-        redirectUri: o.redirectUri,
+        redirectUri: o.redirectUri ?? DEFAULTS.redirectUri,
+        redirectUriGiven: o.redirectUri !== undefined,
         oauthTimeoutSeconds: o.oauthTimeout,
         browser: o.browser,
         skipOAuth: o.skipOauth,
@@ -85,18 +88,32 @@ export function parseSetupOptions(raw: Record<string, unknown>, now: Date = new 
 }
 
 export async function runSetup(options: SetupOptions, deps: Deps): Promise<void> {
-  // The sandbox gets its own profile, so trying it never touches a real one: "sandbox" unless
-  // --profile names another, and never a profile that was set up against real Atlassian.
-  const profile = options.sandbox && !deps.globals.profileExplicit ? 'sandbox' : deps.globals.profile;
+  if (options.sandbox) options = await sandboxOptions(options, deps);
+  // The sandbox gets its own profiles, so trying it never touches a real one: "sandbox" (the ALM
+  // account) or "sandbox-user" (a user's token) unless --profile names another, and never a
+  // profile that was set up against real Atlassian.
+  const profile = options.sandbox && !deps.globals.profileExplicit ? (options.user ? 'sandbox-user' : 'sandbox') : deps.globals.profile;
   if (options.sandbox) {
     const existing = await deps.config.getProfile(profile);
     if (existing && !existing.sandbox) {
       throw new UsageError(
         `Profile "${profile}" is a real connection (${existing.site}); the sandbox never replaces it.`,
-        'Run `kendis-jira setup --sandbox` without --profile (it uses the "sandbox" profile), or name a new profile.',
+        'Run `kendis-jira setup --sandbox` without --profile (it uses the "sandbox" profiles), or name a new profile.',
       );
     }
   }
   const { runWizard } = await import('../wizard/run-wizard.js');
   await runWizard(options, deps, { profile, target: options.sandbox ? 'sandbox' : 'atlassian' });
+}
+
+/**
+ * The sandbox accepts any local callback port, so it picks a free one unless --redirect-uri names
+ * one (8976 may be taken); which kind is asked first when it decides the profile's name.
+ */
+async function sandboxOptions(options: SetupOptions, deps: Deps): Promise<SetupOptions> {
+  const { chooseKind } = await import('../wizard/run-wizard.js');
+  const user = options.user === undefined && !deps.globals.profileExplicit ? (await chooseKind(deps, options, undefined)) === 'user' : options.user;
+  if (options.redirectUriGiven) return { ...options, user };
+  const { freeLoopbackPort } = await import('../net/loopback.js');
+  return { ...options, user, redirectUri: `http://localhost:${await freeLoopbackPort()}/callback` };
 }

@@ -91,7 +91,7 @@ export function missingForNonInteractive(options: WizardOptions, env: Record<str
 }
 
 /** The organisation's ALM account (the admin, once) or a user's own token: --user, else asked, else the former. */
-async function chooseKind(deps: Deps, options: WizardOptions, resumed: ProfileKind | undefined): Promise<ProfileKind> {
+export async function chooseKind(deps: Deps, options: WizardOptions, resumed: ProfileKind | undefined): Promise<ProfileKind> {
   if (options.user) return 'user';
   // Not said: an unfinished setup of one kind resumes as that kind (its advice says just "setup").
   if (!deps.io.interactive || options.user === false) return options.user === false ? 'alm-account' : (resumed ?? 'alm-account');

@@ -82,11 +82,15 @@ describe.skipIf(parts.skip)(`setup --user: a Kendis user's own token${parts.note
     expect(keychainItems(f.profile)).toEqual([]);
   });
 
-  it('a user token never replaces the ALM account’s profile (and back): exit 2 naming --profile; the user can rotate in the sandbox', async () => {
+  it('a user token never replaces the ALM account’s profile (and back): the sandbox keeps it in sandbox-user; exit 2 naming --profile; the user can rotate in the sandbox', async () => {
     const home = tempDir('kj-user-');
     const env = { HOME: home, KENDIS_JIRA_CONFIG_DIR: home, DBUS_SESSION_BUS_ADDRESS: `unix:path=${home}/no-bus` };
     expect((await runCli(['setup', '--sandbox', '--non-interactive', '--skip-oauth'], { env })).code).toBe(0);
-    const clash = await runCli(['setup', '--sandbox', '--user', '--non-interactive'], { env });
+    // The sandbox keeps a user's token in a profile of its own, beside the ALM account's.
+    const own = await runCli(['setup', '--sandbox', '--user', '--non-interactive'], { env });
+    expect(own.code, own.stderr).toBe(0);
+    expect(own.stderr).toContain('Saved profile "sandbox-user"');
+    const clash = await runCli(['setup', '--sandbox', '--user', '--non-interactive', '--profile', 'sandbox'], { env });
     expect(clash.code).toBe(2);
     expect(clash.stderr).toContain('is the organisation’s ALM account');
     expect(clash.stderr).toContain('--user --profile me');
