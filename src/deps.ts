@@ -26,6 +26,8 @@ export interface GlobalOptions {
   color: boolean;
   debug: boolean;
   nonInteractive: boolean;
+  /** --verbose: how each passing check was proven. */
+  verbose?: boolean;
 }
 
 export interface Deps {
@@ -69,6 +71,7 @@ export function createDeps(globals: GlobalOptions, parts: ProcessParts): Deps {
     color: globals.color,
     nonInteractive: globals.nonInteractive,
     debug: globals.debug,
+    verbose: Boolean(globals.verbose),
     env: parts.env,
     cli: parts.cli,
   });

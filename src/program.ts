@@ -37,6 +37,7 @@ function globalsOf(command: Command, env: Record<string, string | undefined>): G
     profileExplicit: o.profile !== undefined || sandboxProfile !== undefined,
     color: o.color !== false,
     debug: Boolean(o.debug),
+    verbose: Boolean(o.verbose),
     nonInteractive: Boolean(o.nonInteractive),
   };
 }
@@ -58,6 +59,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--profile <name>', 'which saved connection to use (env KENDIS_JIRA_PROFILE)', undefined)
     .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
     .option('--debug', 'log requests (redacted: no tokens, secrets or codes) on stderr')
+    .option('--verbose', 'say how each passing check was proven (--json always has it)')
     .option('--non-interactive', 'never prompt (implied when stdin or stdout is not a terminal)')
     .helpOption('-h, --help', 'show help')
     .helpCommand(false)

@@ -139,3 +139,8 @@ export function missingAppScopes(granted: Iterable<string>): AppScope[] {
   const have = new Set(granted);
   return APP_SCOPES.filter((s) => !have.has(s.scope));
 }
+
+/** The token name to suggest: Kendis' own, dated, so the new and the old token are told apart when it is replaced. */
+export function datedTokenName(name: string, now: Date): string {
+  return `${name} ${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
+}

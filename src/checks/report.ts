@@ -16,6 +16,20 @@ export function isOk(results: CheckResult[]): boolean {
   return !results.some((r) => isBlocking(r.status));
 }
 
+/** A skip's reason, briefly: "covered by read:jira-work" for the scopes no request can tell apart. */
+export function briefSkip(detail: string): string {
+  const covered = /also accepts (\S+?),/.exec(detail);
+  if (covered) return `covered by ${covered[1]}`;
+  if (/Assets \(CMDB\)/.test(detail)) return 'an Assets (CMDB) scope no Jira request reaches';
+  if (/DevOps builds/.test(detail)) return 'a DevOps builds scope no Jira request uses';
+  return detail.replace(/\.$/, '');
+}
+
+/**
+ * One line per check: a pass is its title and the fact (the scope, or a short detail); how it was
+ * proven only with --verbose (or --json). Warnings, failures and unchecked ones keep their detail
+ * and their fix.
+ */
 export function renderCheckLines(io: Terminal, results: CheckResult[], options: { showPasses?: boolean; showSkips?: boolean; toStdout?: boolean } = {}): void {
   const write = options.toStdout ? (line: string) => io.out(line) : (line: string) => io.err(line);
   const p = options.toStdout ? io.outPaint : io.paint;
@@ -24,7 +38,16 @@ export function renderCheckLines(io: Terminal, results: CheckResult[], options: 
   for (const r of results) {
     if (options.showPasses === false && r.status === 'pass') continue;
     if (options.showSkips === false && r.status === 'skip') continue;
-    const scope = r.id.startsWith('scope:') ? p.dim(` (${r.id.slice(6)})`) : '';
+    const isScope = r.id.startsWith('scope:');
+    const scope = isScope ? ` ${p.dim(r.id.slice(6))}` : '';
+    if (r.status === 'pass' && !io.verbose) {
+      write(`${symbol.pass} ${r.title}${scope}${isScope || r.detail.length > 64 ? '' : p.dim(`: ${r.detail.replace(/\.$/, '')}`)}`);
+      continue;
+    }
+    if (r.status === 'skip' && !io.verbose) {
+      write(`${symbol.skip} ${r.title}${scope}: ${p.dim(briefSkip(r.detail))}`);
+      continue;
+    }
     const label = r.status === 'error' ? `${r.title}${scope}: not checked — ` : `${r.title}${scope}: `;
     write(`${symbol[r.status]} ${label}${r.status === 'pass' ? p.dim(r.detail) : r.detail}`);
     if (r.hint && r.status !== 'pass') write(`    ${p.cyan('→')} ${r.hint}`);
@@ -55,7 +78,7 @@ export function refusalOf(results: CheckResult[], nothingChanged: string): { mes
   // account (a warning in test-connection) is not one to store for this e-mail.
   const failed = [...refused, ...results.filter((r) => r.id === 'api-token' && r.status === 'warn')];
   if (failed.length) {
-    return { kind: 'fail', message: `Atlassian said no (${failed.map((f) => f.id).join(', ')}): ${nothingChanged}.`, hint: failed.find((f) => f.hint)?.hint };
+    return { kind: 'fail', message: `Atlassian said no (${failed.map((f) => f.title).join('; ')}): ${nothingChanged}.`, hint: failed.find((f) => f.hint)?.hint };
   }
   const first = errors[0];
   if (first) return { kind: 'error', message: `${first.detail.replace(/\.$/, '')}: ${nothingChanged}. Try again later.`, hint: first.hint };

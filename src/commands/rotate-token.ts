@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../config/atomic-file.js';
 import type { Deps } from '../deps.js';
 import { ChecksFailedError, CliError, RotationDueError, UsageError } from '../errors.js';
 import { API_TOKENS_PAGE } from '../atlassian/endpoints.js';
-import { TOKEN_SCOPE_LISTS } from '../atlassian/scopes.js';
+import { TOKEN_SCOPE_LISTS, datedTokenName } from '../atlassian/scopes.js';
 import { profileKind } from '../config/schema.js';
 import { runTokenChecks } from '../checks/run-checks.js';
 import { printTokenScopes } from '../wizard/token-instructions.js';
@@ -97,7 +97,7 @@ async function writeCalendar(path: string, profile: Profile, deps: Deps, daysBef
 
 /** Which token to revoke, in words: by its expiry when that tells the two apart, else as the older one. */
 function oldTokenWords(name: string, oldExpiry: string, newExpiry: string): string {
-  return oldExpiry === newExpiry ? `the older "${name}", not the one you just created: both expire ${oldExpiry}` : `the "${name}" that expires ${oldExpiry}`;
+  return oldExpiry === newExpiry ? `the older "${name}…" token, not the one you just created: both expire ${oldExpiry}` : `the "${name}…" token that expires ${oldExpiry}`;
 }
 
 export async function runRotateToken(options: RotateOptions, deps: Deps): Promise<void> {
@@ -117,7 +117,7 @@ async function checkOnly(options: RotateOptions, profile: Profile, deps: Deps): 
   if (options.json) {
     deps.io.out(JSON.stringify({ profile: deps.globals.profile, expiresOn: profile.token.expiresOn, daysLeft, within: options.within, expired: daysLeft < 0, due }, null, 2));
   } else {
-    deps.io.out(`${profile.token.expiresOn} (${describeDaysLeft(daysLeft)})`);
+    deps.io.out(`Token expires ${profile.token.expiresOn} (${describeDaysLeft(daysLeft)}).`);
     if (!due) deps.io.info(`Not due: more than ${options.within} days left. Nothing to do now.`);
   }
   if (options.calendar) await writeCalendar(options.calendar, profile, deps, Math.max(options.within, 1));
@@ -149,7 +149,7 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
     // How to create the token is for a person about to do it; a script brings the token along.
     if (io.interactive) {
       await openPage(deps, { label: 'Create the new token first', url: API_TOKENS_PAGE, browser: options.browser, note: connection.target.consolePageNote, open: (u) => deps.browser.open(u) });
-      io.info(`  "Create API token with scopes" → name "${TOKEN_SCOPE_LISTS[kind].tokenName}" → expiry: the maximum → app Jira → these scopes:`);
+      io.info(`  "Create API token with scopes" → name "${datedTokenName(TOKEN_SCOPE_LISTS[kind].tokenName, now)}" → expiry: the maximum → app Jira → these scopes:`);
       printTokenScopes(io, '    ', kind);
       io.info('  Keep the new token in your password manager: Atlassian never shows it again.');
     }

@@ -1,6 +1,7 @@
 /** `kendis-jira status`: what is configured, where the secrets live, when the token expires. */
 import { privateFileWords } from '../secrets/file-backend.js';
 import * as z from 'zod/mini';
+import { join } from 'node:path';
 import type { Deps } from '../deps.js';
 import { flag, parseOptions } from './options.js';
 import { SECRET_KINDS, type SecretKind } from '../secrets/backend.js';
@@ -35,7 +36,8 @@ export async function runStatus(options: StatusOptions, deps: Deps): Promise<voi
     if (foreign) deps.io.warn(foreign);
     return;
   }
-  const p = deps.io.paint;
+  // The rows go to stdout: its own colour policy (a report redirected to a file gets none).
+  const p = deps.io.outPaint;
   const flag = profileFlag(deps);
   const where = (secret: SecretKind): string => {
     const s = secrets[secret];
@@ -55,7 +57,7 @@ export async function runStatus(options: StatusOptions, deps: Deps): Promise<voi
   const rows: [string, string][] = [
     ['Profile', `${deps.globals.profile}${profile.sandbox ? p.dim('  (built-in sandbox)') : ''}`],
     ['Kind', kind === 'user' ? 'a user’s own scoped token' : 'the organisation’s ALM account'],
-    ['Jira site', site ?? 'the built-in sandbox (each command starts its own)'],
+    ['Jira site', profile.sandbox ? 'the built-in sandbox (each command starts its own)' : site],
     ['Cloud ID', profile.cloudId],
     ['E-mail', profile.email],
     ...(alm
@@ -102,7 +104,7 @@ export async function statusDocument(name: string, profile: Profile, deps: Deps)
   const now = deps.now();
   const daysLeft = daysUntil(profile.token.expiresOn, now);
   // A sandbox profile has no lasting address: each command starts its own sandbox.
-  const site = profile.sandbox ? null : profile.site;
+  const site = profile.sandbox ? 'sandbox' : profile.site;
   const alm = profile.kind === 'user' ? undefined : profile;
   const doc = {
     profile: name,
@@ -118,7 +120,9 @@ export async function statusDocument(name: string, profile: Profile, deps: Deps)
     secrets: {
       ...(secrets['client-secret'] ? { clientSecret: secrets['client-secret'] } : {}),
       apiToken: secrets['api-token'],
-      store: store.backend.description,
+      // Machine-readable: where (keychain or file), and the file's path; the sentence is for people.
+      store: profile.storage,
+      ...(profile.storage === 'file' ? { file: join(deps.config.dir, 'secrets.json') } : {}),
     },
     token: { expiresOn: profile.token.expiresOn, daysLeft },
     lastSuccessfulTest: profile.lastSuccessfulTest ?? null,

@@ -10,7 +10,7 @@ import { runOAuthFlow } from '../auth/oauth-flow.js';
 import { daysUntil } from '../dates/dates.js';
 import { openConnection } from './atlassian-session.js';
 import { flag, oauthTimeout, parseOptions, redirectUriCheck, text, unlessNo } from './options.js';
-import { profileFlag, requireProfile, secretStoreFor, warnIfTokenExpiring } from './saved-profile.js';
+import { profileFlag, requireProfile, secretStoreFor } from './saved-profile.js';
 
 export interface TestConnectionOptions {
   json: boolean;
@@ -39,7 +39,7 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
     return runTestConnectionAll(options.json, deps);
   }
   const saved = await requireProfile(deps);
-  warnIfTokenExpiring(saved, deps);
+  // No expiry banner here: the token-expiry check says it, once.
   const store = secretStoreFor(saved, deps);
   let secretsProblem: string | undefined;
   let secretsHint: string | undefined;
@@ -130,8 +130,8 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
     if (!ok) {
       const { failed, errors } = blockingOf(results);
       const parts = [
-        ...(failed.length ? [`${failed.length} check${failed.length === 1 ? '' : 's'} failed (${failed.map((r) => r.id).join(', ')})`] : []),
-        ...(errors.length ? [`${errors.length} could not be checked because Atlassian did not answer (${errors.map((r) => r.id).join(', ')})`] : []),
+        ...(failed.length ? [`${failed.length} check${failed.length === 1 ? '' : 's'} failed (${failed.map((r) => r.title).join('; ')})`] : []),
+        ...(errors.length ? [`${errors.length} could not be checked because Atlassian did not answer (${errors.map((r) => r.title).join('; ')})`] : []),
       ];
       throw new ChecksFailedError(
         `${parts.join('; ')}.`,

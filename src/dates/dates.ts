@@ -58,7 +58,9 @@ export function validateTokenExpiry(text: string, now: Date): string | true {
 export function describeMoment(iso: string, now: Date): string {
   const when = new Date(iso);
   if (Number.isNaN(when.getTime())) return iso;
-  const local = `${isoDate(when)} ${String(when.getHours()).padStart(2, '0')}:${String(when.getMinutes()).padStart(2, '0')}`;
+  // With the machine's time zone named ("UTC", "CET", "GMT+2"): a time without one is ambiguous.
+  const zone = new Intl.DateTimeFormat('en-GB', { timeZoneName: 'short' }).formatToParts(when).find((part) => part.type === 'timeZoneName')?.value;
+  const local = `${isoDate(when)} ${String(when.getHours()).padStart(2, '0')}:${String(when.getMinutes()).padStart(2, '0')}${zone ? ` ${zone}` : ''}`;
   const minutes = Math.round((now.getTime() - when.getTime()) / 60_000);
   const ago =
     minutes < 1 ? 'just now'

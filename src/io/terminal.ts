@@ -6,6 +6,7 @@
  */
 import { Chalk } from 'chalk';
 import { asTyped, safeForTerminal } from './sanitize.js';
+import { wrapText } from './wrap.js';
 
 export interface Streams {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -17,6 +18,8 @@ export interface TerminalOptions {
   color?: boolean | undefined;
   nonInteractive?: boolean | undefined;
   debug?: boolean | undefined;
+  /** --verbose: say how each passing check was proven. */
+  verbose?: boolean | undefined;
   env: Record<string, string | undefined>;
   /** How the user ran this CLI ("node bin/kendis-jira.js" from a clone): commands shown to type use it. */
   cli?: string | undefined;
@@ -54,6 +57,7 @@ export class Terminal {
   readonly interactive: boolean;
   readonly color: boolean;
   readonly debugEnabled: boolean;
+  readonly verbose: boolean;
   readonly paint: Palette;
   /** Colours for stdout, decided by stdout itself: a report redirected to a file gets none. */
   readonly outPaint: Palette;
@@ -69,6 +73,7 @@ export class Terminal {
     this.paint = palette(this.color);
     this.outPaint = palette(colorEnabled(streams.stdout, options));
     this.debugEnabled = Boolean(options.debug);
+    this.verbose = Boolean(options.verbose || options.debug);
   }
 
   /**
@@ -87,10 +92,25 @@ export class Terminal {
     this.streams.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
   }
 
-  /** Everything for humans: stderr. Nothing written here can steer the terminal (io/sanitize.ts). */
+  /**
+   * The width text is fitted to: the terminal's, when stderr is one that knows its size; undefined
+   * (no wrapping) for a pipe or a file, so logs keep one line per message.
+   */
+  get width(): number | undefined {
+    const stderr = this.streams.stderr as { isTTY?: boolean; columns?: number };
+    return stderr.isTTY && (stderr.columns ?? 0) > 0 ? stderr.columns : undefined;
+  }
+
+  /** Everything for humans: stderr, wrapped to the terminal. Nothing written here can steer the terminal (io/sanitize.ts). */
   err(text = ''): void {
-    const safe = safeForTerminal(asTyped(text, this.cli));
+    const safe = wrapText(safeForTerminal(asTyped(text, this.cli)), this.width);
     this.streams.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+  }
+
+  /** A line to copy whole (a URL, the one-line scope list): on its own line, never wrapped. */
+  copyLine(text: string): void {
+    const safe = safeForTerminal(asTyped(text, this.cli));
+    this.streams.stderr.write(`${safe}\n`);
   }
 
   info(text: string): void {
@@ -118,9 +138,9 @@ export class Terminal {
     this.err(this.paint.bold(text));
   }
 
-  /** A URL printed on its own line so it can be copied (and clicked in most terminals). */
+  /** A URL printed on its own line so it can be copied (and clicked in most terminals); never wrapped. */
   url(text: string): void {
-    this.err(`  ${this.paint.cyan(text)}`);
+    this.copyLine(`  ${this.paint.cyan(text)}`);
   }
 
   debug(text: string): void {

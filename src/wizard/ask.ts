@@ -167,6 +167,13 @@ export class PausedError extends Error {
   }
 }
 
+/** Where the secrets go, said once a run, before the first one is asked for. */
+export function tellStorage(ctx: { deps: Deps; backend: { description: string }; toldStorage?: boolean }): void {
+  if (ctx.toldStorage) return;
+  ctx.toldStorage = true;
+  ctx.deps.io.hint(`Secrets are kept in ${ctx.backend.description}, each only once Atlassian has accepted it; never logged.`);
+}
+
 /** After a secret was shown: it stays in the scrollback, and how to clear it in this shell. */
 export function scrollbackHint(deps: Pick<Deps, 'env' | 'platform'>): string {
   return `It stays in this terminal’s scrollback: clear it (\`${clearCommand(shellKind(deps.env, deps.platform))}\`) once it is in Kendis.`;

@@ -189,7 +189,11 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
     let savedIndex: number | undefined;
     if (resumable && (resumable.answers.kind ?? 'alm-account') === kind) {
       const at = describeStep(steps[Math.min(resumable.step + 1, steps.length - 1)]);
-      const resume = io.interactive ? await deps.prompter.confirm({ id: 'resume', message: `Resume the unfinished setup at ${at}?`, default: true }) : true;
+      // Which one: its site (a sandbox's changes every run) and account.
+      const site = target.site ? undefined : resumable.answers.site;
+      const email = resumable.answers.email;
+      const which = `${site ? ` of ${site}` : ''}${email ? ` as ${email}` : ''}`;
+      const resume = io.interactive ? await deps.prompter.confirm({ id: 'resume', message: `Resume the unfinished setup${which} at ${at}?`, default: true }) : true;
       if (resume) {
         Object.assign(answers, resumable.answers);
         savedIndex = resumable.step;

@@ -4,6 +4,29 @@ import type { ProfileKind } from '../config/schema.js';
 import type { Terminal } from '../io/terminal.js';
 
 /**
+ * Rows of "[ ] title  scope  note" fitted to the terminal: the note goes first when the row is too
+ * wide, then the scope moves under its title; a scope name is never split (it is what the admin
+ * types into Atlassian's picker).
+ */
+export function printScopeRows(io: Terminal, indent: string, rows: readonly { title: string; scope: string; note?: string }[]): void {
+  const titleWidth = Math.max(...rows.map((r) => r.title.length));
+  const scopeWidth = Math.max(...rows.map((r) => r.scope.length));
+  const noteWidth = Math.max(0, ...rows.map((r) => (r.note ?? '').length));
+  const width = io.width ?? Number.POSITIVE_INFINITY;
+  const mark = `${indent}[ ] `;
+  const withNotes = noteWidth > 0 && mark.length + titleWidth + 2 + scopeWidth + 2 + noteWidth <= width;
+  const oneLine = mark.length + titleWidth + 2 + scopeWidth <= width;
+  for (const r of rows) {
+    if (withNotes) io.info(`${mark}${r.title.padEnd(titleWidth)}  ${io.paint.dim(r.scope.padEnd(scopeWidth))}  ${io.paint.dim(r.note ?? '')}`.trimEnd());
+    else if (oneLine) io.info(`${mark}${r.title.padEnd(titleWidth)}  ${io.paint.dim(r.scope)}`);
+    else {
+      io.info(`${mark}${r.title}`);
+      io.copyLine(`${' '.repeat(mark.length)}${io.paint.dim(r.scope)}`);
+    }
+  }
+}
+
+/**
  * The scopes of a kind's token: in Kendis' own groups when it gives them (the user's token), else
  * by the picker tab they are on (Classic, then Granular); each with Atlassian's title, the scope,
  * its tab or what Kendis uses it for; then the whole list on one line, which Kendis suggests
@@ -11,24 +34,21 @@ import type { Terminal } from '../io/terminal.js';
  */
 export function printTokenScopes(io: Terminal, indent: string, kind: ProfileKind = 'alm-account'): void {
   const list = TOKEN_SCOPE_LISTS[kind];
-  const titleWidth = Math.max(...list.scopes.map((s) => ATLASSIAN_SCOPES[s]?.title.length ?? s.length));
-  const scopeWidth = Math.max(...list.scopes.map((s) => s.length));
   const tab = (scope: string) => ATLASSIAN_SCOPES[scope]?.tab ?? 'Granular';
-  const line = (scope: string, note: string) =>
-    io.info(`${indent}  [ ] ${(ATLASSIAN_SCOPES[scope]?.title ?? scope).padEnd(titleWidth)}  ${io.paint.dim(scope.padEnd(scopeWidth))}  ${io.paint.dim(note)}`.trimEnd());
+  const row = (scope: string, note: string) => ({ title: ATLASSIAN_SCOPES[scope]?.title ?? scope, scope, note });
   if (list.groups) {
     for (const group of list.groups) {
       io.info(`${indent}${group.label} (${group.scopes.length}):`);
-      for (const scope of group.scopes) line(scope, `${tab(scope)} tab`);
+      printScopeRows(io, `${indent}  `, group.scopes.map((scope) => row(scope, `${tab(scope)} tab`)));
     }
   } else {
     for (const t of ['Classic', 'Granular'] as const) {
       const onTab = list.scopes.filter((s) => tab(s) === t);
       if (onTab.length === 0) continue;
       io.info(`${indent}${t} tab (${onTab.length}):`);
-      for (const scope of onTab) line(scope, TOKEN_SCOPE_USES[scope] ?? '');
+      printScopeRows(io, `${indent}  `, onTab.map((scope) => row(scope, TOKEN_SCOPE_USES[scope] ?? '')));
     }
   }
-  io.info(`${indent}The whole list on one line, to paste into the picker's search as Kendis suggests:`);
-  io.err(`${indent}  ${list.scopes.join(' ')}`);
+  io.info(`${indent}All of them on one line, to paste into the picker's search:`);
+  io.copyLine(list.scopes.join(' '));
 }

@@ -88,7 +88,6 @@ describe('real Atlassian’s behaviour, through the built CLI', () => {
       await session.answer('Paste the new app', '\r');
       await session.answer('Have you added all three APIs?', 'y\r');
       await session.answer('Have you saved all six permissions?', '\r');
-      await session.answer('Does the Authorization tab take more than one callback URL', '\r');
       await session.answer('Paste Kendis’ callback URL', `${TEST_KENDIS_CALLBACKS[0]}\r`);
       await session.answer('Client ID:', `${SANDBOX.clientId}\r`);
       await session.answer('Client Secret (hidden', `${SANDBOX.clientSecret}\r`);

@@ -21,7 +21,7 @@ function normalise(text: string, home: string): string {
     .replace(/state=[\w-]+/g, 'state=<state>')
     .replaceAll(isoDate(addDays(today, 365)), '<today+365>')
     .replaceAll(isoDate(addDays(today, 300)), '<today+300>')
-    .replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} \([^)]*\)/g, '<local time> (<how long ago>)')
+    .replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}( [A-Z][\w+-]*)? \([^)]*\)/g, "<local time> (<how long ago>)")
     .replace(/ +$/gm, '');
 }
 

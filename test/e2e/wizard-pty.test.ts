@@ -61,7 +61,6 @@ describe.skipIf(parts.skip)(`setup in a real terminal${parts.note}`, () => {
       await session.answer('Paste the new app', `https://developer.atlassian.com/console/myapps/${SANDBOX.appId}/overview\r`);
       await session.answer('Have you added all three APIs?', 'y\r');
       await session.answer('Have you saved all six permissions?', '\r');
-      await session.answer('Does the Authorization tab take more than one callback URL', '\r');
       await session.answer('Paste Kendis’ callback URL', 'https://app.kendis.io/jira/callback\r');
       await session.answer('Client ID:', `${SANDBOX.clientId}\r`);
       await session.answer('Client Secret (hidden', `${SANDBOX.clientSecret}\r`);
@@ -128,7 +127,8 @@ describe('Ctrl-C in a real terminal', () => {
     const second = new PtySession(['setup', '--sandbox', '--no-browser', '--redirect-uri', `http://localhost:${ctrlcPort}/callback`, '--profile', `ctrlc${process.pid}`], env);
     try {
       // The unfinished setup says which kind it is: no "What are you setting up?" again.
-      await second.answer('Resume the unfinished setup at Step 2?', '\r');
+      // It says which site and account it resumes.
+      await second.answer('Resume the unfinished setup as jira.admin@example.com at Step 2?', '\r');
       // Resuming does not ask again what was already answered (the e-mail of the site step).
       await second.answer('Have you added all three APIs?', '\u0003');
       expect(await second.exit()).toBe(130);

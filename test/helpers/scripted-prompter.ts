@@ -14,7 +14,7 @@ export const untilWithdrawn = (signal?: AbortSignal): Promise<string> =>
   });
 
 export const CANCEL = Symbol('cancel');
-type Answer = string | boolean | typeof CANCEL | { value: unknown } | ((signal?: AbortSignal) => Promise<string>);
+type Answer = string | boolean | typeof CANCEL | { value: unknown } | ((signal?: AbortSignal) => Promise<string | boolean>);
 export interface Scripted {
   id: string;
   answer: Answer;
@@ -56,7 +56,7 @@ export class ScriptedPrompter implements Prompter {
   async input(q: InputQuestion): Promise<string> {
     this.offered.push({ id: q.id, default: q.default });
     const answer = this.next(q.id);
-    if (typeof answer === 'function') return this.validated(q.id, await answer(q.signal), q.validate);
+    if (typeof answer === 'function') return this.validated(q.id, String(await answer(q.signal)), q.validate);
     const value = answer === '' && q.default !== undefined ? q.default : String(answer);
     return this.validated(q.id, value, q.validate);
   }
@@ -66,13 +66,16 @@ export class ScriptedPrompter implements Prompter {
   }
 
   async confirm(q: ConfirmQuestion): Promise<boolean> {
-    const answer = this.next(q.id);
+    const scripted = this.next(q.id);
+    const answer = typeof scripted === 'function' ? await (scripted as () => unknown)() : scripted;
     if (typeof answer !== 'boolean') throw new Error(`Prompt "${q.id}" is a confirm; the script gave ${String(answer)}.`);
     return answer;
   }
 
   async select<T>(q: SelectQuestion<T>): Promise<T> {
-    const answer = this.next(q.id);
+    const scripted = this.next(q.id);
+    // A function answers as the user would after doing something (e.g. fixing the console first).
+    const answer = typeof scripted === 'function' ? await (scripted as () => unknown)() : scripted;
     const wanted = typeof answer === 'object' && answer !== null && 'value' in answer ? answer.value : answer;
     const choice = q.choices.find((c) => c.value === wanted);
     if (!choice) throw new Error(`Prompt "${q.id}" has no choice ${String(wanted)} (choices: ${q.choices.map((c) => String(c.value)).join(', ')}).`);

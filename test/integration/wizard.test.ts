@@ -56,7 +56,6 @@ const steps1to5 = (): Scripted[] => [
   { id: 'app.url', answer: `https://developer.atlassian.com/console/myapps/${SANDBOX.appId}/overview` },
   { id: 'apis.done', answer: true },
   { id: 'scopes.done', answer: true },
-  { id: 'callback.mode', answer: 'both' },
   { id: 'callback.url', answer: 'https://app.kendis.io/jira/callback' },
 ];
 const step6 = (): Scripted[] => [
@@ -110,7 +109,7 @@ describe('setup wizard (interactive, scripted)', () => {
       { id: 'site', answer: sandbox.url },
       { id: 'email', answer: 'not-an-email' },
       { id: 'email', answer: SANDBOX.email },
-      ...steps1to5().slice(0, 4),
+      ...steps1to5().slice(0, 3),
       { id: 'callback.url', answer: 'http://app.kendis.io/cb#frag' },
       { id: 'callback.url', answer: 'https://app.kendis.io/jira/callback' },
       ...step6(),
@@ -140,7 +139,7 @@ describe('setup wizard (interactive, scripted)', () => {
   it('a callback URL the app does not have: the same ID and Secret are checked again once the URL is fixed, never asked again', async () => {
     const { deps, prompter } = interactive([
       ...siteScript(),
-      ...steps1to5().slice(0, 4),
+      ...steps1to5().slice(0, 3),
       { id: 'callback.url', answer: 'https://app.kendis.io/jira/callbak' },
       { id: 'client.id', answer: SANDBOX.clientId },
       { id: 'client-secret', answer: SANDBOX.clientSecret },
@@ -290,27 +289,54 @@ describe('setup wizard (interactive, scripted)', () => {
     expect((await deps.config.load()).progress.default?.step).toBeGreaterThanOrEqual(2);
   });
 
-  it('one callback URL only: check with the local URL, then confirm the switch back to Kendis’', async () => {
-    const script = [...siteScript(), ...steps1to5(), ...step6(), { id: 'callback.switched', answer: false }, { id: 'callback.switched', answer: true }, ...step7and8()];
-    script[script.findIndex((x) => x.id === 'callback.mode')] = { id: 'callback.mode', answer: 'switch' };
+  // A tab that keeps one callback URL: adding Kendis' in Step 5 replaced the local one, so Atlassian
+  // stops at its redirect_uri page; the admin says so, and only then is asked about the tab.
+  const onlyKendis = () => {
+    sandbox.options.callbackUrls = ['https://app.kendis.io/jira/callback'];
+  };
+  it('one callback URL only: Atlassian refuses the local URL, the admin puts it there for the check, then switches back to Kendis’', async () => {
+    const local = localCallback(sandbox, port);
+    const script: Scripted[] = [
+      ...siteScript(), ...steps1to5(), ...step6().slice(0, 2),
+      { id: 'oauth.wait', answer: async () => (onlyKendis(), '2') },
+      // The admin follows the advice: the local URL in the one field, for the check.
+      { id: 'oauth.retry', answer: async () => ((sandbox.options.callbackUrls = [local]), 'switch') },
+      { id: 'oauth.wait', answer: untilWithdrawn },
+      { id: 'callback.switched', answer: false },
+      { id: 'callback.switched', answer: async () => (onlyKendis(), true) },
+      ...step7and8(),
+    ];
     const { deps, prompter } = interactive(script);
-    await runSetup(options(), deps);
+    await runSetup(options({ redirectUri: local }), deps);
     prompter.assertDone();
-    expect(deps.stderr.text).toContain('For now, keep the local check URL (Step 4) in the Authorization tab’s Callback URL field');
-    expect(deps.stderr.text).not.toContain('Paste exactly this into the Authorization tab’s Callback URL field');
+    expect(deps.stderr.text).not.toContain('Does the Authorization tab take more than one');
+    expect(deps.stderr.text).toContain('Put exactly this in the Authorization tab’s callback URL field for now');
     expect(deps.stderr.text).toContain('switch the Authorization tab’s Callback URL back to Kendis’ URL');
     await expectFinished(deps);
   });
 
-  it('one callback URL only: skip the browser check, still checking the client credentials', async () => {
-    const script = [...siteScript(), ...steps1to5(), ...step6().filter((x) => x.id !== 'oauth.wait'), ...step7and8()];
-    script[script.findIndex((x) => x.id === 'callback.mode')] = { id: 'callback.mode', answer: 'skip' };
+  it('one callback URL only: or skip the browser check (the client credentials were checked)', async () => {
+    const script: Scripted[] = [
+      ...siteScript(), ...steps1to5(), ...step6().slice(0, 2),
+      { id: 'oauth.wait', answer: async () => (onlyKendis(), '2') },
+      { id: 'oauth.retry', answer: 'skip' },
+      ...step7and8(),
+    ];
     const { deps, prompter } = interactive(script);
     await runSetup(options(), deps);
     prompter.assertDone();
     expect(deps.stderr.text).toContain('Client ID and Client Secret: Accepted by Atlassian');
-    expect(sandbox.requests.some((r) => r.path === '/authorize')).toBe(false);
+    expect(sandbox.requests.filter((r) => r.path === '/oauth/token' && r.status === 200)).toHaveLength(0);
     await expectFinished(deps);
+  });
+
+  it('two callback URLs (the usual tab): a refused local URL is fixed on the tab, never asked about the tab', async () => {
+    sandbox.options.callbackUrls = sandbox.options.callbackUrls!.filter((u) => !u.startsWith('http://localhost'));
+    const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6().slice(0, 2), { id: 'oauth.wait', answer: '2' }, { id: 'oauth.retry', answer: 'stop' }]);
+    await runSetup(options(), deps);
+    prompter.assertDone();
+    // The retry menu offers the single-URL ways out only after Atlassian refused the local URL.
+    expect(deps.stderr.text).toMatch(/Step 4: on the app's Authorization tab the callback URL must be exactly http:\/\/localhost:\d+\/callback/);
   });
 
   it('no browser (SSH): the pasted redirect address completes the sign-in', async () => {
@@ -351,20 +377,20 @@ describe('setup wizard (interactive, scripted)', () => {
     expect((await deps.config.getProfile('default'))?.storage).toBe('file');
   });
 
-  it('resumes at Step 4 after Ctrl-C there', async () => {
+  it('resumes at Step 5 after Ctrl-C there', async () => {
     const dir = tempDir();
     const keychain = new MemoryBackend();
-    const first = interactive([...siteScript(), ...steps1to5().slice(0, 3), { id: 'callback.mode', answer: CANCEL }], { configDir: dir, keychain });
+    const first = interactive([...siteScript(), ...steps1to5().slice(0, 3), { id: 'callback.url', answer: CANCEL }], { configDir: dir, keychain });
     await expect(runSetup(options(), first.deps)).rejects.toBeInstanceOf(CancelledError);
-    expect((await first.deps.config.getProgress('default'))?.step).toBe(3);
+    expect((await first.deps.config.getProgress('default'))?.step).toBe(4);
     const second = interactive(
       [{ id: 'resume', answer: true }, ...steps1to5().slice(3), ...step6(), ...step7and8()],
       { configDir: dir, keychain },
     );
     await runSetup(options(), second.deps);
     second.prompter.assertDone();
-    expect(second.deps.stderr.text).toContain('Resuming at Step 4');
-    expect(second.deps.stderr.text).not.toContain('Step 3 of 8');
+    expect(second.deps.stderr.text).toContain('Resuming at Step 5');
+    expect(second.deps.stderr.text).not.toContain('Step 4 of 8');
     const profile = await second.deps.config.getProfile('default');
     expect(profile && 'appId' in profile ? profile.appId : undefined).toBe(SANDBOX.appId);
     expect(await keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
@@ -511,7 +537,7 @@ describe('setup wizard (non-interactive)', () => {
   it('stopped inside a step, the answers corrected in it are kept for the resume', async () => {
     const { deps, prompter } = interactive([
       ...siteScript(),
-      ...steps1to5().slice(0, 4),
+      ...steps1to5().slice(0, 3),
       { id: 'callback.url', answer: 'https://app.kendis.io/jira/callbak' },
       { id: 'client.id', answer: SANDBOX.clientId },
       { id: 'client-secret', answer: SANDBOX.clientSecret },

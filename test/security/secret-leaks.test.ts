@@ -129,7 +129,6 @@ describe.skipIf(parts.skip)(`no secret leaks${parts.note}`, () => {
       await session.answer('Paste the new app', '\r');
       await session.answer('Have you added all three APIs?', '\r');
       await session.answer('Have you saved all six permissions?', '\r');
-      await session.answer('Does the Authorization tab take more than one callback URL', '\r');
       await session.answer('Paste Kendis’ callback URL', 'https://app.kendis.io/cb\r');
       await session.answer('Client ID:', `${SANDBOX.clientId}\r`);
       await session.answer('Client Secret (hidden', `${CLIENT_SECRET}\r`);

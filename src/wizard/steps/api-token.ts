@@ -1,7 +1,8 @@
 /** Step 7: the scoped API token — created on Atlassian's page, then every scope probed at once. */
+import { tellStorage } from '../ask.js';
 import { profileFlagFor } from '../../config/profile-name.js';
 import { API_TOKENS_PAGE } from '../../atlassian/endpoints.js';
-import { TOKEN_SCOPE_LISTS, scopeTitle } from '../../atlassian/scopes.js';
+import { TOKEN_SCOPE_LISTS, datedTokenName, scopeTitle } from '../../atlassian/scopes.js';
 import { runTokenChecks } from '../../checks/run-checks.js';
 import { REFUSED_MID_RUN } from '../../checks/verdicts.js';
 import { refusalOf, renderCheckLines } from '../../checks/report.js';
@@ -23,7 +24,7 @@ export async function showTokenInstructions(ctx: WizardContext, kind: ProfileKin
   await consolePage(ctx, 'Open your Atlassian account’s API tokens page', API_TOKENS_PAGE);
   io.hint('  (From Jira: your profile icon → Manage account → Security → "Create and manage API tokens".)');
   io.info('  1. Click "Create API token with scopes" (not plain "Create API token").');
-  io.info(`  2. Name: ${list.tokenName}`);
+  io.info(`  2. Name: ${datedTokenName(list.tokenName, ctx.deps.now())} (dated, so it is told apart from the next one)`);
   io.info('  3. Expires on: the maximum allowed (365 days) — remember the date.');
   io.info('  4. App: Jira → Next.');
   io.info(`  5. Select these ${list.scopes.length} scopes (${list.source}):`);
@@ -43,7 +44,7 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
   // After a corrected e-mail the same token and date are tried again, not asked again.
   let kept: { apiToken: string; expiresOn: string } | undefined;
   for (;;) {
-    if (!kept) io.hint(`The API token is kept in ${ctx.backend.description}, and only once every scope has been checked; it is never logged, and shown only if you ask at the end.`);
+    tellStorage(ctx);
     const apiToken = kept?.apiToken ?? (await askSecret(ctx.deps, { kind: 'api-token', offered }));
     const expiresOn = kept?.expiresOn ?? (await askExpiry(ctx.deps, { given: ctx.options.tokenExpires, previous: ctx.answers.tokenExpires }));
     kept = undefined;

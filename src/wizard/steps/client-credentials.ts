@@ -1,4 +1,6 @@
 /** Step 6: the Client ID and Secret, checked at once without a browser, then by a real sign-in. */
+import { consentProblem } from '../../auth/consent-problems.js';
+import { tellStorage } from '../ask.js';
 import { APP_SCOPES } from '../../atlassian/scopes.js';
 import { consolePages } from '../../atlassian/endpoints.js';
 import { checkClientCredentials, clientRejectedFix } from '../../atlassian/client-credentials.js';
@@ -28,7 +30,7 @@ async function askClient(ctx: WizardContext): Promise<{ clientId: string; client
   });
   // Kept with the answers (it is not a secret), so stopping here does not lose it.
   ctx.answers.clientId = clientId;
-  ctx.deps.io.hint(`The Client Secret is kept in ${ctx.backend.description}, and only once Atlassian has accepted it; it is never logged, and shown only if you ask at the end.`);
+  tellStorage(ctx);
   const clientSecret = await askSecret(ctx.deps, { kind: 'client-secret', offered: ctx.target.defaults.clientSecret });
   return { clientId, clientSecret };
 }
@@ -86,6 +88,9 @@ async function askAndCheckClient(ctx: WizardContext, have: Have<Needs>): Promise
   }
 }
 
+/** How the OAuth check says Atlassian refused the local callback URL (consent-problems.ts). */
+const LOCAL_URL_REFUSED = consentProblem('redirect-not-registered', { redirectUri: '', scopes: [] }).message;
+
 /** The browser sign-in that proves the app's permissions; the tokens are thrown away. */
 async function oauthRoundTrip(ctx: WizardContext, have: Have<Needs>, clientId: string, clientSecret: string): Promise<void> {
   for (;;) {
@@ -112,15 +117,41 @@ async function oauthRoundTrip(ctx: WizardContext, have: Have<Needs>, clientId: s
       ctx.answers.oauthVerified = 'yes';
       return;
     }
-    if (!ctx.deps.io.interactive) throw new ChecksFailedError(`The OAuth check did not pass: ${blocking.map((f) => f.id).join(', ')}.`, blocking[0]?.hint ?? `Fix the app in the Developer Console and run \`${ctx.rerun}\` again.`);
-    const next = await ctx.deps.prompter.select({
+    // Atlassian refused the local URL after Step 5: on a tab that keeps a single callback URL, adding
+    // Kendis' replaced it. Asked now, in the words of what the admin sees.
+    const singleUrl = have.callbackMode === 'both' && blocking.some((r) => r.detail.startsWith(LOCAL_URL_REFUSED));
+    if (!ctx.deps.io.interactive) {
+      throw new ChecksFailedError(
+        `The OAuth check did not pass: ${blocking.map((f) => f.title).join('; ')}.`,
+        singleUrl ? `If the Authorization tab keeps only one callback URL, rerun with --skip-oauth (the Client ID and Secret are still checked). ${blocking[0]?.hint ?? ''}`.trim() : (blocking[0]?.hint ?? `Fix the app in the Developer Console and run \`${ctx.rerun}\` again.`),
+      );
+    }
+    const next = await ctx.deps.prompter.select<'retry' | 'stop' | 'switch' | 'skip'>({
       id: 'oauth.retry',
       message: 'What now?',
       choices: [
         { name: 'I fixed it in the console — check again', value: 'retry' },
+        ...(singleUrl
+          ? [
+              { name: 'The Authorization tab keeps only one callback URL — put the local one there for this check, then Kendis’ back', value: 'switch' as const },
+              { name: 'The Authorization tab keeps only one callback URL — skip the browser check (the Client ID and Secret were checked)', value: 'skip' as const },
+            ]
+          : []),
         { name: 'Stop here (progress is saved; run setup again to continue)', value: 'stop' },
       ],
     });
+    if (next === 'skip') {
+      have.callbackMode = 'skip';
+      ctx.answers.callbackMode = 'skip';
+      return;
+    }
+    if (next === 'switch') {
+      have.callbackMode = 'switch';
+      ctx.answers.callbackMode = 'switch';
+      ctx.deps.io.info('  Put exactly this in the Authorization tab’s callback URL field for now, and Save changes:');
+      ctx.deps.io.url(have.redirectUri);
+      continue;
+    }
     if (next === 'stop') throw new PausedError();
   }
 }

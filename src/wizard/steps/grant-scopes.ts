@@ -4,6 +4,7 @@ import { consolePages } from '../../atlassian/endpoints.js';
 import { confirmDone } from '../ask.js';
 import { defineStep } from '../context.js';
 import { consolePage } from './create-app.js';
+import { printScopeRows } from '../token-instructions.js';
 
 export const grantScopesStep = defineStep({
   number: 3,
@@ -14,8 +15,7 @@ export const grantScopesStep = defineStep({
     await consolePage(ctx, 'Still on the Permissions tab', consolePages(ctx.answers.appId).permissions, 'Permissions');
     io.info('  Jira API → Configure → Granular scopes → Edit Scopes. Search for each and tick it:');
     const jira = APP_SCOPES.filter((s) => s.kind === 'jira');
-    const width = Math.max(...jira.map((s) => s.title.length));
-    for (const s of jira) io.info(`    [ ] ${s.title.padEnd(width)}  ${io.paint.dim(s.scope)}`);
+    printScopeRows(io, '    ', jira);
     io.info(`  Exactly these ${jira.length}, no more. Then click Save and look for the confirmation that new scopes were added.`);
     await confirmDone(ctx.deps, 'scopes.done', 'Have you saved all six permissions?');
   },

@@ -9,7 +9,7 @@ export const kendisCallbackStep = defineStep({
   needs: ['callbackMode', 'redirectUri'],
   async run(ctx, have) {
     const io = ctx.deps.io;
-    io.info('  In Kendis: open your board → ALM Account → Edit → enable "Using Scope API" → copy the Callback URL.');
+    io.info('  In Kendis: board → ALM Account → Edit → enable "Using Scope API" → copy the Callback URL.');
     const url = await askValue(ctx.deps, {
       id: 'callback.url',
       message: 'Paste Kendis’ callback URL:',
@@ -22,13 +22,13 @@ export const kendisCallbackStep = defineStep({
     ctx.target.registerCallbackUrl(url);
     if (have.callbackMode === 'switch') {
       // One field only: the local URL goes there first; Kendis' URL replaces it after Step 6.
-      io.info('  For now, keep the local check URL (Step 4) in the Authorization tab’s Callback URL field:');
+      io.info('  For now, keep the local check URL (Step 4) in the Authorization tab’s callback URL field:');
       io.url(have.redirectUri);
       io.info('  (After the check in Step 6 you replace it with Kendis’ URL above; the wizard will ask.)');
+      io.info('  Then click Save changes.');
     } else {
-      io.info(have.callbackMode === 'both' ? '  Add exactly this as a second Callback URL on the Authorization tab (the local one from Step 4 stays):' : '  Paste exactly this into the Authorization tab’s Callback URL field:');
+      io.info(have.callbackMode === 'both' ? '  Add it on the Authorization tab too (a second callback URL), exactly, and Save changes:' : '  Put exactly this in the Authorization tab’s callback URL field, and Save changes:');
       io.url(url);
     }
-    io.info('  Then click Save changes.');
   },
 });
