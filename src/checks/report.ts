@@ -25,6 +25,9 @@ export function briefSkip(detail: string): string {
   return detail.replace(/\.$/, '');
 }
 
+/** A passing check's line stays within this many columns (an 80-column terminal). */
+const SHORT_LINE = 76;
+
 /**
  * One line per check: a pass is its title and the fact (the scope, or a short detail); how it was
  * proven only with --verbose (or --json). Warnings, failures and unchecked ones keep their detail
@@ -41,7 +44,9 @@ export function renderCheckLines(io: Terminal, results: CheckResult[], options: 
     const isScope = r.id.startsWith('scope:');
     const scope = isScope ? ` ${p.dim(r.id.slice(6))}` : '';
     if (r.status === 'pass' && !io.verbose) {
-      write(`${symbol.pass} ${r.title}${scope}${isScope || r.detail.length > 64 ? '' : p.dim(`: ${r.detail.replace(/\.$/, '')}`)}`);
+      // The title and the fact: the scope, or the detail when the line stays short.
+      const fact = `: ${r.detail.replace(/\.$/, '')}`;
+      write(`${symbol.pass} ${r.title}${scope}${isScope || r.title.length + fact.length > SHORT_LINE ? '' : p.dim(fact)}`);
       continue;
     }
     if (r.status === 'skip' && !io.verbose) {

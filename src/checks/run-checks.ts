@@ -47,14 +47,14 @@ export type CheckId =
 
 const TITLES: Readonly<Record<Exclude<CheckId, `scope:${string}`>, string>> = {
   config: 'Saved settings',
-  secrets: 'Stored secrets can be read',
+  secrets: 'Stored secrets',
   site: 'Jira site',
-  'api-token': 'E-mail and API token sign in the way Kendis connects',
+  'api-token': 'E-mail and API token',
   'token-expiry': 'API token expiry',
   'oauth-client': 'Client ID and Client Secret',
   'jira-permissions': 'Jira permissions Kendis uses',
-  'oauth-grant': 'App permissions granted for this site',
-  'oauth-identity': 'User Identity API: the consenting account',
+  'oauth-grant': 'App permissions',
+  'oauth-identity': 'User Identity API (the consenting account)',
   'oauth-personal-data': 'Personal Data Reporting API',
 };
 

@@ -151,7 +151,7 @@ export function apiTokenVerdict(input: ApiTokenInput): Verdict & { authenticated
         return { status: 'warn', authenticated: true, detail: `The token signs in as ${shown}, not ${input.email}.`, hint: `Kendis needs the e-mail of the account that created the token: run ${setup} again with that e-mail.` };
       }
       const name = me.success ? me.data.displayName : undefined;
-      return { status: 'pass', authenticated: true, detail: `Signed in as ${shown ?? singleLine(name ?? 'the configured account')}${shown ? '' : ' (e-mail hidden by the profile’s privacy settings)'}.` };
+      return { status: 'pass', authenticated: true, detail: `Signed in as ${shown ?? singleLine(name ?? 'the configured account')}${shown ? '' : ' (e-mail hidden by privacy settings)'}.` };
     }
     case 'scope-missing':
       return { status: 'pass', authenticated: true, detail: 'The e-mail and token signed in (the e-mail could not be compared: the token lacks read:jira-user).' };
@@ -285,7 +285,7 @@ export function grantVerdict(granted: Set<string>, resources: { id: string; url:
   }
   const apis = APP_SCOPES.filter((s) => s.kind === 'api').length + 1;
   const jira = APP_SCOPES.filter((s) => s.kind === 'jira').length;
-  return { status: 'pass', detail: `The ${apis} APIs and ${jira} Jira permissions were granted for this site.` };
+  return { status: 'pass', detail: `The ${apis} APIs and ${jira} Jira permissions were granted.` };
 }
 
 /** GET {api}/me → the consenting account (User Identity API, read:me). */

@@ -46,7 +46,7 @@ describe('rotate-token', () => {
     await saveSandboxProfile(deps, sandbox);
     const error = await runRotateToken(rotateOpts({ tokenExpires: '2027-11-01' }), deps).then(() => new Error('no error'), (e: unknown) => e as Error);
     expect(error).toBeInstanceOf(ChecksFailedError);
-    expect(error.message).toContain('scope:write:sprint:jira-software');
+    expect(error.message).toContain('Update and delete sprints');
     expect(error.message).toContain('old token is still stored');
     expect(await deps.keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
     expect((await deps.config.getProfile('default'))?.token.expiresOn).toBe('2027-11-20');

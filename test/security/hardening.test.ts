@@ -51,7 +51,8 @@ describe('5. escape sequences from the network or a file never reach the termina
 
   it('a /myself answer with escapes and line breaks in the name is printed as one plain line', async () => {
     sandbox.options.myself = { displayName: HOSTILE, emailAddress: null };
-    const r = await runCli(['test-connection'], { env: { KENDIS_JIRA_CONFIG_DIR: fileProfile() } });
+    // --verbose: every detail, the account's name included, is printed.
+    const r = await runCli(['test-connection', '--verbose'], { env: { KENDIS_JIRA_CONFIG_DIR: fileProfile() } });
     expect(r.stdout + r.stderr).not.toMatch(STEERING);
     expect(r.stdout).not.toMatch(/^✔ All checks passed/m);
     expect(r.stdout).toMatch(/Signed in as .*ZXZpbCBjbGlwYm9hcmQ.*All checks passed, nothing to see/);
@@ -235,7 +236,7 @@ describe('5. (red team) saved progress and invisible characters', () => {
 
   it('bidi overrides and invisible characters from the network are removed', async () => {
     sandbox.options.myself = { displayName: 'Eve\u202Eeulav\u2066 \u200bA\u00adB\ufeff\u061c', emailAddress: null };
-    const r = await runCli(['test-connection'], { env: { KENDIS_JIRA_CONFIG_DIR: fileProfile() } });
+    const r = await runCli(['test-connection', '--verbose'], { env: { KENDIS_JIRA_CONFIG_DIR: fileProfile() } });
     expect(r.stdout + r.stderr).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200b\u00ad\ufeff\u061c]/);
     expect(r.stdout).toContain('Signed in as Eveeulav AB');
   });

@@ -34,7 +34,9 @@ describe('setup options', () => {
       callbackUrl: undefined,
       clientId: undefined,
       tokenExpires: undefined,
+      projects: undefined,
       redirectUri: DEFAULTS.redirectUri,
+      redirectUriGiven: false,
       oauthTimeoutSeconds: DEFAULTS.oauthTimeoutSeconds,
       browser: true,
       skipOAuth: false,
@@ -110,7 +112,7 @@ describe('setup options', () => {
 
 describe('test-connection options', () => {
   it('defaults, and the redirect URI stays unset (the saved one is used)', () => {
-    expect(parseTestConnectionOptions({})).toEqual({ json: false, oauth: false, browser: true, redirectUri: undefined, oauthTimeoutSeconds: DEFAULTS.oauthTimeoutSeconds });
+    expect(parseTestConnectionOptions({})).toEqual({ json: false, oauth: false, browser: true, redirectUri: undefined, oauthTimeoutSeconds: DEFAULTS.oauthTimeoutSeconds, projects: undefined, all: false });
   });
   it('checks --redirect-uri and --oauth-timeout like setup does', () => {
     expect(usage(() => parseTestConnectionOptions({ redirectUri: 'http://10.0.0.1:8976/cb' })).message).toContain('must point at this machine');
@@ -120,7 +122,7 @@ describe('test-connection options', () => {
 
 describe('rotate-token options', () => {
   it('defaults', () => {
-    expect(parseRotateOptions({}, now)).toEqual({ check: false, within: DEFAULTS.withinDays, json: false, tokenExpires: undefined, calendar: undefined, browser: true });
+    expect(parseRotateOptions({}, now)).toEqual({ check: false, within: DEFAULTS.withinDays, json: false, tokenExpires: undefined, calendar: undefined, browser: true, all: false });
   });
   it.each([
     [{ within: '-1', check: true }, '--within must be a whole number of days from 0 to 365 (got -1).', undefined],
@@ -147,8 +149,8 @@ describe('rotate-token --check', () => {
 
 describe('status, logout and the sandbox server', () => {
   it('read their switches', () => {
-    expect(parseStatusOptions({})).toEqual({ json: false });
-    expect(parseStatusOptions({ json: true })).toEqual({ json: true });
+    expect(parseStatusOptions({})).toEqual({ json: false, all: false });
+    expect(parseStatusOptions({ json: true, all: true })).toEqual({ json: true, all: true });
     expect(parseLogoutOptions({ yes: true })).toEqual({ yes: true });
     expect(parseSandboxOptions({ port: '0', latency: '150', autoApprove: true })).toEqual({ port: 0, latencyMs: 150, autoApprove: true, codeRefusal: 'today' });
     expect(parseSandboxOptions({ codeRefusal: 'auth0', consentBlock: 'sharing-off' })).toMatchObject({ codeRefusal: 'auth0', consentBlock: 'sharing-off' });

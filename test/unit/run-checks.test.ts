@@ -13,7 +13,7 @@ import { checkTitle, mapBounded, runChecks, runOAuthChecks, runTokenChecks, type
 import { OAuthFlowError } from '../../src/auth/oauth-flow.js';
 import { CancelledError } from '../../src/errors.js';
 import { NetworkError } from '../../src/atlassian/http.js';
-import { blockingOf, isOk, refusalOf, renderCheckLines, summaryLine } from '../../src/checks/report.js';
+import { blockingOf, briefSkip, isOk, refusalOf, renderCheckLines, summaryLine } from '../../src/checks/report.js';
 import { isBlocking, type CheckResult } from '../../src/checks/types.js';
 import { sampleProfile } from '../helpers/fixtures.js';
 import type { Profile } from '../../src/config/schema.js';
@@ -328,22 +328,32 @@ describe('the report', () => {
   it('renders a line per check, the fix under anything that is not a pass, and filters passes and skips when asked', () => {
     const lines: string[] = [];
     const plain = { green: (s: string) => s, yellow: (s: string) => s, red: (s: string) => s, dim: (s: string) => s, cyan: (s: string) => s };
-    const io = { err: (l: string) => lines.push(`E ${l}`), out: (l: string) => lines.push(`O ${l}`), paint: plain, outPaint: plain } as never;
-    const results = [r('scope:read:x', 'pass', 'never shown'), r('b', 'warn', 'do this'), r('c', 'error', 'later'), r('d', 'skip'), r('e', 'fail', 'fix')];
+    const io = { err: (l: string) => lines.push(`E ${l}`), out: (l: string) => lines.push(`O ${l}`), paint: plain, outPaint: plain, verbose: false } as never;
+    const results = [r('scope:read:x', 'pass', 'never shown'), r('b', 'warn', 'do this'), r('c', 'error', 'later'), r('d', 'skip'), r('e', 'fail', 'fix'), r('f', 'pass'), { ...r('g', 'pass'), detail: 'x'.repeat(80) }];
     renderCheckLines(io, results);
+    // A pass is its title and the fact (the scope, or a short detail); a skip its reason in brief.
     expect(lines).toEqual([
-      'E ✔ scope:read:x (read:x): scope:read:x detail.',
+      'E ✔ scope:read:x read:x',
       'E ! b: b detail.',
       'E     → do this',
       'E ? c: not checked — c detail.',
       'E     → later',
-      'E – d: d detail.',
+      'E – d: d detail',
       'E ✖ e: e detail.',
       'E     → fix',
+      'E ✔ f: f detail',
+      'E ✔ g',
     ]);
+    lines.length = 0;
+    renderCheckLines({ ...(io as object), verbose: true } as never, results.slice(0, 1));
+    expect(lines).toEqual(['E ✔ scope:read:x read:x: scope:read:x detail.']);
     lines.length = 0;
     renderCheckLines(io, results, { showPasses: false, showSkips: false, toStdout: true });
     expect(lines.map((l) => l.slice(0, 4))).toEqual(['O ! ', 'O   ', 'O ? ', 'O   ', 'O ✖ ', 'O   ']);
+    expect(briefSkip('Cannot be checked on its own: every request that needs it also accepts write:jira-work, so no request can tell the two apart.')).toBe('covered by write:jira-work');
+    expect(briefSkip('Cannot be checked on its own: it belongs to the Assets (CMDB) API, which no Jira request reaches.')).toBe('an Assets (CMDB) scope no Jira request reaches');
+    expect(briefSkip('Cannot be checked on its own: no Jira request uses it (it belongs to the DevOps builds API).')).toBe('a DevOps builds scope no Jira request uses');
+    expect(briefSkip('Not checked: the site check failed.')).toBe('Not checked: the site check failed');
   });
 });
 
@@ -364,7 +374,7 @@ describe('helpers', () => {
   });
   it('checkTitle: a scope by its console title, a check by its catalogue title, else the id', () => {
     expect(checkTitle('scope:write:sprint:jira-software')).toBe('Update and delete sprints');
-    expect(checkTitle('oauth-grant')).toBe('App permissions granted for this site');
+    expect(checkTitle('oauth-grant')).toBe('App permissions');
     expect(checkTitle('nope')).toBe('nope');
   });
 });
@@ -429,8 +439,8 @@ describe('runChecks: which checks a run has', () => {
   });
   it('every check has its catalogue title', () => {
     expect(['config', 'secrets', 'site', 'api-token', 'token-expiry', 'oauth-client', 'jira-permissions', 'oauth-grant', 'oauth-identity', 'oauth-personal-data'].map(checkTitle)).toEqual([
-      'Saved settings', 'Stored secrets can be read', 'Jira site', 'E-mail and API token sign in the way Kendis connects', 'API token expiry', 'Client ID and Client Secret',
-      'Jira permissions Kendis uses', 'App permissions granted for this site', 'User Identity API: the consenting account', 'Personal Data Reporting API',
+      'Saved settings', 'Stored secrets', 'Jira site', 'E-mail and API token', 'API token expiry', 'Client ID and Client Secret',
+      'Jira permissions Kendis uses', 'App permissions', 'User Identity API (the consenting account)', 'Personal Data Reporting API',
     ]);
     expect(checkTitle('toString')).toBe('toString');
   });
@@ -440,14 +450,14 @@ describe('runChecks: which checks a run has', () => {
       throw new OAuthFlowError('callback-error', 'Atlassian refused v1.2 of the app.', 'Fix it.');
     });
     expect(results).toEqual([
-      { id: 'oauth-grant', title: 'App permissions granted for this site', status: 'fail', detail: 'Atlassian refused v1.2 of the app.', hint: 'Fix it.' },
-      { id: 'oauth-identity', title: 'User Identity API: the consenting account', status: 'skip', detail: 'Needs the OAuth round trip.' },
+      { id: 'oauth-grant', title: 'App permissions', status: 'fail', detail: 'Atlassian refused v1.2 of the app.', hint: 'Fix it.' },
+      { id: 'oauth-identity', title: 'User Identity API (the consenting account)', status: 'skip', detail: 'Needs the OAuth round trip.' },
       { id: 'oauth-personal-data', title: 'Personal Data Reporting API', status: 'skip', detail: 'Needs the OAuth round trip.' },
     ]);
     const plain = await runOAuthChecks({ email: 'a', cloudId: CLOUD, client, now }, async () => {
       throw new Error('odd');
     });
-    expect(plain[0]).toEqual({ id: 'oauth-grant', title: 'App permissions granted for this site', status: 'fail', detail: 'odd.' });
+    expect(plain[0]).toEqual({ id: 'oauth-grant', title: 'App permissions', status: 'fail', detail: 'odd.' });
   });
   it('/me failing outright: identity is error and personal data is skipped', async () => {
     const { client } = fakeClient();

@@ -37,7 +37,7 @@ describe('scope titles', () => {
   it('prints a paste-ready list on one line', () => {
     const deps = makeTestDeps();
     printTokenScopes(deps.io, '');
-    expect(deps.stderr.text.split('\n')).toContain(`  ${TOKEN_SCOPES.join(' ')}`);
+    expect(deps.stderr.text.split('\n')).toContain(TOKEN_SCOPES.join(' '));
   });
 });
 

@@ -206,8 +206,8 @@ describe('apiTokenVerdict (/myself)', () => {
     expect(apiTokenVerdict({ ...base, answer: res(200, { accountId: '1', emailAddress: 'A@b.c' }) })).toEqual({ status: 'pass', authenticated: true, detail: 'Signed in as A@b.c.' });
   });
   it('200 with the e-mail hidden names the display name, or the account', () => {
-    expect(apiTokenVerdict({ ...base, answer: res(200, { accountId: '1', displayName: 'Ann' }) }).detail).toBe('Signed in as Ann (e-mail hidden by the profile’s privacy settings).');
-    expect(apiTokenVerdict({ ...base, answer: res(200, { accountId: '1' }) }).detail).toBe('Signed in as the configured account (e-mail hidden by the profile’s privacy settings).');
+    expect(apiTokenVerdict({ ...base, answer: res(200, { accountId: '1', displayName: 'Ann' }) }).detail).toBe('Signed in as Ann (e-mail hidden by privacy settings).');
+    expect(apiTokenVerdict({ ...base, answer: res(200, { accountId: '1' }) }).detail).toBe('Signed in as the configured account (e-mail hidden by privacy settings).');
   });
   it('200 with another e-mail warns, and names setup', () => {
     const v = apiTokenVerdict({ ...base, answer: res(200, { accountId: '1', emailAddress: 'x@y.z' }), setupCommand: 'kj setup --profile p' });
@@ -391,7 +391,7 @@ describe('grant, identity (/me), personal data (report-accounts)', () => {
   it('grant: all scopes but another site fails; the site list unreadable is error', () => {
     const all = new Set(APP_SCOPES.map((s) => s.scope));
     expect(grantVerdict(all, [{ id: 'other', url: 'x', scopes: [] }], 'c1', []).status).toBe('fail');
-    expect(grantVerdict(all, [{ id: 'c1', url: 'x', scopes: [] }], 'c1', [])).toEqual({ status: 'pass', detail: 'The 3 APIs and 6 Jira permissions were granted for this site.' });
+    expect(grantVerdict(all, [{ id: 'c1', url: 'x', scopes: [] }], 'c1', [])).toEqual({ status: 'pass', detail: 'The 3 APIs and 6 Jira permissions were granted.' });
     expect(grantVerdict(all, new Error('api did not answer'), 'c1', []).status).toBe('error');
   });
   const me = (body: unknown, status = 200) => res(status, body, {}, 'https://api.atlassian.com/me');
