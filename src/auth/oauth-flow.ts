@@ -76,8 +76,11 @@ export async function runOAuthFlow(input: OAuthFlowInput, deps: OAuthFlowDeps): 
   });
   try {
     const url = authorizeUrl(input.endpoints, { clientId: input.clientId, scopes: input.scopes, redirectUri: input.redirectUri, state });
-    deps.io.info('Open this address to approve the app (it lists the scopes the app asks for):');
-    deps.io.url(url);
+    // A browser that handles the consent itself (the sandbox, unwatched) needs no address to copy.
+    if (!deps.browser.handlesItself) {
+      deps.io.info('Approve the app at this address:');
+      deps.io.url(url);
+    }
     const opened = input.openBrowser ? await deps.browser.open(url) : 'unavailable';
     if (opened === 'opened') deps.io.hint('A browser tab was opened. Click Accept there, then come back here.');
     else if (opened === 'unavailable' && input.openBrowser) deps.io.hint('No browser could be opened here: open the address above on any machine.');

@@ -89,3 +89,20 @@ export function refusalOf(results: CheckResult[], nothingChanged: string): { mes
   if (first) return { kind: 'error', message: `${first.detail.replace(/\.$/, '')}: ${nothingChanged}. Try again later.`, hint: first.hint };
   return undefined;
 }
+
+/** The full test's closing line when nothing blocks: what passed and what cannot be checked, by design. */
+export function fullTestLine(results: CheckResult[]): string {
+  const count = (s: CheckResult['status']) => results.filter((r) => r.status === s).length;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const skipped = count('skip');
+  const warnings = count('warn');
+  return `Full test passed: ${plural(count('pass'), 'check')}${skipped ? `; ${plural(skipped, 'scope')} cannot be checked alone` : ''}${warnings ? `; ${plural(warnings, 'warning')} above` : ''}.`;
+}
+
+/** Commands to type, each with what it is for: the note on its own line above, the command whole. */
+export function printCommands(io: Terminal, commands: readonly [string, string][]): void {
+  for (const [command, what] of commands) {
+    io.info(`  # ${what}`);
+    io.copyLine(`  ${command}`);
+  }
+}

@@ -149,8 +149,8 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
     // How to create the token is for a person about to do it; a script brings the token along.
     if (io.interactive) {
       await openPage(deps, { label: 'Create the new token first', url: API_TOKENS_PAGE, browser: options.browser, note: connection.target.consolePageNote, open: (u) => deps.browser.open(u) });
-      io.info(`  "Create API token with scopes" → name "${datedTokenName(TOKEN_SCOPE_LISTS[kind].tokenName, now)}" → expiry: the maximum → app Jira → these scopes:`);
-      printTokenScopes(io, '    ', kind);
+      io.info(`  "Create API token with scopes" → name "${datedTokenName(TOKEN_SCOPE_LISTS[kind].tokenName, now)}" → expiry: the maximum → app Jira → these scopes (or paste the line after them into the search):`);
+      printTokenScopes(io, '  ', kind);
       io.info('  Keep the new token in your password manager: Atlassian never shows it again.');
     }
 

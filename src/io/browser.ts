@@ -16,6 +16,8 @@ export type BrowserOutcome = 'opened' | 'unavailable' | 'handled';
 
 export interface BrowserOpener {
   open(url: string): Promise<BrowserOutcome>;
+  /** It approves the consent page by itself (the sandbox, unwatched): no address to show. */
+  readonly handlesItself?: boolean;
 }
 
 /**

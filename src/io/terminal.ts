@@ -58,6 +58,8 @@ export class Terminal {
   readonly color: boolean;
   readonly debugEnabled: boolean;
   readonly verbose: boolean;
+  /** Something was written to stderr already. */
+  private printed = false;
   readonly paint: Palette;
   /** Colours for stdout, decided by stdout itself: a report redirected to a file gets none. */
   readonly outPaint: Palette;
@@ -103,6 +105,7 @@ export class Terminal {
 
   /** Everything for humans: stderr, wrapped to the terminal. Nothing written here can steer the terminal (io/sanitize.ts). */
   err(text = ''): void {
+    this.printed = true;
     const safe = wrapText(safeForTerminal(asTyped(text, this.cli)), this.width);
     this.streams.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
   }
@@ -134,7 +137,8 @@ export class Terminal {
   }
 
   heading(text: string): void {
-    this.err('');
+    // A blank line before a heading, except the first thing printed.
+    if (this.printed) this.err('');
     this.err(this.paint.bold(text));
   }
 

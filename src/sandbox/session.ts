@@ -19,12 +19,14 @@ export interface SandboxSession {
 export async function startSandboxSession(realBrowser: BrowserOpener, io: Terminal, options: SandboxOptions = {}, useRealBrowser = true): Promise<SandboxSession> {
   const sandbox = await startSandbox(options);
   const browser: BrowserOpener = {
+    handlesItself: !useRealBrowser,
     async open(url) {
       // Only the sandbox's own pages: Atlassian's real console pages are useless without an account.
       if (!url.startsWith(`${sandbox.authUrl}/`) && !url.startsWith(`${sandbox.url}/`)) return 'unavailable';
       if (useRealBrowser && (await realBrowser.open(url)) === 'opened') return 'opened';
       if (!url.startsWith(`${sandbox.authUrl}/authorize`)) return 'unavailable';
-      io.hint('No browser here: the sandbox clicks Accept for you.');
+      // Said once, by the caller, when it handles itself; otherwise (no browser could be opened) here.
+      if (useRealBrowser) io.hint('No browser here: the sandbox clicks Accept for you.');
       const approve = new URL(url);
       approve.searchParams.set('kj_sandbox_approve', '1');
       const answer = await fetch(approve, { redirect: 'manual' });

@@ -12,7 +12,7 @@ export async function openSandboxTarget(parts: TargetParts): Promise<Target> {
   const session = await startSandboxSession(parts.browser, parts.io, { callbackUrls: [SANDBOX.kendisCallbackUrl, ...parts.callbackUrls] }, parts.realBrowser);
   return {
     kind: 'sandbox',
-    headingNote: ' — sandbox (a built-in fake Atlassian; nothing real is touched)',
+    headingNote: ' — sandbox (nothing real is touched)',
     endpoints: session.endpoints,
     site: session.site,
     defaults: {
@@ -26,7 +26,7 @@ export async function openSandboxTarget(parts: TargetParts): Promise<Target> {
       nextUserApiToken: SANDBOX.nextUserApiToken,
     },
     browser: session.browser,
-    consolePageNote: '(Sandbox: nothing to do on Atlassian’s real pages — read the checklist and continue.)',
+    consolePageNote: '(Sandbox: nothing to do there; read the checklist.)',
     alwaysOpensConsent: true,
     fakeSecrets: true,
     flags: ' --sandbox',

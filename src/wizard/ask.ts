@@ -75,7 +75,7 @@ export async function askSecret(deps: Deps, q: { kind: SecretKind; message?: str
   if (fromEnv !== undefined) return fromEnv;
   if (!deps.io.interactive) {
     if (q.offered !== undefined) {
-      deps.io.hint(`${name} is not set: using the fake ${label} offered here.`);
+      deps.io.hint(`Using the fake ${label} (${name} is not set).`);
       return q.offered;
     }
     throw new UsageError(`Missing ${name}.`, `Set it in the environment (secrets are never flags): \`${secretEnvCommand(name, shellKind(deps.env, deps.platform))}\`.`);
@@ -106,7 +106,7 @@ export async function askExpiry(deps: Deps, q: { given: string | undefined; prev
     return q.given.trim();
   }
   if (!deps.io.interactive) {
-    deps.io.warn(`No --token-expires given: assuming the maximum, ${fallback}. Pass the date you chose so the expiry warnings are right.`);
+    deps.io.warn(`No --token-expires: assuming the maximum, ${fallback}.`);
     return fallback;
   }
   const answer = await deps.prompter.input({
@@ -165,13 +165,6 @@ export class PausedError extends Error {
     super('paused');
     this.name = 'PausedError';
   }
-}
-
-/** Where the secrets go, said once a run, before the first one is asked for. */
-export function tellStorage(ctx: { deps: Deps; backend: { description: string }; toldStorage?: boolean }): void {
-  if (ctx.toldStorage) return;
-  ctx.toldStorage = true;
-  ctx.deps.io.hint(`Secrets are kept in ${ctx.backend.description}, each only once Atlassian has accepted it; never logged.`);
 }
 
 /** After a secret was shown: it stays in the scrollback, and how to clear it in this shell. */

@@ -46,8 +46,6 @@ export interface WizardContext {
   rerun: string;
   /** Set once the profile is saved (src/wizard/commit.ts): from then on there is nothing to resume. */
   committed?: boolean;
-  /** Where secrets are kept was said (once a run). */
-  toldStorage?: boolean;
 }
 
 /** The answers a step declared it needs, present and typed. */

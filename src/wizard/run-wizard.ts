@@ -5,8 +5,7 @@
  */
 import { caseTwin } from '../config/profile-name.js';
 import type { Deps } from '../deps.js';
-import { CancelledError, KeychainUnavailableError, keychainFix, UsageError } from '../errors.js';
-import { isRemoteSession } from '../secrets/keychain-advice.js';
+import { CancelledError, KeychainUnavailableError, UsageError } from '../errors.js';
 import { AtlassianClient } from '../atlassian/client.js';
 import { displayProxy, proxySettings } from '../atlassian/http.js';
 import { startCallbackServer } from '../auth/callback-server.js';
@@ -63,7 +62,7 @@ async function chooseBackend(deps: Deps, options: WizardOptions, target: Target,
         ? `No usable OS keychain; as --insecure-storage asks, secrets will be stored in ${file.description}.`
         : `No usable OS keychain: these fake secrets go to ${file.description}.`,
     );
-    if (!options.insecureStorage) deps.io.hint(`A real site needs a keychain (or --insecure-storage). ${keychainFix({ platform: deps.platform, state: error.state, remote: isRemoteSession(deps.env) })}`);
+    // A sandbox run goes on with its fake secrets; a real site's run stops with the whole fix.
     return file;
   }
 }
@@ -143,17 +142,14 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
   let ctx: WizardContext | undefined;
   let backend: SecretBackend | undefined;
   try {
-    io.heading(`kendis-jira setup${target.headingNote}`);
+    io.heading(`kendis-jira setup${target.headingNote}, profile "${profile}"`);
     // Where settings go must be writable: found before the first question, not after Step 1.
     await deps.config.checkWritable();
     const kind = await chooseKind(deps, options, resumable?.answers.kind);
     kindChosen = kind;
     const steps = kind === 'user' ? USER_STEPS : STEPS;
-    io.info(
-      kind === 'user'
-        ? `Creates and checks your own scoped API token for Kendis in ${totalSteps(steps)} steps. Profile: "${profile}".`
-        : `Connects a Jira Cloud site to Kendis in ${totalSteps(steps)} steps, checking each one. Profile: "${profile}".`,
-    );
+    // The ALM account's eight steps say themselves ("Step 1 of 8"); a user's token says what it is.
+    if (kind === 'user') io.info(`Your own scoped API token for Kendis, in ${totalSteps(steps)} checked steps.`);
     if (!io.interactive) {
       const missing = missingForNonInteractive(options, deps.env, resumable?.answers ?? {}, target, kind);
       if (missing.length) {

@@ -49,6 +49,6 @@ export function printTokenScopes(io: Terminal, indent: string, kind: ProfileKind
       printScopeRows(io, `${indent}  `, onTab.map((scope) => row(scope, TOKEN_SCOPE_USES[scope] ?? '')));
     }
   }
-  io.info(`${indent}All of them on one line, to paste into the picker's search:`);
+  // The whole list on one line, for the picker's search (the line before the tables says so).
   io.copyLine(list.scopes.join(' '));
 }

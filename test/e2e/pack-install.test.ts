@@ -70,7 +70,7 @@ describe('the packed and installed package', () => {
       env: { PATH: process.env.PATH!, HOME: empty, KENDIS_JIRA_CONFIG_DIR: empty, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', ...TEST_KEYCHAIN_ENV },
     });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toContain('Full test: 18 passed');
+    expect(r.stderr).toContain('Full test passed: 18 checks');
   });
 
   it('is small: at most 5 packages and 6 MB installed', () => {
@@ -108,8 +108,8 @@ describe('the packed and installed package', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('Saved profile "sandbox"');
     // Installed and on PATH: the printed commands use the command's own name.
-    expect(r.stderr).toMatch(/^ {2}kendis-jira rotate-token --check --profile sandbox/m);
-    expect(r.stderr).toMatch(/App permissions granted for this site/);
+    expect(r.stderr).toMatch(/^ {2}kendis-jira rotate-token --check --calendar kendis-token\.ics --profile sandbox$/m);
+    expect(r.stderr).toMatch(/✔ App permissions: The 3 APIs and 6 Jira permissions were granted/);
     const status = spawnSync(bin, ['status', '--profile', 'sandbox', '--json'], { env: { PATH: process.env.PATH!, HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...inject('keyringEnv')!, ...TEST_KEYCHAIN_ENV }, encoding: 'utf8' });
     expect(status.status).toBe(0);
   });

@@ -17,8 +17,9 @@ describe('the sandbox', () => {
     try {
       const r = await runCli(['setup', '--sandbox', '--non-interactive', '--insecure-storage', '--no-browser'], { env: env(home), timeoutMs: 60_000 });
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toMatch(/redirect_uri=http%3A%2F%2Flocalhost%3A(?!8976)\d+%2Fcallback/);
       expect(r.stderr).toContain('The 3 APIs and 6 Jira permissions were granted');
+      const status = await runCli(['status', '--sandbox', '--json'], { env: env(home) });
+      expect(JSON.parse(status.stdout).callbackUrls.local).toMatch(/^http:\/\/localhost:(?!8976\/)\d+\/callback$/);
     } finally {
       if (held) holder.close();
     }

@@ -30,6 +30,6 @@ describe.skipIf(parts.skip)(`the sandbox in a non-interactive run${parts.note}`,
     });
     expect(r.code, r.stderr).toBe(0);
     expect(Date.now() - started).toBeLessThan(30_000);
-    expect(r.stderr).toContain('the sandbox clicks Accept for you');
+    expect(r.stderr).toContain('the sandbox approves it for you');
   }, 120_000);
 });

@@ -24,7 +24,7 @@ let setupOutput = '';
 
 describe('the commands it prints', () => {
   it('from a clone (kendis-jira not on PATH) are printed the way it was run: node bin/kendis-jira.js …', () => {
-    expect(setupOutput).toMatch(/node bin\/kendis-jira\.js rotate-token --check --profile sandbox +# in cron or CI/);
+    expect(setupOutput).toMatch(/^ {2}node bin\/kendis-jira\.js rotate-token --check --calendar kendis-token\.ics --profile sandbox$/m);
     expect(setupOutput).not.toMatch(/^ {2}kendis-jira rotate-token/m);
   });
 

@@ -23,6 +23,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     project.provide('keyringEnv', null);
     console.warn(`[kendis-jira tests] no Secret Service (${missing.join(', ')} missing): keychain tests will skip.`);
   }
+  if (!have('tmux') && ci) throw new Error('CI needs tmux for the terminal-width tests: .ci/run installs it.');
   const chromium = ['chromium', 'chromium-browser', 'google-chrome'].find(have) ?? null;
   if (!chromium && ci) throw new Error('CI needs Debian chromium for the browser tests: .ci/run installs it.');
   project.provide('chromium', chromium);

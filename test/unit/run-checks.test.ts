@@ -13,7 +13,7 @@ import { checkTitle, mapBounded, runChecks, runOAuthChecks, runTokenChecks, type
 import { OAuthFlowError } from '../../src/auth/oauth-flow.js';
 import { CancelledError } from '../../src/errors.js';
 import { NetworkError } from '../../src/atlassian/http.js';
-import { blockingOf, briefSkip, isOk, refusalOf, renderCheckLines, summaryLine } from '../../src/checks/report.js';
+import { blockingOf, briefSkip, fullTestLine, isOk, printCommands, refusalOf, renderCheckLines, summaryLine } from '../../src/checks/report.js';
 import { isBlocking, type CheckResult } from '../../src/checks/types.js';
 import { sampleProfile } from '../helpers/fixtures.js';
 import type { Profile } from '../../src/config/schema.js';
@@ -312,6 +312,16 @@ describe('the report', () => {
     expect(isOk([r('a', 'pass'), r('b', 'fail')])).toBe(false);
     expect(isOk([r('a', 'error')])).toBe(false);
     expect(['pass', 'warn', 'fail', 'error', 'skip'].map((s) => isBlocking(s as CheckResult['status']))).toEqual([false, false, true, true, false]);
+  });
+  it('the full test’s closing line: what passed, what cannot be checked alone, warnings to look at', () => {
+    expect(fullTestLine([r('a', 'pass'), r('b', 'pass'), r('c', 'skip')])).toBe('Full test passed: 2 checks; 1 scope cannot be checked alone.');
+    expect(fullTestLine([r('a', 'pass'), r('w', 'warn')])).toBe('Full test passed: 1 check; 1 warning above.');
+    expect(fullTestLine([r('a', 'pass'), r('w', 'warn'), r('v', 'warn'), r('s', 'skip')])).toBe('Full test passed: 1 check; 1 scope cannot be checked alone; 2 warnings above.');
+  });
+  it('commands to type: the note above, the command whole on its own line', () => {
+    const said: string[] = [];
+    printCommands({ info: (l: string) => said.push(`I ${l}`), copyLine: (l: string) => said.push(`C ${l}`) } as never, [['kj rotate-token', 'when it is due'], ['kj status', 'any time']]);
+    expect(said).toEqual(['I   # when it is due', 'C   kj rotate-token', 'I   # any time', 'C   kj status']);
   });
   it('counts every status', () => {
     expect(summaryLine([r('a', 'pass'), r('b', 'pass'), r('c', 'fail'), r('d', 'warn'), r('e', 'skip')])).toBe('2 passed, 1 failed, 1 warning, 1 skipped');

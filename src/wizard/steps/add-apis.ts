@@ -1,7 +1,7 @@
 /** Step 2: add the three APIs on the app's Permissions tab. */
 import { APP_SCOPES } from '../../atlassian/scopes.js';
 import { consolePages } from '../../atlassian/endpoints.js';
-import { checklist, confirmDone } from '../ask.js';
+import { confirmDone } from '../ask.js';
 import { defineStep } from '../context.js';
 import { consolePage } from './create-app.js';
 
@@ -11,7 +11,7 @@ export const addApisStep = defineStep({
   needs: [],
   async run(ctx) {
     await consolePage(ctx, "Open the app's Permissions tab", consolePages(ctx.answers.appId).permissions, 'Permissions');
-    checklist(ctx.deps, APP_SCOPES.filter((s) => s.kind === 'api').map((s) => `${s.title}: click Add`).concat('Jira API: click Add'));
+    ctx.deps.io.info(`  Click Add next to: ${[...APP_SCOPES.filter((s) => s.kind === 'api').map((s) => s.title), 'Jira API'].join(', ')}.`);
     await confirmDone(ctx.deps, 'apis.done', 'Have you added all three APIs?');
   },
 });

@@ -1,5 +1,4 @@
 /** Step 7: the scoped API token — created on Atlassian's page, then every scope probed at once. */
-import { tellStorage } from '../ask.js';
 import { profileFlagFor } from '../../config/profile-name.js';
 import { API_TOKENS_PAGE } from '../../atlassian/endpoints.js';
 import { TOKEN_SCOPE_LISTS, datedTokenName, scopeTitle } from '../../atlassian/scopes.js';
@@ -22,14 +21,12 @@ export async function showTokenInstructions(ctx: WizardContext, kind: ProfileKin
   const io = ctx.deps.io;
   const list = TOKEN_SCOPE_LISTS[kind];
   await consolePage(ctx, 'Open your Atlassian account’s API tokens page', API_TOKENS_PAGE);
-  io.hint('  (From Jira: your profile icon → Manage account → Security → "Create and manage API tokens".)');
   io.info('  1. Click "Create API token with scopes" (not plain "Create API token").');
-  io.info(`  2. Name: ${datedTokenName(list.tokenName, ctx.deps.now())} (dated, so it is told apart from the next one)`);
-  io.info('  3. Expires on: the maximum allowed (365 days) — remember the date.');
-  io.info('  4. App: Jira → Next.');
-  io.info(`  5. Select these ${list.scopes.length} scopes (${list.source}):`);
-  printTokenScopes(io, '     ', kind);
-  io.info('  6. Next → review → Create token → Copy. Keep it in your password manager: Atlassian never shows it again.');
+  io.info(`  2. Name: ${datedTokenName(list.tokenName, ctx.deps.now())}`);
+  io.info('  3. Expiry: the maximum (365 days), and note the date; app: Jira → Next.');
+  io.info(`  4. Select these ${list.scopes.length} (or paste the line after them into the search):`);
+  printTokenScopes(io, '  ', kind);
+  io.info('  5. Create token → Copy; keep it in your password manager (it is shown once).');
 }
 
 /**
@@ -44,7 +41,6 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
   // After a corrected e-mail the same token and date are tried again, not asked again.
   let kept: { apiToken: string; expiresOn: string } | undefined;
   for (;;) {
-    tellStorage(ctx);
     const apiToken = kept?.apiToken ?? (await askSecret(ctx.deps, { kind: 'api-token', offered }));
     const expiresOn = kept?.expiresOn ?? (await askExpiry(ctx.deps, { given: ctx.options.tokenExpires, previous: ctx.answers.tokenExpires }));
     kept = undefined;
@@ -73,7 +69,7 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
       await ctx.backend.set(stagingAccountFor(ctx.profile, 'api-token'), apiToken);
       const proven = results.filter((r) => r.id.startsWith('scope:') && r.status === 'pass').length;
       const unprovable = results.filter((r) => r.id.startsWith('scope:') && r.status === 'skip').length;
-      io.success(`The token works: ${proven} of its ${scopes.length} scopes proven one by one${unprovable ? `; ${unprovable} no request can check separately (each says why in \`test-connection\`)` : ''}.`);
+      io.success(`The token signs in; ${proven} of its ${scopes.length} scopes proven${unprovable ? ` (${unprovable} cannot be checked alone)` : ''}.`);
       return;
     }
     // An outage proves nothing either way: stop (progress is saved) rather than ask for another token.

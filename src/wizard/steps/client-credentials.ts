@@ -1,6 +1,5 @@
 /** Step 6: the Client ID and Secret, checked at once without a browser, then by a real sign-in. */
 import { consentProblem } from '../../auth/consent-problems.js';
-import { tellStorage } from '../ask.js';
 import { APP_SCOPES } from '../../atlassian/scopes.js';
 import { consolePages } from '../../atlassian/endpoints.js';
 import { checkClientCredentials, clientRejectedFix } from '../../atlassian/client-credentials.js';
@@ -30,7 +29,6 @@ async function askClient(ctx: WizardContext): Promise<{ clientId: string; client
   });
   // Kept with the answers (it is not a secret), so stopping here does not lose it.
   ctx.answers.clientId = clientId;
-  tellStorage(ctx);
   const clientSecret = await askSecret(ctx.deps, { kind: 'client-secret', offered: ctx.target.defaults.clientSecret });
   return { clientId, clientSecret };
 }
@@ -94,7 +92,7 @@ const LOCAL_URL_REFUSED = consentProblem('redirect-not-registered', { redirectUr
 /** The browser sign-in that proves the app's permissions; the tokens are thrown away. */
 async function oauthRoundTrip(ctx: WizardContext, have: Have<Needs>, clientId: string, clientSecret: string): Promise<void> {
   for (;;) {
-    ctx.deps.io.info('Now a real sign-in proves the app’s permissions (the tokens are thrown away afterwards: Kendis signs in by itself).');
+    ctx.deps.io.info(ctx.target.browser.handlesItself ? 'A real sign-in now proves the app’s permissions (the sandbox approves it for you).' : 'A real sign-in now proves the app’s permissions (its tokens are thrown away).');
     const results = await runOAuthChecks({ email: have.email, cloudId: have.cloudId, client: ctx.client, now: ctx.deps.now() }, () =>
       runOAuthFlow(
         {

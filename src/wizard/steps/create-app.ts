@@ -15,6 +15,8 @@ function siteName(site: string | undefined): string {
 }
 
 const noted = new WeakSet<WizardContext>();
+/** The last console address printed for a run: the same page is not printed again. */
+const lastUrl = new WeakMap<WizardContext, string>();
 
 /**
  * Open one of the app's Developer Console pages. Without the app's address (Step 1 skipped it)
@@ -25,6 +27,12 @@ export function consolePage(ctx: WizardContext, label: string, url: string, tab?
   const note = noted.has(ctx) ? undefined : ctx.target.consolePageNote;
   if (note) noted.add(ctx);
   const where = tab && !ctx.answers.appId ? `Open your app from the list, then its ${tab} tab` : label;
+  if (lastUrl.get(ctx) === url && tab) {
+    // The same page as the step before (the app list, or this tab): no need to print or open it again.
+    ctx.deps.io.info(`In your app, its ${tab} tab:`);
+    return Promise.resolve();
+  }
+  lastUrl.set(ctx, url);
   // A target whose pages are not real never opens them (nor says no browser could).
   const browser = ctx.options.browser && !ctx.target.consolePageNote;
   return openPage(ctx.deps, { label: where, url, browser, note, open: (u) => ctx.target.browser.open(u) });
@@ -36,7 +44,7 @@ export const createAppStep = defineStep({
   needs: [],
   async run(ctx) {
     await consolePage(ctx, 'Open the Atlassian Developer Console', consolePages(undefined).list);
-    checklist(ctx.deps, ['Click All apps, then Create → OAuth 2.0 integration.', `Name it, e.g. "Kendis – ${siteName(ctx.answers.site)}".`, 'Accept the terms and click Create.']);
+    checklist(ctx.deps, ['All apps → Create → OAuth 2.0 integration.', `Name it, e.g. "Kendis – ${siteName(ctx.answers.site)}"; accept the terms; Create.`]);
     if (ctx.options.appId !== undefined) {
       const id = parseAppId(ctx.options.appId);
       if (!id) throw new UsageError('--app-id: that is not an app id or a Developer Console app URL.', 'Copy the address of the app’s page, e.g. https://developer.atlassian.com/console/myapps/<id>/overview.');

@@ -3,7 +3,7 @@
  * profile's own, the profile is written, the progress removed), then what to type into Kendis.
  */
 import { runChecks } from '../../checks/run-checks.js';
-import { refusalOf, renderCheckLines, summaryLine } from '../../checks/report.js';
+import { fullTestLine, printCommands, refusalOf, renderCheckLines } from '../../checks/report.js';
 import { ChecksFailedError } from '../../errors.js';
 import type { SecretKind } from '../../secrets/backend.js';
 import { profileFlagFor } from '../../config/profile-name.js';
@@ -31,7 +31,7 @@ async function showKendisForm(ctx: WizardContext, have: Have<Needs>): Promise<vo
     ['Client ID', have.clientId],
     ['Client Secret', mask(verified(ctx, 'client-secret'))],
   ];
-  io.info('In Kendis, return to the "Add ALM Account" form (board → ALM Account → Edit) and fill in:');
+  io.info('In Kendis’ “Add ALM Account” form (board → ALM Account → Edit), fill in:');
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) io.info(`    ${k.padEnd(width)}  ${v}`);
   if (io.interactive) {
@@ -55,15 +55,12 @@ async function showKendisForm(ctx: WizardContext, have: Have<Needs>): Promise<vo
       io.hint(scrollbackHint(ctx.deps));
     }
   } else {
-    io.hint('The secrets are not printed here (the run is not interactive); they are in the store named above.');
+    io.hint(`Copy one: \`${ctx.deps.cli} copy api-token${profileFlagFor(ctx.profile)}\``);
   }
-  io.info('Before you click Test Connection in Kendis:');
-  io.info('  • "Using Scope API" is enabled;');
-  io.info(`  • the app's Callback URL matches Kendis' exactly: ${have.callbackUrl}`);
-  if (!ctx.target.site) io.info(`  • if Kendis asks for the URL of your Jira instance: ${have.site}`);
-  if (have.callbackMode === 'both') {
-    io.info(`  • the local check URL (${have.redirectUri}) is no longer needed: remove it from the app's Authorization tab unless you will run \`test-connection --oauth\` again.`);
-  }
+  io.info('Before Test Connection: "Using Scope API" on; the app’s callback URL is exactly:');
+  io.url(have.callbackUrl);
+  if (!ctx.target.site) io.info(`  If Kendis asks for your Jira instance's URL: ${have.site}`);
+  if (have.callbackMode === 'both') io.info(`  Remove ${have.redirectUri} from the tab (kept only for --oauth).`);
 }
 
 export const finishStep = defineStep({
@@ -78,21 +75,16 @@ export const finishStep = defineStep({
       runChecks({ profile: draft, projects: draft.projects ?? [], clientSecret: verified(ctx, 'client-secret'), apiToken: verified(ctx, 'api-token'), secretsProblem: undefined, client: ctx.client, now: ctx.deps.now(), profileFlag: profileFlagFor(ctx.profile), cli: ctx.deps.cli }),
     );
     renderCheckLines(io, results, { showPasses: false, showSkips: false });
-    io.info(`Full test: ${summaryLine(results)}.`);
     const refusal = refusalOf(results, 'nothing was saved');
     if (refusal) throw new ChecksFailedError(refusal.message, refusal.kind === 'fail' ? `Follow the → hints above, then run \`${ctx.rerun}\` again.` : `Run \`${ctx.rerun}\` again later.`);
+    io.success(fullTestLine(results));
     await commitProfile(ctx, draft, ctx.deps.now().toISOString());
-    io.success(`Saved profile "${ctx.profile}": secrets in ${ctx.backend.description}${ctx.options.insecureStorage ? ' (as --insecure-storage asked)' : ''}.`);
+    io.success(`Saved profile "${ctx.profile}".`);
     await showKendisForm(ctx, have);
     const flag = profileFlagFor(ctx.profile);
-    io.info('');
     io.info(`The API token expires on ${have.tokenExpires} (${describeDaysLeft(daysUntil(have.tokenExpires, ctx.deps.now()))}). To be reminded in time:`);
-    const commands: [string, string][] = [
-      [`${ctx.deps.cli} rotate-token --check${flag}`, 'in cron or CI: exits 4 when it is due'],
-      [`${ctx.deps.cli} rotate-token --check --calendar kendis-token.ics${flag}`, 'also writes a calendar reminder'],
-      [`${ctx.deps.cli} test-connection${flag}`, 're-check everything any time'],
-    ];
-    const width = Math.max(...commands.map(([c]) => c.length));
-    for (const [command, what] of commands) io.info(`  ${command.padEnd(width)}  # ${what}`);
+    io.info('  # in cron or CI (exits 4 when one is due), or as a calendar reminder:');
+    io.copyLine(`  ${ctx.deps.cli} rotate-token --check --all`);
+    io.copyLine(`  ${ctx.deps.cli} rotate-token --check --calendar kendis-token.ics${flag}`);
   },
 });

@@ -13,10 +13,9 @@ export const grantScopesStep = defineStep({
   async run(ctx) {
     const io = ctx.deps.io;
     await consolePage(ctx, 'Still on the Permissions tab', consolePages(ctx.answers.appId).permissions, 'Permissions');
-    io.info('  Jira API → Configure → Granular scopes → Edit Scopes. Search for each and tick it:');
+    io.info(`  Jira API → Configure → Granular scopes → Edit Scopes; tick these ${APP_SCOPES.filter((s) => s.kind === 'jira').length}, then Save:`);
     const jira = APP_SCOPES.filter((s) => s.kind === 'jira');
     printScopeRows(io, '    ', jira);
-    io.info(`  Exactly these ${jira.length}, no more. Then click Save and look for the confirmation that new scopes were added.`);
     await confirmDone(ctx.deps, 'scopes.done', 'Have you saved all six permissions?');
   },
 });

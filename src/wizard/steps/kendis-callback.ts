@@ -9,7 +9,7 @@ export const kendisCallbackStep = defineStep({
   needs: ['callbackMode', 'redirectUri'],
   async run(ctx, have) {
     const io = ctx.deps.io;
-    io.info('  In Kendis: board → ALM Account → Edit → enable "Using Scope API" → copy the Callback URL.');
+    io.info('  In Kendis: board → ALM Account → Edit → "Using Scope API" → copy Callback URL.');
     const url = await askValue(ctx.deps, {
       id: 'callback.url',
       message: 'Paste Kendis’ callback URL:',
@@ -27,7 +27,7 @@ export const kendisCallbackStep = defineStep({
       io.info('  (After the check in Step 6 you replace it with Kendis’ URL above; the wizard will ask.)');
       io.info('  Then click Save changes.');
     } else {
-      io.info(have.callbackMode === 'both' ? '  Add it on the Authorization tab too (a second callback URL), exactly, and Save changes:' : '  Put exactly this in the Authorization tab’s callback URL field, and Save changes:');
+      io.info(have.callbackMode === 'both' ? '  Add it on the Authorization tab too (a second callback URL), and Save changes:' : '  Put exactly this in the Authorization tab’s callback URL field, and Save changes:');
       io.url(url);
     }
   },

@@ -38,7 +38,7 @@ export const siteStep = defineStep({
         if (ctx.answers.cloudId && ctx.answers.site === site && ctx.answers.cloudId !== cloudId) deps.io.warn('This site’s cloud id changed since the saved progress; using the new one.');
         ctx.answers.site = site;
         ctx.answers.cloudId = cloudId;
-        deps.io.success(`${site}: Jira Cloud, cloud id ${cloudId}.`);
+        deps.io.success(`${site}: a Jira Cloud site.`);
         if (!target.site) {
           const foreign = foreignHostsWarning(target.endpoints, site);
           if (foreign) deps.io.warn(foreign);

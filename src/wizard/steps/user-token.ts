@@ -3,7 +3,7 @@
  * Users"): Step 1 creates and proves it, Step 2 stores it and says what to do in Kendis.
  */
 import { runChecks } from '../../checks/run-checks.js';
-import { refusalOf, renderCheckLines, summaryLine } from '../../checks/report.js';
+import { fullTestLine, printCommands, refusalOf, renderCheckLines } from '../../checks/report.js';
 import { ChecksFailedError } from '../../errors.js';
 import { profileFlagFor } from '../../config/profile-name.js';
 import { daysUntil, describeDaysLeft } from '../../dates/dates.js';
@@ -48,9 +48,9 @@ export const userFinishStep = defineStep({
       runChecks({ profile: draft, projects: draft.projects ?? [], clientSecret: undefined, apiToken: token, secretsProblem: undefined, client: ctx.client, now: ctx.deps.now(), profileFlag: profileFlagFor(ctx.profile), cli: ctx.deps.cli }),
     );
     renderCheckLines(io, results, { showPasses: false, showSkips: false });
-    io.info(`Full test: ${summaryLine(results)}.`);
     const refusal = refusalOf(results, 'nothing was saved');
     if (refusal) throw new ChecksFailedError(refusal.message, refusal.kind === 'fail' ? `Follow the → hints above, then run \`${ctx.rerun}\` again.` : `Run \`${ctx.rerun}\` again later.`);
+    io.success(fullTestLine(results));
     await commitProfile(ctx, draft, ctx.deps.now().toISOString());
     io.success(`Saved profile "${ctx.profile}": your token is in ${ctx.backend.description}.`);
     io.info(`Your token: ${mask(token)}.`);
@@ -60,11 +60,9 @@ export const userFinishStep = defineStep({
     const flag = profileFlagFor(ctx.profile);
     io.info('');
     io.info(`The token expires on ${have.tokenExpires} (${describeDaysLeft(daysUntil(have.tokenExpires, ctx.deps.now()))}). To be reminded in time:`);
-    const commands: [string, string][] = [
+    printCommands(io, [
       [`${ctx.deps.cli} rotate-token --check --calendar kendis-token.ics${flag}`, 'a calendar reminder'],
       [`${ctx.deps.cli} rotate-token${flag}`, 'when it is due'],
-    ];
-    const width = Math.max(...commands.map(([c]) => c.length));
-    for (const [command, what] of commands) io.info(`  ${command.padEnd(width)}  # ${what}`);
+    ]);
   },
 });
