@@ -656,3 +656,60 @@ describe('profile names are the same regardless of case (Windows Credential Mana
     expect(error.hint).toContain('Did you mean `--profile acme`? Profile names are the same regardless of case.');
   });
 });
+
+describe('Newcomer paper cuts', () => {
+  let sandbox2: RunningSandbox;
+  let port2: number;
+  beforeEach(async () => {
+    sandbox2 = await startTestSandbox({ autoApprove: true });
+    port2 = await freePort();
+  });
+  afterEach(async () => sandbox2.close());
+  const run = (script: Scripted[]) => {
+    const prompter = new ScriptedPrompter(script);
+    const deps = makeTestDeps({ prompter, interactive: true, env: { KENDIS_JIRA_AUTH_URL: sandbox2.authUrl, KENDIS_JIRA_API_URL: sandbox2.apiUrl }, browserOpens: true, onOpen: (url) => void (url.startsWith(sandbox2.authUrl) && followInBrowser(url)) });
+    const opts: SetupOptions = {
+      site: undefined, email: undefined, appId: undefined, callbackUrl: undefined, clientId: undefined, tokenExpires: undefined,
+      redirectUri: localCallback(sandbox2, port2), oauthTimeoutSeconds: 20, browser: true, skipOAuth: false,
+      insecureStorage: false, sandbox: false, restart: false, allowNonAtlassianSite: false, user: false,
+    };
+    return { prompter, deps, go: () => runSetup(opts, deps) };
+  };
+  const tail = (): Scripted[] => [
+    { id: 'apis.done', answer: true },
+    { id: 'scopes.done', answer: true },
+    { id: 'callback.url', answer: 'https://app.kendis.io/jira/callback' },
+    { id: 'client.id', answer: SANDBOX.clientId },
+    { id: 'client-secret', answer: SANDBOX.clientSecret },
+    { id: 'oauth.wait', answer: untilWithdrawn },
+  ];
+
+  it('Step 1: after a refused app address, Enter again (the same text) skips, as the prompt says', async () => {
+    const { prompter, deps, go } = run([
+      { id: 'site', answer: sandbox2.url }, { id: 'email', answer: SANDBOX.email },
+      { id: 'app.url', answer: 'https://example.com/not-an-app' },
+      { id: 'app.url', answer: 'https://example.com/not-an-app' },
+      ...tail(), ...step7and8(),
+    ]);
+    await go();
+    prompter.assertDone();
+    expect(prompter.rejections.map((r) => r.message)).toEqual(['That address has no app id: copy it from the app’s page, or press Enter again to skip.']);
+    expect(deps.stderr.text).toContain('Skipped: the next steps open the app list');
+  });
+
+  it('Step 6: the browser consented as another account: the fix is offered there, and Step 7 signs in with it', async () => {
+    const { prompter, deps, go } = run([
+      { id: 'site', answer: sandbox2.url }, { id: 'email', answer: 'someone.else@example.com' },
+      { id: 'app.url', answer: '' },
+      ...tail(),
+      { id: 'email.from-consent', answer: true },
+      ...step7and8(),
+    ]);
+    await go();
+    prompter.assertDone();
+    expect(deps.stderr.text).toContain(`The account for Kendis is now ${SANDBOX.email}.`);
+    expect((await deps.config.getProfile('default'))?.email).toBe(SANDBOX.email);
+    // Step 7 never had to ask the e-mail again.
+    expect(prompter.asked.filter((id) => id === 'email')).toHaveLength(1);
+  });
+});

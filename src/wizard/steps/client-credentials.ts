@@ -113,6 +113,7 @@ async function oauthRoundTrip(ctx: WizardContext, have: Have<Needs>, clientId: s
     const blocking = [...failed, ...errors];
     if (blocking.length === 0) {
       ctx.answers.oauthVerified = 'yes';
+      await offerConsentingEmail(ctx, have, results);
       return;
     }
     // Atlassian refused the local URL after Step 5: on a tab that keeps a single callback URL, adding
@@ -152,6 +153,21 @@ async function oauthRoundTrip(ctx: WizardContext, have: Have<Needs>, clientId: s
     }
     if (next === 'stop') throw new PausedError();
   }
+}
+
+/**
+ * The browser consented as another account than the e-mail given: said now, at Step 6, with the fix
+ * at hand (Kendis signs in with the e-mail it is given, and the token must be that account's).
+ */
+async function offerConsentingEmail(ctx: WizardContext, have: Have<Needs>, results: readonly { id: string; status: string; detail: string }[]): Promise<void> {
+  const identity = results.find((r) => r.id === 'oauth-identity' && r.status === 'warn');
+  const other = identity ? /consented as (\S+), not/.exec(identity.detail)?.[1] : undefined;
+  if (!other || !ctx.deps.io.interactive || ctx.options.email !== undefined) return;
+  const use = await ctx.deps.prompter.confirm({ id: 'email.from-consent', message: `Use ${other} as the account for Kendis (the API token in Step 7 must be that account's)?`, default: true });
+  if (!use) return;
+  have.email = other;
+  ctx.answers.email = other;
+  ctx.deps.io.success(`The account for Kendis is now ${other}.`);
 }
 
 export const clientCredentialsStep = defineStep({

@@ -50,14 +50,22 @@ export const createAppStep = defineStep({
       if (!id) throw new UsageError('--app-id: that is not an app id or a Developer Console app URL.', 'Copy the address of the app’s page, e.g. https://developer.atlassian.com/console/myapps/<id>/overview.');
       ctx.answers.appId = id;
     } else if (ctx.deps.io.interactive) {
+      // A refused address stays in the prompt, so "Enter to skip" would send it again: the same text
+      // a second time is taken as "skip".
+      let refused: string | undefined;
       const answer = await ctx.deps.prompter.input({
         id: 'app.url',
         message: 'Paste the new app’s address from the browser (optional, Enter to skip — it lets the next steps open the right tabs):',
         default: ctx.answers.appId ?? '',
-        validate: (v) => (!v.trim() || parseAppId(v) ? true : 'That address has no app id; copy it from the app’s page, or press Enter to skip.'),
+        validate: (v) => {
+          if (!v.trim() || parseAppId(v) || v === refused) return true;
+          refused = v;
+          return 'That address has no app id: copy it from the app’s page, or press Enter again to skip.';
+        },
       });
       const id = answer.trim() ? parseAppId(answer) : undefined;
       if (id) ctx.answers.appId = id;
+      else if (answer.trim()) ctx.deps.io.hint('Skipped: the next steps open the app list, and say which tab to pick.');
     }
     if (ctx.answers.appId) ctx.deps.io.success(`App ${ctx.answers.appId}: the next steps open its own tabs.`);
   },
