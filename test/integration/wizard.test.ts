@@ -258,6 +258,8 @@ describe('setup wizard (interactive, scripted)', () => {
       { id: 'site', answer: sandbox.url },
       { id: 'email', answer: 'pat.user@example.com' },
       ...steps1to5(), ...step6(),
+      // Declined at Step 6: Step 7's sign-in then asks the e-mail again.
+      { id: 'email.from-consent', answer: false },
       { id: 'api-token', answer: SANDBOX.apiToken },
       { id: 'token.expires', answer: '' },
       { id: 'email', answer: SANDBOX.email },
