@@ -17,6 +17,9 @@ export default {
     'src/io/sanitize.ts',
     'src/config/private-files.ts',
   ],
+  // The unit tests need src/ and test/ only: never copy the build or earlier reports into a sandbox
+  // (a rebuild running meanwhile made a copy fail).
+  ignorePatterns: ['dist', 'reports', '.stryker-tmp*', 'coverage', '.bench', '*.tgz'],
   coverageAnalysis: 'perTest',
   // Not ignoreStatic: the module-level regexes and domain lists ARE the contract of sanitize.ts
   // and domains.ts. Each such "static" mutant re-runs the whole unit suite (a few seconds) — most

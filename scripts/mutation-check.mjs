@@ -7,7 +7,13 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const config = (await import(new URL('../stryker.config.mjs', import.meta.url))).default;
 const floor = config.thresholds.break;
-const report = JSON.parse(readFileSync(`${root}reports/mutation/mutation.json`, 'utf8'));
+let report;
+try {
+  report = JSON.parse(readFileSync(`${root}reports/mutation/mutation.json`, 'utf8'));
+} catch (error) {
+  process.stderr.write(`No mutation report to check (${error.message}): run \`npx stryker run\` first.\n`);
+  process.exit(1);
+}
 let failed = 0;
 const rows = Object.entries(report.files).map(([file, { mutants }]) => {
   const count = (...statuses) => mutants.filter((m) => statuses.includes(m.status)).length;
