@@ -91,11 +91,13 @@ function hostOf(url: string): string {
   }
 }
 
+function looksLikeHtml(res: Pick<HttpResponse, 'headers' | 'text'>): boolean {
+  return /html/i.test(res.headers['content-type'] ?? '') || /^\s*<(!doctype|html)/i.test(res.text);
+}
+
 /** "502 from api.atlassian.com, an HTML page, request id …": what came back and from where, for `error` details. */
 export function describeAnswer(res: Pick<HttpResponse, 'status' | 'headers' | 'text' | 'url'>): string {
-  const type = res.headers['content-type'] ?? '';
-  const looksHtml = /html/i.test(type) || /^\s*<(!doctype|html)/i.test(res.text);
-  const kind = looksHtml ? ', an HTML page (a proxy, captive portal or outage page?)' : res.text.trim() === '' ? ', empty' : parseJson(res.text) === undefined ? ', not JSON' : '';
+  const kind = looksLikeHtml(res) ? ', an HTML page (a proxy, captive portal or outage page?)' : res.text.trim() === '' ? ', empty' : parseJson(res.text) === undefined ? ', not JSON' : '';
   const location = res.status >= 300 && res.status < 400 && res.headers.location ? ` redirecting to ${hostOf(res.headers.location)}` : '';
   const id = requestIdOf(res.headers);
   return `${res.status} from ${hostOf(res.url)}${location}${kind}${id ? `, request id ${id}` : ''}`;
@@ -164,7 +166,8 @@ export function readAnswer(contract: AnswerContract, res: Pick<HttpResponse, 'st
     if (error) return { kind: 'oauth-error', status, ...error };
   } else {
     if (status === 401 && isScopeMismatch(res)) return { kind: 'scope-missing' };
-    if (status === 401) return { kind: 'unauthorized' };
+    // Atlassian's 401 bodies vary, but they are never a web page: an HTML 401 is a proxy's or portal's.
+    if (status === 401 && !looksLikeHtml(res)) return { kind: 'unauthorized' };
   }
   if (status === 429 || status === 503) return { kind: 'rate-limited', status };
   if (contract.refusal === 'jira' && JIRA_REFUSAL_STATUSES.has(status)) {

@@ -36,6 +36,7 @@ export function judged(status: number): boolean {
  */
 export function codeRefused(result: Extract<ExchangeResult, { ok: false }>): boolean {
   if (!judged(result.status)) return false;
-  if (result.error === 'invalid_grant') return true;
-  return result.error === 'invalid_request' && /authori[sz]ation[ _]code|\bcode\b/i.test(result.description ?? '');
+  // Atlassian's older answer came with 403 (400 in OAuth's RFC); a 401 is about the client, never the code.
+  if (result.error === 'invalid_grant') return result.status === 400 || result.status === 403;
+  return result.error === 'invalid_request' && /authori[sz]ation[ _]code/i.test(result.description ?? '');
 }

@@ -21,7 +21,8 @@ export interface GatewayOperation {
   evidence?: Readonly<Record<string, JsonType>> | 'array';
 }
 
-const PAGE = { values: 'array', isLast: 'boolean' } as const;
+/** A page of results: every field the specs document for it, so a generic `{"values":[]}` is not enough. */
+const PAGE = { values: 'array', isLast: 'boolean', startAt: 'number', maxResults: 'number' } as const;
 
 const PROJECT_GRANULAR = [
   'read:issue-type:jira', 'read:project:jira', 'read:project.property:jira', 'read:user:jira', 'read:application-role:jira',

@@ -13,6 +13,7 @@ import { isOk, summaryLine, type ReportDocument } from '../checks/report.js';
 import { mapBounded, runChecks } from '../checks/run-checks.js';
 import { requireProfile, secretStoreFor } from './saved-profile.js';
 import { openConnection } from './atlassian-session.js';
+import { shellWord } from '../io/shell.js';
 
 /** How many profiles are checked at once (each runs its own round trips). */
 const CONCURRENCY = 3;
@@ -144,7 +145,7 @@ export async function runTestConnectionAll(json: boolean, deps: Deps): Promise<v
   }
   const failed = reports.filter((r) => !r.doc?.ok).map((r) => r.name);
   if (failed.length) {
-    throw new ChecksFailedError(`${failed.length} of ${names.length} profiles did not pass: ${failed.join(', ')}.`, `See one in full with \`${deps.cli} test-connection --profile ${failed[0]}\`.`);
+    throw new ChecksFailedError(`${failed.length} of ${names.length} profiles did not pass: ${failed.join(', ')}.`, `See one in full with \`${deps.cli} test-connection --profile ${shellWord(failed[0] ?? 'default')}\`.`);
   }
 }
 

@@ -5,6 +5,7 @@
  * keychain).
  */
 import type { Deps } from '../deps.js';
+import { PROFILE_NAME } from '../config/profile-name.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
 export type Shell = (typeof SHELLS)[number];
@@ -32,7 +33,11 @@ _kendis_jira() {
     COMPREPLY=( $(compgen -W "${spec.commands.map((c) => c.name).join(' ')} --help --version" -- "$cur") ); return
   fi
   case "$prev" in
-    --profile) COMPREPLY=( $(compgen -W "$(${PROFILES})" -- "$cur") ); return ;;
+    --profile)
+      # Profile names are matched by prefix, never expanded as words (compgen -W would expand them).
+      COMPREPLY=(); local name
+      while IFS= read -r name; do [[ "$name" == "$cur"* ]] && COMPREPLY+=("$name"); done < <(${PROFILES})
+      return ;;
 ${values}
   esac
   case "\${COMP_WORDS[1]}" in
@@ -108,5 +113,5 @@ export function completionScript(shell: Shell, spec: CompletionSpec): string {
 /** `__complete profiles`: the profile names, one a line (config.json only). */
 export async function printProfileNames(deps: Deps): Promise<void> {
   const { profiles } = await deps.config.load();
-  for (const name of Object.keys(profiles).sort()) deps.io.out(name);
+  for (const name of Object.keys(profiles).sort()) if (PROFILE_NAME.test(name)) deps.io.out(name);
 }

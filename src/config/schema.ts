@@ -4,6 +4,7 @@
  */
 // zod/mini: the same validation with a fraction of the code to load at start-up.
 import * as z from 'zod/mini';
+import { PROFILE_NAME as PROFILE_NAME_RE } from './profile-name.js';
 
 export const CONFIG_VERSION = 1;
 
@@ -86,7 +87,8 @@ export type Progress = z.infer<typeof ProgressSchema>;
 
 export const ConfigFileSchema = z.object({
   version: z.literal(CONFIG_VERSION),
-  profiles: z.record(z.string(), ProfileSchema),
+  // The names too: a name from the file reaches printed commands and completion scripts.
+  profiles: z.record(z.string().check(z.regex(PROFILE_NAME_RE, 'a profile name')), ProfileSchema),
   progress: z._default(z.record(z.string(), ProgressSchema), {}),
 });
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;

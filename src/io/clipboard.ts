@@ -34,11 +34,21 @@ export function clipboardTools(platform: NodeJS.Platform, env: Record<string, st
   return tools;
 }
 
+/**
+ * The environment for a clipboard program: without the secrets a script may have passed in
+ * (xclip and wl-copy stay running while they own the clipboard, their environment readable).
+ */
+export function withoutSecretVariables(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const copy: NodeJS.ProcessEnv = { ...env };
+  for (const name of Object.keys(copy)) if (/^KENDIS_JIRA_(CLIENT_SECRET|API_TOKEN)$/i.test(name)) delete copy[name];
+  return copy;
+}
+
 /** Run `command`, giving it `input` on stdin; resolves with its exit code, or undefined when it cannot start. */
 function feed(command: readonly string[], input: string, env: Record<string, string | undefined>): Promise<number | undefined> {
   return new Promise((resolve) => {
     const [file, ...args] = command as [string, ...string[]];
-    const child = spawn(file, args, { stdio: ['pipe', 'ignore', 'ignore'], env: env as NodeJS.ProcessEnv, windowsHide: true });
+    const child = spawn(file, args, { stdio: ['pipe', 'ignore', 'ignore'], env: withoutSecretVariables(env), windowsHide: true });
     child.once('error', () => resolve(undefined));
     child.once('close', (code) => resolve(code ?? undefined));
     child.stdin.on('error', () => undefined);
@@ -93,15 +103,22 @@ export function scheduleClearDetached(tool: ClipboardTool, digest: string, secon
   const script = `
 const { spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
-const [read, write, digest, seconds] = JSON.parse(process.argv[1]);
+let input = '';
+process.stdin.on('data', (c) => (input += c));
+process.stdin.on('end', () => {
+const [read, write, digest, seconds] = JSON.parse(input);
 setTimeout(() => {
   const now = spawnSync(read[0], read.slice(1), { encoding: 'utf8', windowsHide: true });
   if (now.status !== 0) return;
   const held = createHash('sha256').update(now.stdout.replace(/\\r?\\n$/, ''), 'utf8').digest('hex');
   if (held === digest) spawnSync(write[0], write.slice(1), { input: '', windowsHide: true });
-}, seconds * 1000);`;
-  const child = spawn(process.execPath, ['-e', script, JSON.stringify([tool.read, tool.write, digest, seconds])], { detached: true, stdio: 'ignore', windowsHide: true });
+}, seconds * 1000);
+});`;
+  // The digest goes on stdin: nothing of the secret, not even its digest, in a process list.
+  const child = spawn(process.execPath, ['-e', script], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], windowsHide: true, env: withoutSecretVariables(process.env) });
   child.on('error', () => undefined);
+  child.stdin?.on('error', () => undefined);
+  child.stdin?.end(JSON.stringify([tool.read, tool.write, digest, seconds]));
   child.unref();
 }
 

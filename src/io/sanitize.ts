@@ -48,6 +48,29 @@ export function asTyped(text: string, cli: string | undefined): string {
  */
 export function withoutSecrets(text: string, secrets: readonly (string | undefined)[]): string {
   let out = text;
-  for (const secret of secrets) if (secret && secret.length >= 6) out = out.split(secret).join('[redacted]');
+  for (const secret of secrets) if (secret && secret.length >= SHORTEST_SECRET) out = withoutSecret(out, secret);
   return out;
+}
+
+/** Shorter secrets are not looked for: they would garble ordinary words. */
+const SHORTEST_SECRET = 6;
+/** The fewest leading characters of a secret taken out on their own, when a quote was cut short. */
+const SECRET_START = 12;
+
+/**
+ * Takes out the whole secret, and any start of it at least SECRET_START characters long: a quote
+ * cut to 120 characters may end halfway through the secret, and that half is still the secret's.
+ */
+function withoutSecret(text: string, secret: string): string {
+  const head = secret.slice(0, Math.min(SECRET_START, secret.length));
+  let out = '';
+  let from = 0;
+  for (let at = text.indexOf(head); at !== -1; at = text.indexOf(head, from)) {
+    let end = at + head.length;
+    while (end < text.length && end - at < secret.length && text[end] === secret[end - at]) end += 1;
+    out += text.slice(from, at) + '[redacted]';
+    from = end;
+  }
+  // (A secret shorter than SECRET_START is its own head: only ever taken out whole.)
+  return out + text.slice(from);
 }

@@ -52,6 +52,9 @@ afterAll(async () => {
 beforeEach(() => {
   rule = undefined;
 });
+const setRule = (next: MiddleboxRule | undefined) => {
+  rule = next;
+};
 
 function keychain(account: string): string {
   return spawnSync('secret-tool', ['lookup', 'service', TEST_KEYCHAIN_SERVICE, 'username', account], { env: { ...process.env, ...keyringEnv! }, encoding: 'utf8' }).stdout;
@@ -171,6 +174,44 @@ describe.skipIf(parts.skip)(`a middlebox in Atlassian's place proves nothing (bu
     expect(client.status, client.detail).toBe('error');
     expect(client.detail).toContain(String(canned.status));
   });
+});
+
+describe.skipIf(parts.skip)(`the browser round trip's requests answered by a middlebox (built CLI, test-connection --oauth)${parts.note}`, () => {
+  const answers = Object.entries(MIDDLEBOX_ANSWERS);
+  const meAnswered = (canned: Canned): MiddleboxRule => ({ path }) => (path === '/me' ? canned : undefined);
+  const reportAnswered = (canned: Canned): MiddleboxRule => ({ path }) => (path === '/app/report-accounts/' ? canned : undefined);
+  const resourcesAnswered = (canned: Canned): MiddleboxRule => ({ path }) => (path === '/oauth/token/accessible-resources' ? canned : undefined);
+
+  it.each(answers)('/me, the site list and the Personal Data Reporting API answered by %s: none of the OAuth checks passes on it', async (_name, canned) => {
+    sandbox.options.autoApprove = true;
+    // The CLI asks for the API host it talks to (the middlebox) as the OAuth audience.
+    sandbox.options.audience = new URL(boxes.api.url).host;
+    const config = tempDir('kj-contract-oauth-');
+    const env = { HOME: config, KENDIS_JIRA_CONFIG_DIR: config, ...keyringEnv!, KENDIS_JIRA_AUTH_URL: boxes.auth.url, KENDIS_JIRA_API_URL: boxes.api.url, BROWSER: recordingBrowser().path };
+    const redirect = localCallback(sandbox, await freePort());
+    const profile = `oauth${process.pid}`;
+    const setup = await runCli(['setup', '--profile', profile, '--site', boxes.site.url, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--token-expires', '2027-08-01', '--skip-oauth', '--redirect-uri', redirect], { env: { ...env, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: GOOD } });
+    expect(setup.code, setup.stderr).toBe(0);
+    for (const [rule, id] of [[meAnswered, 'oauth-identity'], [reportAnswered, 'oauth-personal-data'], [resourcesAnswered, 'oauth-grant']] as const) {
+      // An empty 204 is the Personal Data Reporting API's own documented answer: no shape tells it apart.
+      if (id === 'oauth-personal-data' && canned.status === 204) continue;
+      setRule(rule(canned));
+      const r = await runCli(['test-connection', '--profile', profile, '--oauth', '--json', '--oauth-timeout', '20'], { env, timeoutMs: 60_000 });
+      expect(r.code, `${id}: ${r.stderr}`).toBe(1);
+      const check = byId(JSON.parse(r.stdout) as Doc)[id]!;
+      // An empty site list is the endpoint's documented answer for a grant that reaches no site: it
+      // fails (never passes) and says to grant the site; anything else a middlebox says is error.
+      if (id === 'oauth-grant' && canned.body === '[]') {
+        expect(check.status, `${id}: ${check.detail}`).toBe('fail');
+        continue;
+      }
+      expect(check.status, `${id}: ${check.detail}`).toBe('error');
+      expect(check.detail).toContain(String(canned.status));
+    }
+    setRule(undefined);
+    sandbox.options.autoApprove = false;
+    delete sandbox.options.audience;
+  }, 120_000);
 });
 
 describe.skipIf(parts.skip)(`the token endpoint as Atlassian answers today, and as it did before 2023 (built CLI)${parts.note}`, () => {

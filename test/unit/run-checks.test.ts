@@ -68,7 +68,7 @@ function fakeClient(f: Fake = {}) {
       if (answer instanceof Error) throw answer;
       if (answer) return answer;
       if (path === '/rest/api/3/mypermissions') return allHeld(['BROWSE_PROJECTS', 'CREATE_ISSUES', 'EDIT_ISSUES', 'LINK_ISSUES', 'MANAGE_SPRINTS_PERMISSION', 'ADMINISTER']);
-      if (path === '/rest/api/3/project/search' || path === '/rest/api/3/webhook') return res(200, { values: [], isLast: true });
+      if (path === '/rest/api/3/project/search' || path === '/rest/api/3/webhook') return res(200, { values: [], isLast: true, startAt: 0, maxResults: 50 });
       if (path === '/rest/api/3/issuesecurityschemes') return res(200, { issueSecuritySchemes: [] });
       return JIRA_404;
     },
@@ -229,7 +229,7 @@ describe('runChecks: one answer, several checks', () => {
   });
   it('a failing scope that another passed probe proves is on the token says the rules moved, not "make a new token"', async () => {
     // webhook needs read:jira-work + manage:jira-webhook: its pass proves read:jira-work.
-    const { input } = inputs({ gateway: (path) => (path === '/rest/api/3/project/search' ? SCOPE_401 : path === '/rest/api/3/webhook' ? res(200, { values: [], isLast: true }) : undefined) });
+    const { input } = inputs({ gateway: (path) => (path === '/rest/api/3/project/search' ? SCOPE_401 : path === '/rest/api/3/webhook' ? res(200, { values: [], isLast: true, startAt: 0, maxResults: 50 }) : undefined) });
     const checks = byId(await runChecks(input));
     expect(checks['scope:read:jira-work']!.status).toBe('fail');
     expect(checks['scope:read:jira-work']!.hint).toContain('The token evidently holds read:jira-work: the manage:jira-webhook check needs it and passed');

@@ -46,3 +46,17 @@ describe('withoutSecrets', () => {
     expect(withoutSecrets('nothing here', ['abc123secret'])).toBe('nothing here');
   });
 });
+
+describe('a secret echoed by a server where the verdict cuts its quote short', () => {
+  it('the token endpoint quoting the secret at the 120-character cut shows none of it', async () => {
+    const { withoutSecrets } = await import('../../src/io/sanitize.js');
+    const { oauthClientVerdict } = await import('../../src/checks/verdicts.js');
+    const secret = 'ATATT3xSecretSecretSecretSecret0123456789';
+    const description = `${'x'.repeat(100)} ${secret} is malformed`;
+    const verdict = oauthClientVerdict({ ok: false, status: 400, error: 'invalid_request', description }, 'fix');
+    const shown = withoutSecrets(verdict.detail, [secret]);
+    expect(verdict.detail).toContain(secret.slice(0, 12));
+    expect(shown).not.toContain(secret.slice(0, 12));
+    expect(shown).toContain('[redacted]');
+  });
+});

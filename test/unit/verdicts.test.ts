@@ -97,13 +97,15 @@ describe('probeVerdict: the documented success proves a read, never a write aime
     expect(v.detail).toMatch(/^Something other than Jira answered \(200 from api\.atlassian\.com/);
   });
 
-  it('a page must carry its "values" list and "isLast" flag', () => {
+  it('a page must carry its "values" list, "isLast" flag and paging numbers', () => {
     const page = probe('read:jira-work');
-    expect(probeVerdict(res(200, { values: [], isLast: true }), page).status).toBe('pass');
-    expect(probeVerdict(res(200, { values: [] }), page).status).toBe('error');
-    expect(probeVerdict(res(200, { isLast: true }), page).status).toBe('error');
-    expect(probeVerdict(res(200, { values: {}, isLast: true }), page).status).toBe('error');
-    expect(probeVerdict(res(200, { values: [], isLast: 'true' }), page).status).toBe('error');
+    expect(probeVerdict(res(200, { values: [], isLast: true, startAt: 0, maxResults: 50 }), page).status).toBe('pass');
+    expect(probeVerdict(res(200, { values: [], isLast: true }), page).status).toBe('error');
+    expect(probeVerdict(res(200, { values: [], isLast: true, startAt: '0', maxResults: 50 }), page).status).toBe('error');
+    expect(probeVerdict(res(200, { values: [], startAt: 0, maxResults: 50 }), page).status).toBe('error');
+    expect(probeVerdict(res(200, { isLast: true, startAt: 0, maxResults: 50 }), page).status).toBe('error');
+    expect(probeVerdict(res(200, { values: {}, isLast: true, startAt: 0, maxResults: 50 }), page).status).toBe('error');
+    expect(probeVerdict(res(200, { values: [], isLast: 'true', startAt: 0, maxResults: 50 }), page).status).toBe('error');
     expect(probeVerdict(res(200, []), page).status).toBe('error');
   });
 
@@ -308,10 +310,12 @@ describe('oauthClientVerdict (the token endpoint, a code that cannot be valid)',
     // Atlassian today, and before 2023 (atlassian.md): a refused code proves the client credentials.
     [400, 'invalid_request', 'authorization_code is invalid', 'pass'],
     [400, 'invalid_request', 'Invalid authorization code', 'pass'],
-    [400, 'invalid_request', 'The code has expired', 'pass'],
+    [400, 'invalid_request', 'The authorisation code expired', 'pass'],
+    // Only a sentence about the authorization code counts: "code" alone is any middlebox's word.
+    [400, 'invalid_request', 'The code has expired', 'error'],
     [403, 'invalid_grant', 'Invalid authorization code', 'pass'],
     [400, 'invalid_grant', undefined, 'pass'],
-    [499, 'invalid_grant', undefined, 'pass'],
+    [499, 'invalid_grant', undefined, 'error'],
     // A refused client fails.
     [401, 'access_denied', 'Unauthorized', 'fail'],
     [401, 'invalid_client', undefined, 'fail'],
