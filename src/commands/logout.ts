@@ -5,7 +5,8 @@ import { flag, parseOptions } from './options.js';
 import { NotConfiguredError, UsageError } from '../errors.js';
 import { profileKind } from '../config/schema.js';
 import { describeProfileTarget } from '../target.js';
-import { accountFor, rotationAccountFor, SECRET_KINDS, stagingAccountFor } from '../secrets/backend.js';
+import { accountFor, rotationAccountFor, SECRET_KINDS, stagingAccountFor, type SecretBackend } from '../secrets/backend.js';
+import { withProfileLock } from '../config/lock.js';
 
 export interface LogoutOptions {
   yes: boolean;
@@ -32,8 +33,28 @@ export async function runLogout(options: LogoutOptions, deps: Deps): Promise<voi
       return;
     }
   }
-  // Secrets first: a config entry without secrets is harmless and visible; the reverse would
-  // leave secrets nobody knows about.
+  // Under the profile's lock, as setup's commit and a rotation write it: a rotation finishing now
+  // cannot put a token back after it was removed. What is removed is read again under the lock.
+  const { removed, backend } = await withProfileLock(deps.config, name, async () => removeProfile(name, await requireProfileOrProgress(deps), deps));
+  deps.io.success(`Removed profile "${name}" (${removed} stored secret${removed === 1 ? '' : 's'} deleted from ${backend.description}).`);
+  if (target.sandbox) {
+    deps.io.hint('Its credentials were the sandbox’s fake ones: there is nothing to revoke at Atlassian or to change in Kendis.');
+  } else if (!target.finished) {
+    deps.io.hint('It was an unfinished setup: nothing of it reached Kendis. A token you created for it on https://id.atlassian.com/manage-profile/security/api-tokens can be revoked there.');
+  } else {
+    deps.io.hint(
+      target.kind === 'user'
+        ? 'Your Kendis profile still holds its own copy of the token; revoke the token at https://id.atlassian.com/manage-profile/security/api-tokens if it is no longer needed.'
+        : 'In Kendis, the ALM Account still holds its own copy: remove or update it there, and revoke the API token at https://id.atlassian.com/manage-profile/security/api-tokens if it is no longer needed.',
+    );
+  }
+}
+
+/**
+ * Secrets first: a config entry without secrets is harmless and visible; the reverse would leave
+ * secrets nobody knows about. Returns how many of the profile's own secrets were deleted, and where.
+ */
+async function removeProfile(name: string, target: Target, deps: Deps): Promise<{ removed: number; backend: SecretBackend }> {
   const backend = deps.secretBackend(target.storage);
   let removed = 0;
   // An unfinished or interrupted setup may have used the other store: clean both that were used.
@@ -57,24 +78,15 @@ export async function runLogout(options: LogoutOptions, deps: Deps): Promise<voi
     delete config.profiles[name];
     delete config.progress[name];
   });
-  deps.io.success(`Removed profile "${name}" (${removed} stored secret${removed === 1 ? '' : 's'} deleted from ${backend.description}).`);
-  if (target.sandbox) {
-    deps.io.hint('Its credentials were the sandbox’s fake ones: there is nothing to revoke at Atlassian or to change in Kendis.');
-  } else if (!target.finished) {
-    deps.io.hint('It was an unfinished setup: nothing of it reached Kendis. A token you created for it on https://id.atlassian.com/manage-profile/security/api-tokens can be revoked there.');
-  } else {
-    deps.io.hint(
-      target.kind === 'user'
-        ? 'Your Kendis profile still holds its own copy of the token; revoke the token at https://id.atlassian.com/manage-profile/security/api-tokens if it is no longer needed.'
-        : 'In Kendis, the ALM Account still holds its own copy: remove or update it there, and revoke the API token at https://id.atlassian.com/manage-profile/security/api-tokens if it is no longer needed.',
-    );
-  }
+  return { removed, backend };
 }
 
 /** A complete profile, or a setup in progress (whose verified secrets may already be staged). */
 type Storage = 'keychain' | 'file';
 
-async function requireProfileOrProgress(deps: Deps): Promise<{ site?: string; storage: Storage; storages: Storage[]; sandbox?: boolean; kind?: string; finished: boolean }> {
+type Target = { site?: string; storage: Storage; storages: Storage[]; sandbox?: boolean; kind?: string; finished: boolean };
+
+async function requireProfileOrProgress(deps: Deps): Promise<Target> {
   const config = await deps.config.load();
   const profile = config.profiles[deps.globals.profile];
   const progress = config.progress[deps.globals.profile];

@@ -1,12 +1,15 @@
 /**
  * A small cross-process lock (an exclusive lock file) so two kendis-jira processes never
- * interleave a read-modify-write of a configuration file. Each holder writes its own token into
- * the file and removes only a file that still holds its token.
+ * interleave a read-modify-write of a configuration file. Each holder writes its own token
+ * (host, pid space, pid, random) into the file and removes only a file that still holds its token.
  *
- * A lock older than `staleMs` belongs to a process that died and is taken over — safely: takeovers
- * happen one at a time (under `<lock>.takeover`, itself exclusive), and the lock is removed only if
- * it still holds the very token that was judged stale. So two waiters can never both delete "the
- * stale lock" (the second would delete the first one's fresh lock) and both enter.
+ * A holder that is alive on this machine is never taken from, however long it holds (a keychain
+ * dialog may take a minute). The lock is taken over only when its holder is shown to be gone: a
+ * process of this machine that no longer exists; a file with no owner written in it after
+ * EMPTY_GRACE_MS (its creator died between creating and writing it); or a holder this machine cannot
+ * ask (another host on a shared folder) after `staleMs`. Takeovers happen one at a time (under
+ * `<lock>.takeover`, itself exclusive), and the lock is removed only if it still holds the very token
+ * that was judged stale, so two waiters never both delete "the stale lock" and both enter.
  */
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -39,21 +42,35 @@ export const PID_SPACE = (() => {
   }
 })();
 
+/** How long a lock file may stay without its owner written in it: creating and writing take microseconds. */
+export const EMPTY_GRACE_MS = 2000;
+
+type Holder = 'alive' | 'gone' | 'unknown' | 'unwritten';
+
 /**
- * The lock's holder was a process on this machine that no longer exists (killed, crashed): its lock
- * is stale at once, not only after staleMs. A holder elsewhere (a shared folder) is never judged so.
+ * Who holds the lock, as far as this process can tell: a process of this machine (same host name
+ * *and* pid space: containers sharing a folder and a host name must never judge each other's
+ * pids) is alive or gone; a holder elsewhere is unknown; a file without an owner is unwritten.
  */
-function holderIsGone(token: string | undefined): boolean {
-  const [host, space, pid] = (token ?? '').split(':');
-  // Same machine *and* the same process-id space: containers sharing a folder and a host name (but
-  // not their pids) must never judge each other's holders gone.
-  if (host !== hostname() || space !== PID_SPACE || !pid || !/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
+function holderOf(token: string | undefined): Holder {
+  const [host, space, pid, nonce] = (token ?? '').split(':');
+  if (!host || !space || !pid || !/^\d+$/.test(pid) || !nonce) return 'unwritten';
+  if (host !== hostname() || space !== PID_SPACE || Number(pid) === process.pid) return 'unknown';
   try {
     process.kill(Number(pid), 0);
-    return false;
+    return 'alive';
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    // EPERM: it exists, as another user's process.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH' ? 'gone' : 'alive';
   }
+}
+
+/** The lock may be taken over: its holder is gone, never wrote itself in, or cannot be asked and is old. */
+function isStale(holder: Holder, ageMs: number, staleMs: number): boolean {
+  if (holder === 'gone') return true;
+  if (holder === 'unwritten') return ageMs > EMPTY_GRACE_MS;
+  if (holder === 'unknown') return ageMs > staleMs;
+  return false;
 }
 
 async function createExclusive(path: string, content: string): Promise<boolean> {
@@ -92,13 +109,14 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, 
   for (;;) {
     if (await createExclusive(lockPath, mine)) break;
     const [info, token] = await Promise.all([stat(lockPath).catch(() => undefined), read(lockPath)]);
-    if (info && (Date.now() - info.mtimeMs > staleMs || holderIsGone(token))) {
+    if (info && isStale(holderOf(token), Date.now() - info.mtimeMs, staleMs)) {
       await options.beforeTakeover?.();
       await takeOver(lockPath, token, staleMs);
       continue;
     }
     if (Date.now() - started > timeoutMs) {
-      throw new CliError(`Another kendis-jira process is changing the configuration (${lockPath}).`, {
+      const pid = holderOf(token) === 'alive' ? token?.split(':')[2] : undefined;
+      throw new CliError(`Another kendis-jira process${pid ? ` (process ${pid})` : ''} is changing the configuration (${lockPath}).`, {
         hint: 'Wait for it to finish and run the command again; if none is running, delete that lock file.',
       });
     }

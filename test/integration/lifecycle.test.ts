@@ -8,6 +8,7 @@ import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
 import { parseRotateOptions, runRotateToken } from '../../src/commands/rotate-token.js';
 import { runStatus } from '../../src/commands/status.js';
 import { runLogout } from '../../src/commands/logout.js';
+import { withProfileLock } from '../../src/config/lock.js';
 import { runTestConnection } from '../../src/commands/test-connection.js';
 import { ChecksFailedError, NotConfiguredError, RotationDueError, UsageError } from '../../src/errors.js';
 import { makeTestDeps, tempDir, type TestDeps } from '../helpers/test-deps.js';
@@ -244,6 +245,26 @@ describe('logout and several profiles', () => {
     await runLogout({ yes: true }, deps);
     expect(await deps.config.getProfile('default')).toBeUndefined();
     expect(deps.stderr.text).toContain('Could not reach memory (tests)');
+  });
+
+  it('waits for the profile’s lock (a rotation storing its token) and then removes what that rotation stored', async () => {
+    const deps = makeTestDeps();
+    await saveSandboxProfile(deps, sandbox);
+    let logoutDone = false;
+    let logout: Promise<void> | undefined;
+    await withProfileLock(deps.config, 'default', async () => {
+      logout = runLogout({ yes: true }, deps).then(() => {
+        logoutDone = true;
+      });
+      // While the lock is held, logout removes nothing; the holder stores a new token meanwhile.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(logoutDone).toBe(false);
+      expect(await deps.config.getProfile('default')).toBeDefined();
+      await deps.keychain.set('default:api-token', NEW);
+    });
+    await logout;
+    expect(await deps.config.getProfile('default')).toBeUndefined();
+    expect(await deps.keychain.get('default:api-token')).toBeNull();
   });
 
   it('asks for confirmation interactively, and "no" removes nothing', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { utimesSync, writeFileSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { PID_SPACE, withFileLock } from '../../src/config/lock.js';
+import { EMPTY_GRACE_MS, PID_SPACE, withFileLock } from '../../src/config/lock.js';
 import { tempDir } from '../helpers/test-deps.js';
 
 async function maxHolders(lock: string, waiters: number, widen = false): Promise<number> {
@@ -65,5 +65,47 @@ describe('a lock left by a process that died', () => {
     const lock = join(tempDir(), 'other-space.lock');
     writeFileSync(lock, `${hostname()}:1.00000000-0000-0000-0000-000000000000:4194305:abcd`);
     await expect(withFileLock(lock, async () => undefined, { timeoutMs: 300 })).rejects.toThrow('Another kendis-jira process');
+  });
+});
+
+describe('a holder that is alive is never taken from; a lock nobody wrote is judged in seconds', () => {
+  const space = PID_SPACE;
+  const aged = (path: string, ms: number) => {
+    const then = new Date(Date.now() - ms);
+    utimesSync(path, then, then);
+  };
+
+  it('a live holder on this machine keeps the lock however old it is, and the message names its process', async () => {
+    const lock = join(tempDir(), 'live.lock');
+    writeFileSync(lock, `${hostname()}:${space}:${process.ppid}:abcd`);
+    aged(lock, 10 * 60_000);
+    await expect(withFileLock(lock, async () => undefined, { timeoutMs: 300, staleMs: 1000 })).rejects.toThrow(`(process ${process.ppid})`);
+  });
+
+  it('an empty lock file (its creator died before writing itself in) is taken after the grace, long before staleMs', async () => {
+    const lock = join(tempDir(), 'empty.lock');
+    writeFileSync(lock, '');
+    await expect(withFileLock(lock, async () => undefined, { timeoutMs: 300, staleMs: 600_000 })).rejects.toThrow('Another kendis-jira process is');
+    aged(lock, EMPTY_GRACE_MS + 500);
+    await expect(withFileLock(lock, async () => 'taken', { timeoutMs: 300, staleMs: 600_000 })).resolves.toBe('taken');
+  });
+
+  it('a holder on another host (a shared folder) is taken over only after staleMs', async () => {
+    const lock = join(tempDir(), 'other-host.lock');
+    writeFileSync(lock, `another-host-${process.pid}:${space}:${process.pid}:abcd`);
+    aged(lock, 5000);
+    await expect(withFileLock(lock, async () => undefined, { timeoutMs: 300, staleMs: 60_000 })).rejects.toThrow('Another kendis-jira process is');
+    await expect(withFileLock(lock, async () => 'taken', { timeoutMs: 300, staleMs: 4000 })).resolves.toBe('taken');
+  });
+
+  it('the lock file is still there after a refused wait, and removed after a holder finishes', async () => {
+    const dir = tempDir();
+    const lock = join(dir, 'kept.lock');
+    writeFileSync(lock, `${hostname()}:${space}:${process.ppid}:abcd`);
+    await expect(withFileLock(lock, async () => undefined, { timeoutMs: 100 })).rejects.toThrow();
+    expect(readdirSync(dir)).toEqual(['kept.lock']);
+    const mine = join(dir, 'mine.lock');
+    await withFileLock(mine, async () => expect(readdirSync(dir).sort()).toEqual(['kept.lock', 'mine.lock']));
+    expect(readdirSync(dir)).toEqual(['kept.lock']);
   });
 });
