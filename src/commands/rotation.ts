@@ -13,7 +13,8 @@
  * A crash before 3 leaves the old token with the old expiry; from 3 on, the new pair. The next
  * command that loads the profile sees a pending record and finishes or drops it: after step 3 the
  * profile's token equals the rotation account's. The whole sequence runs under one lock, so
- * concurrent rotations do not interleave.
+ * concurrent rotations do not interleave, and a rotation that finds another stored a token since
+ * it read the profile stores nothing (the other token is kept, as it was reported stored).
  */
 import type { Deps } from '../deps.js';
 import type { Profile } from '../config/schema.js';
@@ -31,8 +32,13 @@ function reached(deps: Deps, point: RotationPoint): void {
 }
 
 /** The same profile as when the token was verified: same site, account and last setup. */
-function sameProfile(a: Profile | undefined, b: Profile): boolean {
+function sameProfile(a: Profile | undefined, b: Profile): a is Profile {
   return a !== undefined && a.site === b.site && a.cloudId === b.cloudId && a.email === b.email && a.updatedAt === b.updatedAt && (a.kind ?? 'alm-account') === (b.kind ?? 'alm-account');
+}
+
+/** The same stored token as when the new one was verified: no other rotation stored one since. */
+function sameToken(a: Profile['token'], b: Profile['token']): boolean {
+  return a.expiresOn === b.expiresOn && a.storedAt === b.storedAt;
 }
 
 export async function swapInToken(p: { deps: Deps; backend: SecretBackend; profile: string; token: string; expiresOn: string; verifiedFor: Profile }): Promise<string> {
@@ -41,10 +47,15 @@ export async function swapInToken(p: { deps: Deps; backend: SecretBackend; profi
   return withProfileLock(deps.config, profile, async () => {
     // Verified against the profile as it was: if a setup replaced it meanwhile, this token may not
     // belong to it (another e-mail, another site). Nothing is written then.
-    if (!sameProfile((await deps.config.load()).profiles[profile], p.verifiedFor)) {
-      throw new CliError(`Profile "${profile}" was set up again while the new token was being checked, so the token was not stored: it was verified for the profile as it was before.`, {
-        hint: `Check the profile with \`${deps.cli} status${profileFlagFor(profile)}\`, then run \`${deps.cli} rotate-token${profileFlagFor(profile)}\` again if it still needs a new token.`,
-      });
+    const current = (await deps.config.load()).profiles[profile];
+    const hint = `Check the profile with \`${deps.cli} status${profileFlagFor(profile)}\`, then run \`${deps.cli} rotate-token${profileFlagFor(profile)}\` again if it still needs a new token.`;
+    if (!sameProfile(current, p.verifiedFor)) {
+      throw new CliError(`Profile "${profile}" was set up again while the new token was being checked, so the token was not stored: it was verified for the profile as it was before.`, { hint });
+    }
+    // Another rotate-token stored its token while this one was checking: that one is kept (it was
+    // said to be stored), and this one is not put over it.
+    if (!sameToken(current.token, p.verifiedFor.token)) {
+      throw new CliError(`Another rotate-token stored a new token for profile "${profile}" (expires ${current.token.expiresOn}) while this one was being checked, so this token was not stored: the other one is kept.`, { hint });
     }
     const storedAt = deps.now().toISOString();
     const setProfile = (change: (token: Profile['token']) => Profile['token']) =>

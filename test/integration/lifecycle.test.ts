@@ -96,6 +96,25 @@ describe('rotate-token', () => {
     expect((await deps.config.getProfile('default'))?.token.pending).toBeUndefined();
   });
 
+  it('two rotations at once: the second, verified against the token the first replaced, stores nothing and says the first is kept', async () => {
+    const deps = makeTestDeps({ now });
+    const verifiedFor = await saveSandboxProfile(deps, sandbox);
+    const { swapInToken } = await import('../../src/commands/rotation.js');
+    const first = 'ATATT3x-the-first-rotation-01';
+    // Both read the profile (verifiedFor) before either stored; the first stores, then the second tries.
+    await swapInToken({ deps, backend: deps.keychain, profile: 'default', token: first, expiresOn: '2027-09-09', verifiedFor });
+    await expect(swapInToken({ deps, backend: deps.keychain, profile: 'default', token: NEW, expiresOn: '2027-10-10', verifiedFor })).rejects.toThrow(
+      'Another rotate-token stored a new token for profile "default" (expires 2027-09-09) while this one was being checked, so this token was not stored',
+    );
+    expect(await deps.keychain.get('default:api-token')).toBe(first);
+    const saved = await deps.config.getProfile('default');
+    expect(saved?.token.expiresOn).toBe('2027-09-09');
+    expect(saved?.token.pending).toBeUndefined();
+    // Read again after the first, the second goes through.
+    await swapInToken({ deps, backend: deps.keychain, profile: 'default', token: NEW, expiresOn: '2027-10-10', verifiedFor: saved! });
+    expect(await deps.keychain.get('default:api-token')).toBe(NEW);
+  });
+
   it('interactive: asks for the token (masked) and its expiry; the old token pasted again is asked again; the new one is shown on a yes', async () => {
     const prompter = new ScriptedPrompter([
       { id: 'api-token', answer: SANDBOX.apiToken },

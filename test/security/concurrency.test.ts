@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(async () => sandbox.close());
 
 describe('concurrent processes', () => {
-  it('five rotate-token processes at once leave one of the new tokens stored with its own expiry', async () => {
+  it('five rotate-token processes at once: one of the new tokens is stored with its own expiry, and no process says "stored" for a token it could not store', async () => {
     const dir = join(tempDir(), 'cfg');
     mkdirSync(dir, { mode: 0o700 });
     const profile = sampleProfile({ site: sandbox.url, cloudId: SANDBOX.cloudId, email: SANDBOX.email, endpoints: { auth: sandbox.authUrl, api: sandbox.apiUrl }, clientId: SANDBOX.clientId, storage: 'file' });
@@ -30,11 +30,20 @@ describe('concurrent processes', () => {
     const results = await Promise.all(
       tokens.map((token, i) => runCli(['rotate-token', '--token-expires', `2027-0${i + 1}-15`], { env: { KENDIS_JIRA_CONFIG_DIR: dir, KENDIS_JIRA_API_TOKEN: token }, timeoutMs: 60_000 })),
     );
-    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    // A rotation that finds another stored a token since it read the profile refuses (exit 1) and
+    // keeps the other; one that read the profile after the other finished goes through.
+    for (const r of results) {
+      if (r.code === 0) continue;
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain('Another rotate-token stored a new token for profile "default"');
+      expect(r.stderr).toContain('so this token was not stored');
+    }
     const config = await new ConfigStore(dir).load();
     const stored = (JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8')) as { secrets: Record<string, string> }).secrets;
     const winner = tokens.indexOf(stored['default:api-token']!);
     expect(winner).toBeGreaterThanOrEqual(0);
+    // The stored token's process said it stored it; every refused process's token is not the one stored.
+    expect(results[winner]!.code, results[winner]!.stderr).toBe(0);
     // The token and its expiry belong together: both written by the same process.
     expect(config.profiles.default?.token.expiresOn).toBe(`2027-0${winner + 1}-15`);
     expect(config.profiles.default?.token.pending).toBeUndefined();
