@@ -1,17 +1,18 @@
 /** The clipboard: which program for which system, the secret only on its stdin, OSC 52 as the last resort. */
 import { describe, expect, it } from 'vitest';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLEAR_AFTER_S, clipboardTools, copiedSentence, copyToClipboard, digestOf, osc52, scheduleClearDetached } from '../../src/io/clipboard.js';
 import { tempDir } from '../helpers/test-deps.js';
 
 /** A fake clipboard program: records its arguments and what it received on stdin. */
-function fakeProgram(dir: string, name: string, exit = 0): { argv: string; input: string } {
+function fakeProgram(dir: string, name: string, exit = 0): { argv: string; input: string; env: string } {
   const argv = join(dir, `${name}.argv`);
   const input = join(dir, `${name}.stdin`);
-  writeFileSync(join(dir, name), `#!/bin/sh\necho "$@" > ${JSON.stringify(argv)}\ncat > ${JSON.stringify(input)}\nexit ${exit}\n`);
+  const env = join(dir, `${name}.env`);
+  writeFileSync(join(dir, name), `#!/bin/sh\necho "$@" > ${JSON.stringify(argv)}\nenv > ${JSON.stringify(env)}\ncat > ${JSON.stringify(input)}\nexit ${exit}\n`);
   chmodSync(join(dir, name), 0o755);
-  return { argv, input };
+  return { argv, input, env };
 }
 
 describe('clipboardTools', () => {
@@ -27,11 +28,17 @@ describe('clipboardTools', () => {
 
 describe('copyToClipboard', () => {
   const secret = 'ATATT3xSecretThatMustNeverShow';
-  it('gives the secret to the program on stdin, never in its arguments, and schedules the clean-up by digest', async () => {
+  it('gives the secret to the program on stdin, never in its arguments or environment, and schedules the clean-up by digest', async () => {
     const dir = tempDir('kj-clip-');
     const xclip = fakeProgram(dir, 'xclip');
     const scheduled: [string, string, number][] = [];
-    const outcome = await copyToClipboard(secret, { platform: 'linux', env: { DISPLAY: ':9', PATH: `${dir}:/usr/bin:/bin` }, interactive: false, scheduleClear: (tool, digest, s) => void scheduled.push([tool.write[0] as string, digest, s]) });
+    // A script passed the secrets in; xclip keeps running while it owns the clipboard, its environment readable.
+    const env = { DISPLAY: ':9', PATH: `${dir}:/usr/bin:/bin`, KENDIS_JIRA_API_TOKEN: 'ATATT3x-env-token-value', KENDIS_JIRA_CLIENT_SECRET: 'env-client-secret-value' };
+    const outcome = await copyToClipboard(secret, { platform: 'linux', env, interactive: false, scheduleClear: (tool, digest, s) => void scheduled.push([tool.write[0] as string, digest, s]) });
+    const seen = readFileSync(xclip.env, 'utf8');
+    expect(seen).toContain('DISPLAY=:9');
+    expect(seen).not.toContain('KENDIS_JIRA_API_TOKEN');
+    expect(seen).not.toContain('env-client-secret-value');
     expect(outcome).toEqual({ kind: 'copied', to: 'the clipboard (xclip)', clearsAfterS: CLEAR_AFTER_S });
     expect(readFileSync(xclip.input, 'utf8')).toBe(secret);
     expect(readFileSync(xclip.argv, 'utf8')).not.toContain(secret);
@@ -60,6 +67,35 @@ describe('copyToClipboard', () => {
   it('osc52 encodes UTF-8 as base64', () => {
     expect(osc52('é')).toBe('\u001b]52;c;w6k=\u0007');
   });
+  it('the clean-up (a detached process) has neither the digest nor a secret variable on its command line or in its environment', async () => {
+    const dir = tempDir('kj-clip-');
+    const digest = digestOf(secret);
+    const tool = { name: 'none', write: [join(dir, 'absent')], read: [join(dir, 'absent')] };
+    process.env.KENDIS_JIRA_API_TOKEN = 'ATATT3x-clear-helper-env-token';
+    try {
+      scheduleClearDetached(tool, digest, 3);
+    } finally {
+      delete process.env.KENDIS_JIRA_API_TOKEN;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    // Find the helper among this machine's processes (Linux: /proc) by its script.
+    const helpers = readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .flatMap((pid) => {
+        try {
+          const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+          return cmdline.includes('createHash') ? [{ cmdline, environ: readFileSync(`/proc/${pid}/environ`, 'utf8') }] : [];
+        } catch {
+          return [];
+        }
+      });
+    expect(helpers.length).toBeGreaterThan(0);
+    for (const h of helpers) {
+      expect(h.cmdline).not.toContain(digest);
+      expect(h.environ).not.toContain('ATATT3x-clear-helper-env-token');
+    }
+  });
+
   it('the clean-up (a detached process) empties the clipboard only if it still holds the secret', async () => {
     const dir = tempDir('kj-clip-');
     const fake = (name: string) => {

@@ -52,6 +52,15 @@ describe('ConfigStore', () => {
     await expect(store.load()).rejects.toThrow(/profiles\.default/);
   });
 
+  it('refuses a hand-edited profile name that could not be typed (it would reach printed commands and completion)', async () => {
+    const { sampleProfile } = await import('../helpers/fixtures.js');
+    const store = new ConfigStore(tempDir());
+    writeFileSync(store.path, JSON.stringify({ version: 1, profiles: { '$(touch /tmp/x)': sampleProfile() } }));
+    await expect(store.load()).rejects.toThrow('profiles.$(touch /tmp/x) is missing or not valid');
+    writeFileSync(store.path, JSON.stringify({ version: 1, profiles: { 'site-b': sampleProfile() } }));
+    await expect(store.load()).resolves.toMatchObject({ profiles: { 'site-b': {} } });
+  });
+
   it('refuses an unknown (newer) version and says to upgrade', async () => {
     const store = new ConfigStore(tempDir());
     const text = JSON.stringify({ version: 7, profiles: {} });
