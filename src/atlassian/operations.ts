@@ -79,12 +79,14 @@ export function satisfies(scopeSets: readonly (readonly string[])[], scopes: Ite
   return scopeSets.some((set) => set.every((s) => have.has(s)));
 }
 
-/** Match a concrete path against the table's templates ({param} = one path segment). */
-export function matchOperation(method: string, path: string): GatewayOperation | undefined {
+/** A concrete path (query ignored) fits a spec's path template: `{param}` is one non-empty segment. */
+export function pathFits(template: string, path: string): boolean {
   const segments = path.split('?')[0]!.split('/');
-  return OPERATIONS.find((op) => {
-    if (op.method !== method) return false;
-    const template = op.path.split('/');
-    return template.length === segments.length && template.every((t, i) => (t.startsWith('{') ? segments[i] !== '' : t === segments[i]));
-  });
+  const parts = template.split('/');
+  return parts.length === segments.length && parts.every((t, i) => (t.startsWith('{') ? segments[i] !== '' : t === segments[i]));
+}
+
+/** Match a concrete path against the table's templates. */
+export function matchOperation(method: string, path: string): GatewayOperation | undefined {
+  return OPERATIONS.find((op) => op.method === method && pathFits(op.path, path));
 }

@@ -12,7 +12,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { matchOperation, satisfies } from '../atlassian/operations.js';
+import { matchOperation, pathFits, satisfies } from '../atlassian/operations.js';
 import { APP_SCOPES, TOKEN_SCOPES, USER_TOKEN_SCOPES, appScopeTitle } from '../atlassian/scopes.js';
 import { DEFAULT_REDIRECT_URI } from '../auth/redirect.js';
 import { SANDBOX } from './fixtures.js';
@@ -466,12 +466,9 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
 
 /** Scope sets of any operation in Atlassian's specs (src/atlassian/openapi-scopes.json), by concrete path. */
 function specScopeSets(method: string, path: string): string[][] | undefined {
-  const segments = path.split('?')[0]!.split('/');
   for (const [key, sets] of Object.entries(SPEC_TABLE.operations as Record<string, string[][]>)) {
     const [m, template] = key.split(' ') as [string, string];
-    if (m !== method) continue;
-    const parts = template.split('/');
-    if (parts.length === segments.length && parts.every((t, i) => (t.startsWith('{') ? segments[i] !== '' : t === segments[i]))) return sets;
+    if (m === method && pathFits(template, path)) return sets;
   }
   return undefined;
 }
