@@ -85,7 +85,7 @@ export async function runStatusAll(json: boolean, deps: Deps): Promise<void> {
       const { doc } = await statusDocument(row.profile, config.profiles[row.profile] as Profile, one);
       docs.push({ ...doc, pending: row.pending });
     }
-    deps.io.out(JSON.stringify(docs, null, 2));
+    deps.io.json(docs);
     return;
   }
   const p = deps.io.outPaint;
@@ -114,7 +114,7 @@ export async function runRotateCheckAll(within: number, json: boolean, deps: Dep
   const rows = await profileRows(deps);
   if (rows.length === 0) throw new NotConfiguredError(deps.globals.profile);
   const checked = rows.map((r) => ({ profile: r.profile, expiresOn: r.token.expiresOn, daysLeft: r.token.daysLeft, within, expired: r.token.daysLeft < 0, due: r.token.daysLeft <= within }));
-  if (json) deps.io.out(JSON.stringify(checked, null, 2));
+  if (json) deps.io.json(checked);
   else {
     const width = Math.max(...checked.map((c) => c.profile.length));
     for (const c of checked) {
@@ -135,7 +135,7 @@ export async function runRotateCheckAll(within: number, json: boolean, deps: Dep
 export async function runTestConnectionAll(json: boolean, deps: Deps): Promise<void> {
   const names = await everyProfile(deps);
   const reports = await deps.io.task(`Checking ${names.length} profile${names.length === 1 ? '' : 's'}…`, () => mapBounded(names, CONCURRENCY, (name) => checkOne(forProfile(deps, name), name)));
-  if (json) deps.io.out(JSON.stringify(reports.map((r) => r.doc ?? { ok: false, profile: r.name, error: r.error }), null, 2));
+  if (json) deps.io.json(reports.map((r) => r.doc ?? { ok: false, profile: r.name, error: r.error }));
   else {
     const width = Math.max(...names.map((n) => n.length));
     for (const r of reports) {

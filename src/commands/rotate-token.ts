@@ -115,7 +115,7 @@ async function checkOnly(options: RotateOptions, profile: Profile, deps: Deps): 
   const daysLeft = daysUntil(profile.token.expiresOn, deps.now());
   const due = daysLeft <= options.within;
   if (options.json) {
-    deps.io.out(JSON.stringify({ profile: deps.globals.profile, expiresOn: profile.token.expiresOn, daysLeft, within: options.within, expired: daysLeft < 0, due }, null, 2));
+    deps.io.json({ profile: deps.globals.profile, expiresOn: profile.token.expiresOn, daysLeft, within: options.within, expired: daysLeft < 0, due });
   } else {
     deps.io.out(`Token expires ${profile.token.expiresOn} (${describeDaysLeft(daysLeft)}).`);
     if (!due) deps.io.info(`Not due: more than ${options.within} days left. Nothing to do now.`);

@@ -31,7 +31,7 @@ export async function runStatus(options: StatusOptions, deps: Deps): Promise<voi
   const { doc, secrets, store, kinds, kind, daysLeft, site, alm, now } = await statusDocument(deps.globals.profile, profile, deps);
   const foreign = profile.sandbox ? undefined : foreignHostsWarning(profile.endpoints, profile.site);
   if (options.json) {
-    deps.io.out(JSON.stringify(doc, null, 2));
+    deps.io.json(doc);
     warnIfTokenExpiring(profile, deps);
     if (foreign) deps.io.warn(foreign);
     return;

@@ -120,7 +120,7 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
         token: { expiresOn: saved.token.expiresOn, daysLeft: daysUntil(saved.token.expiresOn, deps.now()) },
         checks: results,
       };
-      deps.io.out(JSON.stringify(doc, null, 2));
+      deps.io.json(doc);
     } else {
       // The report on stdout, verdict included, so `> report.txt` or `| tail` keeps it whole.
       renderCheckLines(deps.io, results, { toStdout: true });

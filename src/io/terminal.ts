@@ -94,6 +94,11 @@ export class Terminal {
     this.streams.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
   }
 
+  /** A JSON document on stdout; every command it names reads as this user types it, as on stderr. */
+  json(value: unknown): void {
+    this.out(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? asTyped(v, this.cli) : v), 2));
+  }
+
   /**
    * The width text is fitted to: the terminal's, when stderr is one that knows its size; undefined
    * (no wrapping) for a pipe or a file, so logs keep one line per message.

@@ -39,6 +39,17 @@ describe('colours per stream', () => {
   });
 });
 
+describe('a --json document names commands as this user types them, as stderr does', () => {
+  it('every string in the document: `kendis-jira …` becomes `node bin/kendis-jira.js …` from a clone', async () => {
+    const { Terminal } = await import('../../src/io/terminal.js');
+    const stdout = Object.assign(new PassThrough(), { isTTY: false });
+    const io = new Terminal({ stdin: new PassThrough(), stdout, stderr: new PassThrough() } as never, { env: {}, cli: 'node bin/kendis-jira.js' });
+    io.json({ checks: [{ hint: 'Then run `kendis-jira rotate-token --profile b`.' }], n: 3, ok: false });
+    const doc = JSON.parse(String(stdout.read())) as { checks: { hint: string }[]; n: number; ok: boolean };
+    expect(doc).toEqual({ checks: [{ hint: 'Then run `node bin/kendis-jira.js rotate-token --profile b`.' }], n: 3, ok: false });
+  });
+});
+
 describe('withoutSecrets', () => {
   it('takes this run’s own secrets out of text a server sent', async () => {
     const { withoutSecrets } = await import('../../src/io/sanitize.js');
