@@ -66,10 +66,11 @@ function withoutSecret(text: string, secret: string): string {
   let out = '';
   let from = 0;
   for (let at = text.indexOf(head); at !== -1; at = text.indexOf(head, from)) {
-    let end = at + head.length;
-    while (end < text.length && end - at < secret.length && text[end] === secret[end - at]) end += 1;
+    // How much of the secret is here: its head, then as many of its following characters as match.
+    let n = head.length;
+    while (n < secret.length && text.startsWith(secret.slice(0, n + 1), at)) n += 1;
     out += text.slice(from, at) + '[redacted]';
-    from = end;
+    from = at + n;
   }
   // (A secret shorter than SECRET_START is its own head: only ever taken out whole.)
   return out + text.slice(from);
