@@ -2,7 +2,8 @@
 import * as z from 'zod/mini';
 import type { Deps } from '../deps.js';
 import { flag, parseOptions } from './options.js';
-import { NotConfiguredError, UsageError } from '../errors.js';
+import { CliError, NotConfiguredError, UsageError } from '../errors.js';
+import { profileFlagFor } from '../config/profile-name.js';
 import { profileKind } from '../config/schema.js';
 import { describeProfileTarget } from '../target.js';
 import { accountFor, rotationAccountFor, SECRET_KINDS, stagingAccountFor, type SecretBackend } from '../secrets/backend.js';
@@ -18,14 +19,14 @@ export function parseLogoutOptions(raw: Record<string, unknown>): LogoutOptions 
 
 export async function runLogout(options: LogoutOptions, deps: Deps): Promise<void> {
   const name = deps.globals.profile;
-  const target = await requireProfileOrProgress(deps);
+  const confirmed = await requireProfileOrProgress(deps);
   if (!options.yes) {
     if (!deps.io.interactive) {
       throw new UsageError(`Removing profile "${name}" needs confirmation.`, 'Rerun with --yes to confirm in a non-interactive session.');
     }
     const ok = await deps.prompter.confirm({
       id: 'logout.confirm',
-      message: `Remove profile "${name}"${target.site ? ` (${target.site})` : ''} and its stored secrets from this machine?`,
+      message: `Remove profile "${name}"${confirmed.site ? ` (${confirmed.site})` : ''} and its stored secrets from this machine?`,
       default: false,
     });
     if (!ok) {
@@ -35,7 +36,17 @@ export async function runLogout(options: LogoutOptions, deps: Deps): Promise<voi
   }
   // Under the profile's lock, as setup's commit and a rotation write it: a rotation finishing now
   // cannot put a token back after it was removed. What is removed is read again under the lock.
-  const { removed, backend } = await withProfileLock(deps.config, name, async () => removeProfile(name, await requireProfileOrProgress(deps), deps));
+  const { removed, backend } = await withProfileLock(deps.config, name, async () => {
+    const now = await requireProfileOrProgress(deps);
+    // A setup that replaced the profile while the question was open: not what was confirmed.
+    if (!sameTarget(now, confirmed)) {
+      throw new CliError(`Profile "${name}" changed while you were confirming (it is now ${now.site ?? 'another setup'}), so nothing was removed.`, {
+        hint: `Check it with \`${deps.cli} status${profileFlagFor(name)}\`, then run \`${deps.cli} logout${profileFlagFor(name)}\` again if it should go.`,
+      });
+    }
+    return removeProfile(name, now, deps);
+  });
+  const target = confirmed;
   deps.io.success(`Removed profile "${name}" (${removed} stored secret${removed === 1 ? '' : 's'} deleted from ${backend.description}).`);
   if (target.sandbox) {
     deps.io.hint('Its credentials were the sandbox’s fake ones: there is nothing to revoke at Atlassian or to change in Kendis.');
@@ -83,6 +94,11 @@ async function removeProfile(name: string, target: Target, deps: Deps): Promise<
 
 /** A complete profile, or a setup in progress (whose verified secrets may already be staged). */
 type Storage = 'keychain' | 'file';
+
+/** The same profile as the one confirmed: same site, kind, store and stage. */
+function sameTarget(a: Target, b: Target): boolean {
+  return a.site === b.site && a.kind === b.kind && a.storage === b.storage && a.finished === b.finished && Boolean(a.sandbox) === Boolean(b.sandbox);
+}
 
 type Target = { site?: string; storage: Storage; storages: Storage[]; sandbox?: boolean; kind?: string; finished: boolean };
 

@@ -1,20 +1,23 @@
 /**
  * A small cross-process lock (an exclusive lock file) so two kendis-jira processes never
  * interleave a read-modify-write of a configuration file. Each holder writes its own token
- * (host, pid space, pid, random) into the file and removes only a file that still holds its token.
+ * (host, pid space, pid, random) into the file, checks it is there, and removes only a file that
+ * still holds its token.
  *
- * A holder that is alive on this machine is never taken from, however long it holds (a keychain
- * dialog may take a minute). The lock is taken over only when its holder is shown to be gone: a
- * process of this machine that no longer exists; a file with no owner written in it after
- * EMPTY_GRACE_MS (its creator died between creating and writing it); or a holder this machine cannot
- * ask (another host on a shared folder) after `staleMs`. Takeovers happen one at a time (under
- * `<lock>.takeover`, itself exclusive), and the lock is removed only if it still holds the very token
- * that was judged stale, so two waiters never both delete "the stale lock" and both enter.
+ * A holder touches its lock every staleMs/3 while it holds it, however long that is (a keychain
+ * dialog may take a minute). The lock is taken over when its holder is shown to be gone: a process
+ * of this machine that no longer exists (at once); a file with no owner written in it after
+ * EMPTY_GRACE_MS (its creator died between creating and writing it); or a lock nobody touched for
+ * staleMs (a holder that died and whose pid now belongs to another program, or one on another host).
+ * Takeovers happen one at a time (under `<lock>.takeover`, itself exclusive), and the lock is removed
+ * only if it still holds the very token that was judged stale, so two waiters never both delete "the
+ * stale lock" and both enter; a creator that finds another token in its file after writing it (it was
+ * judged unwritten while it stalled) does not enter either.
  */
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { open, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { CliError } from '../errors.js';
 
@@ -65,12 +68,14 @@ function holderOf(token: string | undefined): Holder {
   }
 }
 
-/** The lock may be taken over: its holder is gone, never wrote itself in, or cannot be asked and is old. */
+/**
+ * The lock may be taken over: its holder is gone, never wrote itself in, or has not touched it for
+ * staleMs (a live holder touches it every staleMs/3; a pid that looks alive may be another program's).
+ */
 function isStale(holder: Holder, ageMs: number, staleMs: number): boolean {
   if (holder === 'gone') return true;
   if (holder === 'unwritten') return ageMs > EMPTY_GRACE_MS;
-  if (holder === 'unknown') return ageMs > staleMs;
-  return false;
+  return ageMs > staleMs;
 }
 
 async function createExclusive(path: string, content: string): Promise<boolean> {
@@ -107,12 +112,14 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, 
   const started = Date.now();
   const mine = `${hostname()}:${PID_SPACE}:${process.pid}:${randomBytes(8).toString('hex')}`;
   for (;;) {
-    if (await createExclusive(lockPath, mine)) break;
+    // Created, and still ours once written: a creator that stalled past EMPTY_GRACE_MS may find its
+    // file taken over meanwhile, and then waits like anyone else.
+    if ((await createExclusive(lockPath, mine)) && (await read(lockPath)) === mine) break;
     const [info, token] = await Promise.all([stat(lockPath).catch(() => undefined), read(lockPath)]);
+    if (token === mine) break;
     if (info && isStale(holderOf(token), Date.now() - info.mtimeMs, staleMs)) {
       await options.beforeTakeover?.();
       await takeOver(lockPath, token, staleMs);
-      continue;
     }
     if (Date.now() - started > timeoutMs) {
       const pid = holderOf(token) === 'alive' ? token?.split(':')[2] : undefined;
@@ -122,11 +129,22 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, 
     }
     await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
   }
+  // Touched while held, so that however long the work takes it is never judged stale.
+  const touch = setInterval(() => void refresh(lockPath, mine), Math.max(20, staleMs / 3));
+  touch.unref();
   try {
     return await work();
   } finally {
+    clearInterval(touch);
     if ((await read(lockPath)) === mine) await rm(lockPath, { force: true });
   }
+}
+
+/** The holder's sign of life: the lock's time set to now, if the lock is still its own. */
+async function refresh(lockPath: string, mine: string): Promise<void> {
+  if ((await read(lockPath)) !== mine) return;
+  const now = new Date();
+  await utimes(lockPath, now, now).catch(() => undefined);
 }
 
 /**

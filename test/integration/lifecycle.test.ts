@@ -286,6 +286,23 @@ describe('logout and several profiles', () => {
     expect(await deps.keychain.get('default:api-token')).toBeNull();
   });
 
+  it('a profile set up again (another site) while logout waited is not removed: that is not what was confirmed', async () => {
+    const deps = makeTestDeps();
+    await saveSandboxProfile(deps, sandbox);
+    let logout: Promise<unknown> | undefined;
+    await withProfileLock(deps.config, 'default', async () => {
+      logout = runLogout({ yes: true }, deps).then(() => undefined, (e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 200));
+      await deps.config.update((c) => {
+        c.profiles.default = { ...c.profiles.default!, site: 'https://other.atlassian.net', sandbox: false };
+      });
+    });
+    const error = (await logout) as Error;
+    expect(error.message).toContain('Profile "default" changed while you were confirming (it is now https://other.atlassian.net), so nothing was removed.');
+    expect((await deps.config.getProfile('default'))?.site).toBe('https://other.atlassian.net');
+    expect(await deps.keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
+  });
+
   it('asks for confirmation interactively, and "no" removes nothing', async () => {
     const prompter = new ScriptedPrompter([{ id: 'logout.confirm', answer: false }]);
     const deps = makeTestDeps({ prompter, interactive: true });

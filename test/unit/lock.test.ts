@@ -75,11 +75,31 @@ describe('a holder that is alive is never taken from; a lock nobody wrote is jud
     utimesSync(path, then, then);
   };
 
-  it('a live holder on this machine keeps the lock however old it is, and the message names its process', async () => {
-    const lock = join(tempDir(), 'live.lock');
+  it('a holder that is working touches its lock: it is never taken from, though it holds far longer than staleMs', async () => {
+    const lock = join(tempDir(), 'working.lock');
+    let release!: () => void;
+    const holding = withFileLock(lock, () => new Promise<void>((r) => (release = r)), { staleMs: 300 });
+    await new Promise((r) => setTimeout(r, 1200));
+    await expect(withFileLock(lock, async () => 'taken', { timeoutMs: 300, staleMs: 300 })).rejects.toThrow('Another kendis-jira process is');
+    release();
+    await holding;
+    await expect(withFileLock(lock, async () => 'taken', { timeoutMs: 300, staleMs: 300 })).resolves.toBe('taken');
+  });
+
+  it('a lock nobody touches is taken after staleMs even when its pid belongs to a live process (a reused pid), and named while it is fresh', async () => {
+    const lock = join(tempDir(), 'reused.lock');
     writeFileSync(lock, `${hostname()}:${space}:${process.ppid}:abcd`);
-    aged(lock, 10 * 60_000);
-    await expect(withFileLock(lock, async () => undefined, { timeoutMs: 300, staleMs: 1000 })).rejects.toThrow(`(process ${process.ppid})`);
+    await expect(withFileLock(lock, async () => undefined, { timeoutMs: 300, staleMs: 60_000 })).rejects.toThrow(`(process ${process.ppid})`);
+    aged(lock, 5000);
+    await expect(withFileLock(lock, async () => 'taken', { timeoutMs: 300, staleMs: 4000 })).resolves.toBe('taken');
+  });
+
+  it('a takeover guard left by a waiter that died still lets the wait end at its timeout', async () => {
+    const dir = tempDir();
+    const lock = join(dir, 'guarded.lock');
+    writeFileSync(lock, `${hostname()}:${space}:4194305:abcd`);
+    writeFileSync(`${lock}.takeover`, '4194306');
+    await expect(withFileLock(lock, async () => undefined, { timeoutMs: 500, staleMs: 60_000 })).rejects.toThrow('Another kendis-jira process is');
   });
 
   it('an empty lock file (its creator died before writing itself in) is taken after the grace, long before staleMs', async () => {
