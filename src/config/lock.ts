@@ -4,11 +4,15 @@
  * (host, pid space, pid, random) into the file, checks it is there, and removes only a file that
  * still holds its token.
  *
- * A holder touches its lock every staleMs/3 while it holds it, however long that is (a keychain
- * dialog may take a minute). The lock is taken over when its holder is shown to be gone: a process
- * of this machine that no longer exists (at once); a file with no owner written in it after
- * EMPTY_GRACE_MS (its creator died between creating and writing it); or a lock nobody touched for
- * staleMs (a holder that died and whose pid now belongs to another program, or one on another host).
+ * A holder of this machine that is alive is never taken from, however long it holds (a keychain
+ * dialog may take a minute; a stopped process is still alive). The lock is taken over only when its
+ * holder is shown to be gone:
+ *   - a process of this machine that no longer exists, or whose pid now belongs to a process that
+ *     started later (Linux: its start time differs from the one in the lock) — at once;
+ *   - a file with no owner written in it after EMPTY_GRACE_MS (its creator died between creating
+ *     and writing it);
+ *   - a holder on another host (a shared folder), which cannot be asked: when nobody touched the
+ *     lock for staleMs (every holder touches its lock every staleMs/3 while it holds it).
  * Takeovers happen one at a time (under `<lock>.takeover`, itself exclusive), and the lock is removed
  * only if it still holds the very token that was judged stale, so two waiters never both delete "the
  * stale lock" and both enter; a creator that finds another token in its file after writing it (it was
@@ -45,10 +49,27 @@ export const PID_SPACE = (() => {
   }
 })();
 
+const OWN_START = startTimeOf(process.pid);
+
 /** How long a lock file may stay without its owner written in it: creating and writing take microseconds. */
 export const EMPTY_GRACE_MS = 2000;
 
 type Holder = 'alive' | 'gone' | 'unknown' | 'unwritten';
+
+/**
+ * When a process started (Linux: clock ticks since boot, /proc/<pid>/stat field 22), "-" where it
+ * cannot be read: with it, a pid that a later process reuses is told apart from the holder.
+ */
+export function startTimeOf(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count after its closing one.
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return start && /^\d+$/.test(start) ? start : '-';
+  } catch {
+    return '-';
+  }
+}
 
 /**
  * Who holds the lock, as far as this process can tell: a process of this machine (same host name
@@ -56,23 +77,25 @@ type Holder = 'alive' | 'gone' | 'unknown' | 'unwritten';
  * pids) is alive or gone; a holder elsewhere is unknown; a file without an owner is unwritten.
  */
 function holderOf(token: string | undefined): Holder {
-  const [host, space, pid, nonce] = (token ?? '').split(':');
-  if (!host || !space || !pid || !/^\d+$/.test(pid) || !nonce) return 'unwritten';
+  const [host, space, pid, started, nonce] = (token ?? '').split(':');
+  if (!host || !space || !pid || !/^\d+$/.test(pid) || !started || !nonce) return 'unwritten';
   if (host !== hostname() || space !== PID_SPACE || Number(pid) === process.pid) return 'unknown';
   try {
     process.kill(Number(pid), 0);
-    return 'alive';
   } catch (error) {
     // EPERM: it exists, as another user's process.
-    return (error as NodeJS.ErrnoException).code === 'ESRCH' ? 'gone' : 'alive';
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return 'gone';
   }
+  // The pid is taken: by the holder, unless a process that started at another time has it now.
+  return started !== '-' && startTimeOf(Number(pid)) !== started ? 'gone' : 'alive';
 }
 
 /**
- * The lock may be taken over: its holder is gone, never wrote itself in, or has not touched it for
- * staleMs (a live holder touches it every staleMs/3; a pid that looks alive may be another program's).
+ * The lock may be taken over: its holder is gone, never wrote itself in, or — on another host,
+ * where it cannot be asked — has not touched it for staleMs. A live holder here: never.
  */
 function isStale(holder: Holder, ageMs: number, staleMs: number): boolean {
+  if (holder === 'alive') return false;
   if (holder === 'gone') return true;
   if (holder === 'unwritten') return ageMs > EMPTY_GRACE_MS;
   return ageMs > staleMs;
@@ -110,7 +133,7 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, 
   const timeoutMs = options.timeoutMs ?? 10_000;
   const staleMs = options.staleMs ?? 30_000;
   const started = Date.now();
-  const mine = `${hostname()}:${PID_SPACE}:${process.pid}:${randomBytes(8).toString('hex')}`;
+  const mine = `${hostname()}:${PID_SPACE}:${process.pid}:${OWN_START}:${randomBytes(8).toString('hex')}`;
   for (;;) {
     // Created, and still ours once written: a creator that stalled past EMPTY_GRACE_MS may find its
     // file taken over meanwhile, and then waits like anyone else.

@@ -1,9 +1,9 @@
 /** The configuration lock: one holder at a time, even when many waiters find a stale lock at once. */
 import { describe, expect, it } from 'vitest';
-import { utimesSync, writeFileSync, readdirSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { EMPTY_GRACE_MS, PID_SPACE, withFileLock } from '../../src/config/lock.js';
+import { EMPTY_GRACE_MS, PID_SPACE, startTimeOf, withFileLock } from '../../src/config/lock.js';
 import { tempDir } from '../helpers/test-deps.js';
 
 async function maxHolders(lock: string, waiters: number, widen = false): Promise<number> {
@@ -53,17 +53,17 @@ describe('a lock left by a process that died', () => {
     const dir = tempDir();
     const dead = join(dir, 'dead.lock');
     // A pid above Linux's pid_max cannot belong to a running process.
-    writeFileSync(dead, `${hostname()}:${space}:4194305:abcd`);
+    writeFileSync(dead, `${hostname()}:${space}:4194305:-:abcd`);
     // Taken well before the 30 s stale time: waiting for that would overrun this 2 s timeout.
     await withFileLock(dead, async () => undefined, { timeoutMs: 2000 });
     const alive = join(dir, 'alive.lock');
-    writeFileSync(alive, `${hostname()}:${space}:${process.ppid}:abcd`);
+    writeFileSync(alive, `${hostname()}:${space}:${process.ppid}:${startTimeOf(process.ppid)}:abcd`);
     await expect(withFileLock(alive, async () => undefined, { timeoutMs: 300 })).rejects.toThrow('Another kendis-jira process');
   });
 
   it('a holder in another pid space (a container sharing the folder and the host name) is never judged gone', async () => {
     const lock = join(tempDir(), 'other-space.lock');
-    writeFileSync(lock, `${hostname()}:1.00000000-0000-0000-0000-000000000000:4194305:abcd`);
+    writeFileSync(lock, `${hostname()}:1.00000000-0000-0000-0000-000000000000:4194305:-:abcd`);
     await expect(withFileLock(lock, async () => undefined, { timeoutMs: 300 })).rejects.toThrow('Another kendis-jira process');
   });
 });
@@ -86,18 +86,25 @@ describe('a holder that is alive is never taken from; a lock nobody wrote is jud
     await expect(withFileLock(lock, async () => 'taken', { timeoutMs: 300, staleMs: 300 })).resolves.toBe('taken');
   });
 
-  it('a lock nobody touches is taken after staleMs even when its pid belongs to a live process (a reused pid), and named while it is fresh', async () => {
+  it('a live holder of this machine is never taken from, however long nobody touched its lock (a stopped process), and is named', async () => {
+    const lock = join(tempDir(), 'stopped.lock');
+    writeFileSync(lock, `${hostname()}:${space}:${process.ppid}:${startTimeOf(process.ppid)}:abcd`);
+    aged(lock, 600_000);
+    await expect(withFileLock(lock, async () => 'taken', { timeoutMs: 300, staleMs: 1000 })).rejects.toThrow(`(process ${process.ppid})`);
+    expect(readFileSync(lock, 'utf8')).toContain(`:${process.ppid}:`);
+  });
+
+  it.skipIf(startTimeOf(process.pid) === '-')('a pid that a later process reuses is not the holder: its lock is taken at once', async () => {
     const lock = join(tempDir(), 'reused.lock');
-    writeFileSync(lock, `${hostname()}:${space}:${process.ppid}:abcd`);
-    await expect(withFileLock(lock, async () => undefined, { timeoutMs: 300, staleMs: 60_000 })).rejects.toThrow(`(process ${process.ppid})`);
-    aged(lock, 5000);
-    await expect(withFileLock(lock, async () => 'taken', { timeoutMs: 300, staleMs: 4000 })).resolves.toBe('taken');
+    // The parent's pid, but another start time: the holder that wrote it is gone.
+    writeFileSync(lock, `${hostname()}:${space}:${process.ppid}:1:abcd`);
+    await expect(withFileLock(lock, async () => 'taken', { timeoutMs: 2000, staleMs: 600_000 })).resolves.toBe('taken');
   });
 
   it('a takeover guard left by a waiter that died still lets the wait end at its timeout', async () => {
     const dir = tempDir();
     const lock = join(dir, 'guarded.lock');
-    writeFileSync(lock, `${hostname()}:${space}:4194305:abcd`);
+    writeFileSync(lock, `${hostname()}:${space}:4194305:-:abcd`);
     writeFileSync(`${lock}.takeover`, '4194306');
     await expect(withFileLock(lock, async () => undefined, { timeoutMs: 500, staleMs: 60_000 })).rejects.toThrow('Another kendis-jira process is');
   });
@@ -112,7 +119,7 @@ describe('a holder that is alive is never taken from; a lock nobody wrote is jud
 
   it('a holder on another host (a shared folder) is taken over only after staleMs', async () => {
     const lock = join(tempDir(), 'other-host.lock');
-    writeFileSync(lock, `another-host-${process.pid}:${space}:${process.pid}:abcd`);
+    writeFileSync(lock, `another-host-${process.pid}:${space}:${process.pid}:-:abcd`);
     aged(lock, 5000);
     await expect(withFileLock(lock, async () => undefined, { timeoutMs: 300, staleMs: 60_000 })).rejects.toThrow('Another kendis-jira process is');
     await expect(withFileLock(lock, async () => 'taken', { timeoutMs: 300, staleMs: 4000 })).resolves.toBe('taken');
@@ -121,7 +128,7 @@ describe('a holder that is alive is never taken from; a lock nobody wrote is jud
   it('the lock file is still there after a refused wait, and removed after a holder finishes', async () => {
     const dir = tempDir();
     const lock = join(dir, 'kept.lock');
-    writeFileSync(lock, `${hostname()}:${space}:${process.ppid}:abcd`);
+    writeFileSync(lock, `${hostname()}:${space}:${process.ppid}:${startTimeOf(process.ppid)}:abcd`);
     await expect(withFileLock(lock, async () => undefined, { timeoutMs: 100 })).rejects.toThrow();
     expect(readdirSync(dir)).toEqual(['kept.lock']);
     const mine = join(dir, 'mine.lock');
