@@ -113,8 +113,14 @@ export function createDeps(globals: GlobalOptions, parts: ProcessParts): Deps {
     // the launcher starts, and the run used to wait out the whole OAuth timeout).
     target: (kind, options) =>
       openTarget(kind, { env: parts.env, io, browser: deps.browser, callbackUrls: options.callbackUrls, realBrowser: options.realBrowser && (io.interactive || Boolean(parts.env.BROWSER)) }, options.endpoints),
-    ...(parts.env.KENDIS_JIRA_TEST_CRASH_AT
-      ? { faultPoint: (name: string) => (name === parts.env.KENDIS_JIRA_TEST_CRASH_AT ? void process.kill(process.pid, 'SIGKILL') : undefined) }
+    // The crash and concurrency tests: die (SIGKILL) or stop (SIGSTOP, holding any lock) at a named point.
+    ...(parts.env.KENDIS_JIRA_TEST_CRASH_AT || parts.env.KENDIS_JIRA_TEST_STOP_AT
+      ? {
+          faultPoint: (name: string) => {
+            if (name === parts.env.KENDIS_JIRA_TEST_CRASH_AT) process.kill(process.pid, 'SIGKILL');
+            if (name === parts.env.KENDIS_JIRA_TEST_STOP_AT) process.kill(process.pid, 'SIGSTOP');
+          },
+        }
       : {}),
   };
   return deps;

@@ -51,6 +51,9 @@ function collectProjectKey(value: string, previous: string[] | undefined): strin
   return keys;
 }
 
+/** The commands that read or change profiles. */
+const PROFILE_COMMANDS = new Set(['setup', 'test-connection', 'rotate-token', 'status', 'logout', 'copy']);
+
 export function buildProgram(hooks: ProgramHooks): Command {
   const program = new Command('kendis-jira');
   program
@@ -83,6 +86,8 @@ Exit codes: 0 ok · 1 a check or operation failed · 2 bad usage or input · 3 p
   const run = async (command: Command, load: (deps: Deps, opts: Raw) => Promise<void>) => {
     const globals = globalsOf(command, hooks.env);
     const deps = await hooks.makeDeps(globals);
+    // What a crash left (src/profiles/transaction.ts) is removed before a command reads a profile.
+    if (PROFILE_COMMANDS.has(command.name())) await (await import('./profiles/transaction.js')).tidy(deps);
     await load(deps, command.opts() as Raw);
   };
 

@@ -37,9 +37,9 @@ async function everyProfile(deps: Deps): Promise<string[]> {
   return names;
 }
 
-/** What is pending for a profile: an unfinished setup, a rotation not finished. */
+/** What is pending for a profile: an unfinished setup, a change a crash interrupted. */
 function pendingOf(name: string, profile: Profile, progress: Record<string, unknown>): string | undefined {
-  if (profile.token.pending) return 'a token rotation to finish';
+  if (profile.generation) return 'a change to settle (the next command does it)';
   if (progress[name]) return 'an unfinished setup';
   return undefined;
 }

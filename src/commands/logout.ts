@@ -6,7 +6,8 @@ import { CliError, NotConfiguredError, UsageError } from '../errors.js';
 import { profileFlagFor } from '../config/profile-name.js';
 import { profileKind } from '../config/schema.js';
 import { describeProfileTarget } from '../target.js';
-import { accountFor, rotationAccountFor, SECRET_KINDS, stagingAccountFor, type SecretBackend } from '../secrets/backend.js';
+import { accountFor } from '../secrets/backend.js';
+import { forget, sweep } from '../profiles/transaction.js';
 import { withProfileLock } from '../config/lock.js';
 
 export interface LogoutOptions {
@@ -36,7 +37,7 @@ export async function runLogout(options: LogoutOptions, deps: Deps): Promise<voi
   }
   // Under the profile's lock, as setup's commit and a rotation write it: a rotation finishing now
   // cannot put a token back after it was removed. What is removed is read again under the lock.
-  const { removed, backend } = await withProfileLock(deps.config, name, async () => {
+  const { removed, unreachable } = await withProfileLock(deps.config, name, async () => {
     const now = await requireProfileOrProgress(deps);
     // A setup that replaced the profile while the question was open: not what was confirmed.
     if (!sameTarget(now, confirmed)) {
@@ -44,10 +45,20 @@ export async function runLogout(options: LogoutOptions, deps: Deps): Promise<voi
         hint: `Check it with \`${deps.cli} status${profileFlagFor(name)}\`, then run \`${deps.cli} logout${profileFlagFor(name)}\` again if it should go.`,
       });
     }
-    return removeProfile(name, now, deps);
+    // The profile's own store answers before anything changes (a locked keychain: nothing removed).
+    await deps.secretBackend(now.storage).get(accountFor(name, 'api-token'));
+    // One change: the profile leaves config.json, then what it pointed at is deleted.
+    await deps.config.update((config) => forget(config, name, now.storages));
+    deps.faultPoint?.('logout:flipped');
+    const swept = await sweep(deps, name, 'logout');
+    return { removed: swept.deleted, unreachable: swept.unreachable };
   });
+  const backend = deps.secretBackend(confirmed.storage);
   const target = confirmed;
   deps.io.success(`Removed profile "${name}" (${removed} stored secret${removed === 1 ? '' : 's'} deleted from ${backend.description}).`);
+  for (const storage of unreachable) {
+    deps.io.warn(`Could not reach ${deps.secretBackend(storage).description} to remove what an unfinished setup left there: the next kendis-jira command that can reach it removes it.`);
+  }
   if (target.sandbox) {
     deps.io.hint('Its credentials were the sandbox’s fake ones: there is nothing to revoke at Atlassian or to change in Kendis.');
   } else if (!target.finished) {
@@ -59,37 +70,6 @@ export async function runLogout(options: LogoutOptions, deps: Deps): Promise<voi
         : 'In Kendis, the ALM Account still holds its own copy: remove or update it there, and revoke the API token at https://id.atlassian.com/manage-profile/security/api-tokens if it is no longer needed.',
     );
   }
-}
-
-/**
- * Secrets first: a config entry without secrets is harmless and visible; the reverse would leave
- * secrets nobody knows about. Returns how many of the profile's own secrets were deleted, and where.
- */
-async function removeProfile(name: string, target: Target, deps: Deps): Promise<{ removed: number; backend: SecretBackend }> {
-  const backend = deps.secretBackend(target.storage);
-  let removed = 0;
-  // An unfinished or interrupted setup may have used the other store: clean both that were used.
-  for (const storage of target.storages) {
-    const store = deps.secretBackend(storage);
-    try {
-      for (const kind of SECRET_KINDS) {
-        if (await store.delete(accountFor(name, kind))) removed += 1;
-        // Verified secrets of an unfinished setup wait in staging entries: remove those too.
-        await store.delete(stagingAccountFor(name, kind));
-      }
-      await store.delete(rotationAccountFor(name));
-    } catch (error) {
-      // The profile's own store must be cleaned (else nothing is removed); another one an
-      // unfinished setup once used is cleaned when it can be, and said when it cannot.
-      if (storage === target.storage) throw error;
-      deps.io.warn(`Could not reach ${store.description} to remove what an unfinished setup may have left there (${(error as Error).message}).`);
-    }
-  }
-  await deps.config.update((config) => {
-    delete config.profiles[name];
-    delete config.progress[name];
-  });
-  return { removed, backend };
 }
 
 /** A complete profile, or a setup in progress (whose verified secrets may already be staged). */
@@ -106,7 +86,7 @@ async function requireProfileOrProgress(deps: Deps): Promise<Target> {
   const config = await deps.config.load();
   const profile = config.profiles[deps.globals.profile];
   const progress = config.progress[deps.globals.profile];
-  const progressStorage: Storage | undefined = progress ? (progress.committing?.profile.storage ?? (progress.answers.storage === 'file' ? 'file' : 'keychain')) : undefined;
+  const progressStorage: Storage | undefined = progress ? (progress.staged?.storage ?? (progress.answers.storage === 'file' ? 'file' : 'keychain')) : undefined;
   const storagesWith = (first: Storage): Storage[] => [...new Set<Storage>([first, ...(progressStorage ? [progressStorage] : [])])];
   if (profile) return { site: describeProfileTarget(profile), storage: profile.storage, storages: storagesWith(profile.storage), sandbox: Boolean(profile.sandbox), kind: profileKind(profile), finished: true };
   if (progress && progressStorage) {

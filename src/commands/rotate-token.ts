@@ -133,7 +133,8 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
   const io = deps.io;
   const now = deps.now();
   const store = secretStoreFor(saved, deps);
-  const old = await store.backend.get(accountFor(deps.globals.profile, 'api-token'));
+  // The stored one, not the environment's (that is the new token in a script).
+  const old = await store.backend.get(accountFor(deps.globals.profile, 'api-token', saved.generation));
   const connection = await openConnection(saved, deps, false);
   try {
     const kind = profileKind(saved);
@@ -176,7 +177,7 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
           : `Run \`${deps.cli} rotate-token${profileFlag(deps)}\` again when Atlassian answers.`,
       );
     }
-    await swapInToken({ deps, backend: store.backend, profile: deps.globals.profile, token: newToken, expiresOn, verifiedFor: saved });
+    await swapInToken({ deps, profile: deps.globals.profile, token: newToken, expiresOn, verifiedFor: saved });
     io.success(`The new token is verified and stored in ${store.backend.description}; it expires on ${expiresOn}.`);
     await offerReveal(deps, 'new token', newToken, deps.globals.profile);
     if (kind === 'user') {

@@ -7,29 +7,14 @@ import { SecretStore } from '../secrets/secret-store.js';
 import { daysUntil, describeDaysLeft } from '../dates/dates.js';
 
 export async function requireProfile(deps: Deps): Promise<Profile> {
-  let config = await deps.config.load();
-  if (config.progress[deps.globals.profile]?.committing) {
-    // A setup died while writing the profile: finish it first (its secrets were verified).
-    const { finishInterruptedSetup } = await import('../wizard/commit.js');
-    await finishInterruptedSetup(deps, deps.globals.profile, (storage) => deps.secretBackend(storage));
-    config = await deps.config.load();
-  }
+  const config = await deps.config.load();
   const profile = config.profiles[deps.globals.profile];
   if (!profile) throw new NotConfiguredError(deps.globals.profile, Object.keys(config.profiles));
-  if (profile.token.pending) {
-    // Under the profile's lock: a rotation still running holds it, and is waited for, not undone.
-    const { finishInterruptedRotation } = await import('./rotation.js');
-    const { withProfileLock } = await import('../config/lock.js');
-    return withProfileLock(deps.config, deps.globals.profile, async () => {
-      const current = (await deps.config.load()).profiles[deps.globals.profile] ?? profile;
-      return current.token.pending ? finishInterruptedRotation(current, deps, deps.secretBackend(current.storage)) : current;
-    });
-  }
   return profile;
 }
 
-export function secretStoreFor(profile: Pick<Profile, 'storage'>, deps: Deps): SecretStore {
-  return new SecretStore(deps.secretBackend(profile.storage), deps.env, deps.globals.profile);
+export function secretStoreFor(profile: Pick<Profile, 'storage' | 'generation'>, deps: Deps): SecretStore {
+  return new SecretStore(deps.secretBackend(profile.storage), deps.env, deps.globals.profile, profile.generation);
 }
 
 /** Every command warns on stderr when the active profile's token expires within 30 days. */

@@ -57,7 +57,8 @@ export async function renameWithRetry(
 export async function writeFileAtomic(path: string, data: string, options: { mode?: number; shared?: boolean } = {}): Promise<void> {
   const dir = dirname(path);
   if (!options.shared) await ensurePrivateDir(dir);
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  // Its writer's pid in the name: a temp file a crash left is removed by the next command (tidy).
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', options.mode ?? 0o600);
   try {
     await handle.writeFile(data, 'utf8');

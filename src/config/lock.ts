@@ -171,10 +171,10 @@ async function refresh(lockPath: string, mine: string): Promise<void> {
 }
 
 /**
- * Everything that writes a profile's secrets (a rotation, a setup's final commit) holds this lock,
- * so one never interleaves with the other.
+ * Every change to a profile (setup's commit, a rotation, logout, a command tidying what a crash
+ * left) holds this lock, so one never interleaves with another.
  */
-export async function withProfileLock<T>(config: { dir: string; ensureDir(): Promise<void> }, profile: string, work: () => Promise<T>): Promise<T> {
+export async function withProfileLock<T>(config: { dir: string; ensureDir(): Promise<void> }, profile: string, work: () => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
   await config.ensureDir();
-  return withFileLock(join(config.dir, `rotate-${encodeURIComponent(profile)}.lock`), work, { timeoutMs: 60_000 });
+  return withFileLock(join(config.dir, `rotate-${encodeURIComponent(profile)}.lock`), work, { timeoutMs: options.timeoutMs ?? 60_000 });
 }

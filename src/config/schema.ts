@@ -23,6 +23,10 @@ export const EndpointsSchema = z.object({
 });
 export type Endpoints = z.infer<typeof EndpointsSchema>;
 
+/** A generation of a profile's keychain accounts (src/profiles/transaction.ts). */
+const generation = z.string().check(z.regex(/^g[0-9a-f]{12}$/, 'a generation like g0123456789ab'));
+const storage = z.enum(['keychain', 'file']);
+
 const commonProfile = {
   site: url(),
   cloudId: nonEmpty(),
@@ -33,13 +37,16 @@ const commonProfile = {
   token: z.object({
     expiresOn: isoDate,
     storedAt: z.optional(z.string()),
-    /** A rotation under way: its new token waits in the rotation account until it is swapped in. */
-    pending: z.optional(z.object({ expiresOn: isoDate, storedAt: z.string(), applied: z.optional(z.boolean()) })),
   }),
+  /**
+   * Set only between two moves of a change (src/profiles/transaction.ts): the secrets are under
+   * `<profile>:<generation>:<kind>`, not yet back on `<profile>:<kind>`.
+   */
+  generation: z.optional(generation),
   /** Jira project keys of the Kendis boards: the Jira permissions are checked there exactly (optional). */
   projects: z.optional(z.array(z.string().check(z.regex(/^[A-Z][A-Z0-9_]{0,254}$/, 'a Jira project key')))),
   /** Where the secrets live. */
-  storage: z.enum(['keychain', 'file']),
+  storage,
   lastSuccessfulTest: z.optional(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -77,24 +84,30 @@ export const ProgressSchema = z.object({
   step: z.int().check(z.gte(0), z.lte(8)),
   answers: z.record(z.string(), text()),
   updatedAt: z.string(),
-  /**
-   * Set during the final commit (src/wizard/commit.ts): the finished profile until it is written,
-   * with a salted digest of each verified secret (never a secret) to recognise them by.
-   */
-  committing: z.optional(z.object({ profile: ProfileSchema, salt: z.string(), digests: z.record(z.string(), z.string()) })),
+  /** Where the secrets this setup verified so far wait (so a resume does not ask again). */
+  staged: z.optional(z.object({ generation, storage })),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
+
+export const LeftoverSchema = z.object({
+  profile: z.string().check(z.regex(PROFILE_NAME_RE, 'a profile name')),
+  storage,
+  generation: z.optional(generation),
+});
+export type Leftover = z.infer<typeof LeftoverSchema>;
 
 export const ConfigFileSchema = z.object({
   version: z.literal(CONFIG_VERSION),
   // The names too: a name from the file reaches printed commands and completion scripts.
   profiles: z.record(z.string().check(z.regex(PROFILE_NAME_RE, 'a profile name')), ProfileSchema),
   progress: z._default(z.record(z.string(), ProgressSchema), {}),
+  /** Generations a change wrote or left behind: deleted by the next command once nothing points at them. */
+  leftovers: z._default(z.array(LeftoverSchema), []),
 });
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
 
 export function emptyConfig(): ConfigFile {
-  return { version: CONFIG_VERSION, profiles: {}, progress: {} };
+  return { version: CONFIG_VERSION, profiles: {}, progress: {}, leftovers: [] };
 }
 
 export { PROFILE_NAME } from './profile-name.js';

@@ -25,16 +25,10 @@ export interface SecretBackend {
   probe(): Promise<void>;
 }
 
-export function accountFor(profile: string, kind: SecretKind): string {
-  return `${profile}:${kind}`;
-}
-
-/** Where setup keeps a verified secret until its final test passes (then it moves to accountFor). */
-export function stagingAccountFor(profile: string, kind: SecretKind): string {
-  return `${profile}:setup:${kind}`;
-}
-
-/** Where rotate-token keeps the new, verified token while it swaps it in (see commands/rotation.ts). */
-export function rotationAccountFor(profile: string): string {
-  return `${profile}:rotate:api-token`;
+/**
+ * A profile's account for one secret: `<profile>:<kind>` (the names the contract gives), or
+ * `<profile>:<generation>:<kind>` while a change is under way (src/profiles/transaction.ts).
+ */
+export function accountFor(profile: string, kind: SecretKind, generation?: string): string {
+  return generation === undefined ? `${profile}:${kind}` : `${profile}:${generation}:${kind}`;
 }

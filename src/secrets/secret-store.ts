@@ -21,6 +21,8 @@ export class SecretStore {
     readonly backend: SecretBackend,
     private readonly env: Record<string, string | undefined>,
     readonly profile: string,
+    /** Set only while a change is under way (src/profiles/transaction.ts). */
+    private readonly generation?: string,
   ) {}
 
   /**
@@ -37,7 +39,7 @@ export class SecretStore {
   async get(kind: SecretKind): Promise<StoredSecret | null> {
     const fromEnv = this.fromEnv(kind);
     if (fromEnv !== undefined) return { value: fromEnv, location: 'environment' };
-    const value = await this.backend.get(accountFor(this.profile, kind));
+    const value = await this.backend.get(accountFor(this.profile, kind, this.generation));
     return value === null ? null : { value, location: this.backend.location };
   }
 }

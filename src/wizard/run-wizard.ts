@@ -9,11 +9,11 @@ import { CancelledError, KeychainUnavailableError, UsageError } from '../errors.
 import { AtlassianClient } from '../atlassian/client.js';
 import { displayProxy, proxySettings } from '../atlassian/http.js';
 import { startCallbackServer } from '../auth/callback-server.js';
-import { SECRET_KINDS, stagingAccountFor, type SecretBackend } from '../secrets/backend.js';
+import { SECRET_KINDS, type SecretBackend } from '../secrets/backend.js';
 import { profileFlagFor } from '../config/profile-name.js';
 import { describeDaysLeft, daysUntil } from '../dates/dates.js';
 import { describeProfileTarget, type Target, type TargetKind } from '../target.js';
-import { commitPending, finishInterruptedSetup } from './commit.js';
+import { discardStaged } from './commit.js';
 import { answersFrom, type Answers } from './answers.js';
 import { PausedError, secretFromEnvironment } from './ask.js';
 import type { WizardContext, WizardOptions, WizardStep } from './context.js';
@@ -107,16 +107,11 @@ export async function chooseKind(deps: Deps, options: WizardOptions, resumed: Pr
   });
 }
 
-async function discardStagedSecrets(backend: SecretBackend, profile: string): Promise<void> {
-  for (const kind of SECRET_KINDS) await backend.delete(stagingAccountFor(profile, kind)).catch(() => false);
-}
-
 export async function runWizard(options: WizardOptions, deps: Deps, run: { profile: string; target: TargetKind }): Promise<void> {
   const io = deps.io;
   const { profile } = run;
-  // A commit a crash interrupted is finished first (its secrets were verified), so nothing of this
-  // run — not even --restart's new staging entries — can be mixed into it.
-  await finishInterruptedSetup(deps, profile, (storage) => deps.secretBackend(storage));
+  // Starting again: what the unfinished setup verified is not this run's.
+  if (options.restart) await discardStaged(deps, profile);
   const config = await deps.config.load();
   const twin = caseTwin(profile, [...Object.keys(config.profiles), ...Object.keys(config.progress)]);
   if (twin) {
@@ -227,8 +222,7 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
       );
     }
     // No pass without proof: a setup that did not finish keeps its answers (to resume) but no secret.
-    // …unless a commit is under way: its staging entries are what finishes it.
-    if (backend && !(await commitPending(deps, profile).catch(() => true))) await discardStagedSecrets(backend, profile);
+    if (backend && !ctx?.committed) await discardStaged(deps, profile).catch(() => undefined);
     throw error;
   } finally {
     await target.close();

@@ -5,7 +5,7 @@
  */
 import type { Answers } from './answers.js';
 import { answersToRecord } from './answers.js';
-import { stagingAccountFor } from '../secrets/backend.js';
+import { stagedSecret } from './commit.js';
 import type { Have, WizardContext, WizardStep } from './context.js';
 
 function heading(step: WizardStep, total: number): string {
@@ -31,7 +31,7 @@ export async function resumeIndex(ctx: WizardContext, steps: readonly WizardStep
   for (let i = 0; i < start; i += 1) {
     const kind = steps[i]?.stages;
     if (!kind) continue;
-    const staged = await ctx.backend.get(stagingAccountFor(ctx.profile, kind));
+    const staged = await stagedSecret(ctx, kind);
     if (staged === null) return i;
     ctx.secrets[kind] = staged;
   }
@@ -63,8 +63,8 @@ export async function runSteps(ctx: WizardContext, steps: readonly WizardStep[],
 export async function saveProgress(ctx: WizardContext, index: number): Promise<void> {
   const answers = answersToRecord(ctx.answers);
   await ctx.deps.config.update((config) => {
-    // A commit under way (src/wizard/commit.ts) stays recorded until it is finished.
-    const committing = config.progress[ctx.profile]?.committing;
-    config.progress[ctx.profile] = { step: index, answers, updatedAt: ctx.deps.now().toISOString(), ...(committing ? { committing } : {}) };
+    // Where the verified secrets wait (src/wizard/commit.ts) stays recorded.
+    const staged = config.progress[ctx.profile]?.staged;
+    config.progress[ctx.profile] = { step: index, answers, updatedAt: ctx.deps.now().toISOString(), ...(staged ? { staged } : {}) };
   });
 }

@@ -91,9 +91,10 @@ describe('rotate-token', () => {
       c.profiles.default = { ...c.profiles.default!, email: 'second@example.com', updatedAt: '2026-11-29T13:00:00.000Z' };
     });
     const { swapInToken } = await import('../../src/commands/rotation.js');
-    await expect(swapInToken({ deps, backend: deps.keychain, profile: 'default', token: NEW, expiresOn: '2027-10-10', verifiedFor })).rejects.toThrow('was set up again while the new token was being checked');
+    await expect(swapInToken({ deps, profile: 'default', token: NEW, expiresOn: '2027-10-10', verifiedFor })).rejects.toThrow('was set up again while the new token was being checked');
     expect(await deps.keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
-    expect((await deps.config.getProfile('default'))?.token.pending).toBeUndefined();
+    expect((await deps.config.getProfile('default'))?.generation).toBeUndefined();
+    expect((await deps.config.load()).leftovers).toEqual([]);
   });
 
   it('two rotations at once: the second, verified against the token the first replaced, stores nothing and says the first is kept', async () => {
@@ -102,16 +103,17 @@ describe('rotate-token', () => {
     const { swapInToken } = await import('../../src/commands/rotation.js');
     const first = 'ATATT3x-the-first-rotation-01';
     // Both read the profile (verifiedFor) before either stored; the first stores, then the second tries.
-    await swapInToken({ deps, backend: deps.keychain, profile: 'default', token: first, expiresOn: '2027-09-09', verifiedFor });
-    await expect(swapInToken({ deps, backend: deps.keychain, profile: 'default', token: NEW, expiresOn: '2027-10-10', verifiedFor })).rejects.toThrow(
+    await swapInToken({ deps, profile: 'default', token: first, expiresOn: '2027-09-09', verifiedFor });
+    await expect(swapInToken({ deps, profile: 'default', token: NEW, expiresOn: '2027-10-10', verifiedFor })).rejects.toThrow(
       'Another rotate-token stored a new token for profile "default" (expires 2027-09-09) while this one was being checked, so this token was not stored',
     );
     expect(await deps.keychain.get('default:api-token')).toBe(first);
     const saved = await deps.config.getProfile('default');
     expect(saved?.token.expiresOn).toBe('2027-09-09');
-    expect(saved?.token.pending).toBeUndefined();
+    expect(saved?.generation).toBeUndefined();
+    expect(await deps.keychain.get('default:client-secret')).toBe(SANDBOX.clientSecret);
     // Read again after the first, the second goes through.
-    await swapInToken({ deps, backend: deps.keychain, profile: 'default', token: NEW, expiresOn: '2027-10-10', verifiedFor: saved! });
+    await swapInToken({ deps, profile: 'default', token: NEW, expiresOn: '2027-10-10', verifiedFor: saved! });
     expect(await deps.keychain.get('default:api-token')).toBe(NEW);
   });
 
@@ -233,11 +235,14 @@ describe('logout and several profiles', () => {
     expect(JSON.parse(b.stdout.text).profile).toBe('site-b');
   });
 
-  it('also removes the staging entries of an unfinished setup', async () => {
+  it('also removes the staged secrets of an unfinished setup of it', async () => {
     const deps = makeTestDeps();
     await saveSandboxProfile(deps, sandbox);
-    await deps.keychain.set('default:setup:api-token', 'staged-token-value');
-    await deps.keychain.set('default:setup:client-secret', 'staged-secret-value');
+    await deps.config.update((c) => {
+      c.progress.default = { step: 6, answers: { storage: 'keychain', target: 'atlassian' }, updatedAt: '2026-11-29T00:00:00.000Z', staged: { generation: 'g0123456789ab', storage: 'keychain' } };
+    });
+    await deps.keychain.set('default:g0123456789ab:api-token', 'staged-token-value');
+    await deps.keychain.set('default:g0123456789ab:client-secret', 'staged-secret-value');
     await runLogout({ yes: true }, deps);
     expect((deps.keychain as MemoryBackend).entries.size).toBe(0);
   });

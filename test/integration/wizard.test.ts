@@ -80,8 +80,10 @@ async function expectFinished(deps: TestDeps) {
   expect(profile).toMatchObject({ site: sandbox.url, cloudId: SANDBOX.cloudId, email: SANDBOX.email, clientId: SANDBOX.clientId, appId: SANDBOX.appId, callbackUrl: 'https://app.kendis.io/jira/callback', storage: 'keychain' });
   expect(await deps.keychain.get('default:client-secret')).toBe(SANDBOX.clientSecret);
   expect(await deps.keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
-  expect(await deps.keychain.get('default:setup:client-secret')).toBeNull();
+  // Nothing staged or left over: only the contract's accounts.
+  expect([...(deps.keychain as MemoryBackend).entries.keys()].sort()).toEqual(['default:api-token', 'default:client-secret']);
   expect((await deps.config.load()).progress).toEqual({});
+  expect((await deps.config.load()).leftovers).toEqual([]);
   const config = readFileSync(join(deps.configDirPath, 'config.json'), 'utf8');
   expect(config).not.toContain(SANDBOX.clientSecret);
   expect(config).not.toContain(SANDBOX.apiToken);
@@ -161,7 +163,9 @@ describe('setup wizard (interactive, scripted)', () => {
     const error = await runSetup(options({ site: sandbox.url, email: SANDBOX.email, callbackUrl: 'https://app.kendis.io/jira/callbak', clientId: SANDBOX.clientId, tokenExpires: '2027-08-01', skipOAuth: true }), deps).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(ChecksFailedError);
     expect((error as ChecksFailedError).hint).toContain('Authorization tab');
-    expect(await deps.keychain.get('default:setup:client-secret')).toBeNull();
+    // The client secret staged at Step 6 is gone with the failed run; nothing is left over.
+    expect((deps.keychain as MemoryBackend).entries.size).toBe(0);
+    expect((await deps.config.load()).leftovers).toEqual([]);
   });
 
   it('a look-alike site at the prompt: warned, and when the user says no, the site probably meant is what Enter takes', async () => {
@@ -363,7 +367,7 @@ describe('setup wizard (interactive, scripted)', () => {
     keychain.failWith = new KeychainUnavailableError('the Secret Service is not running.', { platform: 'linux' });
     const { deps } = interactive([], { keychain });
     await expect(runSetup(options(), deps)).rejects.toBeInstanceOf(KeychainUnavailableError);
-    expect(await deps.config.load()).toEqual({ version: 1, profiles: {}, progress: {} });
+    expect(await deps.config.load()).toEqual({ version: 1, profiles: {}, progress: {}, leftovers: [] });
   });
 
   it('with --insecure-storage and no keychain, stores the secrets in a 0600 file and says so', async () => {
@@ -480,13 +484,18 @@ describe('setup wizard (non-interactive)', () => {
         step: 6,
         answers: { site: 'http://127.0.0.1:9', cloudId: SANDBOX.cloudId, email: SANDBOX.email, callbackUrl: SANDBOX.kendisCallbackUrl, callbackMode: 'skip', clientId: SANDBOX.clientId, redirectUri: 'http://localhost:8976/callback', target: 'sandbox', kind: 'alm-account', storage: 'keychain' },
         updatedAt: '2026-11-29T00:00:00.000Z',
+        staged: { generation: 'g0123456789ab', storage: 'keychain' },
       };
     });
-    await deps.keychain.set('sandbox:setup:client-secret', SANDBOX.clientSecret);
+    await deps.keychain.set('sandbox:g0123456789ab:client-secret', SANDBOX.clientSecret);
     await runSetup(options({ sandbox: true, browser: false, skipOAuth: true }), deps);
     expect(deps.stderr.text).toContain('Resuming at Step 7');
     expect((await deps.config.getProfile('sandbox'))?.site).not.toBe('http://127.0.0.1:9');
     expect(await deps.keychain.get('sandbox:api-token')).toBe(SANDBOX.apiToken);
+    expect(await deps.keychain.get('sandbox:client-secret')).toBe(SANDBOX.clientSecret);
+    // The staged generation became the profile's, then settled on the contract's names: nothing else is left.
+    expect([...(deps.keychain as MemoryBackend).entries.keys()].sort()).toEqual(['sandbox:api-token', 'sandbox:client-secret']);
+    expect((await deps.config.load()).leftovers).toEqual([]);
   });
 
   it('--sandbox: a callback URL typed at Step 5 is on the sandbox app, as the user would have added it', async () => {
@@ -562,58 +571,37 @@ describe('setup wizard (non-interactive)', () => {
     expect(await deps.keychain.get('sandbox:api-token')).toBe(SANDBOX.apiToken);
   });
 
-  it('a keychain write that fails in the middle of the commit: the staged secrets are kept and the next command finishes it with them', async () => {
+  it('a keychain write that fails during the commit keeps the old profile whole: old settings with the old token, nothing left behind', async () => {
     const keychain = new MemoryBackend();
     const configDir = tempDir();
-    const old = makeTestDeps({ configDir, keychain });
-    await saveSandboxProfile(old, sandbox, { profile: { token: { expiresOn: '2027-06-01' } } });
+    await saveSandboxProfile(makeTestDeps({ configDir, keychain }), sandbox, { profile: { token: { expiresOn: '2027-06-01' } } });
     sandbox.options.tokens!.push({ token: 'ATATT3x-commit-error-new', email: SANDBOX.email, scopes: [...TOKEN_SCOPES] });
-    // The api-token write fails once (a locked keychain, a full disk), after the client secret's.
+    // The commit's own write of the api-token fails once (a locked keychain, a full disk).
     const set = keychain.set.bind(keychain);
+    let staged = false;
     let failed = false;
     keychain.set = async (account, value) => {
-      if (account === 'default:api-token' && !failed) {
-        failed = true;
-        throw new Error('the keychain refused the write');
+      if (/^default:g[0-9a-f]{12}:api-token$/.test(account)) {
+        if (staged && !failed) {
+          failed = true;
+          throw new Error('the keychain refused the write');
+        }
+        staged = true;
       }
       return set(account, value);
     };
     const deps = makeTestDeps({ configDir, keychain, env: { KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: 'ATATT3x-commit-error-new' } });
     await expect(runSetup(options({ site: sandbox.url, email: SANDBOX.email, callbackUrl: SANDBOX.kendisCallbackUrl, clientId: SANDBOX.clientId, tokenExpires: '2027-10-01', skipOAuth: true }), deps)).rejects.toThrow('the keychain refused the write');
-    expect(await keychain.get('default:setup:api-token')).toBe('ATATT3x-commit-error-new');
-    expect((await deps.config.getProgress('default'))?.committing?.profile.token.expiresOn).toBe('2027-10-01');
-    expect(JSON.stringify(await deps.config.load())).not.toContain('ATATT3x-commit-error-new');
-    // The next command finishes it: the new settings with the new token, never with the old one.
-    const next = makeTestDeps({ configDir, keychain });
-    const { runStatus } = await import('../../src/commands/status.js');
-    await runStatus({ json: true }, next);
-    expect(next.stderr.text).toContain('Finished an interrupted setup');
-    expect((await next.config.getProfile('default'))?.token.expiresOn).toBe('2027-10-01');
-    expect(await keychain.get('default:api-token')).toBe('ATATT3x-commit-error-new');
-    expect(await keychain.get('default:setup:api-token')).toBeNull();
-  });
-
-  it('an interrupted commit whose staged secrets are not the verified ones (a later run’s) is dropped, and nothing is written', async () => {
-    const keychain = new MemoryBackend();
-    const configDir = tempDir();
-    const deps = makeTestDeps({ configDir, keychain });
-    await saveSandboxProfile(deps, sandbox, { profile: { token: { expiresOn: '2027-06-01' } } });
-    await deps.config.update((c) => {
-      c.progress.default = {
-        step: 7,
-        answers: {},
-        updatedAt: '2026-11-29T00:00:00.000Z',
-        committing: { profile: { ...c.profiles.default!, token: { expiresOn: '2027-10-01' } }, salt: 'aa', digests: { 'client-secret': 'not-a-match', 'api-token': 'not-a-match' } },
-      };
-    });
-    await keychain.set('default:setup:api-token', 'ATATT3x-someone-elses-staged-token');
-    await keychain.set('default:setup:client-secret', 'another-runs-secret');
-    const { runStatus } = await import('../../src/commands/status.js');
-    await runStatus({ json: true }, deps);
-    expect(deps.stderr.text).toContain('could not be finished');
+    expect(failed).toBe(true);
     expect((await deps.config.getProfile('default'))?.token.expiresOn).toBe('2027-06-01');
     expect(await keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
-    expect((await deps.config.getProgress('default'))?.committing).toBeUndefined();
+    expect(JSON.stringify(await deps.config.load())).not.toContain('ATATT3x-commit-error-new');
+    // The next command removes what the failed commit wrote: only the profile's own accounts remain.
+    const next = makeTestDeps({ configDir, keychain });
+    const { tidy } = await import('../../src/profiles/transaction.js');
+    await tidy(next);
+    expect([...keychain.entries.keys()].sort()).toEqual(['default:api-token', 'default:client-secret']);
+    expect((await next.config.load()).leftovers).toEqual([]);
   });
 
   it('Ctrl-C at "Show a secret?" after the profile was saved: nothing to resume, and it says the profile is saved', async () => {

@@ -46,7 +46,8 @@ describe('concurrent processes', () => {
     expect(results[winner]!.code, results[winner]!.stderr).toBe(0);
     // The token and its expiry belong together: both written by the same process.
     expect(config.profiles.default?.token.expiresOn).toBe(`2027-0${winner + 1}-15`);
-    expect(config.profiles.default?.token.pending).toBeUndefined();
+    expect(config.profiles.default?.generation).toBeUndefined();
+    expect(config.leftovers).toEqual([]);
     expect(stored['default:client-secret']).toBe(SANDBOX.clientSecret);
     expect(Object.keys(stored).sort()).toEqual(['default:api-token', 'default:client-secret']);
   }, 90_000);

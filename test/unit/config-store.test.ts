@@ -10,7 +10,7 @@ import { sampleProfile } from '../helpers/fixtures.js';
 describe('ConfigStore', () => {
   it('returns an empty config when there is no file', async () => {
     const store = new ConfigStore(join(tempDir(), 'nested', 'kendis-jira'));
-    expect(await store.load()).toEqual({ version: 1, profiles: {}, progress: {} });
+    expect(await store.load()).toEqual({ version: 1, profiles: {}, progress: {}, leftovers: [] });
   });
 
   it('writes atomically with mode 0600 in a 0700 folder, leaving no temp files', async () => {

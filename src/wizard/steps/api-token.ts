@@ -7,7 +7,7 @@ import { REFUSED_MID_RUN } from '../../checks/verdicts.js';
 import { refusalOf, renderCheckLines } from '../../checks/report.js';
 import { ChecksFailedError } from '../../errors.js';
 import type { Profile, ProfileKind } from '../../config/schema.js';
-import { stagingAccountFor } from '../../secrets/backend.js';
+import { stageSecret } from '../commit.js';
 import { SECRET_ENV } from '../../secrets/secret-store.js';
 import { askExpiry, askSecret, askValue } from '../ask.js';
 import { checkEmail } from '../validate.js';
@@ -66,7 +66,7 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
     const refusal = refusalOf(results, 'the token was not stored');
     if (!refusal) {
       ctx.secrets['api-token'] = apiToken;
-      await ctx.backend.set(stagingAccountFor(ctx.profile, 'api-token'), apiToken);
+      await stageSecret(ctx, 'api-token', apiToken);
       const proven = results.filter((r) => r.id.startsWith('scope:') && r.status === 'pass').length;
       const unprovable = results.filter((r) => r.id.startsWith('scope:') && r.status === 'skip').length;
       io.success(`The token signs in; ${proven} of its ${scopes.length} scopes proven${unprovable ? ` (${unprovable} cannot be checked alone)` : ''}.`);

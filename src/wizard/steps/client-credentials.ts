@@ -8,7 +8,7 @@ import { runOAuthChecks } from '../../checks/run-checks.js';
 import { callbackRefused, oauthClientVerdict } from '../../checks/verdicts.js';
 import { blockingOf, renderCheckLines } from '../../checks/report.js';
 import { ChecksFailedError } from '../../errors.js';
-import { stagingAccountFor } from '../../secrets/backend.js';
+import { stageSecret } from '../commit.js';
 import { askSecret, askValue, PausedError } from '../ask.js';
 import { checkCallbackUrl, checkClientId } from '../validate.js';
 import { defineStep, type Have, type WizardContext } from '../context.js';
@@ -181,7 +181,7 @@ export const clientCredentialsStep = defineStep({
     ctx.answers.clientId = clientId;
     ctx.secrets['client-secret'] = clientSecret;
     // Verified: staged, so a resume after this step does not ask for it again.
-    await ctx.backend.set(stagingAccountFor(ctx.profile, 'client-secret'), clientSecret);
+    await stageSecret(ctx, 'client-secret', clientSecret);
     if (have.callbackMode === 'skip' || ctx.options.skipOAuth) {
       ctx.deps.io.hint('The browser OAuth check was skipped; Kendis’ Test Connection exercises the app’s permissions.');
       return;
