@@ -73,8 +73,37 @@ try {
   const fixtures = { cloudId: '0b5c2f4e-5a1d-4c1e-9f0a-5a4db0c0ffee', email: 'jira.admin@example.com', clientId: 'KjSandboxApp0000000000000000001A' };
   const now = new Date().toISOString();
   const expires = new Date(Date.now() + 300 * 86_400_000).toISOString().slice(0, 10);
-  writeFileSync(join(cfg, 'config.json'), JSON.stringify({ version: 1, progress: {}, profiles: { default: { site: url, cloudId: fixtures.cloudId, email: fixtures.email, endpoints: { auth: origins.auth, api: origins.api }, clientId: fixtures.clientId, callbackUrl: 'https://kendis.example/alm/jira/oauth/callback', redirectUri: 'http://localhost:8976/callback', token: { expiresOn: expires }, storage: 'file', createdAt: now, updatedAt: now } } }), { mode: 0o600 });
-  writeFileSync(join(cfg, 'secrets.json'), JSON.stringify({ version: 1, secrets: { 'default:client-secret': 'sandbox-client-secret-not-a-real-secret', 'default:api-token': 'ATATT3xSandboxScopedApiToken-not-a-real-token' } }), { mode: 0o600 });
+  writeFileSync(
+    join(cfg, 'config.json'),
+    JSON.stringify({
+      version: 1,
+      progress: {},
+      profiles: {
+        default: {
+          site: url,
+          cloudId: fixtures.cloudId,
+          email: fixtures.email,
+          endpoints: { auth: origins.auth, api: origins.api },
+          clientId: fixtures.clientId,
+          callbackUrl: 'https://kendis.example/alm/jira/oauth/callback',
+          redirectUri: 'http://localhost:8976/callback',
+          token: { expiresOn: expires },
+          storage: 'file',
+          createdAt: now,
+          updatedAt: now,
+        },
+      },
+    }),
+    { mode: 0o600 },
+  );
+  writeFileSync(
+    join(cfg, 'secrets.json'),
+    JSON.stringify({
+      version: 1,
+      secrets: { 'default:client-secret': 'sandbox-client-secret-not-a-real-secret', 'default:api-token': 'ATATT3xSandboxScopedApiToken-not-a-real-token' },
+    }),
+    { mode: 0o600 },
+  );
   const env = { KENDIS_JIRA_CONFIG_DIR: cfg };
   const startup = median(Array.from({ length: RUNS }, () => time(process.execPath, [bin, '--version']).ms));
   const runs = Array.from({ length: RUNS }, () => time(process.execPath, [bin, 'test-connection', '--json'], env));

@@ -1,8 +1,8 @@
 // Bundles src/ into dist/ with esbuild. Runtime dependencies are bundled so that an install pulls
 // only the keychain binding (see README "Performance"); each command is its own lazily loaded chunk.
 import { build } from 'esbuild';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -41,12 +41,14 @@ for (const input of Object.keys(result.metafile.inputs)) {
   const match = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input);
   if (match && !packages.has(match[2])) packages.set(match[2], join(root, match[1]));
 }
-const sections = [...packages.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, dir]) => {
-  const meta = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
-  const text = file ? readFileSync(join(dir, file), 'utf8').trim() : `${meta.license ?? 'UNKNOWN'} (no licence file shipped with the package)`;
-  return `## ${name} ${meta.version}\n\nLicence: ${meta.license ?? 'see below'}${meta.repository ? `  \nSource: ${typeof meta.repository === 'string' ? meta.repository : meta.repository.url}` : ''}\n\n\`\`\`\n${text}\n\`\`\`\n`;
-});
+const sections = [...packages.entries()]
+  .sort(([a], [b]) => a.localeCompare(b))
+  .map(([name, dir]) => {
+    const meta = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+    const text = file ? readFileSync(join(dir, file), 'utf8').trim() : `${meta.license ?? 'UNKNOWN'} (no licence file shipped with the package)`;
+    return `## ${name} ${meta.version}\n\nLicence: ${meta.license ?? 'see below'}${meta.repository ? `  \nSource: ${typeof meta.repository === 'string' ? meta.repository : meta.repository.url}` : ''}\n\n\`\`\`\n${text}\n\`\`\`\n`;
+  });
 writeFileSync(
   join(root, 'dist', 'THIRD_PARTY_NOTICES.md'),
   `# Third-party notices\n\nkendis-jira bundles the following libraries into dist/. Their licences and notices follow.\n(@napi-rs/keyring is installed as a dependency, with its own licence.)\n\n${sections.join('\n')}`,

@@ -25,6 +25,8 @@ const rows = Object.entries(report.files).map(([file, { mutants }]) => {
 });
 process.stdout.write(`Mutation score per file (floor ${floor} %):\n${rows.join('\n')}\n`);
 if (failed) {
-  process.stderr.write(`${failed} file${failed === 1 ? ' is' : 's are'} under ${floor} %: add tests that state the contract the surviving mutants break (see the clear-text report above).\n`);
+  process.stderr.write(
+    `${failed} file${failed === 1 ? ' is' : 's are'} under ${floor} %: add tests that state the contract the surviving mutants break (see the clear-text report above).\n`,
+  );
   process.exit(1);
 }

@@ -89,7 +89,15 @@ function typeOfValue(value) {
 
 function resolve(spec, schema, depth = 0) {
   if (!schema || depth > 8) return schema ?? {};
-  if (schema.$ref) return resolve(spec, schema.$ref.split('/').slice(1).reduce((node, key) => node?.[key], spec), depth + 1);
+  if (schema.$ref)
+    return resolve(
+      spec,
+      schema.$ref
+        .split('/')
+        .slice(1)
+        .reduce((node, key) => node?.[key], spec),
+      depth + 1,
+    );
   if (Array.isArray(schema.allOf) && schema.allOf.length === 1) return resolve(spec, schema.allOf[0], depth + 1);
   return schema;
 }
@@ -114,7 +122,11 @@ export function shapeOf(spec, response) {
     const type = typeOfSchema(spec, schema);
     const shape = { from: 'schema', type };
     if (type === 'object' && schema.properties) {
-      shape.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, typeOfSchema(spec, v)]).sort(([a], [b]) => a.localeCompare(b)));
+      shape.properties = Object.fromEntries(
+        Object.entries(schema.properties)
+          .map(([k, v]) => [k, typeOfSchema(spec, v)])
+          .sort(([a], [b]) => a.localeCompare(b)),
+      );
     }
     if (Array.isArray(schema.required) && schema.required.length) shape.required = [...schema.required].sort();
     return shape;
@@ -128,7 +140,12 @@ export function shapeOf(spec, response) {
     }
     const shape = { from: 'example', type: typeOfValue(example) };
     if (shape.type === 'object') {
-      shape.properties = Object.fromEntries(Object.entries(example).filter(([, v]) => v !== null).map(([k, v]) => [k, typeOfValue(v)]).sort(([a], [b]) => a.localeCompare(b)));
+      shape.properties = Object.fromEntries(
+        Object.entries(example)
+          .filter(([, v]) => v !== null)
+          .map(([k, v]) => [k, typeOfValue(v)])
+          .sort(([a], [b]) => a.localeCompare(b)),
+      );
     }
     return shape;
   }
@@ -137,7 +154,11 @@ export function shapeOf(spec, response) {
 
 /** Every documented status of one operation, with its shape. */
 export function responsesOf(spec, op) {
-  return Object.fromEntries(Object.entries(op.responses ?? {}).filter(([code]) => /^\d{3}$/.test(code)).map(([code, r]) => [code, shapeOf(spec, r)]));
+  return Object.fromEntries(
+    Object.entries(op.responses ?? {})
+      .filter(([code]) => /^\d{3}$/.test(code))
+      .map(([code, r]) => [code, shapeOf(spec, r)]),
+  );
 }
 
 const args = process.argv.slice(2);
@@ -172,7 +193,12 @@ for (const { source, date } of sources) {
   }
   const kind = kindOf(spec);
   fresh.add(kind);
-  table.specs[kind] = { title: spec.info?.title ?? kind, version: spec.info?.version ?? '', date: date ?? loaded.date, source: /^https?:/.test(source) ? source : DEFAULTS[kind === 'platform' ? 0 : 1] };
+  table.specs[kind] = {
+    title: spec.info?.title ?? kind,
+    version: spec.info?.version ?? '',
+    date: date ?? loaded.date,
+    source: /^https?:/.test(source) ? source : DEFAULTS[kind === 'platform' ? 0 : 1],
+  };
   for (const [path, item] of Object.entries(spec.paths ?? {})) {
     for (const method of METHODS) {
       if (!item[method]) continue;
@@ -199,10 +225,21 @@ if (missingResponses.length) usage(`These operations are not in the specs given:
 responses.specs = table.specs;
 responses.operations = Object.fromEntries(RESPONSE_OPERATIONS.map((k) => [k, responses.operations[k]]));
 const responseRows = Object.entries(responses.operations).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
-writeFileSync(RESPONSES_OUT, `{\n "generatedBy": ${JSON.stringify(responses.generatedBy)},\n "specs": ${JSON.stringify(responses.specs)},\n "operations": {\n${responseRows.join(',\n')}\n }\n}\n`);
+writeFileSync(
+  RESPONSES_OUT,
+  `{\n "generatedBy": ${JSON.stringify(responses.generatedBy)},\n "specs": ${JSON.stringify(responses.specs)},\n "operations": {\n${responseRows.join(',\n')}\n }\n}\n`,
+);
 // One line per operation: small, and a change in Atlassian's rules is a one-line diff.
 const rows = Object.entries(table.operations).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
-writeFileSync(OUT, `{\n "generatedBy": ${JSON.stringify(table.generatedBy)},\n "specs": ${JSON.stringify(table.specs)},\n "operations": {\n${rows.join(',\n')}\n }\n}\n`);
+writeFileSync(
+  OUT,
+  `{\n "generatedBy": ${JSON.stringify(table.generatedBy)},\n "specs": ${JSON.stringify(table.specs)},\n "operations": {\n${rows.join(',\n')}\n }\n}\n`,
+);
 const changed = previous ? Object.keys(table.operations).filter((k) => JSON.stringify(previous.operations?.[k]) !== JSON.stringify(table.operations[k])) : [];
-process.stderr.write(`Wrote ${Object.keys(table.operations).length} operations to src/atlassian/openapi-scopes.json${previous ? ` (${changed.length} changed)` : ''} and the answers of ${RESPONSE_OPERATIONS.length} to src/atlassian/openapi-responses.json.\n`);
-if (changed.length) process.stderr.write(`Changed: ${changed.slice(0, 20).join(', ')}${changed.length > 20 ? ', …' : ''}\nRun \`npm test\`: the probe tests show whether a probe's scope need moved.\n`);
+process.stderr.write(
+  `Wrote ${Object.keys(table.operations).length} operations to src/atlassian/openapi-scopes.json${previous ? ` (${changed.length} changed)` : ''} and the answers of ${RESPONSE_OPERATIONS.length} to src/atlassian/openapi-responses.json.\n`,
+);
+if (changed.length)
+  process.stderr.write(
+    `Changed: ${changed.slice(0, 20).join(', ')}${changed.length > 20 ? ', …' : ''}\nRun \`npm test\`: the probe tests show whether a probe's scope need moved.\n`,
+  );

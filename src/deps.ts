@@ -86,15 +86,19 @@ export function createDeps(globals: GlobalOptions, parts: ProcessParts): Deps {
     now: () => new Date(),
     randomBytes: (size) => randomBytes(size),
     config: new ConfigStore(dir),
-    secretBackend: (kind) => (kind === 'file' ? new FileBackend(dir, parts.platform) : (keychain ??= new KeychainBackend({
-            platform: parts.platform,
-            service: keychainService(parts.env),
-            remote: isRemoteSession(parts.env),
-            timeoutMs: keychainTimeoutMs(parts.platform, io.interactive),
-            ...(parts.platform === 'darwin' && io.interactive
-              ? { onSlow: () => io.hint('Waiting for the macOS Keychain… if it asks whether node may use a kendis-jira item, click Always Allow (or Allow).') }
-              : {}),
-          }))),
+    secretBackend: (kind) => {
+      if (kind === 'file') return new FileBackend(dir, parts.platform);
+      keychain ??= new KeychainBackend({
+        platform: parts.platform,
+        service: keychainService(parts.env),
+        remote: isRemoteSession(parts.env),
+        timeoutMs: keychainTimeoutMs(parts.platform, io.interactive),
+        ...(parts.platform === 'darwin' && io.interactive
+          ? { onSlow: () => io.hint('Waiting for the macOS Keychain… if it asks whether node may use a kendis-jira item, click Always Allow (or Allow).') }
+          : {}),
+      });
+      return keychain;
+    },
     http: () =>
       (http ??= import('./atlassian/http.js').then(({ createHttpClient }) =>
         createHttpClient({ env: parts.env, log: (line) => io.debug(line), signal: parts.signal }),
@@ -112,7 +116,17 @@ export function createDeps(globals: GlobalOptions, parts: ProcessParts): Deps {
     // BROWSER names a browser to drive it (on macOS and Windows `open` reports success as soon as
     // the launcher starts, and the run used to wait out the whole OAuth timeout).
     target: (kind, options) =>
-      openTarget(kind, { env: parts.env, io, browser: deps.browser, callbackUrls: options.callbackUrls, realBrowser: options.realBrowser && (io.interactive || Boolean(parts.env.BROWSER)) }, options.endpoints),
+      openTarget(
+        kind,
+        {
+          env: parts.env,
+          io,
+          browser: deps.browser,
+          callbackUrls: options.callbackUrls,
+          realBrowser: options.realBrowser && (io.interactive || Boolean(parts.env.BROWSER)),
+        },
+        options.endpoints,
+      ),
     // The crash and concurrency tests: die (SIGKILL) or stop (SIGSTOP, holding any lock) at a named point.
     ...(parts.env.KENDIS_JIRA_TEST_CRASH_AT || parts.env.KENDIS_JIRA_TEST_STOP_AT
       ? {

@@ -45,7 +45,11 @@ function globalsOf(command: Command, env: Record<string, string | undefined>): G
 /** commander's argParser for a repeatable --project: each value checked and collected. */
 function collectProjectKey(value: string, previous: string[] | undefined): string[] {
   const key = normalizeProjectKey(value);
-  if (key === undefined) throw new UsageError(`--project takes a Jira project key, like KEN (got ${JSON.stringify(value)}).`, 'A project key is the part before the number in an issue key: KEN in KEN-12.');
+  if (key === undefined)
+    throw new UsageError(
+      `--project takes a Jira project key, like KEN (got ${JSON.stringify(value)}).`,
+      'A project key is the part before the number in an issue key: KEN in KEN-12.',
+    );
   const keys = [...(previous ?? []), ...(previous?.includes(key) ? [] : [key])];
   if (keys.length > MAX_PROJECTS) throw new UsageError(`At most ${MAX_PROJECTS} --project keys.`, 'Name the projects of the Kendis boards that matter most.');
   return keys;
@@ -99,21 +103,31 @@ Exit codes: 0 ok · 1 a check or operation failed · 2 bad usage or input · 3 p
       .exitOverride()
       .configureOutput({ writeOut: hooks.writeOut, writeErr: hooks.writeErr });
 
-  sub('setup', 'the organisation’s ALM account: Steps 1–8 (the Atlassian app, every scope checked, secrets stored, the connection tested); with --user: your own token')
+  sub(
+    'setup',
+    'the organisation’s ALM account: Steps 1–8 (the Atlassian app, every scope checked, secrets stored, the connection tested); with --user: your own token',
+  )
     .option('--site <url>', 'your Jira Cloud site, e.g. https://acme.atlassian.net')
     .option('--email <email>', 'your Atlassian account e-mail (Kendis calls it "Jira Login ID")')
     .option('--app-id <id-or-url>', 'the Developer Console app (its id or any of its console URLs)')
     .option('--callback-url <url>', 'the callback URL Kendis shows (ALM Account → Edit → Using Scope API)')
     .option('--client-id <id>', "the app's Client ID (Settings tab)")
-    .option('--project <KEY>', "optional: a Jira project of the Kendis boards (e.g. KEN), to check the Jira permissions there exactly; repeatable", collectProjectKey)
+    .option(
+      '--project <KEY>',
+      'optional: a Jira project of the Kendis boards (e.g. KEN), to check the Jira permissions there exactly; repeatable',
+      collectProjectKey,
+    )
     .option('--token-expires <YYYY-MM-DD>', 'the expiry date you chose for the scoped API token (default: today + 365 days, the longest Atlassian allows)')
     .option('--redirect-uri <uri>', `the local callback this tool listens on (default ${DEFAULTS.redirectUri}; with --sandbox a free port)`)
     .option('--oauth-timeout <seconds>', `how long to wait for the browser to come back (default ${DEFAULTS.oauthTimeoutSeconds})`)
     .option('--no-browser', 'print URLs instead of opening a browser')
     .option('--skip-oauth', 'skip the browser OAuth check (the client ID and secret are still checked)')
-    .option('--allow-non-atlassian-site', 'accept a site outside Atlassian\'s domains (*.atlassian.net, *.jira.com, Government Cloud): your credentials go there')
+    .option(
+      '--allow-non-atlassian-site',
+      "accept a site outside Atlassian's domains (*.atlassian.net, *.jira.com, Government Cloud): your credentials go there",
+    )
     .option('--insecure-storage', 'with no usable OS keychain, keep secrets in a private, unencrypted file instead of failing')
-    .option('--user', 'set up your own scoped API token for your Kendis profile (every Kendis user), not the organisation\'s ALM account')
+    .option('--user', "set up your own scoped API token for your Kendis profile (every Kendis user), not the organisation's ALM account")
     .option('--sandbox', 'use the built-in fake Atlassian: try everything with no account')
     .option('--restart', 'ignore saved progress and start again at Step 1')
     .addHelpText(
@@ -147,7 +161,11 @@ Examples:
     .option('--no-browser', 'print the authorize URL instead of opening a browser')
     .option('--redirect-uri <uri>', 'the local callback for --oauth (default: the one saved at setup)')
     .option('--oauth-timeout <seconds>', `how long to wait for the browser to come back (default ${DEFAULTS.oauthTimeoutSeconds})`)
-    .option('--project <KEY>', "check the Jira permissions in this project (a Kendis board's, e.g. KEN); repeatable (default: the projects saved at setup, else any project)", collectProjectKey)
+    .option(
+      '--project <KEY>',
+      "check the Jira permissions in this project (a Kendis board's, e.g. KEN); repeatable (default: the projects saved at setup, else any project)",
+      collectProjectKey,
+    )
     .addOption(new Option('--all', 'every profile (a few at a time), one line each; exit 1 when any did not pass').conflicts(['oauth', 'project']))
     .addHelpText(
       'after',
@@ -213,7 +231,7 @@ Examples:
       }),
     );
 
-  sub('logout', "remove a profile: its keychain entries and its saved settings")
+  sub('logout', 'remove a profile: its keychain entries and its saved settings')
     .option('--sandbox', 'the sandbox profile set up by `setup --sandbox` (same as --profile sandbox)')
     .option('-y, --yes', 'do not ask for confirmation')
     .action(async (_o, command: Command) =>
@@ -265,7 +283,11 @@ Profile names are read from your settings as you type (no network, no keychain).
           completionScript(shell as 'bash', {
             commands: [...visible.map((c) => ({ name: c.name(), options: longs(c) })), { name: 'help', options: [] }],
             global: [...longs(program).filter((l) => l !== '--version'), '--help'],
-            values: { copy: ['client-id', 'client-secret', 'api-token', 'email', 'callback-url'], completion: ['bash', 'zsh', 'fish', 'powershell'], help: visible.map((c) => c.name()) },
+            values: {
+              copy: ['client-id', 'client-secret', 'api-token', 'email', 'callback-url'],
+              completion: ['bash', 'zsh', 'fish', 'powershell'],
+              help: visible.map((c) => c.name()),
+            },
           }),
         );
       }),
@@ -292,8 +314,18 @@ Profile names are read from your settings as you type (no network, no keychain).
       .option('--port <port>', 'port to listen on', '0')
       .option('--latency <ms>', 'delay every answer (for benchmarks)', '0')
       .option('--auto-approve', 'skip the consent page')
-      .addOption(new Option('--code-refusal <how>', "how the token endpoint refuses a bad code: today's answer, or the older (Auth0-era) one").choices(['today', 'auth0']).default('today'))
-      .addOption(new Option('--consent-block <page>', "stop at one of Atlassian's consent error pages instead of asking for consent").choices(['admin-approval', 'sharing-off', 'no-site-access']))
+      .addOption(
+        new Option('--code-refusal <how>', "how the token endpoint refuses a bad code: today's answer, or the older (Auth0-era) one")
+          .choices(['today', 'auth0'])
+          .default('today'),
+      )
+      .addOption(
+        new Option('--consent-block <page>', "stop at one of Atlassian's consent error pages instead of asking for consent").choices([
+          'admin-approval',
+          'sharing-off',
+          'no-site-access',
+        ]),
+      )
       .exitOverride()
       .action(async (_o, command: Command) =>
         run(command, async (deps, opts) => {
@@ -312,7 +344,13 @@ Profile names are read from your settings as you type (no network, no keychain).
       if (name === undefined) return program.help();
       const command = program.commands.find((c) => c.name() === name && c.name() !== 'help');
       if (!command) {
-        throw new UsageError(`There is no command "${name}".`, `The commands are: ${program.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden && c.name() !== 'help').map((c) => c.name()).join(', ')}. See \`kendis-jira --help\`.`);
+        throw new UsageError(
+          `There is no command "${name}".`,
+          `The commands are: ${program.commands
+            .filter((c) => !(c as unknown as { _hidden?: boolean })._hidden && c.name() !== 'help')
+            .map((c) => c.name())
+            .join(', ')}. See \`kendis-jira --help\`.`,
+        );
       }
       return command.help();
     });

@@ -97,7 +97,13 @@ function looksLikeHtml(res: Pick<HttpResponse, 'headers' | 'text'>): boolean {
 
 /** "502 from api.atlassian.com, an HTML page, request id …": what came back and from where, for `error` details. */
 export function describeAnswer(res: Pick<HttpResponse, 'status' | 'headers' | 'text' | 'url'>): string {
-  const kind = looksLikeHtml(res) ? ', an HTML page (a proxy, captive portal or outage page?)' : res.text.trim() === '' ? ', empty' : parseJson(res.text) === undefined ? ', not JSON' : '';
+  const kind = looksLikeHtml(res)
+    ? ', an HTML page (a proxy, captive portal or outage page?)'
+    : res.text.trim() === ''
+      ? ', empty'
+      : parseJson(res.text) === undefined
+        ? ', not JSON'
+        : '';
   const location = res.status >= 300 && res.status < 400 && res.headers.location ? ` redirecting to ${hostOf(res.headers.location)}` : '';
   const id = requestIdOf(res.headers);
   return `${res.status} from ${hostOf(res.url)}${location}${kind}${id ? `, request id ${id}` : ''}`;
@@ -124,7 +130,9 @@ export function jiraRefusalMessages(text: string): string[] | undefined {
   const said = (m: string) => m.trim() !== '';
   const messages = [
     ...((errorMessages as string[] | undefined) ?? []).filter(said),
-    ...Object.entries((errors as Record<string, string> | undefined) ?? {}).filter(([, m]) => said(m)).map(([field, m]) => `${field}: ${m}`),
+    ...Object.entries((errors as Record<string, string> | undefined) ?? {})
+      .filter(([, m]) => said(m))
+      .map(([field, m]) => `${field}: ${m}`),
   ];
   return messages.length > 0 ? messages : undefined;
 }

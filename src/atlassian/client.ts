@@ -10,13 +10,7 @@ import type { HttpClient, HttpResponse } from './http.js';
 import { ACCESSIBLE_RESOURCES, TOKEN_ENDPOINT, TENANT_INFO, describeAnswer, readAnswer } from './answers.js';
 
 export { describeAnswer, isScopeMismatch, parseJson } from './answers.js';
-import {
-  AccessibleResourcesSchema,
-  TenantInfoSchema,
-  TokenResponseSchema,
-  type AccessibleResource,
-  type TokenResponse,
-} from './schemas.js';
+import { AccessibleResourcesSchema, TenantInfoSchema, TokenResponseSchema, type AccessibleResource, type TokenResponse } from './schemas.js';
 
 export type GatewayAuth = { kind: 'basic'; email: string; token: string } | { kind: 'bearer'; token: string };
 
@@ -45,7 +39,9 @@ export class UnknownSiteError extends CliError {
  */
 export class NoProofError extends CliError {
   constructor(readonly what: string) {
-    super(`${noAnswer('Atlassian', what)}: nothing was concluded.`, { hint: 'Try again later; if it persists, check HTTPS_PROXY / NO_PROXY, or rerun with --debug.' });
+    super(`${noAnswer('Atlassian', what)}: nothing was concluded.`, {
+      hint: 'Try again later; if it persists, check HTTPS_PROXY / NO_PROXY, or rerun with --debug.',
+    });
   }
 }
 
@@ -62,9 +58,7 @@ function hostOf(url: string): string {
   }
 }
 
-export type ExchangeResult =
-  | { ok: true; token: TokenResponse }
-  | { ok: false; status: number; error: string; description: string | undefined };
+export type ExchangeResult = { ok: true; token: TokenResponse } | { ok: false; status: number; error: string; description: string | undefined };
 
 export class AtlassianClient {
   constructor(
@@ -83,7 +77,8 @@ export class AtlassianClient {
     }
     // A site that does not exist: 404/410, or a redirect to Atlassian's sign-up page (atlassian.md, unsure which).
     if (res.status === 404 || res.status === 410) throw new UnknownSiteError(site, describeAnswer(res));
-    if (res.status >= 300 && res.status < 400 && /(^|\.)atlassian\.(com|net)$/i.test(hostOf(res.headers.location ?? ''))) throw new UnknownSiteError(site, describeAnswer(res));
+    if (res.status >= 300 && res.status < 400 && /(^|\.)atlassian\.(com|net)$/i.test(hostOf(res.headers.location ?? '')))
+      throw new UnknownSiteError(site, describeAnswer(res));
     throw new NoProofError(reading.kind === 'unproven' ? reading.what : describeAnswer(res));
   }
 

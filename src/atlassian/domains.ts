@@ -57,7 +57,9 @@ export function foreignSiteProblem(site: string): { message: string; hint: strin
   const meant = suggestedSite(site);
   return {
     message: `${site} is not in Atlassian's domains (*.atlassian.net, *.jira.com, *.atlassian-us-gov-mod.net): a mistyped or look-alike address would receive your e-mail and API token.`,
-    hint: meant ? `Did you mean ${meant}? If ${site} really is your Jira Cloud site, add --allow-non-atlassian-site.` : 'Check the address you open Jira with; if this really is your Jira Cloud site, add --allow-non-atlassian-site.',
+    hint: meant
+      ? `Did you mean ${meant}? If ${site} really is your Jira Cloud site, add --allow-non-atlassian-site.`
+      : 'Check the address you open Jira with; if this really is your Jira Cloud site, add --allow-non-atlassian-site.',
   };
 }
 

@@ -73,13 +73,16 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(error?: Error)
     size += chunk.length;
     if (size > limit) {
       body.destroy();
-      throw new NetworkError('too-large', `The answer from ${safeHost(url)} was larger than ${Math.round(limit / 1024 / 1024)} MB, which no Atlassian answer to this tool is: it was cut off and nothing was concluded.`, 'Check the site address and any proxy (HTTPS_PROXY) in between.');
+      throw new NetworkError(
+        'too-large',
+        `The answer from ${safeHost(url)} was larger than ${Math.round(limit / 1024 / 1024)} MB, which no Atlassian answer to this tool is: it was cut off and nothing was concluded.`,
+        'Check the site address and any proxy (HTTPS_PROXY) in between.',
+      );
     }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
-
 
 /**
  * The request id Atlassian support asks for: Jira answers carry `x-arequestid` and `atl-traceid`
@@ -114,7 +117,11 @@ export function boundedConnector(connect: buildConnector.connector, limit: numbe
       failures += 1;
       if (failures < limit) return callback(error, null);
       failures = 0;
-      const gaveUp = Object.assign(new Error(`gave up after ${limit} failed connection attempts: ${error.message}`), { code: CONNECT_GIVE_UP, attempts: limit, cause: error });
+      const gaveUp = Object.assign(new Error(`gave up after ${limit} failed connection attempts: ${error.message}`), {
+        code: CONNECT_GIVE_UP,
+        attempts: limit,
+        cause: error,
+      });
       return callback(gaveUp, null);
     });
 }
@@ -214,37 +221,72 @@ export function describeNetworkError(error: unknown, url: string, usesProxy: boo
   if (code === CONNECT_GIVE_UP) {
     const attempts = Number((error as { attempts?: unknown }).attempts);
     return usesProxy
-      ? new NetworkError('proxy', `The proxy closed the connection ${attempts} times instead of opening a tunnel to ${host}.`, `The proxy or firewall (HTTPS_PROXY) is blocking ${host}: ask your network team to allow it, or check NO_PROXY.`, error)
-      : new NetworkError('reset', `${host} closed the connection ${attempts} times before answering.`, 'Check your network connection and any firewall, then try again.', error);
+      ? new NetworkError(
+          'proxy',
+          `The proxy closed the connection ${attempts} times instead of opening a tunnel to ${host}.`,
+          `The proxy or firewall (HTTPS_PROXY) is blocking ${host}: ask your network team to allow it, or check NO_PROXY.`,
+          error,
+        )
+      : new NetworkError(
+          'reset',
+          `${host} closed the connection ${attempts} times before answering.`,
+          'Check your network connection and any firewall, then try again.',
+          error,
+        );
   }
   const proxyHint = usesProxy ? ' A proxy is configured (HTTPS_PROXY): check that it is reachable and allows this host.' : '';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new NetworkError('dns', `Could not find ${host} (DNS lookup failed).`, `Check the address and your network connection.${proxyHint}`, error);
   }
   if (code === 'ECONNREFUSED') {
-    return new NetworkError(usesProxy ? 'proxy' : 'refused', `${usesProxy ? 'The proxy' : host} refused the connection.`, usesProxy ? 'Check HTTPS_PROXY / NO_PROXY.' : 'Check the address, or whether a firewall or proxy is needed (set HTTPS_PROXY).', error);
+    return new NetworkError(
+      usesProxy ? 'proxy' : 'refused',
+      `${usesProxy ? 'The proxy' : host} refused the connection.`,
+      usesProxy ? 'Check HTTPS_PROXY / NO_PROXY.' : 'Check the address, or whether a firewall or proxy is needed (set HTTPS_PROXY).',
+      error,
+    );
   }
   if (code.startsWith('UND_ERR_') && code.includes('TIMEOUT')) {
     return new NetworkError('timeout', `${host} did not answer in time.`, `Try again; if it keeps happening, check your connection.${proxyHint}`, error);
   }
   if (code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
-    return new NetworkError('tls', `The secure connection to ${host} could not be verified (${code}).`, 'A corporate proxy may be intercepting TLS: point NODE_EXTRA_CA_CERTS at its CA certificate.', error);
+    return new NetworkError(
+      'tls',
+      `The secure connection to ${host} could not be verified (${code}).`,
+      'A corporate proxy may be intercepting TLS: point NODE_EXTRA_CA_CERTS at its CA certificate.',
+      error,
+    );
   }
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') {
     return new NetworkError('reset', `The connection to ${host} was cut off.`, `Try again.${proxyHint}`, error);
   }
   const message = String((error as Error)?.message ?? '');
   if (/proxy response \(407\)/i.test(message)) {
-    return new NetworkError('proxy', `The proxy refused its credentials (407 Proxy Authentication Required) for ${host}.`, 'Check the user and password in HTTPS_PROXY (http://user:password@host:port).', error);
+    return new NetworkError(
+      'proxy',
+      `The proxy refused its credentials (407 Proxy Authentication Required) for ${host}.`,
+      'Check the user and password in HTTPS_PROXY (http://user:password@host:port).',
+      error,
+    );
   }
   const tunnel = /proxy response \((\d{3})\)/i.exec(message);
   if (tunnel) {
-    return new NetworkError('proxy', `The proxy would not open a connection to ${host} (it answered ${tunnel[1]}).`, 'Ask your network team to allow this host through the proxy, or check NO_PROXY.', error);
+    return new NetworkError(
+      'proxy',
+      `The proxy would not open a connection to ${host} (it answered ${tunnel[1]}).`,
+      'Ask your network team to allow this host through the proxy, or check NO_PROXY.',
+      error,
+    );
   }
   if (code === 'UND_ERR_PROXY' || /proxy/i.test(message)) {
     return new NetworkError('proxy', `The proxy could not reach ${host}.`, 'Check HTTPS_PROXY / NO_PROXY.', error);
   }
-  return new NetworkError('other', `The request to ${host} failed (${code || (error as Error)?.message || 'unknown error'}).`, `Check your network connection and try again.${proxyHint}`, error);
+  return new NetworkError(
+    'other',
+    `The request to ${host} failed (${code || (error as Error)?.message || 'unknown error'}).`,
+    `Check your network connection and try again.${proxyHint}`,
+    error,
+  );
 }
 
 /**
@@ -286,7 +328,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const timer = AbortSignal.timeout(timeout);
     const signal = options.signal ? AbortSignal.any([options.signal, timer]) : timer;
     const timedOut = (cause?: unknown) =>
-      new NetworkError('timeout', `${safeHost(req.url)} did not answer within ${Math.round(timeout / 1000)} s.`, 'Try again; if it keeps happening, check your connection or proxy.', cause);
+      new NetworkError(
+        'timeout',
+        `${safeHost(req.url)} did not answer within ${Math.round(timeout / 1000)} s.`,
+        'Try again; if it keeps happening, check your connection or proxy.',
+        cause,
+      );
     const exchange = async (): Promise<HttpResponse> => {
       const res = await request(req.url, {
         method: req.method,

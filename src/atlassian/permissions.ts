@@ -31,7 +31,9 @@ export function permissionsFor(kind: 'alm-account' | 'user'): readonly KendisPer
 /** The concrete request, relative to {api}/ex/jira/{cloudId}; with a project key, about that project exactly. */
 export function myPermissionsPath(kind: 'alm-account' | 'user', projectKey?: string): string {
   const project = projectKey ? `projectKey=${encodeURIComponent(projectKey)}&` : '';
-  return `/rest/api/3/mypermissions?${project}permissions=${permissionsFor(kind).map((p) => p.key).join(',')}`;
+  return `/rest/api/3/mypermissions?${project}permissions=${permissionsFor(kind)
+    .map((p) => p.key)
+    .join(',')}`;
 }
 
 export const MY_PERMISSIONS_PATH = myPermissionsPath('alm-account');

@@ -33,10 +33,18 @@ export const PROBES: readonly Probe[] = [
   { scope: 'read:jira-user', operationId: 'myself', method: 'GET', path: '/rest/api/3/myself' },
   { scope: 'manage:jira-project', operationId: 'issue-security-schemes', method: 'GET', path: '/rest/api/3/issuesecurityschemes' },
   {
-    scope: 'manage:jira-webhook', operationId: 'webhooks', method: 'GET', path: '/rest/api/3/webhook?maxResults=1',
+    scope: 'manage:jira-webhook',
+    operationId: 'webhooks',
+    method: 'GET',
+    path: '/rest/api/3/webhook?maxResults=1',
     forbiddenMeans: ': it lists webhooks only to apps, but the request got past Atlassian’s scope check',
   },
-  { scope: 'read:field:jira', operationId: 'field-context-issuetype-mapping', method: 'GET', path: '/rest/api/3/field/customfield_0/context/issuetypemapping?maxResults=1' },
+  {
+    scope: 'read:field:jira',
+    operationId: 'field-context-issuetype-mapping',
+    method: 'GET',
+    path: '/rest/api/3/field/customfield_0/context/issuetypemapping?maxResults=1',
+  },
   { scope: 'read:board-scope:jira-software', operationId: 'board-versions', method: 'GET', path: '/rest/agile/1.0/board/0/version?maxResults=1' },
   { scope: 'read:sprint:jira-software', operationId: 'sprint-get', method: 'GET', path: '/rest/agile/1.0/sprint/0' },
   { scope: 'write:sprint:jira-software', operationId: 'sprint-update', method: 'POST', path: '/rest/agile/1.0/sprint/0', body: {} },
@@ -44,7 +52,12 @@ export const PROBES: readonly Probe[] = [
   { scope: 'write:epic:jira-software', operationId: 'epic-update', method: 'POST', path: '/rest/agile/1.0/epic/0', body: {} },
   // The individual user's token: deletes aimed at id 0, which cannot exist.
   { scope: 'delete:avatar:jira', operationId: 'avatar-delete', method: 'DELETE', path: '/rest/api/3/universal_avatar/type/project/owner/0/avatar/0' },
-  { scope: 'delete:board-scope.admin:jira-software', operationId: 'board-property-delete', method: 'DELETE', path: '/rest/agile/1.0/board/0/properties/kendis-jira-probe' },
+  {
+    scope: 'delete:board-scope.admin:jira-software',
+    operationId: 'board-property-delete',
+    method: 'DELETE',
+    path: '/rest/agile/1.0/board/0/properties/kendis-jira-probe',
+  },
 ];
 
 /** Every operation needing the scope also accepts a classic scope the token has, so none can tell them apart. */

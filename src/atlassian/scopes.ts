@@ -94,11 +94,22 @@ export const USER_TOKEN_GROUPS: readonly { label: string; scopes: readonly strin
   {
     label: 'Delete',
     scopes: [
-      'delete:async-task:jira', 'delete:attachment:jira', 'delete:avatar:jira', 'delete:board-scope.admin:jira-software', 'delete:build-info:jira',
-      'delete:cmdb-attribute:jira', 'delete:cmdb-object:jira', 'delete:cmdb-schema:jira', 'delete:cmdb-type:jira', 'delete:comment:jira',
+      'delete:async-task:jira',
+      'delete:attachment:jira',
+      'delete:avatar:jira',
+      'delete:board-scope.admin:jira-software',
+      'delete:build-info:jira',
+      'delete:cmdb-attribute:jira',
+      'delete:cmdb-object:jira',
+      'delete:cmdb-schema:jira',
+      'delete:cmdb-type:jira',
+      'delete:comment:jira',
     ],
   },
-  { label: 'Read', scopes: ['read:project:jira', 'read:board-scope:jira-software', 'read:epic:jira-software', 'read:sprint:jira-software', 'read:jira-work', 'read:jira-user'] },
+  {
+    label: 'Read',
+    scopes: ['read:project:jira', 'read:board-scope:jira-software', 'read:epic:jira-software', 'read:sprint:jira-software', 'read:jira-work', 'read:jira-user'],
+  },
   { label: 'Write', scopes: ['write:epic:jira-software', 'write:sprint:jira-software', 'write:jira-work'] },
   { label: 'Manage', scopes: ['manage:jira-project'] },
 ];
@@ -118,7 +129,12 @@ export interface TokenScopeList {
 
 export const TOKEN_SCOPE_LISTS: Readonly<Record<'alm-account' | 'user', TokenScopeList>> = {
   'alm-account': { scopes: TOKEN_SCOPES, source: 'Kendis: "Jira Scope-Based API Token Configuration", Step 7', tokenName: 'Kendis Scope Integration' },
-  user: { scopes: USER_TOKEN_SCOPES, source: 'Kendis: "Jira Scope-Based API Authentication for Individual Users"', tokenName: 'Kendis User Scope Token', groups: USER_TOKEN_GROUPS },
+  user: {
+    scopes: USER_TOKEN_SCOPES,
+    source: 'Kendis: "Jira Scope-Based API Authentication for Individual Users"',
+    tokenName: 'Kendis User Scope Token',
+    groups: USER_TOKEN_GROUPS,
+  },
 };
 
 /** Atlassian's title for a scope (the scope itself when it is not one Kendis uses). */

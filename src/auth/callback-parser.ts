@@ -64,10 +64,19 @@ export function describeCallbackError(rawError: string, rawDescription: string |
     return { message: 'You pressed Cancel on Atlassian’s consent page, so no access was granted.', hint: 'Run the step again and click Accept.' };
   }
   if (error === 'unauthorized_client') {
-    return { message: `Atlassian refused the app (${description || error}).`, hint: 'Check the callback URL on the Authorization tab and that the Client ID is this app’s.' };
+    return {
+      message: `Atlassian refused the app (${description || error}).`,
+      hint: 'Check the callback URL on the Authorization tab and that the Client ID is this app’s.',
+    };
   }
   if (error === 'invalid_scope') {
-    return { message: `Atlassian refused the requested scopes (${description || error}).`, hint: 'Add the three APIs and six Jira permissions on the app’s Permissions tab (Steps 2 and 3), then try again.' };
+    return {
+      message: `Atlassian refused the requested scopes (${description || error}).`,
+      hint: 'Add the three APIs and six Jira permissions on the app’s Permissions tab (Steps 2 and 3), then try again.',
+    };
   }
-  return { message: `Atlassian answered with an error: ${error}${description ? ` (${description})` : ''}.`, hint: 'Check the app on the Developer Console and try again.' };
+  return {
+    message: `Atlassian answered with an error: ${error}${description ? ` (${description})` : ''}.`,
+    hint: 'Check the app on the Developer Console and try again.',
+  };
 }

@@ -31,7 +31,10 @@ export interface RunningCallbackServer {
 
 /** No callback arrived in time (the caller knows best what to say about why). */
 export class CallbackTimeoutError extends CliError {
-  constructor(readonly timeoutMs: number, redirectUri: string) {
+  constructor(
+    readonly timeoutMs: number,
+    redirectUri: string,
+  ) {
     super(`No answer from the browser within ${Math.round(timeoutMs / 1000)} s.`, {
       hint: `Check the callback URL on the app's Authorization tab is exactly ${redirectUri}; if the browser runs on another machine, paste the address it was sent to (…/callback?code=…) when asked, or rerun with --skip-oauth.`,
     });
@@ -53,24 +56,38 @@ export function parseRedirectUri(value: string): RedirectTarget {
     throw new UsageError(`--redirect-uri is not a valid URL: ${value}`, 'Use e.g. http://localhost:8976/callback.');
   }
   const host = url.hostname.toLowerCase();
-  if (url.protocol !== 'http:') throw new UsageError(`--redirect-uri must use http on this machine (got ${url.protocol}).`, 'Use e.g. http://localhost:8976/callback.');
+  if (url.protocol !== 'http:')
+    throw new UsageError(`--redirect-uri must use http on this machine (got ${url.protocol}).`, 'Use e.g. http://localhost:8976/callback.');
   const hosts = bindAddresses(host);
-  if (!hosts) throw new UsageError(`--redirect-uri must point at this machine (localhost, 127.0.0.1 or [::1]), not ${url.hostname}.`, 'Use e.g. http://localhost:8976/callback.');
-  if (url.username || url.password) throw new UsageError('--redirect-uri must not contain a user name or password.', 'Use e.g. http://localhost:8976/callback.');
+  if (!hosts)
+    throw new UsageError(
+      `--redirect-uri must point at this machine (localhost, 127.0.0.1 or [::1]), not ${url.hostname}.`,
+      'Use e.g. http://localhost:8976/callback.',
+    );
+  if (url.username || url.password)
+    throw new UsageError('--redirect-uri must not contain a user name or password.', 'Use e.g. http://localhost:8976/callback.');
   // new URL() drops a typed default port (":80"), which browsers then leave out of the Host header
   // (the listener accepts both forms, src/net/loopback.ts).
   const typed80 = /^http:\/\/[^/?#]*:0*80(?=[/?#]|$)/i.test(value.trim());
   const port = url.port ? Number(url.port) : typed80 ? 80 : undefined;
-  if (port === undefined) throw new UsageError('--redirect-uri needs an explicit port, the one registered on the Authorization tab.', 'Use e.g. http://localhost:8976/callback.');
-  if (port === 0) throw new UsageError('--redirect-uri needs a real port, not 0: Atlassian sends the browser back to exactly this address.', 'Use e.g. http://localhost:8976/callback.');
+  if (port === undefined)
+    throw new UsageError('--redirect-uri needs an explicit port, the one registered on the Authorization tab.', 'Use e.g. http://localhost:8976/callback.');
+  if (port === 0)
+    throw new UsageError(
+      '--redirect-uri needs a real port, not 0: Atlassian sends the browser back to exactly this address.',
+      'Use e.g. http://localhost:8976/callback.',
+    );
   if (url.search || url.hash) throw new UsageError('--redirect-uri must not have a query or fragment.', 'Use e.g. http://localhost:8976/callback.');
   return { hosts, port, path: url.pathname || '/' };
 }
 
 function portRefused(port: number): CliError {
-  return new CliError(`Port ${port} on this machine cannot be used by this user${port < 1024 ? ' (ports below 1024 need administrator rights here)' : ''}, so the OAuth callback cannot be received there.`, {
-    hint: `Pick a port from 1024 up with --redirect-uri http://localhost:<port>/callback (and register that exact URL on the app's Authorization tab).`,
-  });
+  return new CliError(
+    `Port ${port} on this machine cannot be used by this user${port < 1024 ? ' (ports below 1024 need administrator rights here)' : ''}, so the OAuth callback cannot be received there.`,
+    {
+      hint: `Pick a port from 1024 up with --redirect-uri http://localhost:<port>/callback (and register that exact URL on the app's Authorization tab).`,
+    },
+  );
 }
 
 function portInUse(port: number): CliError {
@@ -139,7 +156,16 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
       return send(400, resultPage(false, 'This sign-in link is not valid', `It was ignored (${result.reason}). Start again from the terminal if you need to.`));
     }
     if (result.kind === 'error') {
-      send(200, resultPage(false, result.error === 'access_denied' ? 'Access was not granted' : 'Atlassian reported an error', result.error === 'access_denied' ? 'You pressed Cancel on the consent page.' : `${result.error}${result.description ? `: ${result.description}` : ''}`));
+      send(
+        200,
+        resultPage(
+          false,
+          result.error === 'access_denied' ? 'Access was not granted' : 'Atlassian reported an error',
+          result.error === 'access_denied'
+            ? 'You pressed Cancel on the consent page.'
+            : `${result.error}${result.description ? `: ${result.description}` : ''}`,
+        ),
+      );
     } else {
       send(200, resultPage(true, 'Authorization received', 'kendis-jira is now checking the granted scopes.'));
     }
@@ -198,9 +224,7 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
       return new Promise<AcceptedCallback>((resolve, reject) => {
         const timer = setTimeout(() => {
           cleanup();
-          reject(
-            new CallbackTimeoutError(timeoutMs, options.redirectUri),
-          );
+          reject(new CallbackTimeoutError(timeoutMs, options.redirectUri));
         }, timeoutMs);
         const onAbort = () => {
           cleanup();

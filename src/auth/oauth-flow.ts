@@ -54,12 +54,24 @@ export class OAuthFlowError extends CliError {
 
 export function exchangeFailure(result: Extract<ExchangeResult, { ok: false }>): OAuthFlowError {
   if (codeRefused(result)) {
-    return new OAuthFlowError('exchange-failed', `Atlassian refused the authorization code (${result.status} ${singleLine(result.error)}): it expired or was already used.`, 'Run the check again and approve the app once more (a code is valid for a few minutes, once).');
+    return new OAuthFlowError(
+      'exchange-failed',
+      `Atlassian refused the authorization code (${result.status} ${singleLine(result.error)}): it expired or was already used.`,
+      'Run the check again and approve the app once more (a code is valid for a few minutes, once).',
+    );
   }
   if (clientRejected(result.error)) {
-    return new OAuthFlowError('exchange-failed', `Atlassian rejected the Client ID and Client Secret (${result.status} ${singleLine(result.error)}).`, clientRejectedFix());
+    return new OAuthFlowError(
+      'exchange-failed',
+      `Atlassian rejected the Client ID and Client Secret (${result.status} ${singleLine(result.error)}).`,
+      clientRejectedFix(),
+    );
   }
-  return new OAuthFlowError('exchange-failed', `Atlassian did not exchange the authorization code (${result.status} ${singleLine(result.error)}${result.description ? `: ${singleLine(result.description).slice(0, 200)}` : ''}).`, `Check the callback URL on the Authorization tab matches the local callback exactly, then try again.`);
+  return new OAuthFlowError(
+    'exchange-failed',
+    `Atlassian did not exchange the authorization code (${result.status} ${singleLine(result.error)}${result.description ? `: ${singleLine(result.description).slice(0, 200)}` : ''}).`,
+    `Check the callback URL on the Authorization tab matches the local callback exactly, then try again.`,
+  );
 }
 
 export async function runOAuthFlow(input: OAuthFlowInput, deps: OAuthFlowDeps): Promise<OAuthGrant> {
@@ -104,7 +116,7 @@ export async function runOAuthFlow(input: OAuthFlowInput, deps: OAuthFlowDeps): 
       }
       throw error;
     });
-    let callback;
+    let callback: Awaited<typeof waiting> | undefined;
     if (input.interactive && !handled) {
       // While waiting, the user can say what Atlassian shows (its error pages never call back), or
       // paste the address the browser ended on (a browser on another machine cannot reach us).
@@ -153,7 +165,12 @@ export async function runOAuthFlow(input: OAuthFlowInput, deps: OAuthFlowDeps): 
       const { message, hint } = describeCallbackError(callback.error, callback.description);
       throw new OAuthFlowError(callback.error === 'access_denied' ? 'cancelled-in-browser' : 'callback-error', message, hint);
     }
-    const exchanged = await deps.client.exchangeCode({ clientId: input.clientId, clientSecret: input.clientSecret, code: callback.code, redirectUri: input.redirectUri });
+    const exchanged = await deps.client.exchangeCode({
+      clientId: input.clientId,
+      clientSecret: input.clientSecret,
+      code: callback.code,
+      redirectUri: input.redirectUri,
+    });
     if (!exchanged.ok) throw exchangeFailure(exchanged);
     return {
       accessToken: exchanged.token.access_token,

@@ -83,7 +83,11 @@ export function refusalOf(results: CheckResult[], nothingChanged: string): { mes
   // account (a warning in test-connection) is not one to store for this e-mail.
   const failed = [...refused, ...results.filter((r) => r.id === 'api-token' && r.status === 'warn')];
   if (failed.length) {
-    return { kind: 'fail', message: `Atlassian said no (${failed.map((f) => f.title).join('; ')}): ${nothingChanged}.`, hint: failed.find((f) => f.hint)?.hint };
+    return {
+      kind: 'fail',
+      message: `Atlassian said no (${failed.map((f) => f.title).join('; ')}): ${nothingChanged}.`,
+      hint: failed.find((f) => f.hint)?.hint,
+    };
   }
   const first = errors[0];
   if (first) return { kind: 'error', message: `${first.detail.replace(/\.$/, '')}: ${nothingChanged}. Try again later.`, hint: first.hint };

@@ -42,8 +42,17 @@ import {
  * the browser round trip): see runChecks.
  */
 export type CheckId =
-  | 'config' | 'secrets' | 'site' | 'api-token' | 'token-expiry' | 'oauth-client' | `scope:${string}` | 'jira-permissions'
-  | 'oauth-grant' | 'oauth-identity' | 'oauth-personal-data';
+  | 'config'
+  | 'secrets'
+  | 'site'
+  | 'api-token'
+  | 'token-expiry'
+  | 'oauth-client'
+  | `scope:${string}`
+  | 'jira-permissions'
+  | 'oauth-grant'
+  | 'oauth-identity'
+  | 'oauth-personal-data';
 
 const TITLES: Readonly<Record<Exclude<CheckId, `scope:${string}`>, string>> = {
   config: 'Saved settings',
@@ -119,7 +128,10 @@ function result(id: string, verdict: { status: CheckResult['status']; detail: st
 function commandsFor(inputs: CheckInputs): { rotate: string; setup: string } {
   const { profile, cli, profileFlag } = inputs;
   const kind = profileKind(profile);
-  return { rotate: `${cli} rotate-token${profileFlag}`, setup: `${cli} setup${profile.sandbox ? ' --sandbox' : ''}${kind === 'user' ? ' --user' : ''}${profileFlag}` };
+  return {
+    rotate: `${cli} rotate-token${profileFlag}`,
+    setup: `${cli} setup${profile.sandbox ? ' --sandbox' : ''}${kind === 'user' ? ' --user' : ''}${profileFlag}`,
+  };
 }
 
 function secretsCheck(inputs: CheckInputs): CheckResult {
@@ -136,11 +148,17 @@ function secretsCheck(inputs: CheckInputs): CheckResult {
 }
 
 /** /myself → api-token (and, when it is a bare 401 on an Atlassian site, the classic-token look at the site URL). */
-async function signIn(inputs: CheckInputs, auth: GatewayAuth, myself: Answer, commands: { rotate: string; setup: string }): Promise<Verdict & { authenticated: boolean }> {
+async function signIn(
+  inputs: CheckInputs,
+  auth: GatewayAuth,
+  myself: Answer,
+  commands: { rotate: string; setup: string },
+): Promise<Verdict & { authenticated: boolean }> {
   const { profile, client } = inputs;
   // Only a site in Atlassian's domains (or a local test server) is ever sent the credentials; it
   // tells a classic (unscoped) token apart: that works on the site URL but never on the gateway.
-  const siteAnswer = refusedCredentials(myself) && mayReceiveCredentials(profile.site) ? await settle(client.siteRequest(profile.site, auth, '/rest/api/3/myself')) : undefined;
+  const siteAnswer =
+    refusedCredentials(myself) && mayReceiveCredentials(profile.site) ? await settle(client.siteRequest(profile.site, auth, '/rest/api/3/myself')) : undefined;
   return apiTokenVerdict({
     answer: myself,
     email: profile.email,
@@ -169,7 +187,12 @@ async function askRound2(inputs: CheckInputs, auth: GatewayAuth, probes: readonl
   const permissions = new Map<string | undefined, Answer>();
   const requests = [
     ...probes.map((probe) => async () => {
-      answers.set(probe.scope, await settle(client.gateway(profile.cloudId, auth, { method: probe.method, path: probe.path, ...(probe.body === undefined ? {} : { body: probe.body }) })));
+      answers.set(
+        probe.scope,
+        await settle(
+          client.gateway(profile.cloudId, auth, { method: probe.method, path: probe.path, ...(probe.body === undefined ? {} : { body: probe.body }) }),
+        ),
+      );
     }),
     ...projects.map((project) => async () => {
       permissions.set(project, await settle(client.gateway(profile.cloudId, auth, { method: 'GET', path: myPermissionsPath(kind, project) })));
@@ -198,14 +221,17 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
   const commands = commandsFor(inputs);
   const results: CheckResult[] = [];
   // A saved profile's run starts with its settings and secrets; setup's and rotate-token's (tokenOnly) do not.
-  if (!inputs.tokenOnly) results.push(result('config', { status: 'pass', detail: `Profile found: ${profile.site} as ${profile.email}.` }), secretsCheck(inputs));
+  if (!inputs.tokenOnly)
+    results.push(result('config', { status: 'pass', detail: `Profile found: ${profile.site} as ${profile.email}.` }), secretsCheck(inputs));
 
   const auth: GatewayAuth | undefined = inputs.apiToken ? { kind: 'basic', email: profile.email, token: inputs.apiToken } : undefined;
   // Round 1: independent requests together; the client check for the ALM account's app only.
   const [site, myself, oauthClient] = await Promise.all([
     settle(client.tenantInfo(profile.site)),
     auth ? settle(client.myself(profile.cloudId, auth)) : undefined,
-    profile.kind === 'user' || inputs.tokenOnly || inputs.clientSecret === undefined ? undefined : settle(checkClientCredentials(client, profile.clientId, inputs.clientSecret, profile.callbackUrl)),
+    profile.kind === 'user' || inputs.tokenOnly || inputs.clientSecret === undefined
+      ? undefined
+      : settle(checkClientCredentials(client, profile.clientId, inputs.clientSecret, profile.callbackUrl)),
   ]);
   const siteResult = result('site', siteVerdict(site, profile.site, profile.cloudId, commands.setup), `Jira site ${profile.site}`);
   const signedIn = auth && myself ? await signIn(inputs, auth, myself, commands) : undefined;
@@ -224,7 +250,10 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
     const id = `scope:${decision.scope}`;
     if (!isProbe(decision)) results.push(result(id, { status: 'skip', detail: `Cannot be checked on its own: ${decision.reason}` }));
     else if (!round2) results.push(result(id, { status: 'skip', detail: `Not checked: ${prerequisite}.` }));
-    else results.push(result(id, probeVerdict((decision.operationId === 'myself' ? myself : round2.answers.get(decision.scope)) as Answer, decision, commands.rotate)));
+    else
+      results.push(
+        result(id, probeVerdict((decision.operationId === 'myself' ? myself : round2.answers.get(decision.scope)) as Answer, decision, commands.rotate)),
+      );
   }
   const permissions = round2 ? projects.map((project) => round2.permissions.get(project) as Answer) : [];
   // A 401 on a probe is about the credentials (checks.md): api-token fails, the scope is not blamed.
@@ -235,9 +264,11 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
   results.push(
     result(
       'jira-permissions',
-      !round2 ? { status: 'skip', detail: `Not checked: ${prerequisite}.` }
-      : permissions.some(refusedCredentials) ? { status: 'skip', detail: REFUSED_HERE }
-      : combinePermissions(permissions.map((answer, i) => jiraPermissionsVerdict(answer, permissionsFor(kind), projects[i]))),
+      !round2
+        ? { status: 'skip', detail: `Not checked: ${prerequisite}.` }
+        : permissions.some(refusedCredentials)
+          ? { status: 'skip', detail: REFUSED_HERE }
+          : combinePermissions(permissions.map((answer, i) => jiraPermissionsVerdict(answer, permissionsFor(kind), projects[i]))),
     ),
   );
   if (inputs.oauth) results.push(...(await runOAuthChecks({ email: profile.email, cloudId: profile.cloudId, client, now: inputs.now }, inputs.oauth)));
@@ -247,12 +278,23 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
 }
 
 /** The checks that prove an API token (setup, rotate-token): site, sign-in, expiry, every scope, permissions. */
-export function runTokenChecks(p: { profile: Profile; apiToken: string; client: AtlassianClient; now: Date; profileFlag: string; cli: string; apiTokenFromEnv?: boolean }): Promise<CheckResult[]> {
+export function runTokenChecks(p: {
+  profile: Profile;
+  apiToken: string;
+  client: AtlassianClient;
+  now: Date;
+  profileFlag: string;
+  cli: string;
+  apiTokenFromEnv?: boolean;
+}): Promise<CheckResult[]> {
   return runChecks({ ...p, clientSecret: undefined, secretsProblem: undefined, tokenOnly: true });
 }
 
 /** The browser round trip: oauth-grant, oauth-identity, oauth-personal-data. */
-export async function runOAuthChecks(inputs: { email: string; cloudId: string; client: AtlassianClient; now: Date }, oauth: () => Promise<OAuthGrant>): Promise<CheckResult[]> {
+export async function runOAuthChecks(
+  inputs: { email: string; cloudId: string; client: AtlassianClient; now: Date },
+  oauth: () => Promise<OAuthGrant>,
+): Promise<CheckResult[]> {
   const { client } = inputs;
   let grant: OAuthGrant;
   try {

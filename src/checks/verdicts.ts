@@ -45,7 +45,11 @@ export function noProof(answer: Answer | Error, what = 'Atlassian'): Verdict {
 }
 
 function rateLimited(status: number, what: string): Verdict {
-  return { status: 'error', detail: `Atlassian kept rate limiting (${status}); the ${what} could not be checked.`, hint: 'Wait a minute and run the test again.' };
+  return {
+    status: 'error',
+    detail: `Atlassian kept rate limiting (${status}); the ${what} could not be checked.`,
+    hint: 'Wait a minute and run the test again.',
+  };
 }
 
 /** The detail of an `error` for an answer outside the contract: what came back, and that it proves nothing. */
@@ -67,7 +71,11 @@ const NOTHING_CONCLUDED = 'Nothing was concluded either way: try again later; if
  * A write aimed at nothing that succeeds proves nothing: Jira should have refused it.
  * Only meaningful once api-token passed.
  */
-export function probeVerdict(answer: Answer, probe: Pick<Probe, 'scope' | 'operationId' | 'method' | 'forbiddenMeans'>, rotateCommand = DEFAULT_ROTATE): Verdict {
+export function probeVerdict(
+  answer: Answer,
+  probe: Pick<Probe, 'scope' | 'operationId' | 'method' | 'forbiddenMeans'>,
+  rotateCommand = DEFAULT_ROTATE,
+): Verdict {
   if (!isResponse(answer)) return noProof(answer);
   const reading = readAnswer(operationContract(probe.operationId), answer);
   switch (reading.kind) {
@@ -82,8 +90,9 @@ export function probeVerdict(answer: Answer, probe: Pick<Probe, 'scope' | 'opera
       return { status: 'pass', detail: `On the token (Jira answered ${reading.status}).` };
     case 'refusal': {
       const why =
-        reading.status === 403 ? (probe.forbiddenMeans ?? ', so the request got past Atlassian’s scope check; what the account may do is the jira-permissions check')
-        : ' to a test request aimed at nothing, so it got past Atlassian’s scope check';
+        reading.status === 403
+          ? (probe.forbiddenMeans ?? ', so the request got past Atlassian’s scope check; what the account may do is the jira-permissions check')
+          : ' to a test request aimed at nothing, so it got past Atlassian’s scope check';
       return { status: 'pass', detail: `On the token (Jira itself answered ${reading.status}${why}).` };
     }
     case 'scope-missing':
@@ -109,7 +118,8 @@ export function refusedCredentials(answer: Answer): boolean {
 }
 
 /** api-token after a probe's 401 refused the credentials that had just signed in (checks.md: a fail of api-token). */
-export const REFUSED_MID_RUN = 'Atlassian signed in with the e-mail and API token, then refused them (401) on the scope checks: the token was revoked or expired meanwhile, or something in between refuses it.';
+export const REFUSED_MID_RUN =
+  'Atlassian signed in with the e-mail and API token, then refused them (401) on the scope checks: the token was revoked or expired meanwhile, or something in between refuses it.';
 
 export function credentialsRefusedMidRun(rotateCommand = DEFAULT_ROTATE, fromEnv = false): Verdict {
   return {
@@ -148,13 +158,26 @@ export function apiTokenVerdict(input: ApiTokenInput): Verdict & { authenticated
       const me = MyselfSchema.safeParse(reading.body);
       const shown = me.success && me.data.emailAddress !== undefined ? singleLine(me.data.emailAddress) : undefined;
       if (shown && shown.toLowerCase() !== input.email.toLowerCase()) {
-        return { status: 'warn', authenticated: true, detail: `The token signs in as ${shown}, not ${input.email}.`, hint: `Kendis needs the e-mail of the account that created the token: run ${setup} again with that e-mail.` };
+        return {
+          status: 'warn',
+          authenticated: true,
+          detail: `The token signs in as ${shown}, not ${input.email}.`,
+          hint: `Kendis needs the e-mail of the account that created the token: run ${setup} again with that e-mail.`,
+        };
       }
       const name = me.success ? me.data.displayName : undefined;
-      return { status: 'pass', authenticated: true, detail: `Signed in as ${shown ?? singleLine(name ?? 'the configured account')}${shown ? '' : ' (e-mail hidden by privacy settings)'}.` };
+      return {
+        status: 'pass',
+        authenticated: true,
+        detail: `Signed in as ${shown ?? singleLine(name ?? 'the configured account')}${shown ? '' : ' (e-mail hidden by privacy settings)'}.`,
+      };
     }
     case 'scope-missing':
-      return { status: 'pass', authenticated: true, detail: 'The e-mail and token signed in (the e-mail could not be compared: the token lacks read:jira-user).' };
+      return {
+        status: 'pass',
+        authenticated: true,
+        detail: 'The e-mail and token signed in (the e-mail could not be compared: the token lacks read:jira-user).',
+      };
     case 'unauthorized':
       return { ...refusedToken(input, replace), authenticated: false };
     case 'refusal':
@@ -220,8 +243,14 @@ function likelyCause(what: string, status: number, setup: string): Verdict {
 export function tokenExpiryVerdict(expiresOn: string, now: Date, rotateCommand = DEFAULT_ROTATE): Verdict {
   const days = daysUntil(expiresOn, now);
   if (Number.isNaN(days)) return { status: 'warn', detail: 'No valid expiry date is saved.', hint: `Record it with ${rotate(rotateCommand)}.` };
-  if (days < 0) return { status: 'fail', detail: `The token expired on ${expiresOn} (${describeDaysLeft(days)}).`, hint: `Create a new token and run ${rotate(rotateCommand)}.` };
-  if (days <= 30) return { status: 'warn', detail: `The token expires on ${expiresOn} (${describeDaysLeft(days)}).`, hint: `Replace it now with ${rotate(rotateCommand)}.` };
+  if (days < 0)
+    return {
+      status: 'fail',
+      detail: `The token expired on ${expiresOn} (${describeDaysLeft(days)}).`,
+      hint: `Create a new token and run ${rotate(rotateCommand)}.`,
+    };
+  if (days <= 30)
+    return { status: 'warn', detail: `The token expires on ${expiresOn} (${describeDaysLeft(days)}).`, hint: `Replace it now with ${rotate(rotateCommand)}.` };
   return { status: 'pass', detail: `Expires on ${expiresOn} (${describeDaysLeft(days)}).` };
 }
 
@@ -237,11 +266,18 @@ export function callbackRefused(result: ExchangeResult | Error): boolean {
  */
 export function oauthClientVerdict(result: ExchangeResult | Error, rejectedFix = clientRejectedFix()): Verdict {
   if (result instanceof Error) return noProof(result, "Atlassian's token endpoint");
-  if (result.ok) return { status: 'error', detail: "Atlassian's token endpoint exchanged a code that cannot be valid: that is not Atlassian answering.", hint: 'Check KENDIS_JIRA_AUTH_URL and any proxy, then try again.' };
+  if (result.ok)
+    return {
+      status: 'error',
+      detail: "Atlassian's token endpoint exchanged a code that cannot be valid: that is not Atlassian answering.",
+      hint: 'Check KENDIS_JIRA_AUTH_URL and any proxy, then try again.',
+    };
   const said = `${result.status} ${singleLine(result.error).slice(0, 60)}${result.description ? `: ${singleLine(result.description).slice(0, 120)}` : ''}`;
   // Only Atlassian's own 4xx verdict counts; a 5xx, a redirect or rate limiting proves nothing, whatever its body says.
   if (!judged(result.status)) {
-    return result.status === 429 ? rateLimited(429, 'Client ID and Secret') : { status: 'error', detail: `Atlassian's token endpoint did not answer (${said}).`, hint: 'Nothing was concluded either way: try again later.' };
+    return result.status === 429
+      ? rateLimited(429, 'Client ID and Secret')
+      : { status: 'error', detail: `Atlassian's token endpoint did not answer (${said}).`, hint: 'Nothing was concluded either way: try again later.' };
   }
   if (codeRefused(result)) return { status: 'pass', detail: 'Accepted by Atlassian.' };
   if (callbackRefused(result)) {
@@ -252,21 +288,34 @@ export function oauthClientVerdict(result: ExchangeResult | Error, rejectedFix =
     };
   }
   if (clientRejected(result.error)) return { status: 'fail', detail: `Atlassian rejected them (${said}).`, hint: rejectedFix };
-  return { status: 'error', detail: `Atlassian's token endpoint did not say whether it accepts them (${said}).`, hint: 'Nothing was concluded either way: try again later; if it persists, rerun with --debug.' };
+  return {
+    status: 'error',
+    detail: `Atlassian's token endpoint did not say whether it accepts them (${said}).`,
+    hint: 'Nothing was concluded either way: try again later; if it persists, rerun with --debug.',
+  };
 }
 
 /** The site's tenant_info against the saved cloudId. An unknown site is a likely diagnosis, never a verdict (atlassian.md). */
 export function siteVerdict(result: string | Error, site: string, savedCloudId: string, setupCommand = DEFAULT_SETUP): Verdict {
-  if (result instanceof UnknownSiteError) return { status: 'error', detail: errorText(result) + '.', ...(result.hint ? { hint: result.hint } : {}) };
+  if (result instanceof UnknownSiteError) return { status: 'error', detail: `${errorText(result)}.`, ...(result.hint ? { hint: result.hint } : {}) };
   if (result instanceof Error) return noProof(result, site);
   if (result !== savedCloudId) {
-    return { status: 'fail', detail: `${site} is now cloud ${result}, but this profile was set up for ${savedCloudId}.`, hint: `Run ${rotate(setupCommand)} again for this site.` };
+    return {
+      status: 'fail',
+      detail: `${site} is now cloud ${result}, but this profile was set up for ${savedCloudId}.`,
+      hint: `Run ${rotate(setupCommand)} again for this site.`,
+    };
   }
   return { status: 'pass', detail: `Jira Cloud, cloud id ${result}.` };
 }
 
 /** The OAuth round trip's granted scopes and site access, compared with the catalogue. */
-export function grantVerdict(granted: Set<string>, resources: { id: string; url: string; scopes: string[] }[] | Error, cloudId: string, missing: { title: string; scope: string }[]): Verdict {
+export function grantVerdict(
+  granted: Set<string>,
+  resources: { id: string; url: string; scopes: string[] }[] | Error,
+  cloudId: string,
+  missing: { title: string; scope: string }[],
+): Verdict {
   if (missing.length > 0) {
     const names = missing.map((m) => `"${m.title}" (${m.scope})`).join(', ');
     return {
@@ -275,7 +324,8 @@ export function grantVerdict(granted: Set<string>, resources: { id: string; url:
       hint: "On the app's Permissions tab add the missing API or Jira permission (Edit Scopes → tick it → Save), then run the check again.",
     };
   }
-  if (resources instanceof Error) return { ...noProof(resources), detail: `All ${granted.size} scopes were granted, but the site list could not be read: ${errorText(resources)}.` };
+  if (resources instanceof Error)
+    return { ...noProof(resources), detail: `All ${granted.size} scopes were granted, but the site list could not be read: ${errorText(resources)}.` };
   if (!resources.some((r) => r.id === cloudId)) {
     return {
       status: 'fail',
@@ -295,12 +345,20 @@ export function identityVerdict(answer: Answer, email: string): Verdict {
   const me = MeSchema.safeParse(reading.kind === 'success' ? reading.body : undefined);
   if (me.success) {
     if (me.data.email && me.data.email.toLowerCase() !== email.toLowerCase()) {
-      return { status: 'warn', detail: `The browser consented as ${singleLine(me.data.email)}, not ${email}.`, hint: 'Kendis signs in with the e-mail you give it: use the same account in the browser, or run setup with that e-mail.' };
+      return {
+        status: 'warn',
+        detail: `The browser consented as ${singleLine(me.data.email)}, not ${email}.`,
+        hint: 'Kendis signs in with the e-mail you give it: use the same account in the browser, or run setup with that e-mail.',
+      };
     }
     return { status: 'pass', detail: `The consenting account is ${singleLine(me.data.email ?? me.data.account_id)}.` };
   }
   if (reading.kind === 'scope-missing') {
-    return { status: 'fail', detail: 'The User Identity API is not added to the app (read:me missing).', hint: "On the app's Permissions tab, click Add next to User Identity API." };
+    return {
+      status: 'fail',
+      detail: 'The User Identity API is not added to the app (read:me missing).',
+      hint: "On the app's Permissions tab, click Add next to User Identity API.",
+    };
   }
   if (reading.kind === 'rate-limited') return rateLimited(reading.status, 'User Identity API');
   return unproven(cameBack(reading, answer), 'Atlassian');
@@ -313,7 +371,11 @@ export function personalDataVerdict(answer: Answer | undefined): Verdict {
   const reading = readAnswer(REPORT_ACCOUNTS, answer);
   if (reading.kind === 'success') return { status: 'pass', detail: 'The Personal Data Reporting API answered.' };
   if (reading.kind === 'scope-missing') {
-    return { status: 'fail', detail: 'The Personal Data Reporting API is not added to the app (report:personal-data missing).', hint: "On the app's Permissions tab, click Add next to Personal Data Reporting API." };
+    return {
+      status: 'fail',
+      detail: 'The Personal Data Reporting API is not added to the app (report:personal-data missing).',
+      hint: "On the app's Permissions tab, click Add next to Personal Data Reporting API.",
+    };
   }
   if (reading.kind === 'rate-limited') return rateLimited(reading.status, 'Personal Data Reporting API');
   return unproven(cameBack(reading, answer), 'Atlassian');
@@ -335,7 +397,11 @@ export function jiraPermissionsVerdict(answer: Answer, wanted: readonly KendisPe
       if (!parsed.success) return unproven(`${describeAnswer(answer)}, not Jira's permission list`);
       const missing = wanted.filter((p) => parsed.data.permissions[p.key]?.havePermission !== true);
       const scope = (p: KendisPermission) => (p.key === 'ADMINISTER' ? '' : ` ${where}`);
-      if (missing.length === 0) return { status: 'pass', detail: `The account holds all ${wanted.length} (${wanted.map((p) => p.name).join(', ')})${projectKey ? ` in project ${projectKey}` : ', the project ones in at least one project'}.` };
+      if (missing.length === 0)
+        return {
+          status: 'pass',
+          detail: `The account holds all ${wanted.length} (${wanted.map((p) => p.name).join(', ')})${projectKey ? ` in project ${projectKey}` : ', the project ones in at least one project'}.`,
+        };
       return {
         status: 'warn',
         detail: `The account lacks ${missing.map((p) => `"${p.name}"${scope(p)} (without it ${p.without})`).join('; ')}.`,
@@ -346,9 +412,17 @@ export function jiraPermissionsVerdict(answer: Answer, wanted: readonly KendisPe
       return { status: 'skip', detail: 'Needs read:jira-work, which the token lacks (see that scope above).' };
     case 'refusal':
       if (projectKey && reading.status === 404) {
-        return { status: 'warn', detail: `Jira has no project ${projectKey} that this account can see (404: ${singleLine(reading.messages[0] ?? '').slice(0, 120)}).`, hint: 'Check the project key on the Kendis board (Jira shows it before each issue number, e.g. KEN-12), and that the account may browse that project.' };
+        return {
+          status: 'warn',
+          detail: `Jira has no project ${projectKey} that this account can see (404: ${singleLine(reading.messages[0] ?? '').slice(0, 120)}).`,
+          hint: 'Check the project key on the Kendis board (Jira shows it before each issue number, e.g. KEN-12), and that the account may browse that project.',
+        };
       }
-      return { status: 'error', detail: `Jira refused the permissions request (${reading.status}: ${singleLine(reading.messages[0] ?? '').slice(0, 120)}).`, hint: NOTHING_CONCLUDED };
+      return {
+        status: 'error',
+        detail: `Jira refused the permissions request (${reading.status}: ${singleLine(reading.messages[0] ?? '').slice(0, 120)}).`,
+        hint: NOTHING_CONCLUDED,
+      };
     case 'rate-limited':
       return rateLimited(reading.status, 'permissions');
     default:

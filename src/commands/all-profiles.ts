@@ -33,7 +33,10 @@ async function everyProfile(deps: Deps): Promise<string[]> {
   const names = await profileNames(deps);
   if (names.length === 0) throw new NotConfiguredError(deps.globals.profile);
   const secretsInEnvironment = Object.values(SECRET_ENV).filter((v) => deps.env[v]);
-  if (secretsInEnvironment.length) deps.io.warn(`${secretsInEnvironment.join(' and ')} ${secretsInEnvironment.length === 1 ? 'is' : 'are'} not used with --all: each profile is checked with its own stored secrets.`);
+  if (secretsInEnvironment.length)
+    deps.io.warn(
+      `${secretsInEnvironment.join(' and ')} ${secretsInEnvironment.length === 1 ? 'is' : 'are'} not used with --all: each profile is checked with its own stored secrets.`,
+    );
   return names;
 }
 
@@ -100,7 +103,11 @@ export async function runStatusAll(json: boolean, deps: Deps): Promise<void> {
   ]);
   const header = ['PROFILE', 'KIND', 'SITE', 'SECRETS', 'TOKEN EXPIRES', 'LAST GOOD TEST', 'PENDING'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
-  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i] as number)).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => v.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
   deps.io.out(p.dim(line(header)));
   cells.forEach((c, i) => {
     const r = rows[i] as ProfileRow;
@@ -113,7 +120,14 @@ export async function runStatusAll(json: boolean, deps: Deps): Promise<void> {
 export async function runRotateCheckAll(within: number, json: boolean, deps: Deps): Promise<void> {
   const rows = await profileRows(deps);
   if (rows.length === 0) throw new NotConfiguredError(deps.globals.profile);
-  const checked = rows.map((r) => ({ profile: r.profile, expiresOn: r.token.expiresOn, daysLeft: r.token.daysLeft, within, expired: r.token.daysLeft < 0, due: r.token.daysLeft <= within }));
+  const checked = rows.map((r) => ({
+    profile: r.profile,
+    expiresOn: r.token.expiresOn,
+    daysLeft: r.token.daysLeft,
+    within,
+    expired: r.token.daysLeft < 0,
+    due: r.token.daysLeft <= within,
+  }));
   if (json) deps.io.json(checked);
   else {
     const width = Math.max(...checked.map((c) => c.profile.length));
@@ -134,7 +148,9 @@ export async function runRotateCheckAll(within: number, json: boolean, deps: Dep
 /** `test-connection --all`: every profile's checks (a few at a time), one line each; exit 1 when any is not OK. */
 export async function runTestConnectionAll(json: boolean, deps: Deps): Promise<void> {
   const names = await everyProfile(deps);
-  const reports = await deps.io.task(`Checking ${names.length} profile${names.length === 1 ? '' : 's'}…`, () => mapBounded(names, CONCURRENCY, (name) => checkOne(forProfile(deps, name), name)));
+  const reports = await deps.io.task(`Checking ${names.length} profile${names.length === 1 ? '' : 's'}…`, () =>
+    mapBounded(names, CONCURRENCY, (name) => checkOne(forProfile(deps, name), name)),
+  );
   if (json) deps.io.json(reports.map((r) => r.doc ?? { ok: false, profile: r.name, error: r.error }));
   else {
     const width = Math.max(...names.map((n) => n.length));
@@ -145,7 +161,10 @@ export async function runTestConnectionAll(json: boolean, deps: Deps): Promise<v
   }
   const failed = reports.filter((r) => !r.doc?.ok).map((r) => r.name);
   if (failed.length) {
-    throw new ChecksFailedError(`${failed.length} of ${names.length} profiles did not pass: ${failed.join(', ')}.`, `See one in full with \`${deps.cli} test-connection --profile ${shellWord(failed[0] ?? 'default')}\`.`);
+    throw new ChecksFailedError(
+      `${failed.length} of ${names.length} profiles did not pass: ${failed.join(', ')}.`,
+      `See one in full with \`${deps.cli} test-connection --profile ${shellWord(failed[0] ?? 'default')}\`.`,
+    );
   }
 }
 
@@ -169,7 +188,17 @@ async function checkOne(deps: Deps, name: string): Promise<{ name: string; doc?:
     const connection = await openConnection(saved, deps, false);
     try {
       const { profile, client } = connection;
-      const checks = await runChecks({ profile, clientSecret, apiToken, secretsProblem, client, now: deps.now(), profileFlag: profileFlagFor(name), cli: deps.cli, projects: profile.projects ?? [] });
+      const checks = await runChecks({
+        profile,
+        clientSecret,
+        apiToken,
+        secretsProblem,
+        client,
+        now: deps.now(),
+        profileFlag: profileFlagFor(name),
+        cli: deps.cli,
+        projects: profile.projects ?? [],
+      });
       const ok = isOk(checks);
       if (ok) {
         const when = deps.now().toISOString();
@@ -178,7 +207,17 @@ async function checkOne(deps: Deps, name: string): Promise<{ name: string; doc?:
           if (p) p.lastSuccessfulTest = when;
         });
       }
-      return { name, doc: { ok, profile: name, site: profile.site, cloudId: saved.cloudId, token: { expiresOn: saved.token.expiresOn, daysLeft: daysUntil(saved.token.expiresOn, deps.now()) }, checks } };
+      return {
+        name,
+        doc: {
+          ok,
+          profile: name,
+          site: profile.site,
+          cloudId: saved.cloudId,
+          token: { expiresOn: saved.token.expiresOn, daysLeft: daysUntil(saved.token.expiresOn, deps.now()) },
+          checks,
+        },
+      };
     } finally {
       await connection.close();
     }

@@ -24,7 +24,9 @@ const PROFILES = `${NAME} __complete profiles 2>/dev/null`;
 
 function bash(spec: CompletionSpec): string {
   const cases = spec.commands.map((c) => `    ${c.name}) opts="${[...c.options, ...spec.global].join(' ')}" ;;`).join('\n');
-  const values = Object.entries(spec.values).map(([after, list]) => `    ${after}) COMPREPLY=( $(compgen -W "${list.join(' ')}" -- "$cur") ); return ;;`).join('\n');
+  const values = Object.entries(spec.values)
+    .map(([after, list]) => `    ${after}) COMPREPLY=( $(compgen -W "${list.join(' ')}" -- "$cur") ); return ;;`)
+    .join('\n');
   return `# ${NAME} completion for bash. Load it now:  source <(${NAME} completion bash)
 # or for every shell:  ${NAME} completion bash > ~/.local/share/bash-completion/completions/${NAME}
 _kendis_jira() {
@@ -55,7 +57,10 @@ function zsh(spec: CompletionSpec): string {
 # ${NAME} completion for zsh. Load it now:  source <(${NAME} completion zsh)
 # or for every shell, in ~/.zshrc:  source <(${NAME} completion zsh)
 autoload -U +X bashcompinit && bashcompinit
-${bash(spec).split('\n').filter((l) => !l.startsWith('#')).join('\n')}`;
+${bash(spec)
+  .split('\n')
+  .filter((l) => !l.startsWith('#'))
+  .join('\n')}`;
 }
 
 function fish(spec: CompletionSpec): string {
@@ -68,13 +73,16 @@ function fish(spec: CompletionSpec): string {
     if (args) lines.push(`complete -c ${NAME} -n "__fish_seen_subcommand_from ${c.name}" -a "${args.join(' ')}"`);
   }
   for (const o of spec.global) lines.push(`complete -c ${NAME} -l ${o.slice(2)}${o === '--profile' ? ` -x -a "(${PROFILES})"` : ''}`);
-  for (const [after, list] of Object.entries(spec.values)) if (after.startsWith('--')) lines.push(`complete -c ${NAME} -l ${after.slice(2)} -x -a "${list.join(' ')}"`);
+  for (const [after, list] of Object.entries(spec.values))
+    if (after.startsWith('--')) lines.push(`complete -c ${NAME} -l ${after.slice(2)} -x -a "${list.join(' ')}"`);
   return `${lines.join('\n')}\n`;
 }
 
 function powershell(spec: CompletionSpec): string {
   const table = spec.commands.map((c) => `    '${c.name}' = @(${[...c.options, ...spec.global].map((o) => `'${o}'`).join(', ')})`).join('\n');
-  const values = Object.entries(spec.values).map(([k, v]) => `    '${k}' = @(${v.map((x) => `'${x}'`).join(', ')})`).join('\n');
+  const values = Object.entries(spec.values)
+    .map(([k, v]) => `    '${k}' = @(${v.map((x) => `'${x}'`).join(', ')})`)
+    .join('\n');
   return `# ${NAME} completion for PowerShell. Load it now:  ${NAME} completion powershell | Out-String | Invoke-Expression
 # or for every session: add that line to your $PROFILE
 Register-ArgumentCompleter -Native -CommandName ${NAME} -ScriptBlock {

@@ -29,9 +29,12 @@ export async function runCopy(what: Copyable, deps: Deps): Promise<void> {
   const profile = await requireProfile(deps);
   const alm = profile.kind === 'user' ? undefined : profile;
   if (!alm && (what === 'client-id' || what === 'client-secret' || what === 'callback-url')) {
-    throw new UsageError(`Profile "${deps.globals.profile}" is a user's own token: it has no ${WORDS[what]}.`, 'Those belong to the organisation’s ALM account profile: copy them from that one (`--profile`).');
+    throw new UsageError(
+      `Profile "${deps.globals.profile}" is a user's own token: it has no ${WORDS[what]}.`,
+      'Those belong to the organisation’s ALM account profile: copy them from that one (`--profile`).',
+    );
   }
-  const value = await valueOf(what, deps, profile, alm);
+  const value = await savedValue(what, deps, profile, alm);
   const outcome = await copyToClipboard(value, { platform: deps.platform, env: deps.env, interactive: deps.io.interactive });
   if (outcome.kind === 'unavailable') {
     const secret = what === 'client-secret' || what === 'api-token';
@@ -45,12 +48,18 @@ export async function runCopy(what: Copyable, deps: Deps): Promise<void> {
   deps.io.success(copiedSentence(WORDS[what], outcome));
 }
 
-async function valueOf(what: Copyable, deps: Deps, profile: Awaited<ReturnType<typeof requireProfile>>, alm: { clientId: string; callbackUrl: string } | undefined): Promise<string> {
+async function savedValue(
+  what: Copyable,
+  deps: Deps,
+  profile: Awaited<ReturnType<typeof requireProfile>>,
+  alm: { clientId: string; callbackUrl: string } | undefined,
+): Promise<string> {
   if (what === 'email') return profile.email;
   if (what === 'client-id') return (alm as { clientId: string }).clientId;
   if (what === 'callback-url') return (alm as { callbackUrl: string }).callbackUrl;
   const kind: SecretKind = what;
   const found = await secretStoreFor(profile, deps).get(kind);
-  if (!found) throw new CliError(`The ${WORDS[what]} of profile "${deps.globals.profile}" is not stored.`, { hint: `Run \`${deps.cli} setup\` again to store it.` });
+  if (!found)
+    throw new CliError(`The ${WORDS[what]} of profile "${deps.globals.profile}" is not stored.`, { hint: `Run \`${deps.cli} setup\` again to store it.` });
   return found.value;
 }

@@ -57,12 +57,16 @@ export async function runLogout(options: LogoutOptions, deps: Deps): Promise<voi
   const target = confirmed;
   deps.io.success(`Removed profile "${name}" (${removed} stored secret${removed === 1 ? '' : 's'} deleted from ${backend.description}).`);
   for (const storage of unreachable) {
-    deps.io.warn(`Could not reach ${deps.secretBackend(storage).description} to remove what an unfinished setup left there: the next kendis-jira command that can reach it removes it.`);
+    deps.io.warn(
+      `Could not reach ${deps.secretBackend(storage).description} to remove what an unfinished setup left there: the next kendis-jira command that can reach it removes it.`,
+    );
   }
   if (target.sandbox) {
     deps.io.hint('Its credentials were the sandbox’s fake ones: there is nothing to revoke at Atlassian or to change in Kendis.');
   } else if (!target.finished) {
-    deps.io.hint('It was an unfinished setup: nothing of it reached Kendis. A token you created for it on https://id.atlassian.com/manage-profile/security/api-tokens can be revoked there.');
+    deps.io.hint(
+      'It was an unfinished setup: nothing of it reached Kendis. A token you created for it on https://id.atlassian.com/manage-profile/security/api-tokens can be revoked there.',
+    );
   } else {
     deps.io.hint(
       target.kind === 'user'
@@ -88,7 +92,15 @@ async function requireProfileOrProgress(deps: Deps): Promise<Target> {
   const progress = config.progress[deps.globals.profile];
   const progressStorage: Storage | undefined = progress ? (progress.staged?.storage ?? (progress.answers.storage === 'file' ? 'file' : 'keychain')) : undefined;
   const storagesWith = (first: Storage): Storage[] => [...new Set<Storage>([first, ...(progressStorage ? [progressStorage] : [])])];
-  if (profile) return { site: describeProfileTarget(profile), storage: profile.storage, storages: storagesWith(profile.storage), sandbox: Boolean(profile.sandbox), kind: profileKind(profile), finished: true };
+  if (profile)
+    return {
+      site: describeProfileTarget(profile),
+      storage: profile.storage,
+      storages: storagesWith(profile.storage),
+      sandbox: Boolean(profile.sandbox),
+      kind: profileKind(profile),
+      finished: true,
+    };
   if (progress && progressStorage) {
     const sandbox = progress.answers.target === 'sandbox';
     const site = sandbox ? 'the built-in sandbox' : progress.answers.site;

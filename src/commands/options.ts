@@ -69,10 +69,18 @@ export const wholeNumber = (what: string, p: { min: number; max: number; kind: s
 export const optionalWholeNumber = (what: string, p: { min: number; max: number; kind: string }) => z.optional(whole(what, p));
 
 /** A switch: true when given. */
-export const flag = () => z.pipe(z.optional(z.boolean()), z.transform((v: boolean | undefined) => v === true));
+export const flag = () =>
+  z.pipe(
+    z.optional(z.boolean()),
+    z.transform((v: boolean | undefined) => v === true),
+  );
 
 /** A --no-x switch: true unless turned off. */
-export const unlessNo = () => z.pipe(z.optional(z.boolean()), z.transform((v: boolean | undefined) => v !== false));
+export const unlessNo = () =>
+  z.pipe(
+    z.optional(z.boolean()),
+    z.transform((v: boolean | undefined) => v !== false),
+  );
 
 /** A switch whose absence means "not said" (undefined). */
 export const said = () => z.optional(z.boolean());
@@ -92,10 +100,14 @@ export function parseOptions<S extends z.ZodMiniType>(schema: S, raw: Record<str
   const issue = result.error.issues[0];
   const hint = (issue as { params?: { hint?: unknown } } | undefined)?.params?.hint;
   // Only our own checks report problems; anything else (a value of the wrong type) is named plainly.
-  const message = issue?.code === 'custom' ? issue.message : `--${String(issue?.path[0] ?? 'option').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue?.message ?? 'not a valid value'}.`;
+  const message =
+    issue?.code === 'custom'
+      ? issue.message
+      : `--${String(issue?.path[0] ?? 'option').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue?.message ?? 'not a valid value'}.`;
   throw new UsageError(message, typeof hint === 'string' ? hint : undefined);
 }
 
 /** Options more than one command takes. */
 export const redirectUriCheck: Check = thrown(parseRedirectUri);
-export const oauthTimeout = () => wholeNumber('--oauth-timeout', { min: 5, max: 3600, kind: 'a whole number of seconds', fallback: DEFAULTS.oauthTimeoutSeconds });
+export const oauthTimeout = () =>
+  wholeNumber('--oauth-timeout', { min: 5, max: 3600, kind: 'a whole number of seconds', fallback: DEFAULTS.oauthTimeoutSeconds });

@@ -48,16 +48,51 @@ const rotateSchema = (now: Date) =>
         within: optionalWholeNumber('--within', { min: 0, max: 365, kind: 'a whole number of days' }),
         json: flag(),
         tokenExpires: text(),
-        calendar: text((v) => (v === '-' || v.trim() === '' ? { message: `--calendar needs a file name (got "${v}").`, hint: 'e.g. --calendar kendis-token.ics' } : undefined)),
+        calendar: text((v) =>
+          v === '-' || v.trim() === '' ? { message: `--calendar needs a file name (got "${v}").`, hint: 'e.g. --calendar kendis-token.ics' } : undefined,
+        ),
         browser: unlessNo(),
         all: flag(),
       })
       // Without --check this command replaces a token: never every profile's at once.
-      .check(rule((o: { all: boolean; check: boolean }) => (o.all && !o.check ? { message: '--all goes with --check: rotate-token replaces one profile’s token at a time.', hint: 'Add --check to see every profile’s expiry, or name one with --profile to rotate it.' } : undefined)))
-      .check(rule((o: { all: boolean; calendar?: string | undefined }) => (o.all && o.calendar !== undefined ? { message: '--calendar goes with one profile, not --all.', hint: 'Write one reminder per profile: `rotate-token --check --calendar FILE --profile NAME`.' } : undefined)))
-      .check(rule((o: { json: boolean; check: boolean }) => (o.json && !o.check ? { message: '--json goes with --check.', hint: 'Add --check to the same command (it changes nothing and prints the document).' } : undefined)))
+      .check(
+        rule((o: { all: boolean; check: boolean }) =>
+          o.all && !o.check
+            ? {
+                message: '--all goes with --check: rotate-token replaces one profile’s token at a time.',
+                hint: 'Add --check to see every profile’s expiry, or name one with --profile to rotate it.',
+              }
+            : undefined,
+        ),
+      )
+      .check(
+        rule((o: { all: boolean; calendar?: string | undefined }) =>
+          o.all && o.calendar !== undefined
+            ? {
+                message: '--calendar goes with one profile, not --all.',
+                hint: 'Write one reminder per profile: `rotate-token --check --calendar FILE --profile NAME`.',
+              }
+            : undefined,
+        ),
+      )
+      .check(
+        rule((o: { json: boolean; check: boolean }) =>
+          o.json && !o.check
+            ? { message: '--json goes with --check.', hint: 'Add --check to the same command (it changes nothing and prints the document).' }
+            : undefined,
+        ),
+      )
       // Without --check this command replaces the token: a cron line that lost --check must not.
-      .check(rule((o: { check: boolean; within?: number | undefined }) => (o.within !== undefined && !o.check ? { message: '--within goes with --check: without --check, rotate-token replaces the token.', hint: 'Add --check to the same command (it changes nothing; exit 4 when rotation is due).' } : undefined)))
+      .check(
+        rule((o: { check: boolean; within?: number | undefined }) =>
+          o.within !== undefined && !o.check
+            ? {
+                message: '--within goes with --check: without --check, rotate-token replaces the token.',
+                hint: 'Add --check to the same command (it changes nothing; exit 4 when rotation is due).',
+              }
+            : undefined,
+        ),
+      )
       // The new token's date matters only when there is a new token: --check changes nothing and ignores it.
       .check(
         rule((o: { check: boolean; tokenExpires?: string | undefined }) => {
@@ -66,7 +101,17 @@ const rotateSchema = (now: Date) =>
           return verdict === true ? undefined : `--token-expires: ${verdict}`;
         }),
       ),
-    z.transform((o): RotateOptions => ({ check: o.check, within: o.within ?? DEFAULTS.withinDays, json: o.json, tokenExpires: o.tokenExpires, calendar: o.calendar, browser: o.browser, all: o.all })),
+    z.transform(
+      (o): RotateOptions => ({
+        check: o.check,
+        within: o.within ?? DEFAULTS.withinDays,
+        json: o.json,
+        tokenExpires: o.tokenExpires,
+        calendar: o.calendar,
+        browser: o.browser,
+        all: o.all,
+      }),
+    ),
   );
 
 export function parseRotateOptions(raw: Record<string, unknown>, now: Date = new Date()): RotateOptions {
@@ -77,27 +122,48 @@ async function writeCalendar(path: string, profile: Profile, deps: Deps, daysBef
   // The reminder is read months later, from anywhere: a command run from a clone gets its full path.
   const cli = deps.cli.startsWith('node ') ? `node ${shellWord(resolve(unshellWord(deps.cli.slice(5))))}` : deps.cli;
   const reminder = { expiresOn: profile.token.expiresOn, daysBefore, now: deps.now() };
-  const ics = tokenReminderIcs({ ...reminder, profile: deps.globals.profile, kind: profileKind(profile), cli, site: describeProfileTarget(profile), uid: deps.randomBytes(8).toString('hex') });
+  const ics = tokenReminderIcs({
+    ...reminder,
+    profile: deps.globals.profile,
+    kind: profileKind(profile),
+    cli,
+    site: describeProfileTarget(profile),
+    uid: deps.randomBytes(8).toString('hex'),
+  });
   const existing = await lstat(path).catch(() => undefined);
   if (existing?.isSymbolicLink()) {
-    throw new UsageError(`${path} is a symbolic link; the calendar reminder is never written through a link.`, 'Choose a new file name, e.g. --calendar kendis-token.ics.');
+    throw new UsageError(
+      `${path} is a symbolic link; the calendar reminder is never written through a link.`,
+      'Choose a new file name, e.g. --calendar kendis-token.ics.',
+    );
   }
   if (existing && !existing.isFile()) throw new UsageError(`${path} is not a regular file.`, 'Choose a new file name, e.g. --calendar kendis-token.ics.');
   try {
     await writeFileAtomic(path, ics, { mode: 0o644, shared: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'that folder is not writable for you' : code === 'EROFS' ? 'that folder is read-only' : (error as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'its folder does not exist'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'that folder is not writable for you'
+          : code === 'EROFS'
+            ? 'that folder is read-only'
+            : (error as Error).message;
     throw new CliError(`Could not write the calendar file ${path}: ${why}.`, { hint: 'Choose a folder you can write to, e.g. --calendar ~/kendis-token.ics.' });
   }
   const day = reminderDay(reminder);
-  const when = day.late ? `for today, ${isoDate(day.date)} (the token expires sooner than ${daysBefore} days from now)` : `for ${isoDate(day.date)}, ${daysBefore} days before the token expires`;
+  const when = day.late
+    ? `for today, ${isoDate(day.date)} (the token expires sooner than ${daysBefore} days from now)`
+    : `for ${isoDate(day.date)}, ${daysBefore} days before the token expires`;
   deps.io.success(`Calendar reminder written to ${path}, ${when}: import it into your calendar.`);
 }
 
 /** Which token to revoke, in words: by its expiry when that tells the two apart, else as the older one. */
 function oldTokenWords(name: string, oldExpiry: string, newExpiry: string): string {
-  return oldExpiry === newExpiry ? `the older "${name}…" token, not the one you just created: both expire ${oldExpiry}` : `the "${name}…" token that expires ${oldExpiry}`;
+  return oldExpiry === newExpiry
+    ? `the older "${name}…" token, not the one you just created: both expire ${oldExpiry}`
+    : `the "${name}…" token that expires ${oldExpiry}`;
 }
 
 export async function runRotateToken(options: RotateOptions, deps: Deps): Promise<void> {
@@ -123,7 +189,9 @@ async function checkOnly(options: RotateOptions, profile: Profile, deps: Deps): 
   if (options.calendar) await writeCalendar(options.calendar, profile, deps, Math.max(options.within, 1));
   if (due) {
     throw new RotationDueError(
-      daysLeft < 0 ? `The API token expired on ${profile.token.expiresOn}.` : `The API token expires within ${options.within} days (${profile.token.expiresOn}, ${describeDaysLeft(daysLeft)}).`,
+      daysLeft < 0
+        ? `The API token expired on ${profile.token.expiresOn}.`
+        : `The API token expires within ${options.within} days (${profile.token.expiresOn}, ${describeDaysLeft(daysLeft)}).`,
       `Run \`${deps.cli} rotate-token${profileFlag(deps)}\` to replace it.`,
     );
   }
@@ -143,14 +211,25 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
     const d = connection.target.defaults;
     const offered = (kind === 'user' ? [d.nextUserApiToken, d.userApiToken] : [d.nextApiToken, d.apiToken]).find((t) => t !== undefined && t !== old);
     if (!io.interactive && !deps.env[SECRET_ENV['api-token']] && offered === undefined) {
-      throw new UsageError(`Missing ${SECRET_ENV['api-token']}: in a non-interactive run the new token comes from that variable.`, 'Set it (never pass a token as a flag), plus --token-expires with the date you chose.');
+      throw new UsageError(
+        `Missing ${SECRET_ENV['api-token']}: in a non-interactive run the new token comes from that variable.`,
+        'Set it (never pass a token as a flag), plus --token-expires with the date you chose.',
+      );
     }
     io.heading(`Replace the scoped API token of profile "${deps.globals.profile}"`);
     io.info(`Current token: expires ${saved.token.expiresOn} (${describeDaysLeft(daysUntil(saved.token.expiresOn, now))}).`);
     // How to create the token is for a person about to do it; a script brings the token along.
     if (io.interactive) {
-      await openPage(deps, { label: 'Create the new token first', url: API_TOKENS_PAGE, browser: options.browser, note: connection.target.consolePageNote, open: (u) => deps.browser.open(u) });
-      io.info(`  "Create API token with scopes" → name "${datedTokenName(TOKEN_SCOPE_LISTS[kind].tokenName, now)}" → expiry: the maximum → app Jira → these scopes (or paste the line after them into the search):`);
+      await openPage(deps, {
+        label: 'Create the new token first',
+        url: API_TOKENS_PAGE,
+        browser: options.browser,
+        note: connection.target.consolePageNote,
+        open: (u) => deps.browser.open(u),
+      });
+      io.info(
+        `  "Create API token with scopes" → name "${datedTokenName(TOKEN_SCOPE_LISTS[kind].tokenName, now)}" → expiry: the maximum → app Jira → these scopes (or paste the line after them into the search):`,
+      );
       printTokenScopes(io, '  ', kind);
       io.info('  Keep the new token in your password manager: Atlassian never shows it again.');
     }
@@ -158,13 +237,22 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
     let newToken = await askSecret(deps, { kind: 'api-token', message: 'The new API token (hidden as you type):', offered });
     // The old token pasted again: a person gets to paste the new one; a script stops.
     while (old !== null && newToken === old) {
-      if (!io.interactive || deps.env[SECRET_ENV['api-token']]) throw new UsageError('That is the token already stored, not a new one.', `Create a new token on ${API_TOKENS_PAGE}, then run this again.`);
+      if (!io.interactive || deps.env[SECRET_ENV['api-token']])
+        throw new UsageError('That is the token already stored, not a new one.', `Create a new token on ${API_TOKENS_PAGE}, then run this again.`);
       io.failure(`That is the token already stored, not a new one: create a new token on ${API_TOKENS_PAGE} and paste that.`);
       newToken = await askSecret(deps, { kind: 'api-token', message: 'The new API token (hidden as you type):', offered });
     }
     const expiresOn = await askExpiry(deps, { given: options.tokenExpires });
     const relevant = await io.task('Checking the new token and each of its scopes…', () =>
-      runTokenChecks({ profile: { ...connection.profile, token: { expiresOn } }, apiToken: newToken, client: connection.client, now, profileFlag: profileFlag(deps), cli: deps.cli, apiTokenFromEnv: Boolean(deps.env[SECRET_ENV['api-token']]) }),
+      runTokenChecks({
+        profile: { ...connection.profile, token: { expiresOn } },
+        apiToken: newToken,
+        client: connection.client,
+        now,
+        profileFlag: profileFlag(deps),
+        cli: deps.cli,
+        apiTokenFromEnv: Boolean(deps.env[SECRET_ENV['api-token']]),
+      }),
     );
     renderCheckLines(io, relevant, { showPasses: false, showSkips: false });
     // Stored only on proof: api-token and every probeable scope passed; a fail or an error changes nothing.
@@ -173,7 +261,8 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
       throw new ChecksFailedError(
         refusal.message,
         refusal.kind === 'fail'
-          ? (refusal.hint ?? `Create a new token with all ${TOKEN_SCOPE_LISTS[kind].scopes.length} scopes on ${API_TOKENS_PAGE} and run \`${deps.cli} rotate-token${profileFlag(deps)}\` again.`)
+          ? (refusal.hint ??
+              `Create a new token with all ${TOKEN_SCOPE_LISTS[kind].scopes.length} scopes on ${API_TOKENS_PAGE} and run \`${deps.cli} rotate-token${profileFlag(deps)}\` again.`)
           : `Run \`${deps.cli} rotate-token${profileFlag(deps)}\` again when Atlassian answers.`,
       );
     }
@@ -182,12 +271,18 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
     await offerReveal(deps, 'new token', newToken, deps.globals.profile);
     if (kind === 'user') {
       io.info('Now, in this order:');
-      io.info('  1. In Kendis: open your Profile settings, replace your Jira token with the new one and validate the connection (an older Kendis article calls the screen "ALM Credentials").');
+      io.info(
+        '  1. In Kendis: open your Profile settings, replace your Jira token with the new one and validate the connection (an older Kendis article calls the screen "ALM Credentials").',
+      );
       io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (${oldTokenWords(TOKEN_SCOPE_LISTS.user.tokenName, saved.token.expiresOn, expiresOn)}).`);
     } else {
       io.info('Now, in this order:');
-      io.info('  1. In Kendis: board → ALM Account → Edit (the form from setup; also under Settings → ALM Accounts) → "Change" next to the API token → paste the new Scope-Based API Token → Test Connection → Save.');
-      io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (${oldTokenWords(TOKEN_SCOPE_LISTS['alm-account'].tokenName, saved.token.expiresOn, expiresOn)}).`);
+      io.info(
+        '  1. In Kendis: board → ALM Account → Edit (the form from setup; also under Settings → ALM Accounts) → "Change" next to the API token → paste the new Scope-Based API Token → Test Connection → Save.',
+      );
+      io.info(
+        `  2. Revoke the old token on ${API_TOKENS_PAGE} (${oldTokenWords(TOKEN_SCOPE_LISTS['alm-account'].tokenName, saved.token.expiresOn, expiresOn)}).`,
+      );
     }
     if (connection.target.fakeCredentialsNote) io.hint(connection.target.fakeCredentialsNote);
     if (options.calendar) await writeCalendar(options.calendar, { ...saved, token: { expiresOn } }, deps, DEFAULTS.withinDays);

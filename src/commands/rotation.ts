@@ -17,7 +17,14 @@ export const ROTATION_POINTS: readonly string[] = ['rotate:verified', ...pointsO
 
 /** The same profile as when the token was verified: same site, account and last setup. */
 function sameProfile(a: Profile | undefined, b: Profile): a is Profile {
-  return a !== undefined && a.site === b.site && a.cloudId === b.cloudId && a.email === b.email && a.updatedAt === b.updatedAt && (a.kind ?? 'alm-account') === (b.kind ?? 'alm-account');
+  return (
+    a !== undefined &&
+    a.site === b.site &&
+    a.cloudId === b.cloudId &&
+    a.email === b.email &&
+    a.updatedAt === b.updatedAt &&
+    (a.kind ?? 'alm-account') === (b.kind ?? 'alm-account')
+  );
 }
 
 /** The same stored token as when the new one was verified: no other rotation stored one since. */
@@ -34,12 +41,18 @@ export async function swapInToken(p: { deps: Deps; profile: string; token: strin
     const current = (await deps.config.load()).profiles[profile];
     const hint = `Check the profile with \`${deps.cli} status${profileFlagFor(profile)}\`, then run \`${deps.cli} rotate-token${profileFlagFor(profile)}\` again if it still needs a new token.`;
     if (!sameProfile(current, p.verifiedFor)) {
-      throw new CliError(`Profile "${profile}" was set up again while the new token was being checked, so the token was not stored: it was verified for the profile as it was before.`, { hint });
+      throw new CliError(
+        `Profile "${profile}" was set up again while the new token was being checked, so the token was not stored: it was verified for the profile as it was before.`,
+        { hint },
+      );
     }
     // Another rotate-token stored its token while this one was checking: that one is kept (it was
     // said to be stored), and this one is not put over it.
     if (!sameToken(current.token, p.verifiedFor.token)) {
-      throw new CliError(`Another rotate-token stored a new token for profile "${profile}" (expires ${current.token.expiresOn}) while this one was being checked, so this token was not stored: the other one is kept.`, { hint });
+      throw new CliError(
+        `Another rotate-token stored a new token for profile "${profile}" (expires ${current.token.expiresOn}) while this one was being checked, so this token was not stored: the other one is kept.`,
+        { hint },
+      );
     }
     const storedAt = deps.now().toISOString();
     // The new generation holds the profile's whole set: its client secret too.

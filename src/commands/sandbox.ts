@@ -21,7 +21,15 @@ const sandboxSchema = z.pipe(
     codeRefusal: z._default(z.enum(['today', 'auth0']), 'today'),
     consentBlock: z.optional(z.enum(['admin-approval', 'sharing-off', 'no-site-access'])),
   }),
-  z.transform((o): SandboxServerOptions => ({ port: o.port, latencyMs: o.latency, autoApprove: o.autoApprove, codeRefusal: o.codeRefusal, ...(o.consentBlock ? { consentBlock: o.consentBlock } : {}) })),
+  z.transform(
+    (o): SandboxServerOptions => ({
+      port: o.port,
+      latencyMs: o.latency,
+      autoApprove: o.autoApprove,
+      codeRefusal: o.codeRefusal,
+      ...(o.consentBlock ? { consentBlock: o.consentBlock } : {}),
+    }),
+  ),
 );
 
 export function parseSandboxOptions(raw: Record<string, unknown>): SandboxServerOptions {

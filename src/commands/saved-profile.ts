@@ -21,7 +21,9 @@ export function secretStoreFor(profile: Pick<Profile, 'storage' | 'generation'>,
 export function warnIfTokenExpiring(profile: Profile, deps: Deps): void {
   const days = daysUntil(profile.token.expiresOn, deps.now());
   if (Number.isNaN(days) || days > 30) return;
-  deps.io.warn(`The scoped API token ${days < 0 ? 'has expired' : 'expires soon'} (${profile.token.expiresOn}, ${describeDaysLeft(days)}). Replace it with \`${deps.cli} rotate-token${profileFlag(deps)}\`.`);
+  deps.io.warn(
+    `The scoped API token ${days < 0 ? 'has expired' : 'expires soon'} (${profile.token.expiresOn}, ${describeDaysLeft(days)}). Replace it with \`${deps.cli} rotate-token${profileFlag(deps)}\`.`,
+  );
 }
 
 export function profileFlag(deps: Deps): string {

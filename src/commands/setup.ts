@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import { DEFAULTS } from './defaults.js';
-import { flag, oauthTimeout, parseOptions, redirectUriCheck, rule, said, text, textOr, unlessNo, type Check } from './options.js';
+import { flag, oauthTimeout, parseOptions, redirectUriCheck, rule, said, text, unlessNo, type Check } from './options.js';
 import type { WizardOptions } from '../wizard/context.js';
 import { checkCallbackUrl, checkClientId, checkEmail, checkSiteUrl, type Checked } from '../wizard/validate.js';
 import { parseAppId } from '../atlassian/endpoints.js';
@@ -18,10 +18,12 @@ export interface SetupOptions extends WizardOptions {
 }
 
 /** A validate.ts check as an option check, its message led by the flag. */
-const as = (name: string, fn: (value: string) => Checked): Check => (value) => {
-  const r = fn(value);
-  return r.ok ? undefined : `${name}: ${r.message}`;
-};
+const as =
+  (name: string, fn: (value: string) => Checked): Check =>
+  (value) => {
+    const r = fn(value);
+    return r.ok ? undefined : `${name}: ${r.message}`;
+  };
 
 const setupSchema = (now: Date) =>
   z.pipe(
@@ -31,7 +33,12 @@ const setupSchema = (now: Date) =>
         site: text(as('--site', checkSiteUrl)),
         email: text(as('--email', checkEmail)),
         appId: text((v) =>
-          parseAppId(v) ? undefined : { message: '--app-id: that is not an app id or a Developer Console app URL.', hint: 'Copy the address of the app’s page, e.g. https://developer.atlassian.com/console/myapps/<id>/overview.' },
+          parseAppId(v)
+            ? undefined
+            : {
+                message: '--app-id: that is not an app id or a Developer Console app URL.',
+                hint: 'Copy the address of the app’s page, e.g. https://developer.atlassian.com/console/myapps/<id>/overview.',
+              },
         ),
         callbackUrl: text(as('--callback-url', checkCallbackUrl)),
         clientId: text(as('--client-id', checkClientId)),
@@ -50,7 +57,11 @@ const setupSchema = (now: Date) =>
         restart: flag(),
         user: said(),
       })
-      .check(rule((o: { sandbox: boolean; site?: string | undefined }) => (o.sandbox && o.site !== undefined ? '--sandbox and --site do not go together: the sandbox is its own site.' : undefined)))
+      .check(
+        rule((o: { sandbox: boolean; site?: string | undefined }) =>
+          o.sandbox && o.site !== undefined ? '--sandbox and --site do not go together: the sandbox is its own site.' : undefined,
+        ),
+      )
       // Credentials go to the site: a typo is refused with the flags, before any question or keychain.
       .check(
         rule((o: { site?: string | undefined; allowNonAtlassianSite: boolean }) => {

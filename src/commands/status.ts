@@ -112,9 +112,7 @@ export async function statusDocument(name: string, profile: Profile, deps: Deps)
     site,
     cloudId: profile.cloudId,
     email: profile.email,
-    ...(alm
-      ? { clientId: alm.clientId, appId: alm.appId ?? null, callbackUrls: { kendis: alm.callbackUrl, local: alm.redirectUri } }
-      : {}),
+    ...(alm ? { clientId: alm.clientId, appId: alm.appId ?? null, callbackUrls: { kendis: alm.callbackUrl, local: alm.redirectUri } } : {}),
     endpoints: profile.sandbox ? null : profile.endpoints,
     sandbox: Boolean(profile.sandbox),
     secrets: {

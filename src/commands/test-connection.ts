@@ -25,8 +25,26 @@ export interface TestConnectionOptions {
 }
 
 const testConnectionSchema = z.pipe(
-  z.object({ json: flag(), oauth: flag(), browser: unlessNo(), redirectUri: text(redirectUriCheck), oauthTimeout: oauthTimeout(), project: z.optional(z.array(z.string())), all: flag() }),
-  z.transform((o): TestConnectionOptions => ({ json: o.json, oauth: o.oauth, browser: o.browser, redirectUri: o.redirectUri, oauthTimeoutSeconds: o.oauthTimeout, projects: o.project, all: o.all })),
+  z.object({
+    json: flag(),
+    oauth: flag(),
+    browser: unlessNo(),
+    redirectUri: text(redirectUriCheck),
+    oauthTimeout: oauthTimeout(),
+    project: z.optional(z.array(z.string())),
+    all: flag(),
+  }),
+  z.transform(
+    (o): TestConnectionOptions => ({
+      json: o.json,
+      oauth: o.oauth,
+      browser: o.browser,
+      redirectUri: o.redirectUri,
+      oauthTimeoutSeconds: o.oauthTimeout,
+      projects: o.project,
+      all: o.all,
+    }),
+  ),
 );
 
 export function parseTestConnectionOptions(raw: Record<string, unknown>): TestConnectionOptions {
@@ -58,7 +76,10 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
     }
   };
   if (saved.kind === 'user' && options.oauth) {
-    throw new UsageError(`Profile "${deps.globals.profile}" is a user's own token: it has no OAuth app, so there is no --oauth check.`, 'The OAuth app belongs to the organisation’s ALM account profile: run `--oauth` on that one.');
+    throw new UsageError(
+      `Profile "${deps.globals.profile}" is a user's own token: it has no OAuth app, so there is no --oauth check.`,
+      'The OAuth app belongs to the organisation’s ALM account profile: run `--oauth` on that one.',
+    );
   }
   // A user's profile has no client secret: only the API token is read.
   const clientSecret = saved.kind === 'user' ? undefined : await read('client-secret');
@@ -103,7 +124,8 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
     // "Last good test" is about the stored secrets: a run with a secret from the environment tested
     // something else, so it does not vouch for them.
     const fromEnvironment = Object.values(SECRET_ENV).filter((name) => deps.env[name]);
-    if (ok && fromEnvironment.length) deps.io.info(`"Last good test" is not updated: ${fromEnvironment.join(' and ')} came from the environment, not from the store.`);
+    if (ok && fromEnvironment.length)
+      deps.io.info(`"Last good test" is not updated: ${fromEnvironment.join(' and ')} came from the environment, not from the store.`);
     if (ok && !fromEnvironment.length) {
       const when = deps.now().toISOString();
       await deps.config.update((config) => {

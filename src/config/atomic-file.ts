@@ -23,7 +23,10 @@ const HELD_OPEN = new Set(['EPERM', 'EBUSY', 'EACCES']);
 /** The error a rename left when the target stayed held open through every retry: it names the cause. */
 export class FileHeldOpenError extends Error {
   readonly code: string;
-  constructor(readonly path: string, cause: NodeJS.ErrnoException) {
+  constructor(
+    readonly path: string,
+    cause: NodeJS.ErrnoException,
+  ) {
     super(`another program has ${path} open (${cause.code}), so it could not be replaced`, { cause });
     this.code = 'EHELDOPEN';
   }

@@ -49,7 +49,10 @@ export class JsonFile<T> {
   async ensureDir(): Promise<void> {
     await assertPrivateFolder(this.spec.dir);
     await ensurePrivateDir(this.spec.dir).catch((error: unknown) => {
-      throw new UsageError(`Cannot create the configuration folder ${this.spec.dir}: ${(error as Error).message}.`, 'Check the parent folder is writable, or set KENDIS_JIRA_CONFIG_DIR.');
+      throw new UsageError(
+        `Cannot create the configuration folder ${this.spec.dir}: ${(error as Error).message}.`,
+        'Check the parent folder is writable, or set KENDIS_JIRA_CONFIG_DIR.',
+      );
     });
   }
 
@@ -62,7 +65,10 @@ export class JsonFile<T> {
       return value;
     }).catch((error: unknown) => {
       if (error instanceof FileHeldOpenError) {
-        throw new UsageError(`Cannot write ${this.path}: ${error.message}.`, 'Close the program that has it open (a backup or sync client, an editor, an antivirus scan), then run the command again.');
+        throw new UsageError(
+          `Cannot write ${this.path}: ${error.message}.`,
+          'Close the program that has it open (a backup or sync client, an editor, an antivirus scan), then run the command again.',
+        );
       }
       if (['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOSPC'].includes(String((error as NodeJS.ErrnoException).code))) {
         throw new UsageError(`Cannot write ${this.path}: ${(error as Error).message}.`, 'Check the folder exists and is yours, or set KENDIS_JIRA_CONFIG_DIR.');

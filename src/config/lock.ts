@@ -42,7 +42,9 @@ const read = (path: string) => readFile(path, 'utf8').catch(() => undefined);
 export const PID_SPACE = (() => {
   try {
     const ns = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1];
-    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim().replace(/[^0-9a-f-]/gi, '');
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8')
+      .trim()
+      .replace(/[^0-9a-f-]/gi, '');
     return ns && boot ? `${ns}.${boot}` : '-';
   } catch {
     return '-';
@@ -174,7 +176,12 @@ async function refresh(lockPath: string, mine: string): Promise<void> {
  * Every change to a profile (setup's commit, a rotation, logout, a command tidying what a crash
  * left) holds this lock, so one never interleaves with another.
  */
-export async function withProfileLock<T>(config: { dir: string; ensureDir(): Promise<void> }, profile: string, work: () => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+export async function withProfileLock<T>(
+  config: { dir: string; ensureDir(): Promise<void> },
+  profile: string,
+  work: () => Promise<T>,
+  options: { timeoutMs?: number } = {},
+): Promise<T> {
   await config.ensureDir();
   return withFileLock(join(config.dir, `rotate-${encodeURIComponent(profile)}.lock`), work, { timeoutMs: options.timeoutMs ?? 60_000 });
 }

@@ -26,7 +26,10 @@ function judge(path: string, info: Stats, kind: 'folder' | 'file', secret = fals
   // A file of secrets must not be readable by others either.
   if (secret && info.mode & 0o077) {
     const mode = (info.mode & 0o777).toString(8).padStart(3, '0');
-    throw new UsageError(`The secrets file ${path} can be read by other users (mode ${mode}).`, `Run \`chmod 600 "${path}"\`; if others may have read it, rotate the secrets (\`kendis-jira rotate-token\`, and a new Client Secret in the Developer Console).`);
+    throw new UsageError(
+      `The secrets file ${path} can be read by other users (mode ${mode}).`,
+      `Run \`chmod 600 "${path}"\`; if others may have read it, rotate the secrets (\`kendis-jira rotate-token\`, and a new Client Secret in the Developer Console).`,
+    );
   }
   if (info.mode & 0o022) {
     const mode = (info.mode & 0o777).toString(8).padStart(3, '0');
@@ -47,17 +50,33 @@ export async function assertPrivateFolder(path: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return;
-    if (code === 'ENOTDIR') throw new UsageError(`The configuration folder ${path} cannot exist: a part of that path is a file.`, 'Set KENDIS_JIRA_CONFIG_DIR to a folder you can write to.');
-    if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`The configuration folder ${path} cannot be read (${code}).`, 'Set KENDIS_JIRA_CONFIG_DIR to a folder you can write to.');
+    if (code === 'ENOTDIR')
+      throw new UsageError(
+        `The configuration folder ${path} cannot exist: a part of that path is a file.`,
+        'Set KENDIS_JIRA_CONFIG_DIR to a folder you can write to.',
+      );
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new UsageError(`The configuration folder ${path} cannot be read (${code}).`, 'Set KENDIS_JIRA_CONFIG_DIR to a folder you can write to.');
     throw error;
   }
-  if (info.isSymbolicLink()) throw new UsageError(`The configuration folder ${path} is a symbolic link; kendis-jira does not follow links for its configuration.`, 'Set KENDIS_JIRA_CONFIG_DIR to a real folder of your own.');
-  if (!info.isDirectory()) throw new UsageError(`${path} should be the configuration folder, but it is a file.`, 'Move that file away, or set KENDIS_JIRA_CONFIG_DIR to another folder.');
+  if (info.isSymbolicLink())
+    throw new UsageError(
+      `The configuration folder ${path} is a symbolic link; kendis-jira does not follow links for its configuration.`,
+      'Set KENDIS_JIRA_CONFIG_DIR to a real folder of your own.',
+    );
+  if (!info.isDirectory())
+    throw new UsageError(
+      `${path} should be the configuration folder, but it is a file.`,
+      'Move that file away, or set KENDIS_JIRA_CONFIG_DIR to another folder.',
+    );
   judge(path, info, 'folder');
 }
 
 const LINK_REFUSED = (path: string) =>
-  new UsageError(`${path} is a symbolic link; kendis-jira does not follow links for its configuration.`, 'Replace it with a regular file (or set KENDIS_JIRA_CONFIG_DIR to a folder you own).');
+  new UsageError(
+    `${path} is a symbolic link; kendis-jira does not follow links for its configuration.`,
+    'Replace it with a regular file (or set KENDIS_JIRA_CONFIG_DIR to a folder you own).',
+  );
 
 /**
  * A file's text, read without following a link and checked on the opened file; undefined when
@@ -69,7 +88,7 @@ export async function readPrivateFile(path: string, options: { secret?: boolean;
     const info = await lstat(path).catch(() => undefined);
     if (info?.isSymbolicLink()) throw LINK_REFUSED(path);
   }
-  let handle;
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, constants.O_RDONLY | (noFollow ?? 0));
   } catch (error) {

@@ -63,7 +63,10 @@ export class ConfigStore {
       await writeFile(probe, '', { mode: 0o600 });
       await rm(probe, { force: true });
     } catch (error) {
-      throw new UsageError(`kendis-jira cannot save its settings in ${this.dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, 'Make that folder writable, or point KENDIS_JIRA_CONFIG_DIR at a folder you can write to.');
+      throw new UsageError(
+        `kendis-jira cannot save its settings in ${this.dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+        'Make that folder writable, or point KENDIS_JIRA_CONFIG_DIR at a folder you can write to.',
+      );
     }
   }
 

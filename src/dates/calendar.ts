@@ -38,11 +38,26 @@ export function reminderDay(p: { expiresOn: string; daysBefore: number; now: Dat
   return day < today ? { date: today, late: true } : { date: day, late: false };
 }
 
-export function tokenReminderIcs(p: { profile: string; kind?: 'alm-account' | 'user'; cli?: string; site: string; expiresOn: string; daysBefore: number; now: Date; uid: string }): string {
+export function tokenReminderIcs(p: {
+  profile: string;
+  kind?: 'alm-account' | 'user';
+  cli?: string;
+  site: string;
+  expiresOn: string;
+  daysBefore: number;
+  now: Date;
+  uid: string;
+}): string {
   const day = reminderDay(p).date;
-  const stamp = p.now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const stamp = p.now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const flag = profileFlagFor(p.profile);
-  const where = p.kind === 'user' ? 'your Kendis Profile settings' : 'Kendis (board → ALM Account → Edit, also under Settings → ALM Accounts → "Change" next to the API Token → Test Connection → Save)';
+  const where =
+    p.kind === 'user'
+      ? 'your Kendis Profile settings'
+      : 'Kendis (board → ALM Account → Edit, also under Settings → ALM Accounts → "Change" next to the API Token → Test Connection → Save)';
   const description = `The Kendis Jira scoped API token for ${p.site} expires on ${p.expiresOn}.\nRun: ${p.cli ?? 'kendis-jira'} rotate-token${flag}\nThen paste the new token into ${where}.`;
   return [
     'BEGIN:VCALENDAR',

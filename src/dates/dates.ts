@@ -29,7 +29,9 @@ export function daysUntil(expiresOn: string, now: Date): number {
   const target = parseIsoDate(expiresOn);
   if (!target) return Number.NaN;
   const today = new Date(now.getFullYear(), now.getMonth(), now.getDate());
-  return Math.round((Date.UTC(target.getFullYear(), target.getMonth(), target.getDate()) - Date.UTC(today.getFullYear(), today.getMonth(), today.getDate())) / DAY_MS);
+  return Math.round(
+    (Date.UTC(target.getFullYear(), target.getMonth(), target.getDate()) - Date.UTC(today.getFullYear(), today.getMonth(), today.getDate())) / DAY_MS,
+  );
 }
 
 export function describeDaysLeft(days: number): string {
@@ -63,9 +65,12 @@ export function describeMoment(iso: string, now: Date): string {
   const local = `${isoDate(when)} ${String(when.getHours()).padStart(2, '0')}:${String(when.getMinutes()).padStart(2, '0')}${zone ? ` ${zone}` : ''}`;
   const minutes = Math.round((now.getTime() - when.getTime()) / 60_000);
   const ago =
-    minutes < 1 ? 'just now'
-    : minutes < 60 ? `${minutes} minute${minutes === 1 ? '' : 's'} ago`
-    : minutes < 48 * 60 ? `${Math.round(minutes / 60)} hour${Math.round(minutes / 60) === 1 ? '' : 's'} ago`
-    : `${Math.round(minutes / 1440)} days ago`;
+    minutes < 1
+      ? 'just now'
+      : minutes < 60
+        ? `${minutes} minute${minutes === 1 ? '' : 's'} ago`
+        : minutes < 48 * 60
+          ? `${Math.round(minutes / 60)} hour${Math.round(minutes / 60) === 1 ? '' : 's'} ago`
+          : `${Math.round(minutes / 1440)} days ago`;
   return `${local} (${ago})`;
 }

@@ -26,7 +26,10 @@ export interface BrowserOpener {
  * spaces ("C:\Program Files\…\chrome.exe" %s).
  */
 export function browserCommand(browserVar: string, url: string, platform: NodeJS.Platform = process.platform): { command: string; args: string[] } | undefined {
-  const first = browserVar.split(platform === 'win32' ? ';' : ':').map((s) => s.trim()).find(Boolean);
+  const first = browserVar
+    .split(platform === 'win32' ? ';' : ':')
+    .map((s) => s.trim())
+    .find(Boolean);
   if (!first) return undefined;
   const words = (first.match(/"[^"]*"|\S+/g) ?? []).map((w) => (w.length >= 2 && w.startsWith('"') && w.endsWith('"') ? w.slice(1, -1) : w));
   const hasPlaceholder = words.some((w) => w.includes('%s'));

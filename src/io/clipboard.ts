@@ -23,7 +23,9 @@ export interface ClipboardTool {
 export function clipboardTools(platform: NodeJS.Platform, env: Record<string, string | undefined>): ClipboardTool[] {
   if (platform === 'darwin') return [{ name: 'the macOS clipboard', write: ['pbcopy'], read: ['pbpaste'] }];
   if (platform === 'win32') {
-    return [{ name: 'the Windows clipboard', write: ['clip.exe'], read: ['powershell.exe', '-NoProfile', '-NonInteractive', '-Command', 'Get-Clipboard -Raw'] }];
+    return [
+      { name: 'the Windows clipboard', write: ['clip.exe'], read: ['powershell.exe', '-NoProfile', '-NonInteractive', '-Command', 'Get-Clipboard -Raw'] },
+    ];
   }
   const tools: ClipboardTool[] = [];
   if (env.WAYLAND_DISPLAY) tools.push({ name: 'the clipboard (wl-copy)', write: ['wl-copy'], read: ['wl-paste', '--no-newline'] });
@@ -61,9 +63,7 @@ export function osc52(text: string): string {
   return `\u001b]52;c;${Buffer.from(text, 'utf8').toString('base64')}\u0007`;
 }
 
-export type CopyOutcome =
-  | { kind: 'copied'; to: string; clearsAfterS: number | undefined }
-  | { kind: 'unavailable'; tried: string[] };
+export type CopyOutcome = { kind: 'copied'; to: string; clearsAfterS: number | undefined } | { kind: 'unavailable'; tried: string[] };
 
 export interface CopyOptions {
   platform: NodeJS.Platform;
@@ -115,7 +115,12 @@ setTimeout(() => {
 }, seconds * 1000);
 });`;
   // The digest goes on stdin: nothing of the secret, not even its digest, in a process list.
-  const child = spawn(process.execPath, ['-e', script], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], windowsHide: true, env: withoutSecretVariables(process.env) });
+  const child = spawn(process.execPath, ['-e', script], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+    windowsHide: true,
+    env: withoutSecretVariables(process.env),
+  });
   child.on('error', () => undefined);
   child.stdin?.on('error', () => undefined);
   child.stdin?.end(JSON.stringify([tool.read, tool.write, digest, seconds]));
@@ -142,6 +147,9 @@ export async function copyToClipboard(secret: string, options: CopyOptions): Pro
 
 /** The sentence after a copy (no part of the secret in it). */
 export function copiedSentence(what: string, outcome: Extract<CopyOutcome, { kind: 'copied' }>): string {
-  const clearing = outcome.clearsAfterS !== undefined ? ` It is cleared in ${outcome.clearsAfterS} s if it is still there.` : ' Paste something else over it once it is in Kendis.';
+  const clearing =
+    outcome.clearsAfterS !== undefined
+      ? ` It is cleared in ${outcome.clearsAfterS} s if it is still there.`
+      : ' Paste something else over it once it is in Kendis.';
   return `The ${what} is on ${outcome.to}: paste it where it goes.${clearing}`;
 }

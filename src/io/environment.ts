@@ -6,4 +6,3 @@ export function environmentCopy(env: NodeJS.ProcessEnv, platform: NodeJS.Platfor
   if (platform !== 'win32') return { ...env };
   return Object.fromEntries(Object.entries(env).map(([name, value]) => [name.toUpperCase(), value]));
 }
-

@@ -61,7 +61,10 @@ export interface Prompter {
 /** Used whenever the session is not interactive: any prompt is a bug or a missing flag. */
 export class NoPrompter implements Prompter {
   private fail(id: string): never {
-    throw new UsageError(`A value is missing and this session is not interactive (${id}).`, 'Pass it as a flag or environment variable; see `kendis-jira help setup`.');
+    throw new UsageError(
+      `A value is missing and this session is not interactive (${id}).`,
+      'Pass it as a flag or environment variable; see `kendis-jira help setup`.',
+    );
   }
   input(q: InputQuestion): Promise<string> {
     return this.fail(q.id);
@@ -128,9 +131,7 @@ export class InquirerPrompter implements Prompter {
 
   async secret(q: SecretQuestion): Promise<string> {
     const { default: password } = await import('@inquirer/password');
-    return this.guard(() =>
-      password({ message: q.message, mask: '•', ...(q.validate ? { validate: q.validate } : {}) }, this.context),
-    );
+    return this.guard(() => password({ message: q.message, mask: '•', ...(q.validate ? { validate: q.validate } : {}) }, this.context));
   }
 
   async confirm(q: ConfirmQuestion): Promise<boolean> {

@@ -69,7 +69,7 @@ function withoutSecret(text: string, secret: string): string {
     // How much of the secret is here: its head, then as many of its following characters as match.
     let n = head.length;
     while (n < secret.length && text.startsWith(secret.slice(0, n + 1), at)) n += 1;
-    out += text.slice(from, at) + '[redacted]';
+    out += `${text.slice(from, at)}[redacted]`;
     from = at + n;
   }
   // (A secret shorter than SECRET_START is its own head: only ever taken out whole.)

@@ -25,7 +25,6 @@ export interface TerminalOptions {
   cli?: string | undefined;
 }
 
-
 type Paint = (text: string) => string;
 
 export interface Palette {

@@ -38,7 +38,9 @@ export async function freeLoopbackPort(): Promise<number> {
   const tryPort = (port: number, host: string) =>
     new Promise<number | undefined>((resolve) => {
       const server = createServer();
-      server.once('error', (error: NodeJS.ErrnoException) => resolve(host === '::1' && (error.code === 'EADDRNOTAVAIL' || error.code === 'EAFNOSUPPORT') ? port : undefined));
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        resolve(host === '::1' && (error.code === 'EADDRNOTAVAIL' || error.code === 'EAFNOSUPPORT') ? port : undefined),
+      );
       server.listen({ port, host, ipv6Only: host === '::1' }, () => {
         const chosen = (server.address() as { port: number }).port;
         server.close(() => resolve(chosen));

@@ -189,12 +189,20 @@ function alive(pid: number): boolean {
 export async function tidy(deps: TxDeps & Pick<Deps, 'io'>): Promise<void> {
   const config = await deps.config.load().catch(() => undefined);
   if (!config) return;
-  const names = new Set([...config.leftovers.map((l) => l.profile), ...Object.keys(config.profiles).filter((n) => config.profiles[n]?.generation !== undefined)]);
+  const names = new Set([
+    ...config.leftovers.map((l) => l.profile),
+    ...Object.keys(config.profiles).filter((n) => config.profiles[n]?.generation !== undefined),
+  ]);
   for (const name of names) {
-    await withProfileLock(deps.config, name, async () => {
-      await sweep(deps, name);
-      await settle(deps, name, 'tidy');
-    }, { timeoutMs: 5000 }).catch((error: unknown) => deps.io.debug(`tidy: profile "${name}" left for later (${(error as Error).message})`));
+    await withProfileLock(
+      deps.config,
+      name,
+      async () => {
+        await sweep(deps, name);
+        await settle(deps, name, 'tidy');
+      },
+      { timeoutMs: 5000 },
+    ).catch((error: unknown) => deps.io.debug(`tidy: profile "${name}" left for later (${(error as Error).message})`));
   }
   await removeDeadTemps(deps.config.dir);
 }

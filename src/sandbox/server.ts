@@ -214,15 +214,24 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
     const redirectUri = p.get('redirect_uri') ?? '';
     const state = p.get('state') ?? '';
     if (clientId !== options.clientId) return send(res, 400, errorPage('Something went wrong', 'error=invalid_client: the app (client_id) does not exist.'));
-    if (!redirectAllowed(redirectUri)) return send(res, 400, errorPage('Something went wrong', `error=unauthorized_client: redirect_uri is not registered for this app (${redirectUri}).`));
-    if (p.get('audience') !== (options.audience ?? new URL(origins.api).host)) return send(res, 400, errorPage('Something went wrong', 'error=invalid_request: unknown audience.'));
+    if (!redirectAllowed(redirectUri))
+      return send(res, 400, errorPage('Something went wrong', `error=unauthorized_client: redirect_uri is not registered for this app (${redirectUri}).`));
+    if (p.get('audience') !== (options.audience ?? new URL(origins.api).host))
+      return send(res, 400, errorPage('Something went wrong', 'error=invalid_request: unknown audience.'));
     if (p.get('response_type') !== 'code') return send(res, 400, errorPage('Something went wrong', 'error=unsupported_response_type.'));
     // Real Atlassian stops on its own error page, with no redirect, when the app asks for a scope
     // that was not added to it in the console (atlassian.md).
     const requested = (p.get('scope') ?? '').split(/\s+/).filter(Boolean);
     const notAdded = requested.filter((s) => !options.appScopes?.includes(s));
     if (notAdded.length) {
-      return send(res, 200, errorPage('Something went wrong', 'This app has requested scopes that have not been added to the app in the developer console. Contact the app developer.'));
+      return send(
+        res,
+        200,
+        errorPage(
+          'Something went wrong',
+          'This app has requested scopes that have not been added to the app in the developer console. Contact the app developer.',
+        ),
+      );
     }
     if (options.consentBlock) return send(res, 200, CONSENT_BLOCK_PAGES[options.consentBlock]);
     const granted = requested;
@@ -253,7 +262,8 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
   };
 
   const handleToken = async (req: IncomingMessage, res: ServerResponse) => {
-    if (options.faults?.tokenEndpointStatus) return send(res, options.faults.tokenEndpointStatus, errorPage('Service unavailable', 'The sandbox auth host is down.'));
+    if (options.faults?.tokenEndpointStatus)
+      return send(res, options.faults.tokenEndpointStatus, errorPage('Service unavailable', 'The sandbox auth host is down.'));
     const raw = await readBody(req);
     let body: Record<string, string> = {};
     try {
@@ -262,7 +272,8 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
       return send(res, 400, { error: 'invalid_request', error_description: 'Malformed body' });
     }
     if (body.client_id !== options.clientId || body.client_secret !== options.clientSecret) {
-      if (options.faults?.tokenEndpointEcho) return send(res, 400, { error: 'invalid_request', error_description: `client_secret ${body.client_secret ?? ''} is malformed` });
+      if (options.faults?.tokenEndpointEcho)
+        return send(res, 400, { error: 'invalid_request', error_description: `client_secret ${body.client_secret ?? ''} is malformed` });
       return send(res, 401, { error: 'access_denied', error_description: 'Unauthorized' });
     }
     if (body.grant_type !== 'authorization_code') return send(res, 400, { error: 'unsupported_grant_type' });
@@ -290,7 +301,8 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
       return req.socket.destroy();
     }
     if (options.faults?.gatewayStatus) return send(res, options.faults.gatewayStatus, { message: 'Sandbox fault' });
-    if (options.faults?.gatewayHtmlStatus) return send(res, options.faults.gatewayHtmlStatus, errorPage('502 Bad Gateway', 'The server could not answer your request.'));
+    if (options.faults?.gatewayHtmlStatus)
+      return send(res, options.faults.gatewayHtmlStatus, errorPage('502 Bad Gateway', 'The server could not answer your request.'));
     if (options.faults?.plainTextProbeStatus && !path.startsWith('/rest/api/3/myself')) {
       res.writeHead(options.faults.plainTextProbeStatus, { 'content-type': 'text/plain' });
       return res.end(options.faults.plainTextProbeStatus === 404 ? '404 page not found\n' : '');
@@ -315,23 +327,35 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
       if (!satisfies(sets, scopes)) return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
       return send(res, 404, { errorMessages: ['The sandbox has no data for this operation.'] });
     }
-    if (!satisfies(options.scopeOverrides?.[op.id] ?? op.scopeSets, scopes)) return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
+    if (!satisfies(options.scopeOverrides?.[op.id] ?? op.scopeSets, scopes))
+      return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
     // Past the gateway, Jira's own permission checks (atlassian.md, "What real Atlassian does…").
     const admin = options.account?.admin !== false && !options.faults?.forbiddenPastScope;
     if (op.id === 'my-permissions') {
       const asked = (url.searchParams.get('permissions') ?? '').split(',').filter(Boolean);
       if (asked.length === 0) return send(res, 400, { errorMessages: ['The permissions query parameter is required.'] });
       const project = url.searchParams.get('projectKey');
-      if (project !== null && !(options.projects ?? ['KEN']).includes(project)) return send(res, 404, { errorMessages: [`No project could be found with key '${project}'.`], errors: {} });
+      if (project !== null && !(options.projects ?? ['KEN']).includes(project))
+        return send(res, 404, { errorMessages: [`No project could be found with key '${project}'.`], errors: {} });
       const permissions = Object.fromEntries(
-        asked.map((key) => [key, { id: key, key, name: key, type: key === 'ADMINISTER' ? 'GLOBAL' : 'PROJECT', havePermission: !options.faults?.forbiddenPastScope && (key !== 'ADMINISTER' || admin) }]),
+        asked.map((key) => [
+          key,
+          {
+            id: key,
+            key,
+            name: key,
+            type: key === 'ADMINISTER' ? 'GLOBAL' : 'PROJECT',
+            havePermission: !options.faults?.forbiddenPastScope && (key !== 'ADMINISTER' || admin),
+          },
+        ]),
       );
       return send(res, 200, { permissions });
     }
     if (options.faults?.forbiddenPastScope && op.id !== 'myself') return send(res, 403, { errorMessages: ['You do not have permission to do this.'] });
     // GET /rest/api/3/webhook: "only for Connect and OAuth 2.0 apps" (its spec): 403 to a user's token.
     if (op.id === 'webhooks' && basic) return send(res, 403, { errorMessages: ['Only Connect and OAuth 2.0 apps can use this operation.'] });
-    if (op.id === 'issue-security-schemes' && !admin) return send(res, 403, { errorMessages: ['You are not authorized to perform this action. Administrator privileges are required.'] });
+    if (op.id === 'issue-security-schemes' && !admin)
+      return send(res, 403, { errorMessages: ['You are not authorized to perform this action. Administrator privileges are required.'] });
     switch (op.id) {
       case 'myself':
         return send(res, 200, {
@@ -390,7 +414,8 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
         const header = req.headers.authorization ?? '';
         const decoded = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : '';
         const classic = options.classicTokens?.find((t) => decoded === `${t.email}:${t.token}`);
-        if (classic && path === '/rest/api/3/myself') return send(res, 200, { accountId: SANDBOX.accountId, emailAddress: classic.email, displayName: SANDBOX.displayName });
+        if (classic && path === '/rest/api/3/myself')
+          return send(res, 200, { accountId: SANDBOX.accountId, emailAddress: classic.email, displayName: SANDBOX.displayName });
         return send(res, 401, NOT_AUTHENTICATED);
       }
     }
@@ -403,7 +428,15 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
       if (method === 'GET' && path === '/oauth/token/accessible-resources') {
         const token = bearer(req);
         if (!token) return send(res, 401, NOT_AUTHENTICATED);
-        return send(res, 200, [{ id: SANDBOX.cloudId, name: SANDBOX.siteName, url: origins.site, scopes: token.scopes.filter((s) => s.includes(':jira')), avatarUrl: `${origins.site}/avatar.png` }]);
+        return send(res, 200, [
+          {
+            id: SANDBOX.cloudId,
+            name: SANDBOX.siteName,
+            url: origins.site,
+            scopes: token.scopes.filter((s) => s.includes(':jira')),
+            avatarUrl: `${origins.site}/avatar.png`,
+          },
+        ]);
       }
       if (method === 'GET' && path === '/me') {
         const token = bearer(req);
@@ -430,7 +463,14 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
   const origins: Record<Origin, string> = { auth: '', api: '', site: '' };
   for (const where of ['site', 'auth', 'api'] as const) {
     const server = createServer((req, res) => {
-      const done = (status: number) => requests.push({ origin: where, method: req.method ?? '', path: (req.url ?? '').split('?')[0]!, status, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+      const done = (status: number) =>
+        requests.push({
+          origin: where,
+          method: req.method ?? '',
+          path: (req.url ?? '').split('?')[0]!,
+          status,
+          ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+        });
       res.on('finish', () => done(res.statusCode));
       route(where, req, res).catch(() => {
         if (!res.headersSent) send(res, 500, { message: 'Sandbox error' });
@@ -475,7 +515,10 @@ function specScopeSets(method: string, path: string): string[][] | undefined {
 
 /** Atlassian's consent pages that never redirect (support articles; atlassian.md). */
 const CONSENT_BLOCK_PAGES: Record<NonNullable<SandboxOptions['consentBlock']>, string> = {
-  'admin-approval': errorPage('Your site admin must authorize this app', `Your site admin must authorize this app for the site ${SANDBOX.siteName} before the app can access your account.`),
+  'admin-approval': errorPage(
+    'Your site admin must authorize this app',
+    `Your site admin must authorize this app for the site ${SANDBOX.siteName} before the app can access your account.`,
+  ),
   'sharing-off': errorPage('You don’t have access to this app', 'This app is not shared: only its developer can use it. Contact the app developer.'),
   'no-site-access': errorPage('Access denied', 'This app requires access to a Jira site which you don’t have. Contact your site admin.'),
 };

@@ -16,7 +16,12 @@ export interface SandboxSession {
   close(): Promise<void>;
 }
 
-export async function startSandboxSession(realBrowser: BrowserOpener, io: Terminal, options: SandboxOptions = {}, useRealBrowser = true): Promise<SandboxSession> {
+export async function startSandboxSession(
+  realBrowser: BrowserOpener,
+  io: Terminal,
+  options: SandboxOptions = {},
+  useRealBrowser = true,
+): Promise<SandboxSession> {
   const sandbox = await startSandbox(options);
   const browser: BrowserOpener = {
     handlesItself: !useRealBrowser,
@@ -31,7 +36,10 @@ export async function startSandboxSession(realBrowser: BrowserOpener, io: Termin
       approve.searchParams.set('kj_sandbox_approve', '1');
       const answer = await fetch(approve, { redirect: 'manual' });
       const location = answer.headers.get('location');
-      if (location) await fetch(location).then((r) => r.arrayBuffer()).catch(() => undefined);
+      if (location)
+        await fetch(location)
+          .then((r) => r.arrayBuffer())
+          .catch(() => undefined);
       return 'handled';
     },
   };

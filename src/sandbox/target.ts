@@ -31,10 +31,12 @@ export async function openSandboxTarget(parts: TargetParts): Promise<Target> {
     fakeSecrets: true,
     flags: ' --sandbox',
     profileFields: { sandbox: true },
-    fakeCredentialsNote: 'In the sandbox the credentials are fake: the steps above are what you would do with real ones; there is nothing to change in Kendis or to revoke at Atlassian.',
+    fakeCredentialsNote:
+      'In the sandbox the credentials are fake: the steps above are what you would do with real ones; there is nothing to change in Kendis or to revoke at Atlassian.',
     registerCallbackUrl: (url) => {
-      const registered = (session.sandbox.options.callbackUrls ??= []);
+      const registered = session.sandbox.options.callbackUrls ?? [];
       if (!registered.includes(url)) registered.push(url);
+      session.sandbox.options.callbackUrls = registered;
     },
     close: () => session.close(),
   };

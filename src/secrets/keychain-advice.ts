@@ -19,7 +19,8 @@ export function keychainFix(s: KeychainSituation): string {
   const fallback = s.offerFile ? 'or rerun with --insecure-storage to keep secrets in a private, unencrypted file' : 'then run the command again';
   switch (s.platform) {
     case 'darwin':
-      if (s.remote) return `Over SSH the login keychain stays locked: run \`security unlock-keychain ~/Library/Keychains/login.keychain-db\` (it asks for your Mac password), ${fallback}.`;
+      if (s.remote)
+        return `Over SSH the login keychain stays locked: run \`security unlock-keychain ~/Library/Keychains/login.keychain-db\` (it asks for your Mac password), ${fallback}.`;
       return `Unlock the login keychain (Keychain Access → File → Unlock), and if macOS asks whether node may use a kendis-jira item, click Always Allow; ${fallback}.`;
     case 'win32':
       if (state === 'no-session') {
@@ -40,11 +41,13 @@ export function describeKeychainError(text: string): { reason: string; state: Ke
   if (/DBUS_SESSION_BUS_ADDRESS|autolaunch|Failed to connect to socket|dbus/i.test(t) && !/secrets|ServiceUnknown/i.test(t)) {
     return { reason: 'no D-Bus session is reachable, so there is no Secret Service (common over SSH and in containers)', state: 'absent' };
   }
-  if (/ServiceUnknown|org\.freedesktop\.secrets|not provided by any \.service/i.test(t)) return { reason: 'no Secret Service is running in this session', state: 'absent' };
+  if (/ServiceUnknown|org\.freedesktop\.secrets|not provided by any \.service/i.test(t))
+    return { reason: 'no Secret Service is running in this session', state: 'absent' };
   // Windows: ERROR_NO_SUCH_LOGON_SESSION (1312), e.g. over SSH with a key or under runas /netonly.
   if (/logon session does not exist|\b1312\b/i.test(t)) return { reason: 'Windows has no credential store for this logon session', state: 'no-session' };
   // macOS: errSecInteractionNotAllowed (-25308), the keychain is locked and nobody can be asked (SSH).
-  if (/User interaction is not allowed|-25308/i.test(t)) return { reason: 'the login keychain is locked and cannot ask for your password here', state: 'locked' };
+  if (/User interaction is not allowed|-25308/i.test(t))
+    return { reason: 'the login keychain is locked and cannot ask for your password here', state: 'locked' };
   // A running keyring that is locked answers "no result found" to a write (it cannot open a collection).
   if (/locked|prompt|dismissed|no result found/i.test(t)) return { reason: 'the Secret Service is running but its keyring is locked', state: 'locked' };
   return { reason: t.replace(/\.$/, ''), state: 'other' };

@@ -78,7 +78,12 @@ export class KeychainBackend implements SecretBackend {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
-        reject(new KeychainUnavailableError(`${keychainName(this.platform)} did not answer within ${Math.round(this.timeoutMs / 1000)} s (it may be locked, not running, or waiting for an answer in a dialog).`, this.situation));
+        reject(
+          new KeychainUnavailableError(
+            `${keychainName(this.platform)} did not answer within ${Math.round(this.timeoutMs / 1000)} s (it may be locked, not running, or waiting for an answer in a dialog).`,
+            this.situation,
+          ),
+        );
       }, this.timeoutMs);
       timer.unref?.();
     });

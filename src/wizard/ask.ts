@@ -31,7 +31,8 @@ export async function askValue(
     if (q.default !== undefined) {
       // A saved or offered answer is checked like a typed one: the progress file is input too.
       const checked = q.check(q.default);
-      if (!checked.ok) throw new UsageError(`${q.flag}: the saved answer is not usable (${checked.message})`, `Pass ${q.flag}, or run \`kendis-jira setup --restart\`.`);
+      if (!checked.ok)
+        throw new UsageError(`${q.flag}: the saved answer is not usable (${checked.message})`, `Pass ${q.flag}, or run \`kendis-jira setup --restart\`.`);
       return checked.value;
     }
     throw new UsageError(`Missing ${q.flag}.`, `Pass ${q.flag} (see \`kendis-jira help setup\`).`);
@@ -60,7 +61,11 @@ export function secretFromEnvironment(deps: Pick<Deps, 'env' | 'platform'>, kind
   const value = deps.env[name];
   if (value === undefined || value === '') return undefined;
   const checked = checkSecretValue(value, LABEL[kind]);
-  if (!checked.ok) throw new UsageError(`${name}: ${checked.message}`, `Set ${name} again, e.g. \`${secretEnvCommand(name, shellKind(deps.env, deps.platform))}\`, and paste the value.`);
+  if (!checked.ok)
+    throw new UsageError(
+      `${name}: ${checked.message}`,
+      `Set ${name} again, e.g. \`${secretEnvCommand(name, shellKind(deps.env, deps.platform))}\`, and paste the value.`,
+    );
   return checked.value;
 }
 
@@ -78,7 +83,10 @@ export async function askSecret(deps: Deps, q: { kind: SecretKind; message?: str
       deps.io.hint(`Using the fake ${label} (${name} is not set).`);
       return q.offered;
     }
-    throw new UsageError(`Missing ${name}.`, `Set it in the environment (secrets are never flags): \`${secretEnvCommand(name, shellKind(deps.env, deps.platform))}\`.`);
+    throw new UsageError(
+      `Missing ${name}.`,
+      `Set it in the environment (secrets are never flags): \`${secretEnvCommand(name, shellKind(deps.env, deps.platform))}\`.`,
+    );
   }
   if (q.offered !== undefined) deps.io.hint(`Press Enter to use the fake ${label} offered here.`);
   const answer = await deps.prompter.secret({
@@ -122,7 +130,10 @@ export async function askExpiry(deps: Deps, q: { given: string | undefined; prev
 const toldNoBrowser = new WeakSet<Deps>();
 
 /** Print the page's URL, then open it for a person at the terminal (or print the target's note). */
-export async function openPage(deps: Deps, p: { label: string; url: string; browser: boolean; note: string | undefined; open: (url: string) => Promise<BrowserOutcome> }): Promise<void> {
+export async function openPage(
+  deps: Deps,
+  p: { label: string; url: string; browser: boolean; note: string | undefined; open: (url: string) => Promise<BrowserOutcome> },
+): Promise<void> {
   deps.io.info(`${p.label}:`);
   deps.io.url(p.url);
   if (p.note) {
@@ -138,7 +149,7 @@ export async function openPage(deps: Deps, p: { label: string; url: string; brow
 }
 
 export function checklist(deps: Deps, items: string[]): void {
-  items.forEach((item, i) => deps.io.info(`  ${i + 1}. ${item}`));
+  for (const [i, item] of items.entries()) deps.io.info(`  ${i + 1}. ${item}`);
 }
 
 /** Interactive: "Done?" (No: wait, or pause the wizard); non-interactive: nothing to confirm. */
@@ -184,7 +195,9 @@ export function mask(secret: string): string {
  */
 export async function offerReveal(deps: Deps, what: string, value: string, profile: string): Promise<void> {
   if (!deps.io.interactive) {
-    deps.io.hint(`The ${what} is not printed here (the run is not interactive); \`${deps.cli} copy api-token${profileFlagFor(profile)}\` puts it on the clipboard later.`);
+    deps.io.hint(
+      `The ${what} is not printed here (the run is not interactive); \`${deps.cli} copy api-token${profileFlagFor(profile)}\` puts it on the clipboard later.`,
+    );
     return;
   }
   const choice = await deps.prompter.select<'done' | 'copy' | 'show'>({

@@ -51,7 +51,11 @@ async function chooseBackend(deps: Deps, options: WizardOptions, target: Target,
   const keychain = deps.secretBackend('keychain');
   try {
     await keychain.probe();
-    deps.io.info(kind === 'user' ? `Your token will be stored in ${keychain.description}, account "${profile}:api-token".` : `Secrets will be stored in ${keychain.description}, accounts "${profile}:client-secret" and "${profile}:api-token".`);
+    deps.io.info(
+      kind === 'user'
+        ? `Your token will be stored in ${keychain.description}, account "${profile}:api-token".`
+        : `Secrets will be stored in ${keychain.description}, accounts "${profile}:client-secret" and "${profile}:api-token".`,
+    );
     return keychain;
   } catch (error) {
     if (!(error instanceof KeychainUnavailableError)) throw error;
@@ -73,7 +77,13 @@ async function checkPortFree(redirectUri: string): Promise<void> {
 }
 
 /** Non-interactive: name every missing flag or variable at once (exit 2); what the target offers is not missing. */
-export function missingForNonInteractive(options: WizardOptions, env: Record<string, string | undefined>, resumed: Answers, target: Pick<Target, 'defaults' | 'site'>, kind: ProfileKind = 'alm-account'): string[] {
+export function missingForNonInteractive(
+  options: WizardOptions,
+  env: Record<string, string | undefined>,
+  resumed: Answers,
+  target: Pick<Target, 'defaults' | 'site'>,
+  kind: ProfileKind = 'alm-account',
+): string[] {
   const missing: string[] = [];
   const d = target.defaults;
   if (!options.site && !resumed.site && !target.site) missing.push('--site');
@@ -149,7 +159,10 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
       const missing = missingForNonInteractive(options, deps.env, resumable?.answers ?? {}, target, kind);
       if (missing.length) {
         const why = deps.globals.nonInteractive ? '' : ' (stdin or stdout is not a terminal, so nothing can be asked)';
-        throw new UsageError(`Missing in a non-interactive run${why}: ${missing.join(', ')}.`, 'Pass the flags, and set the secrets as environment variables (never as flags). See `kendis-jira help setup`.');
+        throw new UsageError(
+          `Missing in a non-interactive run${why}: ${missing.join(', ')}.`,
+          'Pass the flags, and set the secrets as environment variables (never as flags). See `kendis-jira help setup`.',
+        );
       }
       // A mangled secret in the environment is an input error found now, not after Steps 1–6.
       for (const kind of SECRET_KINDS) secretFromEnvironment(deps, kind);
@@ -164,9 +177,15 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
       );
     }
     if (existing) {
-      io.info(`Profile "${profile}" already exists: ${describeProfileTarget(existing)} as ${existing.email}, token expires ${existing.token.expiresOn} (${describeDaysLeft(daysUntil(existing.token.expiresOn, deps.now()))}).`);
+      io.info(
+        `Profile "${profile}" already exists: ${describeProfileTarget(existing)} as ${existing.email}, token expires ${existing.token.expiresOn} (${describeDaysLeft(daysUntil(existing.token.expiresOn, deps.now()))}).`,
+      );
       if (io.interactive) {
-        const replace = await deps.prompter.confirm({ id: 'profile.replace', message: 'Set it up again? (It stays as it is until the new setup passes its final test.)', default: false });
+        const replace = await deps.prompter.confirm({
+          id: 'profile.replace',
+          message: 'Set it up again? (It stays as it is until the new setup passes its final test.)',
+          default: false,
+        });
         if (!replace) {
           io.info(`Nothing changed. To check it: \`${deps.cli} test-connection${flag}\`; another site: \`${deps.cli} setup --profile <name>\`.`);
           return;
@@ -184,7 +203,9 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
       const site = target.site ? undefined : resumable.answers.site;
       const email = resumable.answers.email;
       const which = `${site ? ` of ${site}` : ''}${email ? ` as ${email}` : ''}`;
-      const resume = io.interactive ? await deps.prompter.confirm({ id: 'resume', message: `Resume the unfinished setup${which} at ${at}?`, default: true }) : true;
+      const resume = io.interactive
+        ? await deps.prompter.confirm({ id: 'resume', message: `Resume the unfinished setup${which} at ${at}?`, default: true })
+        : true;
       if (resume) {
         Object.assign(answers, resumable.answers);
         savedIndex = resumable.step;
@@ -202,7 +223,17 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
     const proxy = proxySettings(deps.env);
     if (proxy) io.info(`Using the proxy ${displayProxy(proxy.httpsProxy ?? proxy.httpProxy ?? '')} for Atlassian (NO_PROXY honoured).`);
 
-    ctx = { deps, options, profile, target, answers, client: new AtlassianClient(await deps.http(), target.endpoints), backend, secrets: {}, rerun: rerunCommand(kind) };
+    ctx = {
+      deps,
+      options,
+      profile,
+      target,
+      answers,
+      client: new AtlassianClient(await deps.http(), target.endpoints),
+      backend,
+      secrets: {},
+      rerun: rerunCommand(kind),
+    };
     const start = await resumeIndex(ctx, steps, savedIndex);
     if (savedIndex !== undefined) io.info(`Resuming at ${describeStep(steps[start])}.`);
     await runSteps(ctx, steps, start);
@@ -218,7 +249,9 @@ export async function runWizard(options: WizardOptions, deps: Deps, run: { profi
     if (error instanceof CancelledError) {
       const kept = await deps.config.getProgress(profile).catch(() => undefined);
       throw new CancelledError(
-        kept ? `Your answers up to the last finished step are kept: run \`${rerunCommand(kindChosen)}\` again to resume.` : `Nothing was saved yet: run \`${rerunCommand(kindChosen)}\` to start again.`,
+        kept
+          ? `Your answers up to the last finished step are kept: run \`${rerunCommand(kindChosen)}\` again to resume.`
+          : `Nothing was saved yet: run \`${rerunCommand(kindChosen)}\` to start again.`,
       );
     }
     // No pass without proof: a setup that did not finish keeps its answers (to resume) but no secret.

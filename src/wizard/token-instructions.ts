@@ -39,14 +39,22 @@ export function printTokenScopes(io: Terminal, indent: string, kind: ProfileKind
   if (list.groups) {
     for (const group of list.groups) {
       io.info(`${indent}${group.label} (${group.scopes.length}):`);
-      printScopeRows(io, `${indent}  `, group.scopes.map((scope) => row(scope, `${tab(scope)} tab`)));
+      printScopeRows(
+        io,
+        `${indent}  `,
+        group.scopes.map((scope) => row(scope, `${tab(scope)} tab`)),
+      );
     }
   } else {
     for (const t of ['Classic', 'Granular'] as const) {
       const onTab = list.scopes.filter((s) => tab(s) === t);
       if (onTab.length === 0) continue;
       io.info(`${indent}${t} tab (${onTab.length}):`);
-      printScopeRows(io, `${indent}  `, onTab.map((scope) => row(scope, TOKEN_SCOPE_USES[scope] ?? '')));
+      printScopeRows(
+        io,
+        `${indent}  `,
+        onTab.map((scope) => row(scope, TOKEN_SCOPE_USES[scope] ?? '')),
+      );
     }
   }
   // The whole list on one line, for the picker's search (the line before the tables says so).

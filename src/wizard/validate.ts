@@ -16,7 +16,8 @@ export function checkSiteUrl(input: string): Checked {
   const raw = input.trim();
   if (!raw) return bad('Type your Jira site address, e.g. https://acme.atlassian.net.');
   if (/\s/.test(raw)) return bad('The site address contains a space: type it again, e.g. https://acme.atlassian.net.');
-  if (NON_ASCII.test(raw)) return bad('The site address contains non-ASCII characters (a look-alike letter?): type it by hand, e.g. https://acme.atlassian.net.');
+  if (NON_ASCII.test(raw))
+    return bad('The site address contains non-ASCII characters (a look-alike letter?): type it by hand, e.g. https://acme.atlassian.net.');
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
   let url: URL;
   try {
@@ -70,7 +71,8 @@ export function checkCallbackUrl(input: string): Checked {
   if (isLoopbackHost(url.hostname)) return bad('That is a local address, not Kendis’ callback URL: copy the one Kendis shows.');
   if (NON_ASCII.test(raw) || url.hostname.includes('xn--')) return bad('The callback URL contains non-ASCII characters: copy it again from Kendis.');
   const notices: string[] = [];
-  if (url.pathname.length > 1 && url.pathname.endsWith('/')) notices.push('it ends with "/": Atlassian compares callback URLs exactly, so make sure Kendis shows it that way');
+  if (url.pathname.length > 1 && url.pathname.endsWith('/'))
+    notices.push('it ends with "/": Atlassian compares callback URLs exactly, so make sure Kendis shows it that way');
   if (!/kendis/i.test(url.hostname)) notices.push(`the host ${url.hostname} does not look like Kendis’: check you copied Kendis’ callback URL`);
   return ok(raw, notices.length ? `Note: ${notices.join('; ')}.` : undefined);
 }

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
+import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/test-deps.js';
@@ -28,7 +28,25 @@ describe.skipIf(parts.skip)(`the OAuth round trip in a real browser${parts.note}
     const port = await freePort();
     const dir = tempDir();
     const r = await runCli(
-      ['setup', '--non-interactive', '--insecure-storage', '--site', sandbox.url, '--email', SANDBOX.email, '--callback-url', 'https://app.kendis.io/jira/callback', '--client-id', SANDBOX.clientId, '--token-expires', '2027-09-01', '--redirect-uri', localCallback(sandbox, port), '--oauth-timeout', '60'],
+      [
+        'setup',
+        '--non-interactive',
+        '--insecure-storage',
+        '--site',
+        sandbox.url,
+        '--email',
+        SANDBOX.email,
+        '--callback-url',
+        'https://app.kendis.io/jira/callback',
+        '--client-id',
+        SANDBOX.clientId,
+        '--token-expires',
+        '2027-09-01',
+        '--redirect-uri',
+        localCallback(sandbox, port),
+        '--oauth-timeout',
+        '60',
+      ],
       {
         env: {
           KENDIS_JIRA_CONFIG_DIR: dir,

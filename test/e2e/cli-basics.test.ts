@@ -38,7 +38,11 @@ describe('the kendis-jira binary', () => {
 
   it('a --project that cannot be a Jira project key is exit 2 with the key explained, before anything else', async () => {
     const home = tempDir();
-    for (const args of [['test-connection', '--project', 'KEN-12'], ['setup', '--project', '1AB', '--non-interactive'], ['test-connection', '--project', 'a b']]) {
+    for (const args of [
+      ['test-connection', '--project', 'KEN-12'],
+      ['setup', '--project', '1AB', '--non-interactive'],
+      ['test-connection', '--project', 'a b'],
+    ]) {
       const r = await runCli(args, { env: { HOME: home, KENDIS_JIRA_CONFIG_DIR: home } });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/--project takes a Jira project key, like KEN \(got "[^"]+"\)\./);

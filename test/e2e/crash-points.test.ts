@@ -57,10 +57,28 @@ function nothingLeft(dir: string, accounts: string[] = OWN_ACCOUNTS): void {
   expect(Object.keys(secrets).sort(), 'only the contract’s accounts').toEqual(accounts);
   expect(config.leftovers, 'no leftover listed').toEqual([]);
   expect(config.profiles.default?.generation, 'settled on the contract’s names').toBeUndefined();
-  expect(readdirSync(dir).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock') || f.startsWith('.write-check')), 'no lock or temp file').toEqual([]);
+  expect(
+    readdirSync(dir).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock') || f.startsWith('.write-check')),
+    'no lock or temp file',
+  ).toEqual([]);
 }
 
-const setupArgs = (expires: string) => ['setup', '--non-interactive', '--insecure-storage', '--skip-oauth', '--site', sandbox.url, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--token-expires', expires];
+const setupArgs = (expires: string) => [
+  'setup',
+  '--non-interactive',
+  '--insecure-storage',
+  '--skip-oauth',
+  '--site',
+  sandbox.url,
+  '--email',
+  SANDBOX.email,
+  '--callback-url',
+  SANDBOX.kendisCallbackUrl,
+  '--client-id',
+  SANDBOX.clientId,
+  '--token-expires',
+  expires,
+];
 const setupEnv = (dir: string, token: string, crashAt?: string) => ({
   KENDIS_JIRA_CONFIG_DIR: dir,
   KENDIS_JIRA_AUTH_URL: sandbox.authUrl,
@@ -103,7 +121,9 @@ describe('setup replacing a profile, killed at every point', () => {
 describe('rotate-token killed at every point', () => {
   it.each(ROTATION_POINTS.map((p) => [p] as const))('killed at "%s": a working token with its own expiry, nothing left over', async (point) => {
     const dir = configWithFileProfile(sandbox, OLD_EXPIRY);
-    const r = await runCli(['rotate-token', '--token-expires', NEW_EXPIRY], { env: { KENDIS_JIRA_CONFIG_DIR: dir, KENDIS_JIRA_API_TOKEN: NEW, KENDIS_JIRA_TEST_CRASH_AT: point } });
+    const r = await runCli(['rotate-token', '--token-expires', NEW_EXPIRY], {
+      env: { KENDIS_JIRA_CONFIG_DIR: dir, KENDIS_JIRA_API_TOKEN: NEW, KENDIS_JIRA_TEST_CRASH_AT: point },
+    });
     expect(r.code, `killed at ${point}: ${r.stderr}`).toBeNull();
     const flipped = ROTATION_POINTS.indexOf(point) >= ROTATION_POINTS.indexOf('rotate:flipped');
     expect(await nextCommandProves(dir)).toEqual(flipped ? { token: NEW, expiresOn: NEW_EXPIRY } : { token: SANDBOX.apiToken, expiresOn: OLD_EXPIRY });
@@ -139,7 +159,10 @@ describe('a holder stopped while it holds the profile lock', () => {
     const { BIN } = await import('../helpers/cli.js');
     const { TEST_KEYCHAIN_ENV } = await import('../helpers/test-keychain.js');
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...TEST_KEYCHAIN_ENV, KENDIS_JIRA_CONFIG_DIR: dir };
-    const rotation = spawn(process.execPath, [BIN, 'rotate-token', '--token-expires', NEW_EXPIRY], { env: { ...env, KENDIS_JIRA_API_TOKEN: NEW, KENDIS_JIRA_TEST_STOP_AT: 'rotate:recorded' }, stdio: 'ignore' });
+    const rotation = spawn(process.execPath, [BIN, 'rotate-token', '--token-expires', NEW_EXPIRY], {
+      env: { ...env, KENDIS_JIRA_API_TOKEN: NEW, KENDIS_JIRA_TEST_STOP_AT: 'rotate:recorded' },
+      stdio: 'ignore',
+    });
     const rotated = new Promise<number | null>((resolve) => rotation.on('close', resolve));
     const state = () => readFileSync(`/proc/${rotation.pid}/stat`, 'utf8').split(') ')[1]?.[0];
     for (let i = 0; i < 200 && state() !== 'T'; i += 1) await new Promise((r) => setTimeout(r, 50));

@@ -40,7 +40,11 @@ describe('--all', () => {
     expect(lines[3]).toMatch(/me\s+user token/);
     const json = await runCli(['status', '--all', '--json'], { env });
     const rows = JSON.parse(json.stdout) as { profile: string; kind: string; token: { daysLeft: number } }[];
-    expect(rows.map((x) => [x.profile, x.kind, x.token.daysLeft])).toEqual([['acme', 'alm-account', 200], ['beta', 'alm-account', 5], ['me', 'user', 90]]);
+    expect(rows.map((x) => [x.profile, x.kind, x.token.daysLeft])).toEqual([
+      ['acme', 'alm-account', 200],
+      ['beta', 'alm-account', 5],
+      ['me', 'user', 90],
+    ]);
     // No profile named and no "default": the same table, not "not set up".
     const implicit = await runCli(['status'], { env });
     expect(implicit.code).toBe(0);
@@ -66,7 +70,10 @@ describe('--all', () => {
     const dir = tempDir('kj-all-tc-');
     const env = { HOME: dir, KENDIS_JIRA_CONFIG_DIR: dir, ...NO_KEYCHAIN };
     for (const name of ['one', 'two']) {
-      const setup = await runCli(['setup', '--sandbox', '--profile', name, '--non-interactive', '--insecure-storage', '--no-browser', '--skip-oauth'], { env, timeoutMs: 60_000 });
+      const setup = await runCli(['setup', '--sandbox', '--profile', name, '--non-interactive', '--insecure-storage', '--no-browser', '--skip-oauth'], {
+        env,
+        timeoutMs: 60_000,
+      });
       expect(setup.code, setup.stderr).toBe(0);
     }
     const ok = await runCli(['test-connection', '--all'], { env, timeoutMs: 60_000 });
@@ -79,7 +86,10 @@ describe('--all', () => {
     writeFileSync(join(dir, 'secrets.json'), JSON.stringify(secrets), { mode: 0o600 });
     const bad = await runCli(['test-connection', '--all', '--json'], { env, timeoutMs: 60_000 });
     expect(bad.code).toBe(1);
-    expect((JSON.parse(bad.stdout) as { profile: string; ok: boolean }[]).map((x) => [x.profile, x.ok])).toEqual([['one', true], ['two', false]]);
+    expect((JSON.parse(bad.stdout) as { profile: string; ok: boolean }[]).map((x) => [x.profile, x.ok])).toEqual([
+      ['one', true],
+      ['two', false],
+    ]);
   });
 });
 

@@ -13,7 +13,19 @@ import { startKeyringSession, type KeyringSession } from '../helpers/keyring-ses
 import { needs } from '../helpers/real-parts.js';
 
 const parts = needs('keyring');
-const setupArgs = ['setup', '--non-interactive', '--site', 'https://acme.atlassian.net', '--email', 'a@b.co', '--callback-url', 'https://app.kendis.io/cb', '--client-id', 'abcdefghijklmnopqrstuvwxyz012345', '--skip-oauth'];
+const setupArgs = [
+  'setup',
+  '--non-interactive',
+  '--site',
+  'https://acme.atlassian.net',
+  '--email',
+  'a@b.co',
+  '--callback-url',
+  'https://app.kendis.io/cb',
+  '--client-id',
+  'abcdefghijklmnopqrstuvwxyz012345',
+  '--skip-oauth',
+];
 const secrets = { KENDIS_JIRA_CLIENT_SECRET: 'x'.repeat(20), KENDIS_JIRA_API_TOKEN: 'y'.repeat(30) };
 
 describe.skipIf(parts.skip)(`keychain states${parts.note}`, () => {
@@ -49,7 +61,9 @@ describe.skipIf(parts.skip)(`keychain states${parts.note}`, () => {
   it('a keychain unreachable after setup: test-connection blames the keychain and says how to reach it, not "run setup again"', async () => {
     const dir = join(tempDir('kj-kc-'), 'cfg');
     mkdirSync(dir, { mode: 0o700 });
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { default: sampleProfile({ storage: 'keychain' }) }, progress: {} }), { mode: 0o600 });
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { default: sampleProfile({ storage: 'keychain' }) }, progress: {} }), {
+      mode: 0o600,
+    });
     const r = await runCli(['test-connection', '--json'], { env: { KENDIS_JIRA_CONFIG_DIR: dir, DBUS_SESSION_BUS_ADDRESS: `unix:path=${dir}/none` } });
     const doc = JSON.parse(r.stdout) as { checks: { id: string; status: string; detail: string; hint?: string }[] };
     const secretsCheck = doc.checks.find((c) => c.id === 'secrets')!;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
+import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
 import { runCli } from '../helpers/cli.js';
@@ -29,11 +29,30 @@ beforeEach(() => {
 });
 
 function keychain(account: string): string {
-  return spawnSync('secret-tool', ['lookup', 'service', TEST_KEYCHAIN_SERVICE, 'username', account], { env: { ...process.env, ...keyringEnv! }, encoding: 'utf8' }).stdout;
+  return spawnSync('secret-tool', ['lookup', 'service', TEST_KEYCHAIN_SERVICE, 'username', account], {
+    env: { ...process.env, ...keyringEnv! },
+    encoding: 'utf8',
+  }).stdout;
 }
 
 function setupArgs(profile: string, port = 0): string[] {
-  return ['setup', '--profile', profile, '--site', sandbox.url, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--token-expires', '2027-08-01', '--skip-oauth', ...(port ? ['--redirect-uri', localCallback(sandbox, port)] : [])];
+  return [
+    'setup',
+    '--profile',
+    profile,
+    '--site',
+    sandbox.url,
+    '--email',
+    SANDBOX.email,
+    '--callback-url',
+    SANDBOX.kendisCallbackUrl,
+    '--client-id',
+    SANDBOX.clientId,
+    '--token-expires',
+    '2027-08-01',
+    '--skip-oauth',
+    ...(port ? ['--redirect-uri', localCallback(sandbox, port)] : []),
+  ];
 }
 
 const parts = needs('keyring');
@@ -87,16 +106,19 @@ describe.skipIf(parts.skip)(`a lasting outage proves nothing and changes nothing
     expect(JSON.parse(readFileSync(join(f.config, 'config.json'), 'utf8')).profiles[f.profile].token.expiresOn).toBe(expiryBefore);
   });
 
-  it.each([[404], [403]])('rotate-token to a token with no scopes while something in between answers every probe %i in plain text: nothing is stored', async (status) => {
-    const f = await configured();
-    const NOSCOPES = `ATATT3xNoScopes${status}`;
-    sandbox.options.tokens!.push({ token: NOSCOPES, email: SANDBOX.email, scopes: ['read:jira-user'] });
-    sandbox.options.faults = { plainTextProbeStatus: status };
-    const r = await runCli(['rotate-token', '--profile', f.profile, '--token-expires', '2027-10-01'], { env: { ...f.env, KENDIS_JIRA_API_TOKEN: NOSCOPES } });
-    expect(r.code).toBe(1);
-    expect(r.stderr).not.toContain('verified and stored');
-    expect(keychain(`${f.profile}:api-token`)).toBe(GOOD);
-  });
+  it.each([[404], [403]])(
+    'rotate-token to a token with no scopes while something in between answers every probe %i in plain text: nothing is stored',
+    async (status) => {
+      const f = await configured();
+      const NOSCOPES = `ATATT3xNoScopes${status}`;
+      sandbox.options.tokens!.push({ token: NOSCOPES, email: SANDBOX.email, scopes: ['read:jira-user'] });
+      sandbox.options.faults = { plainTextProbeStatus: status };
+      const r = await runCli(['rotate-token', '--profile', f.profile, '--token-expires', '2027-10-01'], { env: { ...f.env, KENDIS_JIRA_API_TOKEN: NOSCOPES } });
+      expect(r.code).toBe(1);
+      expect(r.stderr).not.toContain('verified and stored');
+      expect(keychain(`${f.profile}:api-token`)).toBe(GOOD);
+    },
+  );
 
   it('rotate-token while the probes are refused 401 (no "scope does not match") after the sign-in: api-token fails, no scope is blamed, nothing is stored', async () => {
     const f = await configured();
@@ -113,7 +135,11 @@ describe.skipIf(parts.skip)(`a lasting outage proves nothing and changes nothing
 
   it.each([
     ['the gateway answers a 502 HTML page', { gatewayHtmlStatus: 502 }, /Atlassian rejected them \(401 access_denied: Unauthorized\)/],
-    ['the gateway and the token endpoint are down', { gatewayHtmlStatus: 502, tokenEndpointStatus: 503 }, /token endpoint did not answer \(503 from 127\.0\.0\.1:\d+, an HTML page.*the Client Secret was not stored/],
+    [
+      'the gateway and the token endpoint are down',
+      { gatewayHtmlStatus: 502, tokenEndpointStatus: 503 },
+      /token endpoint did not answer \(503 from 127\.0\.0\.1:\d+, an HTML page.*the Client Secret was not stored/,
+    ],
   ] as const)('a fresh setup with wrong secrets while %s exits 1, stores no keychain item and no profile', async (_name, faults, said) => {
     const f = fresh();
     sandbox.options.faults = { ...faults };

@@ -31,10 +31,17 @@ function du(dir: string): number {
 beforeAll(() => {
   work = tempDir('kj-pack-');
   // --ignore-scripts: dist/ was built by pretest; rebuilding here would pull it from under the other e2e tests.
-  const tarball = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
+  const tarball = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], { cwd: root, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop()!;
   const napi = join(root, 'node_modules', '@napi-rs');
-  const bindings = readdirSync(napi).filter((d) => d.startsWith('keyring')).map((d) => join(napi, d));
-  const packed = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', ...bindings], { cwd: work, encoding: 'utf8' }).trim().split('\n');
+  const bindings = readdirSync(napi)
+    .filter((d) => d.startsWith('keyring'))
+    .map((d) => join(napi, d));
+  const packed = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', ...bindings], { cwd: work, encoding: 'utf8' })
+    .trim()
+    .split('\n');
   app = join(work, 'app');
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), '{"name":"empty-prefix","private":true}');
@@ -49,7 +56,11 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('the packed and installed package', () => {
   it('installs without a single npm warning (nothing runs at install: the build happens before packing)', () => {
     expect(installOutput).not.toMatch(/npm warn/i);
-    const pkg = JSON.parse(readFileSync(join(app, 'node_modules', 'kendis-jira', 'package.json'), 'utf8')) as { scripts?: Record<string, string>; engines: { node: string }; exports: unknown };
+    const pkg = JSON.parse(readFileSync(join(app, 'node_modules', 'kendis-jira', 'package.json'), 'utf8')) as {
+      scripts?: Record<string, string>;
+      engines: { node: string };
+      exports: unknown;
+    };
     expect(Object.keys(pkg.scripts ?? {}).filter((s) => ['preinstall', 'install', 'postinstall', 'prepare'].includes(s))).toEqual([]);
     expect(pkg.engines.node).toBe('>=20.19');
     expect(pkg.exports).toEqual({ './package.json': './package.json' });
@@ -63,19 +74,38 @@ describe('the packed and installed package', () => {
 
   it('npx --package <tarball> kendis-jira setup --sandbox works from an empty folder', () => {
     const empty = tempDir('kj-npx-');
-    const r = spawnSync('npm', ['exec', '--yes', '--offline', ...tarballs.flatMap((t) => ['--package', t]), '--', 'kendis-jira', 'setup', '--sandbox', '--non-interactive', '--insecure-storage', '--no-browser', '--skip-oauth'], {
-      cwd: empty,
-      encoding: 'utf8',
-      timeout: 120_000,
-      env: { PATH: process.env.PATH!, HOME: empty, KENDIS_JIRA_CONFIG_DIR: empty, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', ...TEST_KEYCHAIN_ENV },
-    });
+    const r = spawnSync(
+      'npm',
+      [
+        'exec',
+        '--yes',
+        '--offline',
+        ...tarballs.flatMap((t) => ['--package', t]),
+        '--',
+        'kendis-jira',
+        'setup',
+        '--sandbox',
+        '--non-interactive',
+        '--insecure-storage',
+        '--no-browser',
+        '--skip-oauth',
+      ],
+      {
+        cwd: empty,
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: { PATH: process.env.PATH!, HOME: empty, KENDIS_JIRA_CONFIG_DIR: empty, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', ...TEST_KEYCHAIN_ENV },
+      },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('Full test passed: 18 checks');
   });
 
   it('is small: at most 5 packages and 6 MB installed', () => {
     const modules = join(app, 'node_modules');
-    const pkgs = readdirSync(modules).filter((d) => !d.startsWith('.')).flatMap((d) => (d.startsWith('@') ? readdirSync(join(modules, d)).map((s) => `${d}/${s}`) : [d]));
+    const pkgs = readdirSync(modules)
+      .filter((d) => !d.startsWith('.'))
+      .flatMap((d) => (d.startsWith('@') ? readdirSync(join(modules, d)).map((s) => `${d}/${s}`) : [d]));
     expect(pkgs.length).toBeLessThanOrEqual(5);
     expect(du(modules)).toBeLessThanOrEqual(6_000_000);
   });
@@ -100,17 +130,30 @@ describe('the packed and installed package', () => {
     const home = tempDir('kj-pack-home-');
     const { freePort } = await import('../helpers/ports.js');
     const port = await freePort();
-    const r = spawnSync(bin, ['setup', '--sandbox', '--non-interactive', '--no-browser', '--oauth-timeout', '20', '--redirect-uri', `http://localhost:${port}/callback`], {
-      env: { PATH: `${join(app, 'node_modules', '.bin')}:${process.env.PATH!}`, HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...inject('keyringEnv')!, ...TEST_KEYCHAIN_ENV },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const r = spawnSync(
+      bin,
+      ['setup', '--sandbox', '--non-interactive', '--no-browser', '--oauth-timeout', '20', '--redirect-uri', `http://localhost:${port}/callback`],
+      {
+        env: {
+          PATH: `${join(app, 'node_modules', '.bin')}:${process.env.PATH!}`,
+          HOME: home,
+          KENDIS_JIRA_CONFIG_DIR: home,
+          ...inject('keyringEnv')!,
+          ...TEST_KEYCHAIN_ENV,
+        },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('Saved profile "sandbox"');
     // Installed and on PATH: the printed commands use the command's own name.
     expect(r.stderr).toMatch(/^ {2}kendis-jira rotate-token --check --calendar kendis-token\.ics --profile sandbox$/m);
     expect(r.stderr).toMatch(/✔ App permissions: The 3 APIs and 6 Jira permissions were granted/);
-    const status = spawnSync(bin, ['status', '--profile', 'sandbox', '--json'], { env: { PATH: process.env.PATH!, HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...inject('keyringEnv')!, ...TEST_KEYCHAIN_ENV }, encoding: 'utf8' });
+    const status = spawnSync(bin, ['status', '--profile', 'sandbox', '--json'], {
+      env: { PATH: process.env.PATH!, HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...inject('keyringEnv')!, ...TEST_KEYCHAIN_ENV },
+      encoding: 'utf8',
+    });
     expect(status.status).toBe(0);
   });
 });

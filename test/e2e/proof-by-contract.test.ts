@@ -57,17 +57,32 @@ const setRule = (next: MiddleboxRule | undefined) => {
 };
 
 function keychain(account: string): string {
-  return spawnSync('secret-tool', ['lookup', 'service', TEST_KEYCHAIN_SERVICE, 'username', account], { env: { ...process.env, ...keyringEnv! }, encoding: 'utf8' }).stdout;
+  return spawnSync('secret-tool', ['lookup', 'service', TEST_KEYCHAIN_SERVICE, 'username', account], {
+    env: { ...process.env, ...keyringEnv! },
+    encoding: 'utf8',
+  }).stdout;
 }
 
 type Doc = { ok: boolean; checks: { id: string; status: string; detail: string }[] };
 const byId = (doc: Doc) => Object.fromEntries(doc.checks.map((c) => [c.id, c]));
 
 /** Every gateway request but /myself (so the sign-in is real and the probes count). */
-const probesAnswered = (canned: Canned): MiddleboxRule => ({ path }) => (path.startsWith('/ex/jira/') && !path.endsWith('/rest/api/3/myself') ? canned : undefined);
-const myselfAnswered = (canned: Canned): MiddleboxRule => ({ path }) => (path.endsWith('/rest/api/3/myself') ? canned : undefined);
-const tenantAnswered = (canned: Canned): MiddleboxRule => ({ path }) => (path === '/_edge/tenant_info' ? canned : undefined);
-const tokenEndpointAnswered = (canned: Canned): MiddleboxRule => ({ path }) => (path === '/oauth/token' ? canned : undefined);
+const probesAnswered =
+  (canned: Canned): MiddleboxRule =>
+  ({ path }) =>
+    path.startsWith('/ex/jira/') && !path.endsWith('/rest/api/3/myself') ? canned : undefined;
+const myselfAnswered =
+  (canned: Canned): MiddleboxRule =>
+  ({ path }) =>
+    path.endsWith('/rest/api/3/myself') ? canned : undefined;
+const tenantAnswered =
+  (canned: Canned): MiddleboxRule =>
+  ({ path }) =>
+    path === '/_edge/tenant_info' ? canned : undefined;
+const tokenEndpointAnswered =
+  (canned: Canned): MiddleboxRule =>
+  ({ path }) =>
+    path === '/oauth/token' ? canned : undefined;
 
 const parts = needs('keyring');
 describe.skipIf(parts.skip)(`a middlebox in Atlassian's place proves nothing (built CLI)${parts.note}`, () => {
@@ -79,13 +94,31 @@ describe.skipIf(parts.skip)(`a middlebox in Atlassian's place proves nothing (bu
     const env = { HOME: config, KENDIS_JIRA_CONFIG_DIR: config, ...keyringEnv!, KENDIS_JIRA_AUTH_URL: boxes.auth.url, KENDIS_JIRA_API_URL: boxes.api.url };
     return { config, profile, env };
   };
-  const setupArgs = (profile: string) => ['setup', '--profile', profile, '--site', boxes.site.url, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--token-expires', '2027-08-01', '--skip-oauth'];
-  const lastGood = (f: { config: string; profile: string }) => JSON.parse(readFileSync(join(f.config, 'config.json'), 'utf8')).profiles[f.profile]?.lastSuccessfulTest as string | undefined;
+  const setupArgs = (profile: string) => [
+    'setup',
+    '--profile',
+    profile,
+    '--site',
+    boxes.site.url,
+    '--email',
+    SANDBOX.email,
+    '--callback-url',
+    SANDBOX.kendisCallbackUrl,
+    '--client-id',
+    SANDBOX.clientId,
+    '--token-expires',
+    '2027-08-01',
+    '--skip-oauth',
+  ];
+  const lastGood = (f: { config: string; profile: string }) =>
+    JSON.parse(readFileSync(join(f.config, 'config.json'), 'utf8')).profiles[f.profile]?.lastSuccessfulTest as string | undefined;
 
   let configured: ReturnType<typeof fresh>;
   beforeAll(async () => {
     configured = fresh();
-    const setup = await runCli(setupArgs(configured.profile), { env: { ...configured.env, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: GOOD } });
+    const setup = await runCli(setupArgs(configured.profile), {
+      env: { ...configured.env, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: GOOD },
+    });
     expect(setup.code, setup.stderr).toBe(0);
   });
 
@@ -121,13 +154,18 @@ describe.skipIf(parts.skip)(`a middlebox in Atlassian's place proves nothing (bu
     for (const id of PROBED) expect(checks[id]!.status, id).not.toBe('pass');
   });
 
-  it.each(answers)('rotate-token to a token lacking three scopes, every probe answered by %s: nothing stored, the working token kept', async (_name, canned) => {
-    rule = probesAnswered(canned);
-    const r = await runCli(['rotate-token', '--profile', configured.profile, '--token-expires', '2027-10-01'], { env: { ...configured.env, KENDIS_JIRA_API_TOKEN: LACKING } });
-    expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).not.toMatch(/verified and stored|revoke/i);
-    expect(keychain(`${configured.profile}:api-token`)).toBe(GOOD);
-  });
+  it.each(answers)(
+    'rotate-token to a token lacking three scopes, every probe answered by %s: nothing stored, the working token kept',
+    async (_name, canned) => {
+      rule = probesAnswered(canned);
+      const r = await runCli(['rotate-token', '--profile', configured.profile, '--token-expires', '2027-10-01'], {
+        env: { ...configured.env, KENDIS_JIRA_API_TOKEN: LACKING },
+      });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).not.toMatch(/verified and stored|revoke/i);
+      expect(keychain(`${configured.profile}:api-token`)).toBe(GOOD);
+    },
+  );
 
   it.each(answers.slice(0, 4))('a fresh setup while every probe is answered by %s: exit 1, nothing stored', async (_name, canned) => {
     const f = fresh();
@@ -178,67 +216,141 @@ describe.skipIf(parts.skip)(`a middlebox in Atlassian's place proves nothing (bu
 
 describe.skipIf(parts.skip)(`the browser round trip's requests answered by a middlebox (built CLI, test-connection --oauth)${parts.note}`, () => {
   const answers = Object.entries(MIDDLEBOX_ANSWERS);
-  const meAnswered = (canned: Canned): MiddleboxRule => ({ path }) => (path === '/me' ? canned : undefined);
-  const reportAnswered = (canned: Canned): MiddleboxRule => ({ path }) => (path === '/app/report-accounts/' ? canned : undefined);
-  const resourcesAnswered = (canned: Canned): MiddleboxRule => ({ path }) => (path === '/oauth/token/accessible-resources' ? canned : undefined);
+  const meAnswered =
+    (canned: Canned): MiddleboxRule =>
+    ({ path }) =>
+      path === '/me' ? canned : undefined;
+  const reportAnswered =
+    (canned: Canned): MiddleboxRule =>
+    ({ path }) =>
+      path === '/app/report-accounts/' ? canned : undefined;
+  const resourcesAnswered =
+    (canned: Canned): MiddleboxRule =>
+    ({ path }) =>
+      path === '/oauth/token/accessible-resources' ? canned : undefined;
 
-  it.each(answers)('/me, the site list and the Personal Data Reporting API answered by %s: none of the OAuth checks passes on it', async (_name, canned) => {
-    sandbox.options.autoApprove = true;
-    // The CLI asks for the API host it talks to (the middlebox) as the OAuth audience.
-    sandbox.options.audience = new URL(boxes.api.url).host;
-    const config = tempDir('kj-contract-oauth-');
-    const env = { HOME: config, KENDIS_JIRA_CONFIG_DIR: config, ...keyringEnv!, KENDIS_JIRA_AUTH_URL: boxes.auth.url, KENDIS_JIRA_API_URL: boxes.api.url, BROWSER: recordingBrowser().path };
-    const redirect = localCallback(sandbox, await freePort());
-    const profile = `oauth${process.pid}`;
-    const setup = await runCli(['setup', '--profile', profile, '--site', boxes.site.url, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--token-expires', '2027-08-01', '--skip-oauth', '--redirect-uri', redirect], { env: { ...env, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: GOOD } });
-    expect(setup.code, setup.stderr).toBe(0);
-    for (const [rule, id] of [[meAnswered, 'oauth-identity'], [reportAnswered, 'oauth-personal-data'], [resourcesAnswered, 'oauth-grant']] as const) {
-      // An empty 204 is the Personal Data Reporting API's own documented answer: no shape tells it apart.
-      if (id === 'oauth-personal-data' && canned.status === 204) continue;
-      setRule(rule(canned));
-      const r = await runCli(['test-connection', '--profile', profile, '--oauth', '--json', '--oauth-timeout', '20'], { env, timeoutMs: 60_000 });
-      expect(r.code, `${id}: ${r.stderr}`).toBe(1);
-      const check = byId(JSON.parse(r.stdout) as Doc)[id]!;
-      // An empty site list is the endpoint's documented answer for a grant that reaches no site: it
-      // fails (never passes) and says to grant the site; anything else a middlebox says is error.
-      if (id === 'oauth-grant' && canned.body === '[]') {
-        expect(check.status, `${id}: ${check.detail}`).toBe('fail');
-        continue;
+  it.each(answers)(
+    '/me, the site list and the Personal Data Reporting API answered by %s: none of the OAuth checks passes on it',
+    async (_name, canned) => {
+      sandbox.options.autoApprove = true;
+      // The CLI asks for the API host it talks to (the middlebox) as the OAuth audience.
+      sandbox.options.audience = new URL(boxes.api.url).host;
+      const config = tempDir('kj-contract-oauth-');
+      const env = {
+        HOME: config,
+        KENDIS_JIRA_CONFIG_DIR: config,
+        ...keyringEnv!,
+        KENDIS_JIRA_AUTH_URL: boxes.auth.url,
+        KENDIS_JIRA_API_URL: boxes.api.url,
+        BROWSER: recordingBrowser().path,
+      };
+      const redirect = localCallback(sandbox, await freePort());
+      const profile = `oauth${process.pid}`;
+      const setup = await runCli(
+        [
+          'setup',
+          '--profile',
+          profile,
+          '--site',
+          boxes.site.url,
+          '--email',
+          SANDBOX.email,
+          '--callback-url',
+          SANDBOX.kendisCallbackUrl,
+          '--client-id',
+          SANDBOX.clientId,
+          '--token-expires',
+          '2027-08-01',
+          '--skip-oauth',
+          '--redirect-uri',
+          redirect,
+        ],
+        { env: { ...env, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: GOOD } },
+      );
+      expect(setup.code, setup.stderr).toBe(0);
+      for (const [rule, id] of [
+        [meAnswered, 'oauth-identity'],
+        [reportAnswered, 'oauth-personal-data'],
+        [resourcesAnswered, 'oauth-grant'],
+      ] as const) {
+        // An empty 204 is the Personal Data Reporting API's own documented answer: no shape tells it apart.
+        if (id === 'oauth-personal-data' && canned.status === 204) continue;
+        setRule(rule(canned));
+        const r = await runCli(['test-connection', '--profile', profile, '--oauth', '--json', '--oauth-timeout', '20'], { env, timeoutMs: 60_000 });
+        expect(r.code, `${id}: ${r.stderr}`).toBe(1);
+        const check = byId(JSON.parse(r.stdout) as Doc)[id]!;
+        // An empty site list is the endpoint's documented answer for a grant that reaches no site: it
+        // fails (never passes) and says to grant the site; anything else a middlebox says is error.
+        if (id === 'oauth-grant' && canned.body === '[]') {
+          expect(check.status, `${id}: ${check.detail}`).toBe('fail');
+          continue;
+        }
+        expect(check.status, `${id}: ${check.detail}`).toBe('error');
+        expect(check.detail).toContain(String(canned.status));
       }
-      expect(check.status, `${id}: ${check.detail}`).toBe('error');
-      expect(check.detail).toContain(String(canned.status));
-    }
-    setRule(undefined);
-    sandbox.options.autoApprove = false;
-    delete sandbox.options.audience;
-  }, 120_000);
+      setRule(undefined);
+      sandbox.options.autoApprove = false;
+      delete sandbox.options.audience;
+    },
+    120_000,
+  );
 });
 
 describe.skipIf(parts.skip)(`the token endpoint as Atlassian answers today, and as it did before 2023 (built CLI)${parts.note}`, () => {
-  it.each(['today', 'auth0'] as const)('%s: setup with and without --skip-oauth, then test-connection, pass', async (mode) => {
-    const modeSandbox = await startTestSandbox({ codeRefusal: mode, autoApprove: true, tokens: [{ token: GOOD, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] }] });
-    try {
-      const browser = recordingBrowser();
-      const config = tempDir('kj-mode-');
-      const env = { HOME: config, KENDIS_JIRA_CONFIG_DIR: config, ...keyringEnv!, KENDIS_JIRA_AUTH_URL: modeSandbox.authUrl, KENDIS_JIRA_API_URL: modeSandbox.apiUrl, BROWSER: browser.path };
-      const secrets = { KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: GOOD };
-      const base = ['--site', modeSandbox.url, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--token-expires', '2027-08-01', '--non-interactive'];
-      const skip = await runCli(['setup', '--profile', `${mode}-skip`, ...base, '--skip-oauth'], { env: { ...env, ...secrets } });
-      expect(skip.code, skip.stderr).toBe(0);
-      const redirect = localCallback(modeSandbox, await freePort());
-      const full = await runCli(['setup', '--profile', `${mode}-full`, ...base, '--redirect-uri', redirect], { env: { ...env, ...secrets }, timeoutMs: 60_000 });
-      expect(full.code, full.stderr).toBe(0);
-      expect(full.stderr).toMatch(/granted/);
-      for (const profile of [`${mode}-skip`, `${mode}-full`]) {
-        const test = await runCli(['test-connection', '--profile', profile, '--json'], { env });
-        expect(test.code, test.stderr).toBe(0);
-        expect(byId(JSON.parse(test.stdout) as Doc)['oauth-client']).toMatchObject({ status: 'pass', detail: 'Accepted by Atlassian.' });
+  it.each(['today', 'auth0'] as const)(
+    '%s: setup with and without --skip-oauth, then test-connection, pass',
+    async (mode) => {
+      const modeSandbox = await startTestSandbox({
+        codeRefusal: mode,
+        autoApprove: true,
+        tokens: [{ token: GOOD, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] }],
+      });
+      try {
+        const browser = recordingBrowser();
+        const config = tempDir('kj-mode-');
+        const env = {
+          HOME: config,
+          KENDIS_JIRA_CONFIG_DIR: config,
+          ...keyringEnv!,
+          KENDIS_JIRA_AUTH_URL: modeSandbox.authUrl,
+          KENDIS_JIRA_API_URL: modeSandbox.apiUrl,
+          BROWSER: browser.path,
+        };
+        const secrets = { KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: GOOD };
+        const base = [
+          '--site',
+          modeSandbox.url,
+          '--email',
+          SANDBOX.email,
+          '--callback-url',
+          SANDBOX.kendisCallbackUrl,
+          '--client-id',
+          SANDBOX.clientId,
+          '--token-expires',
+          '2027-08-01',
+          '--non-interactive',
+        ];
+        const skip = await runCli(['setup', '--profile', `${mode}-skip`, ...base, '--skip-oauth'], { env: { ...env, ...secrets } });
+        expect(skip.code, skip.stderr).toBe(0);
+        const redirect = localCallback(modeSandbox, await freePort());
+        const full = await runCli(['setup', '--profile', `${mode}-full`, ...base, '--redirect-uri', redirect], {
+          env: { ...env, ...secrets },
+          timeoutMs: 60_000,
+        });
+        expect(full.code, full.stderr).toBe(0);
+        expect(full.stderr).toMatch(/granted/);
+        for (const profile of [`${mode}-skip`, `${mode}-full`]) {
+          const test = await runCli(['test-connection', '--profile', profile, '--json'], { env });
+          expect(test.code, test.stderr).toBe(0);
+          expect(byId(JSON.parse(test.stdout) as Doc)['oauth-client']).toMatchObject({ status: 'pass', detail: 'Accepted by Atlassian.' });
+        }
+        // The invalid code was refused the way this mode refuses it.
+        const refusals = modeSandbox.requests.filter((q) => q.origin === 'auth' && q.path === '/oauth/token' && q.status !== 200).map((q) => q.status);
+        expect(new Set(refusals)).toEqual(new Set([mode === 'today' ? 400 : 403]));
+      } finally {
+        await modeSandbox.close();
       }
-      // The invalid code was refused the way this mode refuses it.
-      const refusals = modeSandbox.requests.filter((q) => q.origin === 'auth' && q.path === '/oauth/token' && q.status !== 200).map((q) => q.status);
-      expect(new Set(refusals)).toEqual(new Set([mode === 'today' ? 400 : 403]));
-    } finally {
-      await modeSandbox.close();
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 });

@@ -25,7 +25,12 @@ beforeAll(async () => {
   sandbox = await startTestSandbox({ audience: 'api.atlassian.com' });
   const certs = makeCertificates(['auth.atlassian.com', 'api.atlassian.com', SITE]);
   caPath = certs.caPath;
-  proxy = await startTlsProxy({ user: 'corp.user', password: PASSWORD, certs, routes: { 'auth.atlassian.com': sandbox.authUrl, 'api.atlassian.com': sandbox.apiUrl, [SITE]: sandbox.url } });
+  proxy = await startTlsProxy({
+    user: 'corp.user',
+    password: PASSWORD,
+    certs,
+    routes: { 'auth.atlassian.com': sandbox.authUrl, 'api.atlassian.com': sandbox.apiUrl, [SITE]: sandbox.url },
+  });
 });
 afterAll(async () => {
   await proxy?.close();
@@ -39,7 +44,22 @@ describe.skipIf(parts.skip)(`behind a TLS-inspecting proxy with a user and passw
     // Atlassian's defaults: no endpoint override, so the CLI talks to auth.atlassian.com and api.atlassian.com.
     const env = { HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...keyringEnv!, HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: caPath };
     const setup = await runCli(
-      ['setup', '--profile', profile, '--site', `https://${SITE}`, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--token-expires', '2027-08-01', '--skip-oauth'],
+      [
+        'setup',
+        '--profile',
+        profile,
+        '--site',
+        `https://${SITE}`,
+        '--email',
+        SANDBOX.email,
+        '--callback-url',
+        SANDBOX.kendisCallbackUrl,
+        '--client-id',
+        SANDBOX.clientId,
+        '--token-expires',
+        '2027-08-01',
+        '--skip-oauth',
+      ],
       { env: { ...env, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken }, timeoutMs: 60_000 },
     );
     expect(setup.code, setup.stderr).toBe(0);
@@ -62,9 +82,33 @@ describe.skipIf(parts.skip)(`behind a TLS-inspecting proxy with a user and passw
   it('a wrong proxy password is one clear sentence, exit 1', async () => {
     const home = tempDir('kj-proxy-home-');
     const bad = proxy.url.replace(PASSWORD, 'wrong-password');
-    const r = await runCli(['setup', '--profile', 'p407', '--site', `https://${SITE}`, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--skip-oauth'], {
-      env: { HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...keyringEnv!, HTTPS_PROXY: bad, NODE_EXTRA_CA_CERTS: caPath, KENDIS_JIRA_CLIENT_SECRET: 'x'.repeat(20), KENDIS_JIRA_API_TOKEN: 'y'.repeat(30) },
-    });
+    const r = await runCli(
+      [
+        'setup',
+        '--profile',
+        'p407',
+        '--site',
+        `https://${SITE}`,
+        '--email',
+        SANDBOX.email,
+        '--callback-url',
+        SANDBOX.kendisCallbackUrl,
+        '--client-id',
+        SANDBOX.clientId,
+        '--skip-oauth',
+      ],
+      {
+        env: {
+          HOME: home,
+          KENDIS_JIRA_CONFIG_DIR: home,
+          ...keyringEnv!,
+          HTTPS_PROXY: bad,
+          NODE_EXTRA_CA_CERTS: caPath,
+          KENDIS_JIRA_CLIENT_SECRET: 'x'.repeat(20),
+          KENDIS_JIRA_API_TOKEN: 'y'.repeat(30),
+        },
+      },
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/The proxy refused its credentials \(407 Proxy Authentication Required\)/);
     expect(r.stderr).not.toContain('wrong-password');
@@ -76,7 +120,22 @@ describe.skipIf(parts.skip)(`behind a TLS-inspecting proxy with a user and passw
     const profile = `drop${process.pid}`;
     const env = { HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...keyringEnv!, NODE_EXTRA_CA_CERTS: caPath };
     const setup = await runCli(
-      ['setup', '--profile', profile, '--site', `https://${SITE}`, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--token-expires', '2027-08-01', '--skip-oauth'],
+      [
+        'setup',
+        '--profile',
+        profile,
+        '--site',
+        `https://${SITE}`,
+        '--email',
+        SANDBOX.email,
+        '--callback-url',
+        SANDBOX.kendisCallbackUrl,
+        '--client-id',
+        SANDBOX.clientId,
+        '--token-expires',
+        '2027-08-01',
+        '--skip-oauth',
+      ],
       { env: { ...env, HTTPS_PROXY: proxy.url, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken }, timeoutMs: 60_000 },
     );
     expect(setup.code, setup.stderr).toBe(0);

@@ -28,7 +28,15 @@ beforeEach(() => {
 
 function env(home: string): Record<string, string> {
   // No keychain here: --insecure-storage keeps the (fake) secrets in the 0600 file.
-  return { PATH: process.env.PATH!, HOME: home, TERM: 'xterm-256color', KENDIS_JIRA_CONFIG_DIR: join(home, 'cfg'), DBUS_SESSION_BUS_ADDRESS: `unix:path=${home}/no-bus`, KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl };
+  return {
+    PATH: process.env.PATH!,
+    HOME: home,
+    TERM: 'xterm-256color',
+    KENDIS_JIRA_CONFIG_DIR: join(home, 'cfg'),
+    DBUS_SESSION_BUS_ADDRESS: `unix:path=${home}/no-bus`,
+    KENDIS_JIRA_AUTH_URL: sandbox.authUrl,
+    KENDIS_JIRA_API_URL: sandbox.apiUrl,
+  };
 }
 
 describe('real Atlassian’s behaviour, through the built CLI', () => {
@@ -44,9 +52,25 @@ describe('real Atlassian’s behaviour, through the built CLI', () => {
     sandbox.options.unknownSite = true;
     const before = sandbox.requests.length;
     const home = tempDir('kj-real-');
-    const r = await runCli(['setup', '--non-interactive', '--insecure-storage', '--site', sandbox.url, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--skip-oauth'], {
-      env: { ...env(home), KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken },
-    });
+    const r = await runCli(
+      [
+        'setup',
+        '--non-interactive',
+        '--insecure-storage',
+        '--site',
+        sandbox.url,
+        '--email',
+        SANDBOX.email,
+        '--callback-url',
+        SANDBOX.kendisCallbackUrl,
+        '--client-id',
+        SANDBOX.clientId,
+        '--skip-oauth',
+      ],
+      {
+        env: { ...env(home), KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken },
+      },
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${sandbox.url} is probably not a Jira Cloud site`);
     expect(r.stderr).not.toContain('Step 1 of 8');
@@ -62,7 +86,26 @@ describe('real Atlassian’s behaviour, through the built CLI', () => {
     const port = await freePort();
     const started = Date.now();
     const r = await runCli(
-      ['setup', '--non-interactive', '--insecure-storage', '--no-browser', '--site', sandbox.url, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--token-expires', '2027-08-01', '--redirect-uri', localCallback(sandbox, port), '--oauth-timeout', '8'],
+      [
+        'setup',
+        '--non-interactive',
+        '--insecure-storage',
+        '--no-browser',
+        '--site',
+        sandbox.url,
+        '--email',
+        SANDBOX.email,
+        '--callback-url',
+        SANDBOX.kendisCallbackUrl,
+        '--client-id',
+        SANDBOX.clientId,
+        '--token-expires',
+        '2027-08-01',
+        '--redirect-uri',
+        localCallback(sandbox, port),
+        '--oauth-timeout',
+        '8',
+      ],
       { env: { ...env(home), KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken }, timeoutMs: 30_000 },
     );
     const seconds = (Date.now() - started) / 1000;
@@ -80,7 +123,10 @@ describe('real Atlassian’s behaviour, through the built CLI', () => {
     sandbox.options.appScopes = APP_SCOPES.map((s) => s.scope).filter((s) => s !== 'write:epic:jira-software');
     const home = tempDir('kj-real-');
     const port = await freePort();
-    const session = new PtySession(['setup', '--insecure-storage', '--no-browser', '--redirect-uri', localCallback(sandbox, port), '--oauth-timeout', '300'], env(home));
+    const session = new PtySession(
+      ['setup', '--insecure-storage', '--no-browser', '--redirect-uri', localCallback(sandbox, port), '--oauth-timeout', '300'],
+      env(home),
+    );
     try {
       await session.answer('What are you setting up?', '\r'); // the organisation's ALM account
       await session.answer('Your Jira Cloud site', `${sandbox.url}\r`);

@@ -28,7 +28,10 @@ describe('the sandbox', () => {
 
   it('--sandbox on the other commands means the sandbox’s profile', async () => {
     const home = tempDir('kj-flag-');
-    expect((await runCli(['setup', '--sandbox', '--non-interactive', '--insecure-storage', '--no-browser', '--skip-oauth'], { env: env(home), timeoutMs: 60_000 })).code).toBe(0);
+    expect(
+      (await runCli(['setup', '--sandbox', '--non-interactive', '--insecure-storage', '--no-browser', '--skip-oauth'], { env: env(home), timeoutMs: 60_000 }))
+        .code,
+    ).toBe(0);
     const status = await runCli(['status', '--sandbox', '--json'], { env: env(home) });
     expect(status.code, status.stderr).toBe(0);
     const doc = JSON.parse(status.stdout);
@@ -37,7 +40,9 @@ describe('the sandbox', () => {
     expect(doc.site).toBe('sandbox');
     expect(doc.secrets.store).toBe('file');
     expect(doc.secrets.file).toBe(`${home}/secrets.json`);
-    expect((await runCli(['rotate-token', '--check', '--sandbox'], { env: env(home) })).stdout).toMatch(/^Token expires \d{4}-\d{2}-\d{2} \(\d+ days left\)\.$/m);
+    expect((await runCli(['rotate-token', '--check', '--sandbox'], { env: env(home) })).stdout).toMatch(
+      /^Token expires \d{4}-\d{2}-\d{2} \(\d+ days left\)\.$/m,
+    );
     const test = await runCli(['test-connection', '--sandbox'], { env: env(home), timeoutMs: 60_000 });
     expect(test.code, test.stderr).toBe(0);
     expect((await runCli(['rotate-token', '--check', '--sandbox'], { env: env(home) })).code).toBe(0);
@@ -46,10 +51,17 @@ describe('the sandbox', () => {
 
   it('status redirected to a file from a terminal with colours writes no colour code into the file', async () => {
     const home = tempDir('kj-color-');
-    expect((await runCli(['setup', '--sandbox', '--non-interactive', '--insecure-storage', '--no-browser', '--skip-oauth'], { env: env(home), timeoutMs: 60_000 })).code).toBe(0);
+    expect(
+      (await runCli(['setup', '--sandbox', '--non-interactive', '--insecure-storage', '--no-browser', '--skip-oauth'], { env: env(home), timeoutMs: 60_000 }))
+        .code,
+    ).toBe(0);
     const { spawn } = await import('@lydell/node-pty');
     const file = `${home}/status.txt`;
-    const pty = spawn('sh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} status --sandbox > ${JSON.stringify(file)}`], { cols: 100, rows: 30, env: { ...env(home), PATH: process.env.PATH!, TERM: 'xterm-256color' } as Record<string, string> });
+    const pty = spawn('sh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} status --sandbox > ${JSON.stringify(file)}`], {
+      cols: 100,
+      rows: 30,
+      env: { ...env(home), PATH: process.env.PATH!, TERM: 'xterm-256color' } as Record<string, string>,
+    });
     let screen = '';
     pty.onData((d) => (screen += d));
     await new Promise<void>((resolve) => pty.onExit(() => resolve()));

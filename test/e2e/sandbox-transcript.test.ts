@@ -13,7 +13,8 @@ import { isoDate, addDays } from '../../src/dates/dates.js';
 function normalise(text: string, home: string): string {
   const today = new Date();
   return text
-    .split(home).join('<config>')
+    .split(home)
+    .join('<config>')
     .replace(/http:\/\/127\.0\.0\.1:\d+/g, 'http://127.0.0.1:<port>')
     .replace(/http:\/\/localhost:\d+/g, 'http://localhost:<port>')
     .replace(/localhost%3A\d+/g, 'localhost%3A<port>')
@@ -21,7 +22,7 @@ function normalise(text: string, home: string): string {
     .replace(/state=[\w-]+/g, 'state=<state>')
     .replaceAll(isoDate(addDays(today, 365)), '<today+365>')
     .replaceAll(isoDate(addDays(today, 300)), '<today+300>')
-    .replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}( [A-Z][\w+-]*)? \([^)]*\)/g, "<local time> (<how long ago>)")
+    .replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}( [A-Z][\w+-]*)? \([^)]*\)/g, '<local time> (<how long ago>)')
     .replace(/ +$/gm, '');
 }
 
@@ -38,7 +39,19 @@ describe('the sandbox run, word for word', () => {
     };
     // Its own free port for the local callback: other tests run setups at the same time.
     const port = await freePort();
-    expect((await run(['setup', '--sandbox', '--non-interactive', '--redirect-uri', `http://localhost:${port}/callback`, '--token-expires', isoDate(addDays(new Date(), 365))])).code).toBe(0);
+    expect(
+      (
+        await run([
+          'setup',
+          '--sandbox',
+          '--non-interactive',
+          '--redirect-uri',
+          `http://localhost:${port}/callback`,
+          '--token-expires',
+          isoDate(addDays(new Date(), 365)),
+        ])
+      ).code,
+    ).toBe(0);
     expect((await run(['status', '--profile', 'sandbox'])).code).toBe(0);
     expect((await run(['test-connection', '--profile', 'sandbox'])).code).toBe(0);
     expect((await run(['rotate-token', '--profile', 'sandbox', '--non-interactive', '--token-expires', isoDate(addDays(new Date(), 300))])).code).toBe(0);

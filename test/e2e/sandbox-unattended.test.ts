@@ -24,10 +24,23 @@ describe.skipIf(parts.skip)(`the sandbox in a non-interactive run${parts.note}`,
     chmodSync(join(bin, 'xdg-open'), 0o755);
     const port = await freePort();
     const started = Date.now();
-    const r = await runCli(['setup', '--sandbox', '--non-interactive', '--oauth-timeout', '60', '--redirect-uri', `http://localhost:${port}/callback`, '--profile', `unattended${process.pid}`], {
-      env: { HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...keyringEnv!, DISPLAY: ':99', PATH: `${bin}:${process.env.PATH!}` },
-      timeoutMs: 90_000,
-    });
+    const r = await runCli(
+      [
+        'setup',
+        '--sandbox',
+        '--non-interactive',
+        '--oauth-timeout',
+        '60',
+        '--redirect-uri',
+        `http://localhost:${port}/callback`,
+        '--profile',
+        `unattended${process.pid}`,
+      ],
+      {
+        env: { HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...keyringEnv!, DISPLAY: ':99', PATH: `${bin}:${process.env.PATH!}` },
+        timeoutMs: 90_000,
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(r.stderr).toContain('the sandbox approves it for you');

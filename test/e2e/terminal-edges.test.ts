@@ -33,19 +33,29 @@ describe('the commands it prints', () => {
     mkdirSync(join(prefix, 'node_modules'));
     symlinkSync(join(dirname(BIN), '..'), join(prefix, 'node_modules', 'kendis-jira'));
     writeFileSync(join(prefix, 'kendis-jira.cmd'), '@node "%~dp0\\node_modules\\kendis-jira\\bin\\kendis-jira.js" %*\r\n');
-    const r = spawnSync(process.execPath, [join(prefix, 'node_modules', 'kendis-jira', 'bin', 'kendis-jira.js'), 'status', '--profile', 'nosuch'], { env: { ...env, PATH: `${prefix}:${process.env.PATH}` }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(prefix, 'node_modules', 'kendis-jira', 'bin', 'kendis-jira.js'), 'status', '--profile', 'nosuch'], {
+      env: { ...env, PATH: `${prefix}:${process.env.PATH}` },
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(3);
     expect(r.stderr).toContain('`kendis-jira setup --profile nosuch`');
   });
 });
 
 function sh(command: string, timeoutMs = 30_000) {
-  return spawnSync('bash', ['-c', command], { env: { ...env, KJ: `${process.execPath} ${BIN}` }, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+  return spawnSync('bash', ['-c', command], {
+    env: { ...env, KJ: `${process.execPath} ${BIN}` },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 describe('a closed pipe', () => {
   it('`status | head -c 1` ends quietly with exit 0 in every one of 25 runs', () => {
-    const r = sh('for i in $(seq 1 25); do $KJ status --profile sandbox 2>>"$HOME/err.log" | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}"; done; cat "$HOME/err.log" >&2');
+    const r = sh(
+      'for i in $(seq 1 25); do $KJ status --profile sandbox 2>>"$HOME/err.log" | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}"; done; cat "$HOME/err.log" >&2',
+    );
     expect(r.stdout.trim().split('\n')).toEqual(Array(25).fill('0'));
     expect(r.stderr).not.toMatch(/EPIPE|Unhandled|at .*\.js:\d+/);
   });
@@ -58,17 +68,19 @@ describe('a closed pipe', () => {
 });
 
 describe('a terminal that reports 0 columns', () => {
-  const inZeroTerminal = (args: string) =>
-    sh(`script -qec 'stty cols 0 rows 0; $KJ ${args}; echo "exit=$?"' /dev/null`, 30_000);
+  const inZeroTerminal = (args: string) => sh(`script -qec 'stty cols 0 rows 0; $KJ ${args}; echo "exit=$?"' /dev/null`, 30_000);
 
-  it.each([['test-connection --profile sandbox'], ['setup --sandbox --non-interactive --skip-oauth --profile sandbox2']])('`%s` ends, with bounded output and no redraws', (args) => {
-    const r = inZeroTerminal(args);
-    expect(r.error, 'did not end within 30 s').toBeUndefined();
-    expect(r.stdout).toMatch(/exit=0/);
-    expect(r.stdout.length).toBeLessThan(64 * 1024);
-    // No cursor movement or line clearing: the spinner stayed off.
-    expect(r.stdout).not.toMatch(/\u001b\[\d*[GK]|\u001b\[\?25l/);
-  });
+  it.each([['test-connection --profile sandbox'], ['setup --sandbox --non-interactive --skip-oauth --profile sandbox2']])(
+    '`%s` ends, with bounded output and no redraws',
+    (args) => {
+      const r = inZeroTerminal(args);
+      expect(r.error, 'did not end within 30 s').toBeUndefined();
+      expect(r.stdout).toMatch(/exit=0/);
+      expect(r.stdout.length).toBeLessThan(64 * 1024);
+      // No cursor movement or line clearing: the spinner stayed off.
+      expect(r.stdout).not.toMatch(/\u001b\[\d*[GK]|\u001b\[\?25l/);
+    },
+  );
 });
 
 describe('colours on a terminal that wants them', () => {

@@ -19,7 +19,14 @@ const haveTmux = spawnSync('tmux', ['-V']).status === 0;
 function inTmux(cols: number, args: string[]): { rows: string[]; lines: string[]; exit: number } {
   const home = mkdtempSync('/tmp/kjw-');
   const socket = `kjw${process.pid}x${cols}`;
-  const env = { PATH: process.env.PATH!, HOME: home, KENDIS_JIRA_CONFIG_DIR: home, TERM: 'xterm-256color', ...TEST_KEYCHAIN_ENV, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(home, 'no-bus')}` };
+  const env = {
+    PATH: process.env.PATH!,
+    HOME: home,
+    KENDIS_JIRA_CONFIG_DIR: home,
+    TERM: 'xterm-256color',
+    ...TEST_KEYCHAIN_ENV,
+    DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(home, 'no-bus')}`,
+  };
   const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
   const command = ['env', '-i', ...envArgs, process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const tmux = (...a: string[]) => spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...a], { encoding: 'utf8' });
@@ -67,9 +74,16 @@ describe.skipIf(!haveTmux)(`setup --sandbox --non-interactive in a real terminal
       expect(wide, 'lines wider than the terminal').toEqual([]);
       // The strings an admin types into Atlassian's pickers stand whole on a screen row.
       for (const scope of [...APP_SCOPES.filter((s) => s.kind === 'jira').map((s) => s.scope), ...TOKEN_SCOPES]) {
-        expect(run.rows.some((r) => new RegExp(`(^|\\s)${scope.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`).test(r)), scope).toBe(true);
+        expect(
+          run.rows.some((r) => new RegExp(`(^|\\s)${scope.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`).test(r)),
+          scope,
+        ).toBe(true);
       }
-      for (let n = 1; n <= 8; n += 1) expect(run.lines.some((l) => l.startsWith(`Step ${n} of 8`)), `Step ${n}`).toBe(true);
+      for (let n = 1; n <= 8; n += 1)
+        expect(
+          run.lines.some((l) => l.startsWith(`Step ${n} of 8`)),
+          `Step ${n}`,
+        ).toBe(true);
       await expect(normalise(run.lines.join('\n'))).toMatchFileSnapshot(`__transcripts__/sandbox-${cols}-columns.txt`);
     }, 90_000);
   }

@@ -39,7 +39,9 @@ describe.skipIf(parts.skip)(`setup --user: a Kendis user's own token${parts.note
     return { profile, env };
   };
   const setupUser = (f: ReturnType<typeof fresh>, token: string = SANDBOX.userApiToken) =>
-    runCli(['setup', '--user', '--non-interactive', '--profile', f.profile, '--site', sandbox.url, '--email', SANDBOX.email, '--token-expires', '2027-08-01'], { env: { ...f.env, KENDIS_JIRA_API_TOKEN: token } });
+    runCli(['setup', '--user', '--non-interactive', '--profile', f.profile, '--site', sandbox.url, '--email', SANDBOX.email, '--token-expires', '2027-08-01'], {
+      env: { ...f.env, KENDIS_JIRA_API_TOKEN: token },
+    });
 
   it('stores exactly one keychain item, the user’s token; test-connection has one scope check per user scope and nothing that needs a client secret', async () => {
     const f = fresh();
@@ -55,7 +57,8 @@ describe.skipIf(parts.skip)(`setup --user: a Kendis user's own token${parts.note
     const scopeChecks = doc.checks.filter((c) => c.id.startsWith('scope:'));
     expect(scopeChecks.map((c) => c.id.slice(6)).sort()).toEqual([...USER_TOKEN_SCOPES].sort());
     for (const c of scopeChecks) expect(['pass', 'skip'], c.id).toContain(c.status);
-    for (const p of PROBES.filter((x) => USER_TOKEN_SCOPES.includes(x.scope))) expect(doc.checks.find((c) => c.id === `scope:${p.scope}`)?.status, p.scope).toBe('pass');
+    for (const p of PROBES.filter((x) => USER_TOKEN_SCOPES.includes(x.scope)))
+      expect(doc.checks.find((c) => c.id === `scope:${p.scope}`)?.status, p.scope).toBe('pass');
     expect(doc.checks.map((c) => c.id)).not.toContain('oauth-client');
     expect(doc.checks.find((c) => c.id === 'scope:delete:cmdb-object:jira')?.detail).toContain('Assets');
     // The user's Jira permissions do not include Administer Jira.
@@ -72,15 +75,18 @@ describe.skipIf(parts.skip)(`setup --user: a Kendis user's own token${parts.note
     expect(keychainItems(f.profile)).toEqual([]);
   });
 
-  it.each(PROBES.filter((p) => USER_TOKEN_SCOPES.includes(p.scope)).map((p) => [p.scope] as const))('a user token without %s fails that scope check and is not stored', async (scope) => {
-    const f = fresh();
-    const token = `ATATT3x-user-without-${scope}`;
-    sandbox.options.tokens!.push({ token, email: SANDBOX.email, scopes: USER_TOKEN_SCOPES.filter((s) => s !== scope) });
-    const r = await setupUser(f, token);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(scope);
-    expect(keychainItems(f.profile)).toEqual([]);
-  });
+  it.each(PROBES.filter((p) => USER_TOKEN_SCOPES.includes(p.scope)).map((p) => [p.scope] as const))(
+    'a user token without %s fails that scope check and is not stored',
+    async (scope) => {
+      const f = fresh();
+      const token = `ATATT3x-user-without-${scope}`;
+      sandbox.options.tokens!.push({ token, email: SANDBOX.email, scopes: USER_TOKEN_SCOPES.filter((s) => s !== scope) });
+      const r = await setupUser(f, token);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(scope);
+      expect(keychainItems(f.profile)).toEqual([]);
+    },
+  );
 
   it('a user token never replaces the ALM account’s profile (and back): the sandbox keeps it in sandbox-user; exit 2 naming --profile; the user can rotate in the sandbox', async () => {
     const home = tempDir('kj-user-');

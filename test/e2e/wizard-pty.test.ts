@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { TEST_KEYCHAIN_SERVICE } from '../helpers/test-keychain.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
+import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { PtySession } from '../helpers/pty.js';
 import { headlessBrowserScript } from '../helpers/browser.js';
@@ -79,7 +79,8 @@ describe.skipIf(parts.skip)(`setup in a real terminal${parts.note}`, () => {
     expect(screen).not.toContain(SANDBOX.apiToken);
 
     const lookup = (account: string) =>
-      spawnSync('secret-tool', ['lookup', 'service', TEST_KEYCHAIN_SERVICE, 'username', account], { env: { ...process.env, ...keyringEnv! }, encoding: 'utf8' }).stdout;
+      spawnSync('secret-tool', ['lookup', 'service', TEST_KEYCHAIN_SERVICE, 'username', account], { env: { ...process.env, ...keyringEnv! }, encoding: 'utf8' })
+        .stdout;
     expect(lookup(`${profile}:client-secret`)).toBe(SANDBOX.clientSecret);
     expect(lookup(`${profile}:api-token`)).toBe(SANDBOX.apiToken);
     expect(lookup(`${profile}:setup:api-token`)).toBe('');
@@ -91,7 +92,9 @@ describe.skipIf(parts.skip)(`setup in a real terminal${parts.note}`, () => {
     }
     expect(statSync(join(config, 'config.json')).mode & 0o777).toBe(0o600);
     // The project typed at Step 8 (in small letters) is saved as Jira writes it, and was checked.
-    expect(Object.values(JSON.parse(readFileSync(join(config, 'config.json'), 'utf8')).profiles as Record<string, { projects?: string[] }>)[0]?.projects).toEqual(['KEN']);
+    expect(
+      Object.values(JSON.parse(readFileSync(join(config, 'config.json'), 'utf8')).profiles as Record<string, { projects?: string[] }>)[0]?.projects,
+    ).toEqual(['KEN']);
     expect(readFileSync(browser.log, 'utf8')).toContain('/authorize?');
   }, 180_000);
 });
@@ -108,7 +111,10 @@ describe('Ctrl-C in a real terminal', () => {
       ...(keyringEnv ?? { DBUS_SESSION_BUS_ADDRESS: `unix:path=${home}/no-bus` }),
     };
     const ctrlcPort = await freePort();
-    const first = new PtySession(['setup', '--sandbox', '--no-browser', '--redirect-uri', `http://localhost:${ctrlcPort}/callback`, '--profile', `ctrlc${process.pid}`], env);
+    const first = new PtySession(
+      ['setup', '--sandbox', '--no-browser', '--redirect-uri', `http://localhost:${ctrlcPort}/callback`, '--profile', `ctrlc${process.pid}`],
+      env,
+    );
     try {
       await first.answer('What are you setting up?', '\r'); // the organisation's ALM account
       await first.answer('Your Atlassian account e-mail', '\r');
@@ -124,7 +130,10 @@ describe('Ctrl-C in a real terminal', () => {
     expect(saved.progress[`ctrlc${process.pid}`]?.step).toBe(1);
     expect(saved.profiles).toEqual({});
 
-    const second = new PtySession(['setup', '--sandbox', '--no-browser', '--redirect-uri', `http://localhost:${ctrlcPort}/callback`, '--profile', `ctrlc${process.pid}`], env);
+    const second = new PtySession(
+      ['setup', '--sandbox', '--no-browser', '--redirect-uri', `http://localhost:${ctrlcPort}/callback`, '--profile', `ctrlc${process.pid}`],
+      env,
+    );
     try {
       // The unfinished setup says which kind it is: no "What are you setting up?" again.
       // It says which site and account it resumes.

@@ -16,7 +16,7 @@ export function headlessBrowserScript(chromium: string): { path: string; log: st
 echo "$@" >> "${log}"
 # Tests never reach the internet: only loopback pages are really loaded.
 case "$1" in
-  http://127.0.0.1:*|http://localhost:*|http://\[::1\]:*) ;;
+  http://127.0.0.1:*|http://localhost:*|http://[::1]:*) ;;
   *) exit 0 ;;
 esac
 exec "${chromium}" --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run --disable-dev-shm-usage --user-data-dir="${dir}/profile-$$" --timeout=15000 --dump-dom "$@" >/dev/null 2>&1

@@ -32,7 +32,10 @@ export default async function setup(project: TestProject): Promise<() => void> {
     // the real one means a test would have touched a contributor's real items on a Mac or Windows.
     const leaked = session ? searchKeychain(session.env, KEYCHAIN_SERVICE).match(/attribute\.username = \S+/g) : null;
     session?.stop();
-    if (leaked) throw new Error(`A test wrote to the real "${KEYCHAIN_SERVICE}" keychain service (${leaked.join(', ')}): start the CLI with the tests' own service (test/helpers/test-keychain.ts).`);
+    if (leaked)
+      throw new Error(
+        `A test wrote to the real "${KEYCHAIN_SERVICE}" keychain service (${leaked.join(', ')}): start the CLI with the tests' own service (test/helpers/test-keychain.ts).`,
+      );
   };
 }
 

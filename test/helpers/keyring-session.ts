@@ -71,7 +71,11 @@ export async function startKeyringSession(): Promise<KeyringSession> {
     for (;;) {
       const probe = spawnSync('secret-tool', ['search', '--all', 'service', 'kendis-jira-probe'], { env, stdio: 'ignore', timeout: 5000 });
       if (probe.status === 0 || probe.status === 1) {
-        const store = spawnSync('sh', ['-c', 'printf x | secret-tool store --label=probe service kendis-jira-probe account p'], { env, stdio: 'ignore', timeout: 5000 });
+        const store = spawnSync('sh', ['-c', 'printf x | secret-tool store --label=probe service kendis-jira-probe account p'], {
+          env,
+          stdio: 'ignore',
+          timeout: 5000,
+        });
         if (store.status === 0) {
           spawnSync('secret-tool', ['clear', 'service', 'kendis-jira-probe', 'account', 'p'], { env, stdio: 'ignore', timeout: 5000 });
           break;

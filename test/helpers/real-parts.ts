@@ -9,7 +9,10 @@ import { have } from './keyring-session.js';
 export type Part = 'keyring' | 'chromium' | 'openssl';
 
 const WHY: Record<Part, string> = {
-  keyring: process.platform === 'linux' ? 'no Secret Service (install dbus gnome-keyring libsecret-tools)' : 'these tests read the keyring with secret-tool (Linux); macOS and Windows are covered by their own keychain in the other tests',
+  keyring:
+    process.platform === 'linux'
+      ? 'no Secret Service (install dbus gnome-keyring libsecret-tools)'
+      : 'these tests read the keyring with secret-tool (Linux); macOS and Windows are covered by their own keychain in the other tests',
   chromium: 'no Chromium (install chromium)',
   openssl: 'no openssl (install openssl)',
 };

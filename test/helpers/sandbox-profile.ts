@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { tempDir, type TestDeps } from './test-deps.js';
 import { sampleProfile } from './fixtures.js';
 
-export async function saveSandboxProfile(deps: TestDeps, sandbox: RunningSandbox, p: { name?: string; profile?: Partial<Profile>; clientSecret?: string; apiToken?: string } = {}): Promise<Profile> {
+export async function saveSandboxProfile(
+  deps: TestDeps,
+  sandbox: RunningSandbox,
+  p: { name?: string; profile?: Partial<Profile>; clientSecret?: string; apiToken?: string } = {},
+): Promise<Profile> {
   const name = p.name ?? 'default';
   const profile = sampleProfile({
     site: sandbox.url,
@@ -64,8 +68,20 @@ export function localCallback(sandbox: RunningSandbox, port: number): string {
 export function configWithFileProfile(sandbox: RunningSandbox, expiresOn: string): string {
   const dir = join(tempDir(), 'cfg');
   mkdirSync(dir, { mode: 0o700 });
-  const profile = sampleProfile({ site: sandbox.url, cloudId: SANDBOX.cloudId, email: SANDBOX.email, endpoints: { auth: sandbox.authUrl, api: sandbox.apiUrl }, clientId: SANDBOX.clientId, storage: 'file', token: { expiresOn } });
+  const profile = sampleProfile({
+    site: sandbox.url,
+    cloudId: SANDBOX.cloudId,
+    email: SANDBOX.email,
+    endpoints: { auth: sandbox.authUrl, api: sandbox.apiUrl },
+    clientId: SANDBOX.clientId,
+    storage: 'file',
+    token: { expiresOn },
+  });
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { default: profile }, progress: {} }), { mode: 0o600 });
-  writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ version: 1, secrets: { 'default:client-secret': SANDBOX.clientSecret, 'default:api-token': SANDBOX.apiToken } }), { mode: 0o600 });
+  writeFileSync(
+    join(dir, 'secrets.json'),
+    JSON.stringify({ version: 1, secrets: { 'default:client-secret': SANDBOX.clientSecret, 'default:api-token': SANDBOX.apiToken } }),
+    { mode: 0o600 },
+  );
   return dir;
 }

@@ -3,7 +3,14 @@
  * left unused fails the test (call assertDone in afterEach or at the end).
  */
 import { CancelledError } from '../../src/errors.js';
-import { PromptWithdrawnError, type ConfirmQuestion, type InputQuestion, type Prompter, type SecretQuestion, type SelectQuestion } from '../../src/io/prompter.js';
+import {
+  PromptWithdrawnError,
+  type ConfirmQuestion,
+  type InputQuestion,
+  type Prompter,
+  type SecretQuestion,
+  type SelectQuestion,
+} from '../../src/io/prompter.js';
 
 /** An answer for a question the program withdraws by itself (e.g. "waiting for Atlassian…"): never typed. */
 export const untilWithdrawn = (signal?: AbortSignal): Promise<string> =>

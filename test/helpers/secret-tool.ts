@@ -22,5 +22,8 @@ export function searchKeychain(env: Record<string, string | undefined>, service 
 
 /** The accounts stored under the service whose name starts with `${profile}:`, sorted. */
 export function keychainAccounts(env: Record<string, string | undefined>, profile: string): string[] {
-  return [...searchKeychain(env).matchAll(/attribute\.username = (\S+)/g)].map((m) => m[1]!).filter((a) => a.startsWith(`${profile}:`)).sort();
+  return [...searchKeychain(env).matchAll(/attribute\.username = (\S+)/g)]
+    .map((m) => m[1]!)
+    .filter((a) => a.startsWith(`${profile}:`))
+    .sort();
 }

@@ -99,7 +99,10 @@ describe('the loopback callback listener', () => {
     const blocker = createServer();
     blockers.push(blocker);
     await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', () => r()));
-    const error = await startCallbackServer({ redirectUri: `http://localhost:${port}/callback`, state: STATE }).then(() => new Error('started') as Error & { hint?: string }, (e: unknown) => e as Error & { hint?: string });
+    const error = await startCallbackServer({ redirectUri: `http://localhost:${port}/callback`, state: STATE }).then(
+      () => new Error('started') as Error & { hint?: string },
+      (e: unknown) => e as Error & { hint?: string },
+    );
     expect(error.message).toContain(`Port ${port}`);
     expect(error.hint).toContain('--redirect-uri');
   });

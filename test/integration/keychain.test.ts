@@ -85,7 +85,9 @@ describe('no usable keychain', () => {
 
   it('each platform’s own failures are told in words with a fix that works there', () => {
     // Windows over SSH with a key, or runas /netonly: ERROR_NO_SUCH_LOGON_SESSION.
-    const windows = describeKeychainError('Platform secure storage failure: A specified logon session does not exist. It may already have been terminated. (os error 1312)');
+    const windows = describeKeychainError(
+      'Platform secure storage failure: A specified logon session does not exist. It may already have been terminated. (os error 1312)',
+    );
     expect(windows).toEqual({ reason: 'Windows has no credential store for this logon session', state: 'no-session' });
     expect(keychainFix({ platform: 'win32', state: 'no-session' })).toContain('sign in over SSH with your password');
     // macOS over SSH: errSecInteractionNotAllowed.
@@ -107,7 +109,10 @@ describe('no usable keychain', () => {
     let told = 0;
     const backend = new KeychainBackend({ service: TEST_KEYCHAIN_SERVICE, timeoutMs: 4_000, onSlow: () => (told += 1) });
     // A call that never answers (a dialog nobody clicks): told once after SLOW_MS, then the timeout.
-    const stuck = (backend as unknown as { call: (what: string, work: () => Promise<never>) => Promise<never> }).call('reading from the keychain', () => new Promise<never>(() => undefined));
+    const stuck = (backend as unknown as { call: (what: string, work: () => Promise<never>) => Promise<never> }).call(
+      'reading from the keychain',
+      () => new Promise<never>(() => undefined),
+    );
     await expect(stuck).rejects.toThrow(/did not answer within 4 s \(it may be locked, not running, or waiting for an answer in a dialog\)/);
     expect(told).toBe(1);
     expect(SLOW_MS).toBe(2_000);

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
+import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
 import { parseRotateOptions, runRotateToken } from '../../src/commands/rotate-token.js';
@@ -42,10 +42,17 @@ describe('rotate-token', () => {
   });
 
   it('a new token missing a scope changes nothing (exit 1) and the old one still passes', async () => {
-    sandbox.options.tokens!.push({ token: 'ATATT3x-no-sprint-write', email: SANDBOX.email, scopes: TOKEN_SCOPES.filter((s) => s !== 'write:sprint:jira-software') });
+    sandbox.options.tokens!.push({
+      token: 'ATATT3x-no-sprint-write',
+      email: SANDBOX.email,
+      scopes: TOKEN_SCOPES.filter((s) => s !== 'write:sprint:jira-software'),
+    });
     const deps = makeTestDeps({ env: { KENDIS_JIRA_API_TOKEN: 'ATATT3x-no-sprint-write' }, now });
     await saveSandboxProfile(deps, sandbox);
-    const error = await runRotateToken(rotateOpts({ tokenExpires: '2027-11-01' }), deps).then(() => new Error('no error'), (e: unknown) => e as Error);
+    const error = await runRotateToken(rotateOpts({ tokenExpires: '2027-11-01' }), deps).then(
+      () => new Error('no error'),
+      (e: unknown) => e as Error,
+    );
     expect(error).toBeInstanceOf(ChecksFailedError);
     expect(error.message).toContain('Update and delete sprints');
     expect(error.message).toContain('old token is still stored');
@@ -91,7 +98,9 @@ describe('rotate-token', () => {
       c.profiles.default = { ...c.profiles.default!, email: 'second@example.com', updatedAt: '2026-11-29T13:00:00.000Z' };
     });
     const { swapInToken } = await import('../../src/commands/rotation.js');
-    await expect(swapInToken({ deps, profile: 'default', token: NEW, expiresOn: '2027-10-10', verifiedFor })).rejects.toThrow('was set up again while the new token was being checked');
+    await expect(swapInToken({ deps, profile: 'default', token: NEW, expiresOn: '2027-10-10', verifiedFor })).rejects.toThrow(
+      'was set up again while the new token was being checked',
+    );
     expect(await deps.keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
     expect((await deps.config.getProfile('default'))?.generation).toBeUndefined();
     expect((await deps.config.load()).leftovers).toEqual([]);
@@ -180,7 +189,10 @@ describe('rotate-token', () => {
       await saveSandboxProfile(deps, sandbox, { profile: { token: { expiresOn: '2027-09-20' } } });
       await runRotateToken(rotateOpts({ check: true, tokenExpires: '2027-12-01' }), deps);
       expect(deps.stderr.text).toContain('--token-expires is ignored with --check');
-      const error = await runRotateToken(rotateOpts({ check: true, calendar: join(tempDir(), 'no', 'such', 'k.ics') }), deps).then(() => undefined, (e: unknown) => e);
+      const error = await runRotateToken(rotateOpts({ check: true, calendar: join(tempDir(), 'no', 'such', 'k.ics') }), deps).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect((error as Error).message).toMatch(/k\.ics: its folder does not exist\.$/);
     });
 
@@ -239,7 +251,12 @@ describe('logout and several profiles', () => {
     const deps = makeTestDeps();
     await saveSandboxProfile(deps, sandbox);
     await deps.config.update((c) => {
-      c.progress.default = { step: 6, answers: { storage: 'keychain', target: 'atlassian' }, updatedAt: '2026-11-29T00:00:00.000Z', staged: { generation: 'g0123456789ab', storage: 'keychain' } };
+      c.progress.default = {
+        step: 6,
+        answers: { storage: 'keychain', target: 'atlassian' },
+        updatedAt: '2026-11-29T00:00:00.000Z',
+        staged: { generation: 'g0123456789ab', storage: 'keychain' },
+      };
     });
     await deps.keychain.set('default:g0123456789ab:api-token', 'staged-token-value');
     await deps.keychain.set('default:g0123456789ab:client-secret', 'staged-secret-value');
@@ -250,7 +267,11 @@ describe('logout and several profiles', () => {
   it('an unfinished setup (progress only) is removed without advice about Kendis, which never saw it', async () => {
     const deps = makeTestDeps();
     await deps.config.update((c) => {
-      c.progress.default = { step: 1, answers: { site: 'https://acme.atlassian.net', email: 'a@acme.com', target: 'atlassian', kind: 'alm-account', storage: 'keychain' }, updatedAt: '2026-11-29T00:00:00.000Z' };
+      c.progress.default = {
+        step: 1,
+        answers: { site: 'https://acme.atlassian.net', email: 'a@acme.com', target: 'atlassian', kind: 'alm-account', storage: 'keychain' },
+        updatedAt: '2026-11-29T00:00:00.000Z',
+      };
     });
     await runLogout({ yes: true }, deps);
     expect((await deps.config.load()).progress).toEqual({});
@@ -296,7 +317,10 @@ describe('logout and several profiles', () => {
     await saveSandboxProfile(deps, sandbox);
     let logout: Promise<unknown> | undefined;
     await withProfileLock(deps.config, 'default', async () => {
-      logout = runLogout({ yes: true }, deps).then(() => undefined, (e: unknown) => e);
+      logout = runLogout({ yes: true }, deps).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       await new Promise((r) => setTimeout(r, 200));
       await deps.config.update((c) => {
         c.profiles.default = { ...c.profiles.default!, site: 'https://other.atlassian.net', sandbox: false };

@@ -1,7 +1,7 @@
 /** test-connection against the sandbox: the acceptance of issue 5. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
+import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
 import { PROBES as ALL_PROBES, UNPROBEABLE as ALL_UNPROBEABLE } from '../../src/atlassian/probes.js';
@@ -21,7 +21,9 @@ const ReportSchema = z.strictObject({
   token: z.strictObject({ expiresOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), daysLeft: z.number().int() }),
   checks: z.array(
     z.strictObject({
-      id: z.string().regex(/^(config|secrets|site|api-token|token-expiry|oauth-client|jira-permissions|oauth-grant|oauth-identity|oauth-personal-data|scope:[a-z:.-]+)$/),
+      id: z
+        .string()
+        .regex(/^(config|secrets|site|api-token|token-expiry|oauth-client|jira-permissions|oauth-grant|oauth-identity|oauth-personal-data|scope:[a-z:.-]+)$/),
       title: z.string().min(1),
       status: z.enum(['pass', 'warn', 'fail', 'error', 'skip']),
       detail: z.string().min(1),
@@ -110,7 +112,10 @@ describe('test-connection against the sandbox', () => {
       expect(byId[`scope:${scope}`]!.status).toBe('skip');
     }
     for (const other of PROBES.filter((p) => p.scope !== scope)) {
-      const needs = !satisfies(operationById(other.operationId).scopeSets, TOKEN_SCOPES.filter((s) => s !== scope));
+      const needs = !satisfies(
+        operationById(other.operationId).scopeSets,
+        TOKEN_SCOPES.filter((s) => s !== scope),
+      );
       expect(byId[`scope:${other.scope}`]!.status, other.scope).toBe(needs ? 'fail' : 'pass');
     }
     expect(byId['api-token']!.status).toBe('pass');
@@ -143,7 +148,17 @@ describe('test-connection against the sandbox', () => {
     const { byId } = await report();
     expect(byId['oauth-client']!.status).toBe('pass');
     // The sandbox really rejects an unregistered redirect_uri first (this is not a kind emulator).
-    const res = await fetch(`${sandbox.authUrl}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'authorization_code', client_id: SANDBOX.clientId, client_secret: SANDBOX.clientSecret, code: 'x', redirect_uri: 'http://localhost:8976/callback' }) });
+    const res = await fetch(`${sandbox.authUrl}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'authorization_code',
+        client_id: SANDBOX.clientId,
+        client_secret: SANDBOX.clientSecret,
+        code: 'x',
+        redirect_uri: 'http://localhost:8976/callback',
+      }),
+    });
     expect(((await res.json()) as { error: string }).error).toBe('unauthorized_client');
   });
 
@@ -243,7 +258,10 @@ describe('test-connection against the sandbox', () => {
   it('prints one line per check and a summary without --json', async () => {
     await saveSandboxProfile(deps, sandbox);
     await runTestConnection({ ...json, json: false }, deps);
-    const lines = deps.stdout.text.trim().split('\n').filter((l) => /^[✔!✖?–] /.test(l));
+    const lines = deps.stdout.text
+      .trim()
+      .split('\n')
+      .filter((l) => /^[✔!✖?–] /.test(l));
     expect(lines).toHaveLength(7 + TOKEN_SCOPES.length);
     expect(deps.stdout.text.trim().split('\n').at(-1)).toMatch(/^Connection OK: \d+ passed/);
     expect(lines.find((l) => l.includes('write:sprint:jira-software'))).toMatch(/^✔ Update and delete sprints/);

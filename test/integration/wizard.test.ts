@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
+import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
 import { runSetup } from '../../src/commands/setup.js';
@@ -28,9 +28,22 @@ afterEach(async () => sandbox.close());
 
 function options(overrides: Partial<SetupOptions> = {}): SetupOptions {
   return {
-    site: undefined, email: undefined, appId: undefined, callbackUrl: undefined, clientId: undefined, tokenExpires: undefined,
-    redirectUri: localCallback(sandbox, port), oauthTimeoutSeconds: 20, browser: true, skipOAuth: false,
-    insecureStorage: false, sandbox: false, restart: false, allowNonAtlassianSite: false, user: false, ...overrides,
+    site: undefined,
+    email: undefined,
+    appId: undefined,
+    callbackUrl: undefined,
+    clientId: undefined,
+    tokenExpires: undefined,
+    redirectUri: localCallback(sandbox, port),
+    oauthTimeoutSeconds: 20,
+    browser: true,
+    skipOAuth: false,
+    insecureStorage: false,
+    sandbox: false,
+    restart: false,
+    allowNonAtlassianSite: false,
+    user: false,
+    ...overrides,
   };
 }
 
@@ -48,10 +61,6 @@ function interactive(script: Scripted[], extra: { keychain?: MemoryBackend; conf
   return { deps, prompter };
 }
 
-const start = (): Scripted[] => [
-  { id: 'site', answer: '' },
-  { id: 'email', answer: SANDBOX.email },
-];
 const steps1to5 = (): Scripted[] => [
   { id: 'app.url', answer: `https://developer.atlassian.com/console/myapps/${SANDBOX.appId}/overview` },
   { id: 'apis.done', answer: true },
@@ -72,12 +81,23 @@ const step7and8 = (): Scripted[] => [
 ];
 
 function siteScript(): Scripted[] {
-  return [{ id: 'site', answer: sandbox.url }, { id: 'email', answer: SANDBOX.email }];
+  return [
+    { id: 'site', answer: sandbox.url },
+    { id: 'email', answer: SANDBOX.email },
+  ];
 }
 
 async function expectFinished(deps: TestDeps) {
   const profile = await deps.config.getProfile('default');
-  expect(profile).toMatchObject({ site: sandbox.url, cloudId: SANDBOX.cloudId, email: SANDBOX.email, clientId: SANDBOX.clientId, appId: SANDBOX.appId, callbackUrl: 'https://app.kendis.io/jira/callback', storage: 'keychain' });
+  expect(profile).toMatchObject({
+    site: sandbox.url,
+    cloudId: SANDBOX.cloudId,
+    email: SANDBOX.email,
+    clientId: SANDBOX.clientId,
+    appId: SANDBOX.appId,
+    callbackUrl: 'https://app.kendis.io/jira/callback',
+    storage: 'keychain',
+  });
   expect(await deps.keychain.get('default:client-secret')).toBe(SANDBOX.clientSecret);
   expect(await deps.keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
   // Nothing staged or left over: only the contract's accounts.
@@ -126,7 +146,8 @@ describe('setup wizard (interactive, scripted)', () => {
 
   it('says when the client secret is rejected and lets the user type it again', async () => {
     const { deps, prompter } = interactive([
-      ...siteScript(), ...steps1to5(),
+      ...siteScript(),
+      ...steps1to5(),
       { id: 'client.id', answer: SANDBOX.clientId },
       { id: 'client-secret', answer: 'wrong-secret-value' },
       ...step6(),
@@ -159,8 +180,28 @@ describe('setup wizard (interactive, scripted)', () => {
   });
 
   it('a callback URL the app does not have, non-interactively: exit 1 naming the Authorization tab, nothing stored', async () => {
-    const deps = makeTestDeps({ env: { KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken } });
-    const error = await runSetup(options({ site: sandbox.url, email: SANDBOX.email, callbackUrl: 'https://app.kendis.io/jira/callbak', clientId: SANDBOX.clientId, tokenExpires: '2027-08-01', skipOAuth: true }), deps).then(() => undefined, (e: unknown) => e);
+    const deps = makeTestDeps({
+      env: {
+        KENDIS_JIRA_AUTH_URL: sandbox.authUrl,
+        KENDIS_JIRA_API_URL: sandbox.apiUrl,
+        KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret,
+        KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken,
+      },
+    });
+    const error = await runSetup(
+      options({
+        site: sandbox.url,
+        email: SANDBOX.email,
+        callbackUrl: 'https://app.kendis.io/jira/callbak',
+        clientId: SANDBOX.clientId,
+        tokenExpires: '2027-08-01',
+        skipOAuth: true,
+      }),
+      deps,
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ChecksFailedError);
     expect((error as ChecksFailedError).hint).toContain('Authorization tab');
     // The client secret staged at Step 6 is gone with the failed run; nothing is left over.
@@ -174,7 +215,10 @@ describe('setup wizard (interactive, scripted)', () => {
       { id: 'site.foreign', answer: false },
       { id: 'site', answer: CANCEL },
     ]);
-    const error = await runSetup(options(), deps).then(() => undefined, (e: unknown) => e);
+    const error = await runSetup(options(), deps).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(CancelledError);
     expect((error as CancelledError).hint).toContain('Nothing was saved yet');
     expect(deps.stderr.text).toContain('Did you mean https://acme.atlassian.net?');
@@ -201,7 +245,13 @@ describe('setup wizard (interactive, scripted)', () => {
 
   it('a permission missing from the app: Atlassian shows its error page, the user says so and gets the fix at once', async () => {
     sandbox.options.appScopes = sandbox.options.appScopes!.filter((s) => s !== 'write:sprint:jira-software');
-    const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6().slice(0, 2), { id: 'oauth.wait', answer: '1' }, { id: 'oauth.retry', answer: 'stop' }]);
+    const { deps, prompter } = interactive([
+      ...siteScript(),
+      ...steps1to5(),
+      ...step6().slice(0, 2),
+      { id: 'oauth.wait', answer: '1' },
+      { id: 'oauth.retry', answer: 'stop' },
+    ]);
     const started = Date.now();
     await runSetup(options(), deps);
     prompter.assertDone();
@@ -220,7 +270,13 @@ describe('setup wizard (interactive, scripted)', () => {
   ] as const)('Atlassian stops at its "%s" page (it never calls back): the user types %s and gets that page’s own fix', async (block, typed, page, fix) => {
     sandbox.options.consentBlock = block;
     try {
-      const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6().slice(0, 2), { id: 'oauth.wait', answer: typed }, { id: 'oauth.retry', answer: 'stop' }]);
+      const { deps, prompter } = interactive([
+        ...siteScript(),
+        ...steps1to5(),
+        ...step6().slice(0, 2),
+        { id: 'oauth.wait', answer: typed },
+        { id: 'oauth.retry', answer: 'stop' },
+      ]);
       const started = Date.now();
       await runSetup(options(), deps);
       prompter.assertDone();
@@ -237,16 +293,28 @@ describe('setup wizard (interactive, scripted)', () => {
 
   it('a local callback URL not registered: the user types 2 and is sent to Step 4 with the exact URL', async () => {
     sandbox.options.callbackUrls = sandbox.options.callbackUrls!.filter((u) => !u.startsWith('http://localhost'));
-    const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6().slice(0, 2), { id: 'oauth.wait', answer: '2' }, { id: 'oauth.retry', answer: 'stop' }]);
+    const { deps, prompter } = interactive([
+      ...siteScript(),
+      ...steps1to5(),
+      ...step6().slice(0, 2),
+      { id: 'oauth.wait', answer: '2' },
+      { id: 'oauth.retry', answer: 'stop' },
+    ]);
     await runSetup(options(), deps);
     prompter.assertDone();
     expect(deps.stderr.text).toMatch(/Step 4: on the app's Authorization tab the callback URL must be exactly http:\/\/localhost:\d+\/callback/);
   });
 
   it('names a scope missing from the token and accepts a new token', async () => {
-    sandbox.options.tokens!.push({ token: 'ATATT3x-missing-epic-write', email: SANDBOX.email, scopes: TOKEN_SCOPES.filter((s) => s !== 'write:epic:jira-software') });
+    sandbox.options.tokens!.push({
+      token: 'ATATT3x-missing-epic-write',
+      email: SANDBOX.email,
+      scopes: TOKEN_SCOPES.filter((s) => s !== 'write:epic:jira-software'),
+    });
     const { deps, prompter } = interactive([
-      ...siteScript(), ...steps1to5(), ...step6(),
+      ...siteScript(),
+      ...steps1to5(),
+      ...step6(),
       { id: 'api-token', answer: 'ATATT3x-missing-epic-write' },
       { id: 'token.expires', answer: '' },
       ...step7and8(),
@@ -261,7 +329,8 @@ describe('setup wizard (interactive, scripted)', () => {
     const { deps, prompter } = interactive([
       { id: 'site', answer: sandbox.url },
       { id: 'email', answer: 'pat.user@example.com' },
-      ...steps1to5(), ...step6(),
+      ...steps1to5(),
+      ...step6(),
       // Declined at Step 6: Step 7's sign-in then asks the e-mail again.
       { id: 'email.from-consent', answer: false },
       { id: 'api-token', answer: SANDBOX.apiToken },
@@ -303,7 +372,9 @@ describe('setup wizard (interactive, scripted)', () => {
   it('one callback URL only: Atlassian refuses the local URL, the admin puts it there for the check, then switches back to Kendis’', async () => {
     const local = localCallback(sandbox, port);
     const script: Scripted[] = [
-      ...siteScript(), ...steps1to5(), ...step6().slice(0, 2),
+      ...siteScript(),
+      ...steps1to5(),
+      ...step6().slice(0, 2),
       { id: 'oauth.wait', answer: async () => (onlyKendis(), '2') },
       // The admin follows the advice: the local URL in the one field, for the check.
       { id: 'oauth.retry', answer: async () => ((sandbox.options.callbackUrls = [local]), 'switch') },
@@ -323,7 +394,9 @@ describe('setup wizard (interactive, scripted)', () => {
 
   it('one callback URL only: or skip the browser check (the client credentials were checked)', async () => {
     const script: Scripted[] = [
-      ...siteScript(), ...steps1to5(), ...step6().slice(0, 2),
+      ...siteScript(),
+      ...steps1to5(),
+      ...step6().slice(0, 2),
       { id: 'oauth.wait', answer: async () => (onlyKendis(), '2') },
       { id: 'oauth.retry', answer: 'skip' },
       ...step7and8(),
@@ -338,7 +411,13 @@ describe('setup wizard (interactive, scripted)', () => {
 
   it('two callback URLs (the usual tab): a refused local URL is fixed on the tab, never asked about the tab', async () => {
     sandbox.options.callbackUrls = sandbox.options.callbackUrls!.filter((u) => !u.startsWith('http://localhost'));
-    const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6().slice(0, 2), { id: 'oauth.wait', answer: '2' }, { id: 'oauth.retry', answer: 'stop' }]);
+    const { deps, prompter } = interactive([
+      ...siteScript(),
+      ...steps1to5(),
+      ...step6().slice(0, 2),
+      { id: 'oauth.wait', answer: '2' },
+      { id: 'oauth.retry', answer: 'stop' },
+    ]);
     await runSetup(options(), deps);
     prompter.assertDone();
     // The retry menu offers the single-URL ways out only after Atlassian refused the local URL.
@@ -355,7 +434,12 @@ describe('setup wizard (interactive, scripted)', () => {
       return res.headers.get('location')!;
     };
     const prompter = new ScriptedPrompter([...siteScript(), ...steps1to5(), ...step6().slice(0, 2), { id: 'oauth.wait', answer: paste }, ...step7and8()]);
-    deps = makeTestDeps({ prompter, interactive: true, env: { KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl }, browserOpens: false });
+    deps = makeTestDeps({
+      prompter,
+      interactive: true,
+      env: { KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl },
+      browserOpens: false,
+    });
     await runSetup(options(), deps);
     prompter.assertDone();
     expect(deps.stderr.text).toContain('The 3 APIs and 6 Jira permissions were granted');
@@ -389,10 +473,7 @@ describe('setup wizard (interactive, scripted)', () => {
     const first = interactive([...siteScript(), ...steps1to5().slice(0, 3), { id: 'callback.url', answer: CANCEL }], { configDir: dir, keychain });
     await expect(runSetup(options(), first.deps)).rejects.toBeInstanceOf(CancelledError);
     expect((await first.deps.config.getProgress('default'))?.step).toBe(4);
-    const second = interactive(
-      [{ id: 'resume', answer: true }, ...steps1to5().slice(3), ...step6(), ...step7and8()],
-      { configDir: dir, keychain },
-    );
+    const second = interactive([{ id: 'resume', answer: true }, ...steps1to5().slice(3), ...step6(), ...step7and8()], { configDir: dir, keychain });
     await runSetup(options(), second.deps);
     second.prompter.assertDone();
     expect(second.deps.stderr.text).toContain('Resuming at Step 5');
@@ -405,7 +486,10 @@ describe('setup wizard (interactive, scripted)', () => {
   it('shows an existing profile and changes nothing when the user says no', async () => {
     const done = interactive([...siteScript(), ...steps1to5(), ...step6(), ...step7and8()]);
     await runSetup(options(), done.deps);
-    const again = interactive([{ id: 'profile.replace', answer: false }], { configDir: done.deps.configDirPath, keychain: done.deps.keychain as MemoryBackend });
+    const again = interactive([{ id: 'profile.replace', answer: false }], {
+      configDir: done.deps.configDirPath,
+      keychain: done.deps.keychain as MemoryBackend,
+    });
     await runSetup(options(), again.deps);
     again.prompter.assertDone();
     expect(again.deps.stderr.text).toContain('already exists');
@@ -414,18 +498,36 @@ describe('setup wizard (interactive, scripted)', () => {
 });
 
 describe('setup wizard (non-interactive)', () => {
-  const env = () => ({ KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken });
+  const env = () => ({
+    KENDIS_JIRA_AUTH_URL: sandbox.authUrl,
+    KENDIS_JIRA_API_URL: sandbox.apiUrl,
+    KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret,
+    KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken,
+  });
 
   it('names every missing flag and variable at once (exit 2)', async () => {
     const deps = makeTestDeps({ env: {} });
-    const error = await runSetup(options(), deps).then(() => new UsageError('no error'), (e: unknown) => e as UsageError);
+    const error = await runSetup(options(), deps).then(
+      () => new UsageError('no error'),
+      (e: unknown) => e as UsageError,
+    );
     expect(error).toBeInstanceOf(UsageError);
     expect(error.message).toContain('--site, --email, --callback-url, --client-id, KENDIS_JIRA_CLIENT_SECRET, KENDIS_JIRA_API_TOKEN');
   });
 
   it('runs every step from flags and variables', async () => {
     const deps = makeTestDeps({ env: env(), onOpen: (url) => void (url.startsWith(sandbox.authUrl) && followInBrowser(url)), browserOpens: true });
-    await runSetup(options({ site: sandbox.url, email: SANDBOX.email, callbackUrl: 'https://app.kendis.io/jira/callback', clientId: SANDBOX.clientId, tokenExpires: '2027-06-30', appId: SANDBOX.appId }), deps);
+    await runSetup(
+      options({
+        site: sandbox.url,
+        email: SANDBOX.email,
+        callbackUrl: 'https://app.kendis.io/jira/callback',
+        clientId: SANDBOX.clientId,
+        tokenExpires: '2027-06-30',
+        appId: SANDBOX.appId,
+      }),
+      deps,
+    );
     const profile = await deps.config.getProfile('default');
     expect(profile?.token.expiresOn).toBe('2027-06-30');
     expect(await deps.keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
@@ -434,7 +536,10 @@ describe('setup wizard (non-interactive)', () => {
 
   it('a rejected client secret exits 1 and stores nothing', async () => {
     const deps = makeTestDeps({ env: { ...env(), KENDIS_JIRA_CLIENT_SECRET: 'wrong-secret-value' } });
-    const error = await runSetup(options({ site: sandbox.url, email: SANDBOX.email, callbackUrl: 'https://app.kendis.io/cb', clientId: SANDBOX.clientId, skipOAuth: true }), deps).catch((e: unknown) => e);
+    const error = await runSetup(
+      options({ site: sandbox.url, email: SANDBOX.email, callbackUrl: 'https://app.kendis.io/cb', clientId: SANDBOX.clientId, skipOAuth: true }),
+      deps,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChecksFailedError);
     expect(await deps.config.getProfile('default')).toBeUndefined();
     expect(await deps.keychain.get('default:client-secret')).toBeNull();
@@ -442,7 +547,19 @@ describe('setup wizard (non-interactive)', () => {
 
   it('a flag that fails validation is a usage error naming the flag', async () => {
     const deps = makeTestDeps({ env: env() });
-    const error = await runSetup(options({ site: 'http://acme.atlassian.net', email: SANDBOX.email, callbackUrl: 'https://app.kendis.io/cb', clientId: SANDBOX.clientId, skipOAuth: true }), deps).then(() => new UsageError('no error'), (e: unknown) => e as UsageError);
+    const error = await runSetup(
+      options({
+        site: 'http://acme.atlassian.net',
+        email: SANDBOX.email,
+        callbackUrl: 'https://app.kendis.io/cb',
+        clientId: SANDBOX.clientId,
+        skipOAuth: true,
+      }),
+      deps,
+    ).then(
+      () => new UsageError('no error'),
+      (e: unknown) => e as UsageError,
+    );
     expect(error).toBeInstanceOf(UsageError);
     expect(error.message).toContain('--site');
   });
@@ -482,7 +599,18 @@ describe('setup wizard (non-interactive)', () => {
     await deps.config.update((c) => {
       c.progress.sandbox = {
         step: 6,
-        answers: { site: 'http://127.0.0.1:9', cloudId: SANDBOX.cloudId, email: SANDBOX.email, callbackUrl: SANDBOX.kendisCallbackUrl, callbackMode: 'skip', clientId: SANDBOX.clientId, redirectUri: 'http://localhost:8976/callback', target: 'sandbox', kind: 'alm-account', storage: 'keychain' },
+        answers: {
+          site: 'http://127.0.0.1:9',
+          cloudId: SANDBOX.cloudId,
+          email: SANDBOX.email,
+          callbackUrl: SANDBOX.kendisCallbackUrl,
+          callbackMode: 'skip',
+          clientId: SANDBOX.clientId,
+          redirectUri: 'http://localhost:8976/callback',
+          target: 'sandbox',
+          kind: 'alm-account',
+          storage: 'keychain',
+        },
         updatedAt: '2026-11-29T00:00:00.000Z',
         staged: { generation: 'g0123456789ab', storage: 'keychain' },
       };
@@ -515,7 +643,9 @@ describe('setup wizard (non-interactive)', () => {
     const deps = makeTestDeps({ prompter, interactive: true, env: {} });
     await runSetup(options({ sandbox: true, browser: false, skipOAuth: true }), deps);
     prompter.assertDone();
-    expect(((await deps.config.getProfile('sandbox')) as { callbackUrl?: string } | undefined)?.callbackUrl).toBe('https://app.kendis.io/alm/jira/oauth/callback');
+    expect(((await deps.config.getProfile('sandbox')) as { callbackUrl?: string } | undefined)?.callbackUrl).toBe(
+      'https://app.kendis.io/alm/jira/oauth/callback',
+    );
   });
 
   it('--sandbox: stopped after Step 5 and resumed, the callback URL typed there is still on the (new) sandbox app', async () => {
@@ -529,7 +659,9 @@ describe('setup wizard (non-interactive)', () => {
       { id: 'callback.url', answer: 'https://app.kendis.io/alm/jira/oauth/callback' },
       { id: 'client.id', answer: CANCEL },
     ]);
-    await expect(runSetup(options({ sandbox: true, browser: false, skipOAuth: true }), makeTestDeps({ prompter: first, interactive: true, env: {}, configDir, keychain }))).rejects.toBeInstanceOf(CancelledError);
+    await expect(
+      runSetup(options({ sandbox: true, browser: false, skipOAuth: true }), makeTestDeps({ prompter: first, interactive: true, env: {}, configDir, keychain })),
+    ).rejects.toBeInstanceOf(CancelledError);
     const second = new ScriptedPrompter([
       { id: 'resume', answer: true },
       { id: 'client.id', answer: '' },
@@ -542,7 +674,9 @@ describe('setup wizard (non-interactive)', () => {
     const deps = makeTestDeps({ prompter: second, interactive: true, env: {}, configDir, keychain });
     await runSetup(options({ sandbox: true, browser: false, skipOAuth: true }), deps);
     second.assertDone();
-    expect(((await deps.config.getProfile('sandbox')) as { callbackUrl?: string } | undefined)?.callbackUrl).toBe('https://app.kendis.io/alm/jira/oauth/callback');
+    expect(((await deps.config.getProfile('sandbox')) as { callbackUrl?: string } | undefined)?.callbackUrl).toBe(
+      'https://app.kendis.io/alm/jira/oauth/callback',
+    );
   });
 
   it('stopped inside a step, the answers corrected in it are kept for the resume', async () => {
@@ -590,8 +724,29 @@ describe('setup wizard (non-interactive)', () => {
       }
       return set(account, value);
     };
-    const deps = makeTestDeps({ configDir, keychain, env: { KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: 'ATATT3x-commit-error-new' } });
-    await expect(runSetup(options({ site: sandbox.url, email: SANDBOX.email, callbackUrl: SANDBOX.kendisCallbackUrl, clientId: SANDBOX.clientId, tokenExpires: '2027-10-01', skipOAuth: true }), deps)).rejects.toThrow('the keychain refused the write');
+    const deps = makeTestDeps({
+      configDir,
+      keychain,
+      env: {
+        KENDIS_JIRA_AUTH_URL: sandbox.authUrl,
+        KENDIS_JIRA_API_URL: sandbox.apiUrl,
+        KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret,
+        KENDIS_JIRA_API_TOKEN: 'ATATT3x-commit-error-new',
+      },
+    });
+    await expect(
+      runSetup(
+        options({
+          site: sandbox.url,
+          email: SANDBOX.email,
+          callbackUrl: SANDBOX.kendisCallbackUrl,
+          clientId: SANDBOX.clientId,
+          tokenExpires: '2027-10-01',
+          skipOAuth: true,
+        }),
+        deps,
+      ),
+    ).rejects.toThrow('the keychain refused the write');
     expect(failed).toBe(true);
     expect((await deps.config.getProfile('default'))?.token.expiresOn).toBe('2027-06-01');
     expect(await keychain.get('default:api-token')).toBe(SANDBOX.apiToken);
@@ -605,8 +760,19 @@ describe('setup wizard (non-interactive)', () => {
   });
 
   it('Ctrl-C at "Show a secret?" after the profile was saved: nothing to resume, and it says the profile is saved', async () => {
-    const { deps, prompter } = interactive([...siteScript(), ...steps1to5(), ...step6(), { id: 'api-token', answer: SANDBOX.apiToken }, { id: 'token.expires', answer: '' }, { id: 'projects', answer: '' }, { id: 'reveal', answer: CANCEL }]);
-    const error = await runSetup(options(), deps).then(() => undefined, (e: unknown) => e);
+    const { deps, prompter } = interactive([
+      ...siteScript(),
+      ...steps1to5(),
+      ...step6(),
+      { id: 'api-token', answer: SANDBOX.apiToken },
+      { id: 'token.expires', answer: '' },
+      { id: 'projects', answer: '' },
+      { id: 'reveal', answer: CANCEL },
+    ]);
+    const error = await runSetup(options(), deps).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     prompter.assertDone();
     expect(error).toBeInstanceOf(CancelledError);
     expect((error as CancelledError).hint).toContain('was already saved');
@@ -628,12 +794,17 @@ describe('setup wizard (non-interactive)', () => {
 
 describe('profile names are the same regardless of case (Windows Credential Manager ignores case)', () => {
   it('setup refuses a name that differs from an existing profile only in case, naming it, and changes nothing', async () => {
-    const deps = makeTestDeps({ env: { KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl }, globals: { profile: 'ACME', profileExplicit: true } });
+    const deps = makeTestDeps({
+      env: { KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl },
+      globals: { profile: 'ACME', profileExplicit: true },
+    });
     await saveSandboxProfile(deps, sandbox, { name: 'acme' });
     const before = readFileSync(join(deps.configDirPath, 'config.json'), 'utf8');
     const error = (await runSetup(options({ skipOAuth: true }), deps).catch((e: unknown) => e)) as UsageError;
     expect(error).toBeInstanceOf(UsageError);
-    expect(error.message).toBe('A profile "acme" exists already: profile names are the same regardless of case (Windows Credential Manager would mix their secrets).');
+    expect(error.message).toBe(
+      'A profile "acme" exists already: profile names are the same regardless of case (Windows Credential Manager would mix their secrets).',
+    );
     expect(error.hint).toContain('`--profile acme`');
     expect(readFileSync(join(deps.configDirPath, 'config.json'), 'utf8')).toBe(before);
     expect(await deps.keychain.get('ACME:api-token')).toBeNull();
@@ -657,11 +828,29 @@ describe('Newcomer paper cuts', () => {
   afterEach(async () => sandbox2.close());
   const run = (script: Scripted[]) => {
     const prompter = new ScriptedPrompter(script);
-    const deps = makeTestDeps({ prompter, interactive: true, env: { KENDIS_JIRA_AUTH_URL: sandbox2.authUrl, KENDIS_JIRA_API_URL: sandbox2.apiUrl }, browserOpens: true, onOpen: (url) => void (url.startsWith(sandbox2.authUrl) && followInBrowser(url)) });
+    const deps = makeTestDeps({
+      prompter,
+      interactive: true,
+      env: { KENDIS_JIRA_AUTH_URL: sandbox2.authUrl, KENDIS_JIRA_API_URL: sandbox2.apiUrl },
+      browserOpens: true,
+      onOpen: (url) => void (url.startsWith(sandbox2.authUrl) && followInBrowser(url)),
+    });
     const opts: SetupOptions = {
-      site: undefined, email: undefined, appId: undefined, callbackUrl: undefined, clientId: undefined, tokenExpires: undefined,
-      redirectUri: localCallback(sandbox2, port2), oauthTimeoutSeconds: 20, browser: true, skipOAuth: false,
-      insecureStorage: false, sandbox: false, restart: false, allowNonAtlassianSite: false, user: false,
+      site: undefined,
+      email: undefined,
+      appId: undefined,
+      callbackUrl: undefined,
+      clientId: undefined,
+      tokenExpires: undefined,
+      redirectUri: localCallback(sandbox2, port2),
+      oauthTimeoutSeconds: 20,
+      browser: true,
+      skipOAuth: false,
+      insecureStorage: false,
+      sandbox: false,
+      restart: false,
+      allowNonAtlassianSite: false,
+      user: false,
     };
     return { prompter, deps, go: () => runSetup(opts, deps) };
   };
@@ -676,10 +865,12 @@ describe('Newcomer paper cuts', () => {
 
   it('Step 1: after a refused app address, Enter again (the same text) skips, as the prompt says', async () => {
     const { prompter, deps, go } = run([
-      { id: 'site', answer: sandbox2.url }, { id: 'email', answer: SANDBOX.email },
+      { id: 'site', answer: sandbox2.url },
+      { id: 'email', answer: SANDBOX.email },
       { id: 'app.url', answer: 'https://example.com/not-an-app' },
       { id: 'app.url', answer: 'https://example.com/not-an-app' },
-      ...tail(), ...step7and8(),
+      ...tail(),
+      ...step7and8(),
     ]);
     await go();
     prompter.assertDone();
@@ -689,7 +880,8 @@ describe('Newcomer paper cuts', () => {
 
   it('Step 6: the browser consented as another account: the fix is offered there, and Step 7 signs in with it', async () => {
     const { prompter, deps, go } = run([
-      { id: 'site', answer: sandbox2.url }, { id: 'email', answer: 'someone.else@example.com' },
+      { id: 'site', answer: sandbox2.url },
+      { id: 'email', answer: 'someone.else@example.com' },
       { id: 'app.url', answer: '' },
       ...tail(),
       { id: 'email.from-consent', answer: true },

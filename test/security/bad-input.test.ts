@@ -10,7 +10,17 @@ import { tempDir } from '../helpers/test-deps.js';
 import { sampleProfile } from '../helpers/fixtures.js';
 
 const noKeychain = (dir: string) => ({ KENDIS_JIRA_CONFIG_DIR: dir, DBUS_SESSION_BUS_ADDRESS: `unix:path=${dir}/no-bus` });
-const good = ['--site', 'https://acme.atlassian.net', '--email', 'admin@acme.com', '--callback-url', 'https://app.kendis.io/cb', '--client-id', 'abcdefghijklmnopqrstuvwxyz012345', '--skip-oauth'];
+const good = [
+  '--site',
+  'https://acme.atlassian.net',
+  '--email',
+  'admin@acme.com',
+  '--callback-url',
+  'https://app.kendis.io/cb',
+  '--client-id',
+  'abcdefghijklmnopqrstuvwxyz012345',
+  '--skip-oauth',
+];
 const secrets = { KENDIS_JIRA_CLIENT_SECRET: 'client-secret-value', KENDIS_JIRA_API_TOKEN: 'ATATT3xtokenvalue' };
 
 function expectOneSentence(stderr: string) {
@@ -64,9 +74,24 @@ describe('setup flags are checked before anything else (exit 2)', () => {
   ])('a token with %s: exit 2 naming KENDIS_JIRA_API_TOKEN before any request, the value never echoed', async (_what, token) => {
     const dir = tempDir();
     // A site that would refuse the connection: the token must be refused before anything is asked of it.
-    const r = await runCli(['setup', '--non-interactive', '--insecure-storage', '--site', 'http://127.0.0.1:9', '--email', 'a@b.co', '--callback-url', 'https://app.kendis.io/cb', '--client-id', 'abc'], {
-      env: { ...noKeychain(dir), KENDIS_JIRA_CLIENT_SECRET: 'client-secret-value', KENDIS_JIRA_API_TOKEN: token },
-    });
+    const r = await runCli(
+      [
+        'setup',
+        '--non-interactive',
+        '--insecure-storage',
+        '--site',
+        'http://127.0.0.1:9',
+        '--email',
+        'a@b.co',
+        '--callback-url',
+        'https://app.kendis.io/cb',
+        '--client-id',
+        'abc',
+      ],
+      {
+        env: { ...noKeychain(dir), KENDIS_JIRA_CLIENT_SECRET: 'client-secret-value', KENDIS_JIRA_API_TOKEN: token },
+      },
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/KENDIS_JIRA_API_TOKEN: The API token (contains a space or line break|is empty)/);
     expect(r.stderr).not.toContain('127.0.0.1:9');
@@ -89,11 +114,15 @@ describe('a bad config file is named, explained and left untouched', () => {
     ['truncated', (p) => writeFileSync(p, JSON.stringify({ version: 1, profiles: { default: sampleProfile() }, progress: {} }).slice(0, 120)), 'damaged'],
     ['empty', (p) => writeFileSync(p, ''), 'damaged'],
     ['of a future version', (p) => writeFileSync(p, JSON.stringify({ version: 2, profiles: {}, progress: {} })), 'newer kendis-jira'],
-    ['a symlink pointing elsewhere', (p, dir) => {
-      const target = join(dir, '..', 'elsewhere.json');
-      writeFileSync(target, JSON.stringify({ version: 1, profiles: {}, progress: {} }));
-      symlinkSync(target, p);
-    }, 'symbolic link'],
+    [
+      'a symlink pointing elsewhere',
+      (p, dir) => {
+        const target = join(dir, '..', 'elsewhere.json');
+        writeFileSync(target, JSON.stringify({ version: 1, profiles: {}, progress: {} }));
+        symlinkSync(target, p);
+      },
+      'symbolic link',
+    ],
   ];
   it.each(cases)('%s', async (_name, make, words) => {
     const dir = join(tempDir(), 'cfg');

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
+import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
 import { ConfigStore } from '../../src/config/store.js';
@@ -24,11 +24,27 @@ describe('concurrent processes', () => {
   it('five rotate-token processes at once: one of the new tokens is stored with its own expiry, and no process says "stored" for a token it could not store', async () => {
     const dir = join(tempDir(), 'cfg');
     mkdirSync(dir, { mode: 0o700 });
-    const profile = sampleProfile({ site: sandbox.url, cloudId: SANDBOX.cloudId, email: SANDBOX.email, endpoints: { auth: sandbox.authUrl, api: sandbox.apiUrl }, clientId: SANDBOX.clientId, storage: 'file' });
+    const profile = sampleProfile({
+      site: sandbox.url,
+      cloudId: SANDBOX.cloudId,
+      email: SANDBOX.email,
+      endpoints: { auth: sandbox.authUrl, api: sandbox.apiUrl },
+      clientId: SANDBOX.clientId,
+      storage: 'file',
+    });
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { default: profile }, progress: {} }), { mode: 0o600 });
-    writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ version: 1, secrets: { 'default:client-secret': SANDBOX.clientSecret, 'default:api-token': SANDBOX.apiToken } }), { mode: 0o600 });
+    writeFileSync(
+      join(dir, 'secrets.json'),
+      JSON.stringify({ version: 1, secrets: { 'default:client-secret': SANDBOX.clientSecret, 'default:api-token': SANDBOX.apiToken } }),
+      { mode: 0o600 },
+    );
     const results = await Promise.all(
-      tokens.map((token, i) => runCli(['rotate-token', '--token-expires', `2027-0${i + 1}-15`], { env: { KENDIS_JIRA_CONFIG_DIR: dir, KENDIS_JIRA_API_TOKEN: token }, timeoutMs: 60_000 })),
+      tokens.map((token, i) =>
+        runCli(['rotate-token', '--token-expires', `2027-0${i + 1}-15`], {
+          env: { KENDIS_JIRA_CONFIG_DIR: dir, KENDIS_JIRA_API_TOKEN: token },
+          timeoutMs: 60_000,
+        }),
+      ),
     );
     // A rotation that finds another stored a token since it read the profile refuses (exit 1) and
     // keeps the other; one that read the profile after the other finished goes through.

@@ -30,9 +30,22 @@ const HOSTILE = '\u001b]52;c;ZXZpbCBjbGlwYm9hcmQ=\u0007\u001b[2J\u001b[H\n✔ Al
 function fileProfile(profile: Partial<ReturnType<typeof sampleProfile>> = {}): string {
   const dir = join(tempDir('kj-hard-'), 'cfg');
   mkdirSync(dir, { mode: 0o700 });
-  const p = sampleProfile({ site: sandbox.url, cloudId: SANDBOX.cloudId, email: SANDBOX.email, endpoints: { auth: sandbox.authUrl, api: sandbox.apiUrl }, clientId: SANDBOX.clientId, callbackUrl: SANDBOX.kendisCallbackUrl, storage: 'file', ...profile });
+  const p = sampleProfile({
+    site: sandbox.url,
+    cloudId: SANDBOX.cloudId,
+    email: SANDBOX.email,
+    endpoints: { auth: sandbox.authUrl, api: sandbox.apiUrl },
+    clientId: SANDBOX.clientId,
+    callbackUrl: SANDBOX.kendisCallbackUrl,
+    storage: 'file',
+    ...profile,
+  });
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { default: p }, progress: {} }), { mode: 0o600 });
-  writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ version: 1, secrets: { 'default:client-secret': SANDBOX.clientSecret, 'default:api-token': SANDBOX.apiToken } }), { mode: 0o600 });
+  writeFileSync(
+    join(dir, 'secrets.json'),
+    JSON.stringify({ version: 1, secrets: { 'default:client-secret': SANDBOX.clientSecret, 'default:api-token': SANDBOX.apiToken } }),
+    { mode: 0o600 },
+  );
   return dir;
 }
 
@@ -40,9 +53,32 @@ describe('5. escape sequences from the network or a file never reach the termina
   it('a site whose tenant_info cloud id is an escape-sequence payload: refused, printed nowhere, saved nowhere', async () => {
     sandbox.options.tenantCloudId = HOSTILE;
     const dir = join(tempDir('kj-hard-'), 'cfg');
-    const r = await runCli(['setup', '--non-interactive', '--insecure-storage', '--site', sandbox.url, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--skip-oauth'], {
-      env: { KENDIS_JIRA_CONFIG_DIR: dir, DBUS_SESSION_BUS_ADDRESS: `unix:path=${dir}/none`, KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken },
-    });
+    const r = await runCli(
+      [
+        'setup',
+        '--non-interactive',
+        '--insecure-storage',
+        '--site',
+        sandbox.url,
+        '--email',
+        SANDBOX.email,
+        '--callback-url',
+        SANDBOX.kendisCallbackUrl,
+        '--client-id',
+        SANDBOX.clientId,
+        '--skip-oauth',
+      ],
+      {
+        env: {
+          KENDIS_JIRA_CONFIG_DIR: dir,
+          DBUS_SESSION_BUS_ADDRESS: `unix:path=${dir}/none`,
+          KENDIS_JIRA_AUTH_URL: sandbox.authUrl,
+          KENDIS_JIRA_API_URL: sandbox.apiUrl,
+          KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret,
+          KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken,
+        },
+      },
+    );
     expect(r.code).not.toBe(0);
     expect(r.stdout + r.stderr).not.toMatch(STEERING);
     expect(r.stderr).not.toMatch(/^✔ All checks passed/m);
@@ -79,7 +115,11 @@ function realProfileDir(): string {
   mkdirSync(dir, { mode: 0o700 });
   const acme = sampleProfile({ site: 'https://acme.atlassian.net', storage: 'file' });
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { acme }, progress: {} }), { mode: 0o600 });
-  writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ version: 1, secrets: { 'acme:client-secret': 'REAL-client-secret-1234', 'acme:api-token': 'ATATT3xREALtoken-cannot-be-viewed-again' } }), { mode: 0o600 });
+  writeFileSync(
+    join(dir, 'secrets.json'),
+    JSON.stringify({ version: 1, secrets: { 'acme:client-secret': 'REAL-client-secret-1234', 'acme:api-token': 'ATATT3xREALtoken-cannot-be-viewed-again' } }),
+    { mode: 0o600 },
+  );
   return dir;
 }
 
@@ -87,7 +127,10 @@ describe('1. the sandbox never overwrites a real profile', () => {
   it('KENDIS_JIRA_PROFILE=acme setup --sandbox uses the "sandbox" profile; acme is untouched', async () => {
     const dir = realProfileDir();
     const before = readFileSync(join(dir, 'secrets.json'), 'utf8');
-    const r = await runCli(['setup', '--sandbox', '--non-interactive', '--skip-oauth'], { env: { KENDIS_JIRA_CONFIG_DIR: dir, KENDIS_JIRA_PROFILE: 'acme', DBUS_SESSION_BUS_ADDRESS: `unix:path=${dir}/none` }, timeoutMs: 60_000 });
+    const r = await runCli(['setup', '--sandbox', '--non-interactive', '--skip-oauth'], {
+      env: { KENDIS_JIRA_CONFIG_DIR: dir, KENDIS_JIRA_PROFILE: 'acme', DBUS_SESSION_BUS_ADDRESS: `unix:path=${dir}/none` },
+      timeoutMs: 60_000,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('Saved profile "sandbox"');
     const secrets = readSecrets(dir);
@@ -100,7 +143,9 @@ describe('1. the sandbox never overwrites a real profile', () => {
   it('setup --sandbox --profile acme refuses (exit 2) and changes nothing', async () => {
     const dir = realProfileDir();
     const before = [readFileSync(join(dir, 'secrets.json'), 'utf8'), readFileSync(join(dir, 'config.json'), 'utf8')];
-    const r = await runCli(['setup', '--sandbox', '--non-interactive', '--skip-oauth', '--profile', 'acme'], { env: { KENDIS_JIRA_CONFIG_DIR: dir, DBUS_SESSION_BUS_ADDRESS: `unix:path=${dir}/none` } });
+    const r = await runCli(['setup', '--sandbox', '--non-interactive', '--skip-oauth', '--profile', 'acme'], {
+      env: { KENDIS_JIRA_CONFIG_DIR: dir, DBUS_SESSION_BUS_ADDRESS: `unix:path=${dir}/none` },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Profile "acme" is a real connection');
     expect([readFileSync(join(dir, 'secrets.json'), 'utf8'), readFileSync(join(dir, 'config.json'), 'utf8')]).toEqual(before);
@@ -108,23 +153,49 @@ describe('1. the sandbox never overwrites a real profile', () => {
 });
 
 describe('2. credentials go only to Atlassian’s domains', () => {
-  it.each([['https://acme.atlassian.net.evil.example'], ['https://acme-atlassian.net'], ['https://jira.example.com']])('%s is refused without an explicit yes (exit 2), before any secret is read', async (site) => {
-    const dir = join(tempDir('kj-hard-'), 'cfg');
-    const r = await runCli(['setup', '--non-interactive', '--insecure-storage', '--site', site, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--skip-oauth'], {
-      env: { KENDIS_JIRA_CONFIG_DIR: dir, DBUS_SESSION_BUS_ADDRESS: `unix:path=${dir}/none`, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken },
-    });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("is not in Atlassian's domains");
-    expect(r.stderr).toContain('--allow-non-atlassian-site');
-    expect(r.stderr).not.toContain('Looking up');
-  });
+  it.each([['https://acme.atlassian.net.evil.example'], ['https://acme-atlassian.net'], ['https://jira.example.com']])(
+    '%s is refused without an explicit yes (exit 2), before any secret is read',
+    async (site) => {
+      const dir = join(tempDir('kj-hard-'), 'cfg');
+      const r = await runCli(
+        [
+          'setup',
+          '--non-interactive',
+          '--insecure-storage',
+          '--site',
+          site,
+          '--email',
+          SANDBOX.email,
+          '--callback-url',
+          SANDBOX.kendisCallbackUrl,
+          '--client-id',
+          SANDBOX.clientId,
+          '--skip-oauth',
+        ],
+        {
+          env: {
+            KENDIS_JIRA_CONFIG_DIR: dir,
+            DBUS_SESSION_BUS_ADDRESS: `unix:path=${dir}/none`,
+            KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret,
+            KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken,
+          },
+        },
+      );
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("is not in Atlassian's domains");
+      expect(r.stderr).toContain('--allow-non-atlassian-site');
+      expect(r.stderr).not.toContain('Looking up');
+    },
+  );
 
   /**
    * test-connection after the gateway refused the token (401): what the site itself was sent. Every
    * request to the site but the credential-free tenant_info is recorded, with its Authorization
    * header, and answered 401 — so a request that should not have been made is seen, not swallowed.
    */
-  async function afterGateway401(site: string): Promise<{ toSite: { request: string; authorization: string | undefined }[]; tenantInfoPending: number; stderr: string }> {
+  async function afterGateway401(
+    site: string,
+  ): Promise<{ toSite: { request: string; authorization: string | undefined }[]; tenantInfoPending: number; stderr: string }> {
     const { MockAgent } = await import('undici');
     const { makeTestDeps } = await import('../helpers/test-deps.js');
     const { runTestConnection } = await import('../../src/commands/test-connection.js');
@@ -147,7 +218,11 @@ describe('2. credentials go only to Atlassian’s domains', () => {
         return { statusCode: 401, data: { message: 'Client must be authenticated' } };
       })
       .persist();
-    agent.get('https://api.atlassian.com').intercept({ path: () => true, method: 'GET' }).reply(401, { message: 'Client must be authenticated' }).persist();
+    agent
+      .get('https://api.atlassian.com')
+      .intercept({ path: () => true, method: 'GET' })
+      .reply(401, { message: 'Client must be authenticated' })
+      .persist();
     agent.get('https://auth.atlassian.com').intercept({ path: '/oauth/token', method: 'POST' }).reply(403, { error: 'invalid_grant' });
     const deps = makeTestDeps({ http: { dispatcher: agent } });
     await deps.config.update((c) => {
@@ -157,7 +232,11 @@ describe('2. credentials go only to Atlassian’s domains', () => {
     await deps.secretBackend('file').set('default:api-token', SANDBOX.apiToken);
     // A failed check may end the command with an error: what matters is what was sent.
     await runTestConnection({ json: true, oauth: false, browser: false, redirectUri: undefined, oauthTimeoutSeconds: 30 }, deps).catch(() => undefined);
-    return { toSite, tenantInfoPending: agent.pendingInterceptors().filter((i) => i.origin === site && i.path === '/_edge/tenant_info').length, stderr: deps.stderr.text };
+    return {
+      toSite,
+      tenantInfoPending: agent.pendingInterceptors().filter((i) => i.origin === site && i.path === '/_edge/tenant_info').length,
+      stderr: deps.stderr.text,
+    };
   }
 
   it('after a gateway 401, a site outside Atlassian’s domains is never sent the e-mail and token', async () => {
@@ -170,28 +249,55 @@ describe('2. credentials go only to Atlassian’s domains', () => {
 
   it('(control) the same run against a site in Atlassian’s domains does ask the site, with the credentials — so the recorder above sees such a request', async () => {
     const { toSite } = await afterGateway401('https://acme.atlassian.net');
-    expect(toSite).toEqual([{ request: 'GET /rest/api/3/myself', authorization: `Basic ${Buffer.from(`${sampleProfile().email}:${SANDBOX.apiToken}`).toString('base64')}` }]);
+    expect(toSite).toEqual([
+      { request: 'GET /rest/api/3/myself', authorization: `Basic ${Buffer.from(`${sampleProfile().email}:${SANDBOX.apiToken}`).toString('base64')}` },
+    ]);
   });
 });
 
 describe('3. a configuration folder or file others can write or own is refused (exit 2)', () => {
   it.each([
     ['the folder is mode 0777', (dir: string) => chmodSync(dir, 0o777), /folder .* can be changed by other users \(mode 777\)/, 'chmod 700'],
-    ['config.json is mode 0666', (dir: string) => chmodSync(join(dir, 'config.json'), 0o666), /file .*config\.json can be changed by other users \(mode 666\)/, 'chmod 600'],
-    ['secrets.json is group-writable', (dir: string) => chmodSync(join(dir, 'secrets.json'), 0o620), /secrets\.json can be (changed|read) by other users/, 'chmod 600'],
-    ['secrets.json is readable by others (0644)', (dir: string) => chmodSync(join(dir, 'secrets.json'), 0o644), /secrets file .*secrets\.json can be read by other users \(mode 644\)/, 'chmod 600'],
+    [
+      'config.json is mode 0666',
+      (dir: string) => chmodSync(join(dir, 'config.json'), 0o666),
+      /file .*config\.json can be changed by other users \(mode 666\)/,
+      'chmod 600',
+    ],
+    [
+      'secrets.json is group-writable',
+      (dir: string) => chmodSync(join(dir, 'secrets.json'), 0o620),
+      /secrets\.json can be (changed|read) by other users/,
+      'chmod 600',
+    ],
+    [
+      'secrets.json is readable by others (0644)',
+      (dir: string) => chmodSync(join(dir, 'secrets.json'), 0o644),
+      /secrets file .*secrets\.json can be read by other users \(mode 644\)/,
+      'chmod 600',
+    ],
     // The project's own sentences, in full: Node's own ELOOP message ("too many symbolic links
     // encountered") must not be able to pass for the refusal.
-    ['the folder is given with a trailing slash and is a link', (dir: string) => {
-      const real = `${dir}-real`;
-      renameSync(dir, real);
-      symlinkSync(real, dir);
-    }, (dir: string) => `✖ The configuration folder ${dir} is a symbolic link; kendis-jira does not follow links for its configuration.\n`, 'Set KENDIS_JIRA_CONFIG_DIR to a real folder of your own.'],
-    ['config.json is a link to a planted file', (dir: string) => {
-      const planted = join(dir, '..', 'planted.json');
-      renameSync(join(dir, 'config.json'), planted);
-      symlinkSync(planted, join(dir, 'config.json'));
-    }, (dir: string) => `✖ ${dir}/config.json is a symbolic link; kendis-jira does not follow links for its configuration.\n`, 'Replace it with a regular file (or set KENDIS_JIRA_CONFIG_DIR to a folder you own).'],
+    [
+      'the folder is given with a trailing slash and is a link',
+      (dir: string) => {
+        const real = `${dir}-real`;
+        renameSync(dir, real);
+        symlinkSync(real, dir);
+      },
+      (dir: string) => `✖ The configuration folder ${dir} is a symbolic link; kendis-jira does not follow links for its configuration.\n`,
+      'Set KENDIS_JIRA_CONFIG_DIR to a real folder of your own.',
+    ],
+    [
+      'config.json is a link to a planted file',
+      (dir: string) => {
+        const planted = join(dir, '..', 'planted.json');
+        renameSync(join(dir, 'config.json'), planted);
+        symlinkSync(planted, join(dir, 'config.json'));
+      },
+      (dir: string) => `✖ ${dir}/config.json is a symbolic link; kendis-jira does not follow links for its configuration.\n`,
+      'Replace it with a regular file (or set KENDIS_JIRA_CONFIG_DIR to a folder you own).',
+    ],
   ] as const)('%s', async (_name, spoil, said, fix) => {
     const dir = fileProfile();
     spoil(dir);
@@ -286,7 +392,9 @@ describe('8. an endless answer is cut off', () => {
     const server = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       const pump = () => {
-        while (res.write(chunk)) { /* fill the buffer */ }
+        while (res.write(chunk)) {
+          /* fill the buffer */
+        }
       };
       res.on('drain', pump);
       pump();
@@ -297,9 +405,30 @@ describe('8. an endless answer is cut off', () => {
     try {
       const dir = join(tempDir('kj-hard-'), 'cfg');
       const started = Date.now();
-      const r = await runCli(['setup', '--non-interactive', '--insecure-storage', '--site', site, '--email', SANDBOX.email, '--callback-url', SANDBOX.kendisCallbackUrl, '--client-id', SANDBOX.clientId, '--skip-oauth'], {
-        env: { KENDIS_JIRA_CONFIG_DIR: dir, DBUS_SESSION_BUS_ADDRESS: `unix:path=${dir}/none`, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken },
-      });
+      const r = await runCli(
+        [
+          'setup',
+          '--non-interactive',
+          '--insecure-storage',
+          '--site',
+          site,
+          '--email',
+          SANDBOX.email,
+          '--callback-url',
+          SANDBOX.kendisCallbackUrl,
+          '--client-id',
+          SANDBOX.clientId,
+          '--skip-oauth',
+        ],
+        {
+          env: {
+            KENDIS_JIRA_CONFIG_DIR: dir,
+            DBUS_SESSION_BUS_ADDRESS: `unix:path=${dir}/none`,
+            KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret,
+            KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken,
+          },
+        },
+      );
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/The answer from 127\.0\.0\.1:\d+ was larger than 4 MB/);

@@ -51,7 +51,10 @@ describe('the listener under attack', () => {
     server = await startCallbackServer({ redirectUri: `http://localhost:${port}/callback`, state: STATE, onRejected: (r) => rejected.push(r) });
     const waiting = server.wait(30_000);
     let settled = false;
-    void waiting.then(() => (settled = true), () => (settled = true));
+    void waiting.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     const heapBefore = process.memoryUsage().heapUsed;
 
     // Slow clients that never finish their request.
@@ -180,7 +183,16 @@ describe('the listener under attack', () => {
       },
     };
     await runOAuthFlow(
-      { endpoints: { auth: 'https://auth.atlassian.com', api: 'https://api.atlassian.com' }, clientId: 'c', clientSecret: 's', redirectUri: `http://127.0.0.1:${port}/callback`, scopes: ['read:me'], timeoutMs: 10_000, openBrowser: true, interactive: false },
+      {
+        endpoints: { auth: 'https://auth.atlassian.com', api: 'https://api.atlassian.com' },
+        clientId: 'c',
+        clientSecret: 's',
+        redirectUri: `http://127.0.0.1:${port}/callback`,
+        scopes: ['read:me'],
+        timeoutMs: 10_000,
+        openBrowser: true,
+        interactive: false,
+      },
       { io: deps.io, prompter: deps.prompter, browser, client: client as never, randomBytes: deps.randomBytes, signal: deps.signal },
     );
     const lines = deps.stderr.text.split('\n').filter((l) => /Ignored/.test(l));

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox/server.js';
+import type { RunningSandbox, SandboxOptions } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { runTestConnection } from '../../src/commands/test-connection.js';
 import { parseRotateOptions, runRotateToken } from '../../src/commands/rotate-token.js';
@@ -36,7 +36,11 @@ const faults: [string, SandboxOptions, RegExp][] = [
   ['500 on everything', { faults: { everythingStatus: 500 } }, /did not answer \(500 from 127\.0\.0\.1/],
   ['a 429 storm', { faults: { rateLimitStorm: { retryAfter: '0' } } }, /rate limiting/],
   ['a non-JSON site answer', { faults: { garbageTenantInfo: true } }, /Something other than .* answered \(200 from 127\.0\.0\.1:\d+, an HTML page/],
-  ['a non-JSON gateway answer', { faults: { garbageGateway: true } }, /Something other than Atlassian's API gateway answered \(200 from 127\.0\.0\.1:\d+, an HTML page/],
+  [
+    'a non-JSON gateway answer',
+    { faults: { garbageGateway: true } },
+    /Something other than Atlassian's API gateway answered \(200 from 127\.0\.0\.1:\d+, an HTML page/,
+  ],
 ];
 
 describe('network faults end cleanly', () => {
@@ -46,7 +50,10 @@ describe('network faults end cleanly', () => {
     const before = await snapshot(deps);
     Object.assign(sandbox.options, fault);
     const started = Date.now();
-    const error = await runTestConnection(options, deps).then(() => undefined, (e: unknown) => e);
+    const error = await runTestConnection(options, deps).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(error).toBeInstanceOf(ChecksFailedError);
     expect(exitCodeOf(error)).toBe(1);
@@ -62,9 +69,14 @@ describe('network faults end cleanly', () => {
 
   it('a proxy that refuses is named, and nothing leaves the machine', async () => {
     const deps = makeTestDeps({ env: { HTTPS_PROXY: 'http://127.0.0.1:9' } });
-    await saveSandboxProfile(deps, sandbox, { profile: { site: 'https://acme.atlassian.invalid', endpoints: { auth: 'https://auth.atlassian.invalid', api: 'https://api.atlassian.invalid' } } });
+    await saveSandboxProfile(deps, sandbox, {
+      profile: { site: 'https://acme.atlassian.invalid', endpoints: { auth: 'https://auth.atlassian.invalid', api: 'https://api.atlassian.invalid' } },
+    });
     const before = await snapshot(deps);
-    const error = await runTestConnection(options, deps).then(() => undefined, (e: unknown) => e);
+    const error = await runTestConnection(options, deps).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(exitCodeOf(error)).toBe(1);
     const doc = JSON.parse(deps.stdout.text) as { checks: { id: string; detail: string; hint?: string }[] };
     const site = doc.checks.find((c) => c.id === 'site')!;
@@ -78,7 +90,10 @@ describe('network faults end cleanly', () => {
     await saveSandboxProfile(deps, sandbox);
     const before = await snapshot(deps);
     sandbox.options.faults = { everythingStatus: 500 };
-    const error = await runRotateToken(parseRotateOptions({}), deps).then(() => undefined, (e: unknown) => e);
+    const error = await runRotateToken(parseRotateOptions({}), deps).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(exitCodeOf(error)).toBe(1);
     expect(await snapshot(deps)).toEqual(before);
   });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
+import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
 import { runCli } from '../helpers/cli.js';
@@ -25,10 +25,14 @@ const NEW_TOKEN = 'ATATT3xCANARYrotated0a1b2c3d4e';
 let sandbox: RunningSandbox;
 
 beforeAll(async () => {
-  sandbox = await startTestSandbox({ autoApprove: true, clientSecret: CLIENT_SECRET, tokens: [
-    { token: TOKEN, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] },
-    { token: NEW_TOKEN, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] },
-  ] });
+  sandbox = await startTestSandbox({
+    autoApprove: true,
+    clientSecret: CLIENT_SECRET,
+    tokens: [
+      { token: TOKEN, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] },
+      { token: NEW_TOKEN, email: SANDBOX.email, scopes: [...TOKEN_SCOPES] },
+    ],
+  });
 });
 afterAll(async () => sandbox?.close());
 
@@ -48,7 +52,13 @@ function allFiles(dir: string): string[] {
 export function leakForms(secret: string, email: string): string[] {
   const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
   // base64 of the secret at each of the three byte alignments it can have inside a longer string.
-  const aligned = [0, 1, 2].map((pad) => b64('\0'.repeat(pad) + secret).slice(pad === 0 ? 0 : 4).slice(0, -4)).filter((x) => x.length >= 12);
+  const aligned = [0, 1, 2]
+    .map((pad) =>
+      b64('\0'.repeat(pad) + secret)
+        .slice(pad === 0 ? 0 : 4)
+        .slice(0, -4),
+    )
+    .filter((x) => x.length >= 12);
   return [...new Set([secret, encodeURIComponent(secret), b64(secret), b64(`${email}:${secret}`), ...aligned])];
 }
 
@@ -86,7 +96,23 @@ describe.skipIf(parts.skip)(`no secret leaks${parts.note}`, () => {
         return r;
       };
       const setup = await run(
-        ['setup', '--site', sandbox.url, '--email', SANDBOX.email, '--callback-url', 'https://app.kendis.io/cb', '--client-id', SANDBOX.clientId, '--token-expires', '2027-08-01', '--redirect-uri', localCallback(sandbox, port), '--oauth-timeout', '30'],
+        [
+          'setup',
+          '--site',
+          sandbox.url,
+          '--email',
+          SANDBOX.email,
+          '--callback-url',
+          'https://app.kendis.io/cb',
+          '--client-id',
+          SANDBOX.clientId,
+          '--token-expires',
+          '2027-08-01',
+          '--redirect-uri',
+          localCallback(sandbox, port),
+          '--oauth-timeout',
+          '30',
+        ],
         { KENDIS_JIRA_CLIENT_SECRET: CLIENT_SECRET, KENDIS_JIRA_API_TOKEN: TOKEN },
       );
       expect(setup.code, setup.stderr).toBe(0);
@@ -120,7 +146,13 @@ describe.skipIf(parts.skip)(`no secret leaks${parts.note}`, () => {
     const browser = recordingBrowser();
     const port = await freePort();
     const session = new PtySession(['setup', '--debug', '--profile', `leaki${process.pid}`, '--redirect-uri', localCallback(sandbox, port)], {
-      PATH: process.env.PATH!, HOME: home, TERM: 'xterm-256color', ...keyringEnv!, BROWSER: browser.path, KENDIS_JIRA_AUTH_URL: sandbox.authUrl, KENDIS_JIRA_API_URL: sandbox.apiUrl,
+      PATH: process.env.PATH!,
+      HOME: home,
+      TERM: 'xterm-256color',
+      ...keyringEnv!,
+      BROWSER: browser.path,
+      KENDIS_JIRA_AUTH_URL: sandbox.authUrl,
+      KENDIS_JIRA_API_URL: sandbox.apiUrl,
     });
     try {
       await session.answer('What are you setting up?', '\r'); // the organisation's ALM account

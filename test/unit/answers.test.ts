@@ -77,7 +77,11 @@ describe('the committed response table', () => {
       const [method, path] = key.split(' ') as [string, string];
       const spec = path.startsWith('/rest/agile/') ? software : platform;
       const op = spec.paths[path][method.toLowerCase()];
-      expect(Object.keys(rows).sort(), key).toEqual(Object.keys(op.responses).filter((c) => /^\d{3}$/.test(c)).sort());
+      expect(Object.keys(rows).sort(), key).toEqual(
+        Object.keys(op.responses)
+          .filter((c) => /^\d{3}$/.test(c))
+          .sort(),
+      );
       for (const [code, shape] of Object.entries(rows)) {
         const content = op.responses[code].content;
         expect('body' in shape, `${key} ${code}`).toBe(content === undefined);
@@ -129,8 +133,18 @@ describe('readAnswer: status × body → what it proves', () => {
   });
 
   it('an OAuth error carries what Atlassian said', () => {
-    expect(readAnswer(TOKEN_ENDPOINT, answer(400, { error: 'invalid_request', error_description: 'authorization_code is invalid' }))).toEqual({ kind: 'oauth-error', status: 400, error: 'invalid_request', description: 'authorization_code is invalid' });
-    expect(readAnswer(TOKEN_ENDPOINT, answer(400, { error: 'invalid_request' }))).toEqual({ kind: 'oauth-error', status: 400, error: 'invalid_request', description: undefined });
+    expect(readAnswer(TOKEN_ENDPOINT, answer(400, { error: 'invalid_request', error_description: 'authorization_code is invalid' }))).toEqual({
+      kind: 'oauth-error',
+      status: 400,
+      error: 'invalid_request',
+      description: 'authorization_code is invalid',
+    });
+    expect(readAnswer(TOKEN_ENDPOINT, answer(400, { error: 'invalid_request' }))).toEqual({
+      kind: 'oauth-error',
+      status: 400,
+      error: 'invalid_request',
+      description: undefined,
+    });
   });
 
   it('the documented answers of requests outside Jira’s specs', () => {
@@ -182,7 +196,9 @@ describe('the pieces', () => {
     expect(describeAnswer(answer(404, ''))).toBe('404 from api.atlassian.com, empty');
     expect(describeAnswer(answer(404, 'nope'))).toBe('404 from api.atlassian.com, not JSON');
     expect(describeAnswer(answer(404, {}))).toBe('404 from api.atlassian.com');
-    expect(describeAnswer(answer(302, '', { location: 'https://portal.example.com/login' }))).toBe('302 from api.atlassian.com redirecting to portal.example.com, empty');
+    expect(describeAnswer(answer(302, '', { location: 'https://portal.example.com/login' }))).toBe(
+      '302 from api.atlassian.com redirecting to portal.example.com, empty',
+    );
     expect(describeAnswer(answer(500, {}, { 'atl-traceid': 'abc123' }))).toBe('500 from api.atlassian.com, request id abc123');
     expect(describeAnswer({ ...answer(500, {}), url: 'nope' })).toBe('500 from the server');
   });

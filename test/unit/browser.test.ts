@@ -20,7 +20,10 @@ describe('browserCommand (the BROWSER variable)', () => {
 describe('BROWSER on Windows', () => {
   it('a list is separated by ";" (":" is part of C:\\…), and a quoted path may hold spaces', () => {
     expect(browserCommand('C:\\Tools\\browser.exe', 'U', 'win32')).toEqual({ command: 'C:\\Tools\\browser.exe', args: ['U'] });
-    expect(browserCommand('"C:\\Program Files\\Mozilla Firefox\\firefox.exe" -new-tab %s;edge', 'U', 'win32')).toEqual({ command: 'C:\\Program Files\\Mozilla Firefox\\firefox.exe', args: ['-new-tab', 'U'] });
+    expect(browserCommand('"C:\\Program Files\\Mozilla Firefox\\firefox.exe" -new-tab %s;edge', 'U', 'win32')).toEqual({
+      command: 'C:\\Program Files\\Mozilla Firefox\\firefox.exe',
+      args: ['-new-tab', 'U'],
+    });
     expect(browserCommand(';chrome', 'U', 'win32')).toEqual({ command: 'chrome', args: ['U'] });
     expect(browserCommand('links:lynx', 'U', 'linux')).toEqual({ command: 'links', args: ['U'] });
     expect(browserCommand('"/Applications/My Browser.app/x" %s', 'U', 'darwin')).toEqual({ command: '/Applications/My Browser.app/x', args: ['U'] });

@@ -18,7 +18,11 @@ describe('parseCallback: accepted as a code', () => {
     ['parameters in any order', `/callback?state=${S}&code=abc`, code('abc')],
     ['a full pasted URL', `http://localhost:8976/callback?code=abc&state=${S}`, code('abc')],
     ['a pasted URL with spaces and a line break around it', `  http://localhost:8976/callback?code=abc&state=${S} \n`, code('abc')],
-    ['a pasted URL with no-break spaces or a BOM around it (copied from a page)', `\u00a0\ufeffhttp://localhost:8976/callback?code=abc&state=${S}\u00a0`, code('abc')],
+    [
+      'a pasted URL with no-break spaces or a BOM around it (copied from a page)',
+      `\u00a0\ufeffhttp://localhost:8976/callback?code=abc&state=${S}\u00a0`,
+      code('abc'),
+    ],
     ['a percent-encoded code, decoded', `/callback?code=a%2Fb%3Dc&state=${S}`, code('a/b=c')],
     ['other parameters alongside', `/callback?code=abc&state=${S}&session_state=x`, code('abc')],
     ['a code of 4096 characters (the longest accepted)', `/callback?code=${'c'.repeat(4096)}&state=${S}`, code('c'.repeat(4096))],
@@ -33,9 +37,17 @@ describe('parseCallback: accepted as a code', () => {
 
 describe('parseCallback: an OAuth error from Atlassian (only with our state)', () => {
   it.each([
-    ['Cancel on the consent page', `/callback?error=access_denied&error_description=User%20cancelled&state=${S}`, oauthError('access_denied', 'User cancelled')],
+    [
+      'Cancel on the consent page',
+      `/callback?error=access_denied&error_description=User%20cancelled&state=${S}`,
+      oauthError('access_denied', 'User cancelled'),
+    ],
     ['an error without a description', `/callback?error=invalid_scope&state=${S}`, oauthError('invalid_scope')],
-    ['a repeated description is not trusted (left out), the error still counts', `/callback?error=access_denied&error_description=a&error_description=b&state=${S}`, oauthError('access_denied')],
+    [
+      'a repeated description is not trusted (left out), the error still counts',
+      `/callback?error=access_denied&error_description=a&error_description=b&state=${S}`,
+      oauthError('access_denied'),
+    ],
     ['an error wins over a code sent with it', `/callback?error=access_denied&code=abc&state=${S}`, oauthError('access_denied')],
   ])('%s', (_name, target, expected) => {
     expect(parseCallback(target, S, '/callback')).toEqual(expected);
@@ -83,14 +95,64 @@ describe('stateMatches: exactly the state we sent', () => {
 
 describe('describeCallbackError: what an OAuth error means for the user', () => {
   it.each([
-    ['access_denied', 'whatever', { message: 'You pressed Cancel on Atlassian’s consent page, so no access was granted.', hint: 'Run the step again and click Accept.' }],
-    ['unauthorized_client', 'redirect_uri is not registered', { message: 'Atlassian refused the app (redirect_uri is not registered).', hint: 'Check the callback URL on the Authorization tab and that the Client ID is this app’s.' }],
-    ['unauthorized_client', undefined, { message: 'Atlassian refused the app (unauthorized_client).', hint: 'Check the callback URL on the Authorization tab and that the Client ID is this app’s.' }],
-    ['unauthorized_client', '', { message: 'Atlassian refused the app (unauthorized_client).', hint: 'Check the callback URL on the Authorization tab and that the Client ID is this app’s.' }],
-    ['invalid_scope', 'scope read:foo is unknown', { message: 'Atlassian refused the requested scopes (scope read:foo is unknown).', hint: 'Add the three APIs and six Jira permissions on the app’s Permissions tab (Steps 2 and 3), then try again.' }],
-    ['invalid_scope', undefined, { message: 'Atlassian refused the requested scopes (invalid_scope).', hint: 'Add the three APIs and six Jira permissions on the app’s Permissions tab (Steps 2 and 3), then try again.' }],
-    ['invalid_scope', '', { message: 'Atlassian refused the requested scopes (invalid_scope).', hint: 'Add the three APIs and six Jira permissions on the app’s Permissions tab (Steps 2 and 3), then try again.' }],
-    ['server_error', 'try later', { message: 'Atlassian answered with an error: server_error (try later).', hint: 'Check the app on the Developer Console and try again.' }],
+    [
+      'access_denied',
+      'whatever',
+      { message: 'You pressed Cancel on Atlassian’s consent page, so no access was granted.', hint: 'Run the step again and click Accept.' },
+    ],
+    [
+      'unauthorized_client',
+      'redirect_uri is not registered',
+      {
+        message: 'Atlassian refused the app (redirect_uri is not registered).',
+        hint: 'Check the callback URL on the Authorization tab and that the Client ID is this app’s.',
+      },
+    ],
+    [
+      'unauthorized_client',
+      undefined,
+      {
+        message: 'Atlassian refused the app (unauthorized_client).',
+        hint: 'Check the callback URL on the Authorization tab and that the Client ID is this app’s.',
+      },
+    ],
+    [
+      'unauthorized_client',
+      '',
+      {
+        message: 'Atlassian refused the app (unauthorized_client).',
+        hint: 'Check the callback URL on the Authorization tab and that the Client ID is this app’s.',
+      },
+    ],
+    [
+      'invalid_scope',
+      'scope read:foo is unknown',
+      {
+        message: 'Atlassian refused the requested scopes (scope read:foo is unknown).',
+        hint: 'Add the three APIs and six Jira permissions on the app’s Permissions tab (Steps 2 and 3), then try again.',
+      },
+    ],
+    [
+      'invalid_scope',
+      undefined,
+      {
+        message: 'Atlassian refused the requested scopes (invalid_scope).',
+        hint: 'Add the three APIs and six Jira permissions on the app’s Permissions tab (Steps 2 and 3), then try again.',
+      },
+    ],
+    [
+      'invalid_scope',
+      '',
+      {
+        message: 'Atlassian refused the requested scopes (invalid_scope).',
+        hint: 'Add the three APIs and six Jira permissions on the app’s Permissions tab (Steps 2 and 3), then try again.',
+      },
+    ],
+    [
+      'server_error',
+      'try later',
+      { message: 'Atlassian answered with an error: server_error (try later).', hint: 'Check the app on the Developer Console and try again.' },
+    ],
     ['server_error', undefined, { message: 'Atlassian answered with an error: server_error.', hint: 'Check the app on the Developer Console and try again.' }],
     ['server_error', '', { message: 'Atlassian answered with an error: server_error.', hint: 'Check the app on the Developer Console and try again.' }],
   ] as const)('%s (%s)', (error, description, expected) => {

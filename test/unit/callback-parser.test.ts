@@ -7,7 +7,10 @@ describe('parseCallback', () => {
   it.each([
     ['/callback?code=abc&state=expected-state-123', { kind: 'code', code: 'abc' }],
     ['http://localhost:8976/callback?state=expected-state-123&code=abc', { kind: 'code', code: 'abc' }],
-    ['/callback?error=access_denied&error_description=User%20cancelled&state=expected-state-123', { kind: 'error', error: 'access_denied', description: 'User cancelled' }],
+    [
+      '/callback?error=access_denied&error_description=User%20cancelled&state=expected-state-123',
+      { kind: 'error', error: 'access_denied', description: 'User cancelled' },
+    ],
     ['/callback?code=abc&state=wrong', { kind: 'invalid', reason: 'the state does not match this sign-in' }],
     ['/callback?code=abc', { kind: 'invalid', reason: 'no state parameter' }],
     ['/callback?state=expected-state-123', { kind: 'invalid', reason: 'no code parameter' }],

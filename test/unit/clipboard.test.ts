@@ -10,7 +10,10 @@ function fakeProgram(dir: string, name: string, exit = 0): { argv: string; input
   const argv = join(dir, `${name}.argv`);
   const input = join(dir, `${name}.stdin`);
   const env = join(dir, `${name}.env`);
-  writeFileSync(join(dir, name), `#!/bin/sh\necho "$@" > ${JSON.stringify(argv)}\nenv > ${JSON.stringify(env)}\ncat > ${JSON.stringify(input)}\nexit ${exit}\n`);
+  writeFileSync(
+    join(dir, name),
+    `#!/bin/sh\necho "$@" > ${JSON.stringify(argv)}\nenv > ${JSON.stringify(env)}\ncat > ${JSON.stringify(input)}\nexit ${exit}\n`,
+  );
   chmodSync(join(dir, name), 0o755);
   return { argv, input, env };
 }
@@ -33,8 +36,18 @@ describe('copyToClipboard', () => {
     const xclip = fakeProgram(dir, 'xclip');
     const scheduled: [string, string, number][] = [];
     // A script passed the secrets in; xclip keeps running while it owns the clipboard, its environment readable.
-    const env = { DISPLAY: ':9', PATH: `${dir}:/usr/bin:/bin`, KENDIS_JIRA_API_TOKEN: 'ATATT3x-env-token-value', KENDIS_JIRA_CLIENT_SECRET: 'env-client-secret-value' };
-    const outcome = await copyToClipboard(secret, { platform: 'linux', env, interactive: false, scheduleClear: (tool, digest, s) => void scheduled.push([tool.write[0] as string, digest, s]) });
+    const env = {
+      DISPLAY: ':9',
+      PATH: `${dir}:/usr/bin:/bin`,
+      KENDIS_JIRA_API_TOKEN: 'ATATT3x-env-token-value',
+      KENDIS_JIRA_CLIENT_SECRET: 'env-client-secret-value',
+    };
+    const outcome = await copyToClipboard(secret, {
+      platform: 'linux',
+      env,
+      interactive: false,
+      scheduleClear: (tool, digest, s) => void scheduled.push([tool.write[0] as string, digest, s]),
+    });
     const seen = readFileSync(xclip.env, 'utf8');
     expect(seen).toContain('DISPLAY=:9');
     expect(seen).not.toContain('KENDIS_JIRA_API_TOKEN');
@@ -43,23 +56,40 @@ describe('copyToClipboard', () => {
     expect(readFileSync(xclip.input, 'utf8')).toBe(secret);
     expect(readFileSync(xclip.argv, 'utf8')).not.toContain(secret);
     expect(scheduled).toEqual([['xclip', digestOf(secret), 45]]);
-    expect(copiedSentence('API token', outcome as never)).toBe('The API token is on the clipboard (xclip): paste it where it goes. It is cleared in 45 s if it is still there.');
+    expect(copiedSentence('API token', outcome as never)).toBe(
+      'The API token is on the clipboard (xclip): paste it where it goes. It is cleared in 45 s if it is still there.',
+    );
   });
   it('a program that fails is passed over for the next one', async () => {
     const dir = tempDir('kj-clip-');
     fakeProgram(dir, 'xclip', 1);
     const xsel = fakeProgram(dir, 'xsel');
-    const outcome = await copyToClipboard(secret, { platform: 'linux', env: { DISPLAY: ':9', PATH: `${dir}:/usr/bin:/bin` }, interactive: false, scheduleClear: () => undefined });
+    const outcome = await copyToClipboard(secret, {
+      platform: 'linux',
+      env: { DISPLAY: ':9', PATH: `${dir}:/usr/bin:/bin` },
+      interactive: false,
+      scheduleClear: () => undefined,
+    });
     expect(outcome).toMatchObject({ kind: 'copied', to: 'the clipboard (xsel)' });
     expect(readFileSync(xsel.input, 'utf8')).toBe(secret);
   });
   it('no program: OSC 52 to the terminal for a person, or nothing (said which were tried)', async () => {
     const sent: string[] = [];
-    const interactive = await copyToClipboard(secret, { platform: 'linux', env: { PATH: '/nonexistent' }, interactive: true, writeToTerminal: (s) => (sent.push(s), true) });
+    const interactive = await copyToClipboard(secret, {
+      platform: 'linux',
+      env: { PATH: '/nonexistent' },
+      interactive: true,
+      writeToTerminal: (s) => (sent.push(s), true),
+    });
     expect(interactive).toEqual({ kind: 'copied', to: 'your terminal’s clipboard (OSC 52)', clearsAfterS: undefined });
     expect(sent).toEqual([`\u001b]52;c;${Buffer.from(secret).toString('base64')}\u0007`]);
     expect(copiedSentence('API token', interactive as never)).toContain('Paste something else over it');
-    const unattended = await copyToClipboard(secret, { platform: 'linux', env: { DISPLAY: ':9', PATH: '/nonexistent' }, interactive: false, writeToTerminal: () => true });
+    const unattended = await copyToClipboard(secret, {
+      platform: 'linux',
+      env: { DISPLAY: ':9', PATH: '/nonexistent' },
+      interactive: false,
+      writeToTerminal: () => true,
+    });
     expect(unattended).toEqual({ kind: 'unavailable', tried: ['xclip', 'xsel'] });
     const noTty = await copyToClipboard(secret, { platform: 'linux', env: {}, interactive: true, writeToTerminal: () => false });
     expect(noTty).toEqual({ kind: 'unavailable', tried: ['OSC 52'] });

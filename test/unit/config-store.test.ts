@@ -78,7 +78,10 @@ describe('ConfigStore', () => {
     writeFileSync(target, JSON.stringify({ version: 1, profiles: {} }));
     symlinkSync(target, join(dir, 'config.json'));
     // The project's own refusal (exit 2), not Node's "ELOOP: too many symbolic links encountered".
-    const refused = await new ConfigStore(dir).load().then(() => undefined, (error: unknown) => error);
+    const refused = await new ConfigStore(dir).load().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(refused).toBeInstanceOf(UsageError);
     expect((refused as UsageError).message).toBe(`${join(dir, 'config.json')} is a symbolic link; kendis-jira does not follow links for its configuration.`);
   });

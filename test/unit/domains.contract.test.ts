@@ -140,7 +140,8 @@ describe('foreignSiteProblem: the sentence for a site outside Atlassian’s doma
 });
 
 describe('foreignHostsWarning: said on every run whose hosts are not Atlassian’s', () => {
-  const tail = '. Your credentials go there (set by KENDIS_JIRA_AUTH_URL / KENDIS_JIRA_API_URL / --site, and saved in the profile); use this only for a test server you run.';
+  const tail =
+    '. Your credentials go there (set by KENDIS_JIRA_AUTH_URL / KENDIS_JIRA_API_URL / --site, and saved in the profile); use this only for a test server you run.';
   const commercial = { auth: 'https://auth.atlassian.com', api: 'https://api.atlassian.com' };
   const government = { auth: 'https://auth.atlassian-us-gov-mod.com', api: 'https://api.atlassian-us-gov-mod.com' };
 
@@ -157,10 +158,20 @@ describe('foreignHostsWarning: said on every run whose hosts are not Atlassian�
     ['a test server’s auth', { ...commercial, auth: 'http://127.0.0.1:9001/auth' }, undefined, 'auth http://127.0.0.1:9001/auth'],
     ['a test server’s API', { ...commercial, api: 'http://127.0.0.1:9001/api' }, 'https://acme.atlassian.net', 'API http://127.0.0.1:9001/api'],
     ['a look-alike API host', { ...commercial, api: 'https://api.atlassian.com.evil.example' }, undefined, 'API https://api.atlassian.com.evil.example'],
-    ['a one-letter look-alike API host (auth on another Atlassian host is fine)', { auth: 'https://api.atlassian.com', api: 'https://apl.atlassian.com' }, undefined, 'API https://apl.atlassian.com'],
+    [
+      'a one-letter look-alike API host (auth on another Atlassian host is fine)',
+      { auth: 'https://api.atlassian.com', api: 'https://apl.atlassian.com' },
+      undefined,
+      'API https://apl.atlassian.com',
+    ],
     ['a site outside the domains', commercial, 'https://jira.example.com', 'site https://jira.example.com'],
     ['a sandbox site on this machine (also said)', commercial, 'http://127.0.0.1:9001', 'site http://127.0.0.1:9001'],
-    ['all three, in this order', { auth: 'http://127.0.0.1:1/a', api: 'http://127.0.0.1:1/b' }, 'http://127.0.0.1:1', 'auth http://127.0.0.1:1/a, API http://127.0.0.1:1/b, site http://127.0.0.1:1'],
+    [
+      'all three, in this order',
+      { auth: 'http://127.0.0.1:1/a', api: 'http://127.0.0.1:1/b' },
+      'http://127.0.0.1:1',
+      'auth http://127.0.0.1:1/a, API http://127.0.0.1:1/b, site http://127.0.0.1:1',
+    ],
     ['an endpoint that is no URL', { ...commercial, auth: 'auth.atlassian.com' }, undefined, 'auth auth.atlassian.com'],
   ] as const)('%s', (_name, endpoints, site, hosts) => {
     expect(foreignHostsWarning(endpoints, site)).toBe(`Not Atlassian's hosts: ${hosts}${tail}`);

@@ -36,8 +36,12 @@ afterEach(async () => {
 describe('gateway answers', () => {
   it('tells a missing scope (401 + X-Failure-Category) from bad credentials (401)', async () => {
     const pool = agent.get(API);
-    pool.intercept({ path: '/ex/jira/c1/rest/agile/1.0/sprint/0', method: 'GET' }).reply(401, { code: 401, message: 'Unauthorized; scope does not match' }, { headers: { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' } });
-    pool.intercept({ path: '/ex/jira/c1/rest/agile/1.0/sprint/0', method: 'GET' }).reply(401, { code: 401, message: 'Client must be authenticated to access this resource.' });
+    pool
+      .intercept({ path: '/ex/jira/c1/rest/agile/1.0/sprint/0', method: 'GET' })
+      .reply(401, { code: 401, message: 'Unauthorized; scope does not match' }, { headers: { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' } });
+    pool
+      .intercept({ path: '/ex/jira/c1/rest/agile/1.0/sprint/0', method: 'GET' })
+      .reply(401, { code: 401, message: 'Client must be authenticated to access this resource.' });
     const c = new AtlassianClient(client(), endpoints);
     const auth = { kind: 'basic' as const, email: 'a@b.c', token: 't' };
     const first = await c.gateway('c1', auth, { method: 'GET', path: '/rest/agile/1.0/sprint/0' });
@@ -45,11 +49,17 @@ describe('gateway answers', () => {
     expect(isScopeMismatch(first)).toBe(true);
     expect(isScopeMismatch(second)).toBe(false);
     expect(probeVerdict(first, probe('read:sprint:jira-software')).status).toBe('fail');
-    expect(probeVerdict(second, probe('read:sprint:jira-software'))).toMatchObject({ status: 'skip', detail: expect.stringContaining('see the api-token check') });
+    expect(probeVerdict(second, probe('read:sprint:jira-software'))).toMatchObject({
+      status: 'skip',
+      detail: expect.stringContaining('see the api-token check'),
+    });
   });
 
   it('recognises the scope message without the header', async () => {
-    agent.get(API).intercept({ path: '/ex/jira/c1/rest/api/3/myself', method: 'GET' }).reply(401, '{"code":401,"message":"Unauthorized; scope does not match"}');
+    agent
+      .get(API)
+      .intercept({ path: '/ex/jira/c1/rest/api/3/myself', method: 'GET' })
+      .reply(401, '{"code":401,"message":"Unauthorized; scope does not match"}');
     const res = await new AtlassianClient(client(), endpoints).myself('c1', { kind: 'basic', email: 'a@b.c', token: 't' });
     expect(isScopeMismatch(res)).toBe(true);
   });
@@ -64,7 +74,10 @@ describe('gateway answers', () => {
   });
 
   it.each([403, 404])('passes %i through for the verdicts', async (status) => {
-    agent.get(API).intercept({ path: '/ex/jira/c1/rest/agile/1.0/epic/0', method: 'GET' }).reply(status, { errorMessages: ['x'] });
+    agent
+      .get(API)
+      .intercept({ path: '/ex/jira/c1/rest/agile/1.0/epic/0', method: 'GET' })
+      .reply(status, { errorMessages: ['x'] });
     const res = await new AtlassianClient(client(), endpoints).gateway('c1', { kind: 'bearer', token: 't' }, { method: 'GET', path: '/rest/agile/1.0/epic/0' });
     expect(res.status).toBe(status);
     expect(probeVerdict(res, probe('read:epic:jira-software')).status).toBe('pass');
@@ -95,14 +108,21 @@ describe('rate limits', () => {
   });
 
   it('gives up after a bounded number of retries and returns the 429', async () => {
-    agent.get(API).intercept({ path: '/me', method: 'GET' }).reply(429, '', { headers: { 'retry-after': '0' } }).times(4);
+    agent
+      .get(API)
+      .intercept({ path: '/me', method: 'GET' })
+      .reply(429, '', { headers: { 'retry-after': '0' } })
+      .times(4);
     const res = await client({ maxRetries: 3 }).request({ method: 'GET', url: `${API}/me` });
     expect(res.status).toBe(429);
     expect(slept).toHaveLength(3);
   });
 
   it('does not wait longer than the budget', async () => {
-    agent.get(API).intercept({ path: '/me', method: 'GET' }).reply(429, '', { headers: { 'retry-after': '3600' } });
+    agent
+      .get(API)
+      .intercept({ path: '/me', method: 'GET' })
+      .reply(429, '', { headers: { 'retry-after': '3600' } });
     const res = await client().request({ method: 'GET', url: `${API}/me` });
     expect(res.status).toBe(429);
     expect(slept).toEqual([]);
@@ -124,15 +144,22 @@ describe('rate limits', () => {
 describe('network failures, told in a sentence', () => {
   it('a timeout', async () => {
     agent.get(API).intercept({ path: '/me', method: 'GET' }).reply(200, '{}').delay(500);
-    const error = await client({ timeoutMs: 50 }).request({ method: 'GET', url: `${API}/me` }).catch((e: unknown) => e);
+    const error = await client({ timeoutMs: 50 })
+      .request({ method: 'GET', url: `${API}/me` })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as NetworkError).failure).toBe('timeout');
     expect((error as Error).message).toContain('did not answer');
   });
 
   it('a DNS failure', async () => {
-    agent.get(API).intercept({ path: '/me', method: 'GET' }).replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND api.atlassian.com'), { code: 'ENOTFOUND' }));
-    const error = (await client().request({ method: 'GET', url: `${API}/me` }).catch((e: unknown) => e)) as NetworkError;
+    agent
+      .get(API)
+      .intercept({ path: '/me', method: 'GET' })
+      .replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND api.atlassian.com'), { code: 'ENOTFOUND' }));
+    const error = (await client()
+      .request({ method: 'GET', url: `${API}/me` })
+      .catch((e: unknown) => e)) as NetworkError;
     expect(error.failure).toBe('dns');
     expect(error.message).toBe('Could not find api.atlassian.com (DNS lookup failed).');
     expect(error.hint).toContain('network');
@@ -142,29 +169,42 @@ describe('network failures, told in a sentence', () => {
     const pool = agent.get(API);
     pool.intercept({ path: '/a', method: 'GET' }).replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
     pool.intercept({ path: '/b', method: 'GET' }).replyWithError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }));
-    const a = (await client().request({ method: 'GET', url: `${API}/a` }).catch((e: unknown) => e)) as NetworkError;
-    const b = (await client().request({ method: 'GET', url: `${API}/b` }).catch((e: unknown) => e)) as NetworkError;
+    const a = (await client()
+      .request({ method: 'GET', url: `${API}/a` })
+      .catch((e: unknown) => e)) as NetworkError;
+    const b = (await client()
+      .request({ method: 'GET', url: `${API}/b` })
+      .catch((e: unknown) => e)) as NetworkError;
     expect(a.failure).toBe('refused');
     expect(b.failure).toBe('reset');
   });
 
   it('a TLS problem points at NODE_EXTRA_CA_CERTS', async () => {
-    agent.get(API).intercept({ path: '/me', method: 'GET' }).replyWithError(Object.assign(new Error('self signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }));
-    const e = (await client().request({ method: 'GET', url: `${API}/me` }).catch((x: unknown) => x)) as NetworkError;
+    agent
+      .get(API)
+      .intercept({ path: '/me', method: 'GET' })
+      .replyWithError(Object.assign(new Error('self signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }));
+    const e = (await client()
+      .request({ method: 'GET', url: `${API}/me` })
+      .catch((x: unknown) => x)) as NetworkError;
     expect(e.failure).toBe('tls');
     expect(e.hint).toContain('NODE_EXTRA_CA_CERTS');
   });
 
   it('invalid JSON from tenant_info is a clear error, not a crash', async () => {
     agent.get(SITE).intercept({ path: '/_edge/tenant_info', method: 'GET' }).reply(200, '<html>login</html>');
-    await expect(new AtlassianClient(client(), endpoints).tenantInfo(SITE)).rejects.toThrow('Something other than Atlassian answered (200 from acme.atlassian.net, an HTML page');
+    await expect(new AtlassianClient(client(), endpoints).tenantInfo(SITE)).rejects.toThrow(
+      'Something other than Atlassian answered (200 from acme.atlassian.net, an HTML page',
+    );
   });
 
   it('a 404 from tenant_info says there is probably no site there, with what came back and the other cause', async () => {
     agent.get(SITE).intercept({ path: '/_edge/tenant_info', method: 'GET' }).reply(404, 'nope');
     const e = (await new AtlassianClient(client(), endpoints).tenantInfo(SITE).catch((x: unknown) => x)) as UnknownSiteError;
     expect(e).toBeInstanceOf(UnknownSiteError);
-    expect(e.message).toBe('https://acme.atlassian.net is probably not a Jira Cloud site: instead of a cloud id it answered 404 from acme.atlassian.net, not JSON.');
+    expect(e.message).toBe(
+      'https://acme.atlassian.net is probably not a Jira Cloud site: instead of a cloud id it answered 404 from acme.atlassian.net, not JSON.',
+    );
     expect(e.hint).toContain('a proxy');
   });
 
@@ -179,7 +219,10 @@ describe('network failures, told in a sentence', () => {
   });
 
   it('tenant_info: a redirect to Atlassian (its sign-up page) is probably no site', async () => {
-    agent.get(SITE).intercept({ path: '/_edge/tenant_info', method: 'GET' }).reply(302, '', { headers: { location: 'https://www.atlassian.com/try' } });
+    agent
+      .get(SITE)
+      .intercept({ path: '/_edge/tenant_info', method: 'GET' })
+      .reply(302, '', { headers: { location: 'https://www.atlassian.com/try' } });
     await expect(new AtlassianClient(client(), endpoints).tenantInfo(SITE)).rejects.toBeInstanceOf(UnknownSiteError);
   });
 
@@ -193,8 +236,15 @@ describe('network failures, told in a sentence', () => {
 
 describe('the debug log is redacted', () => {
   it('never shows a code, a state, a token or the Authorization header', async () => {
-    agent.get('https://auth.atlassian.com').intercept({ path: (p) => p.startsWith('/x'), method: 'GET' }).reply(200, '{}');
-    await client().request({ method: 'GET', url: 'https://auth.atlassian.com/x?code=SECRETCODE&state=S1&ok=1', headers: { authorization: 'Basic SECRETAUTH' } });
+    agent
+      .get('https://auth.atlassian.com')
+      .intercept({ path: (p) => p.startsWith('/x'), method: 'GET' })
+      .reply(200, '{}');
+    await client().request({
+      method: 'GET',
+      url: 'https://auth.atlassian.com/x?code=SECRETCODE&state=S1&ok=1',
+      headers: { authorization: 'Basic SECRETAUTH' },
+    });
     const text = log.join('\n');
     expect(text).not.toContain('SECRETCODE');
     expect(text).not.toContain('SECRETAUTH');
@@ -268,7 +318,9 @@ describe('every request ends', () => {
     try {
       const http = createHttpClient({ env: { HTTPS_PROXY: `http://user:secret@127.0.0.1:${port}` }, timeoutMs: 3000 });
       const started = Date.now();
-      const outcomes = await Promise.allSettled([1, 2, 3].map(() => http.request({ method: 'GET', url: 'https://api.atlassian.com/ex/jira/c1/rest/api/3/myself' })));
+      const outcomes = await Promise.allSettled(
+        [1, 2, 3].map(() => http.request({ method: 'GET', url: 'https://api.atlassian.com/ex/jira/c1/rest/api/3/myself' })),
+      );
       expect(Date.now() - started).toBeLessThan(4500);
       for (const outcome of outcomes) {
         expect(outcome.status).toBe('rejected');
@@ -302,7 +354,10 @@ describe('every request ends', () => {
   });
 
   it('the request id Atlassian support asks for is in the --debug log', async () => {
-    agent.get(API).intercept({ path: '/x', method: 'GET' }).reply(500, 'oops', { headers: { 'x-arequestid': 'abc-123', 'content-type': 'text/plain' } });
+    agent
+      .get(API)
+      .intercept({ path: '/x', method: 'GET' })
+      .reply(500, 'oops', { headers: { 'x-arequestid': 'abc-123', 'content-type': 'text/plain' } });
     await client().request({ method: 'GET', url: `${API}/x` });
     expect(log.join('\n')).toMatch(/← 500 GET https:\/\/api\.atlassian\.com\/x \(\d+ ms, request id abc-123\)/);
   });

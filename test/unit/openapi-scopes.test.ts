@@ -46,7 +46,10 @@ describe('probe table', () => {
         const concrete = p.path.split('?')[0]!.split('/');
         const ids = template.flatMap((t, i) => (/^\{.*id\}$/i.test(t) ? [concrete[i]] : []));
         expect(ids.length, `${p.scope} aims at an id`).toBeGreaterThan(0);
-        expect(ids.every((id) => id === '0'), `${p.scope} aims at id 0`).toBe(true);
+        expect(
+          ids.every((id) => id === '0'),
+          `${p.scope} aims at id 0`,
+        ).toBe(true);
         expect(p.body, `${p.scope} has no body`).toBeUndefined();
         continue;
       }
@@ -73,14 +76,25 @@ describe('against Atlassian’s OpenAPI specs', () => {
     const sets = scopeSets(op.method, op.path);
     const scopes = TOKEN_SCOPE_LISTS[kind].scopes;
     expect(satisfies(sets, scopes), 'the full token set satisfies it').toBe(true);
-    expect(satisfies(sets, scopes.filter((s) => s !== probe.scope)), 'the set minus this scope does not').toBe(false);
+    expect(
+      satisfies(
+        sets,
+        scopes.filter((s) => s !== probe.scope),
+      ),
+      'the set minus this scope does not',
+    ).toBe(false);
   });
 
   it('the jira-permissions request is allowed by the token scopes (read:jira-work)', () => {
     const op = matchOperation('GET', MY_PERMISSIONS_PATH)!;
     expect(op.id).toBe('my-permissions');
     expect(satisfies(scopeSets('GET', op.path), TOKEN_SCOPES)).toBe(true);
-    expect(satisfies(scopeSets('GET', op.path), TOKEN_SCOPES.filter((s) => s !== 'read:jira-work'))).toBe(false);
+    expect(
+      satisfies(
+        scopeSets('GET', op.path),
+        TOKEN_SCOPES.filter((s) => s !== 'read:jira-work'),
+      ),
+    ).toBe(false);
   });
 
   const unprobeable = (['alm-account', 'user'] as const).flatMap((kind) =>

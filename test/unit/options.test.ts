@@ -50,10 +50,28 @@ describe('setup options', () => {
 
   it('reads what commander gives: strings, switches and --no-browser', () => {
     const o = parseSetupOptions(
-      { site: 'https://acme.atlassian.net', email: 'a@acme.com', oauthTimeout: '60', browser: false, skipOauth: true, user: false, tokenExpires: '2027-06-01', redirectUri: 'http://127.0.0.1:9000/cb' },
+      {
+        site: 'https://acme.atlassian.net',
+        email: 'a@acme.com',
+        oauthTimeout: '60',
+        browser: false,
+        skipOauth: true,
+        user: false,
+        tokenExpires: '2027-06-01',
+        redirectUri: 'http://127.0.0.1:9000/cb',
+      },
       now,
     );
-    expect(o).toMatchObject({ site: 'https://acme.atlassian.net', email: 'a@acme.com', oauthTimeoutSeconds: 60, browser: false, skipOAuth: true, user: false, tokenExpires: '2027-06-01', redirectUri: 'http://127.0.0.1:9000/cb' });
+    expect(o).toMatchObject({
+      site: 'https://acme.atlassian.net',
+      email: 'a@acme.com',
+      oauthTimeoutSeconds: 60,
+      browser: false,
+      skipOAuth: true,
+      user: false,
+      tokenExpires: '2027-06-01',
+      redirectUri: 'http://127.0.0.1:9000/cb',
+    });
   });
 
   it.each([
@@ -112,7 +130,15 @@ describe('setup options', () => {
 
 describe('test-connection options', () => {
   it('defaults, and the redirect URI stays unset (the saved one is used)', () => {
-    expect(parseTestConnectionOptions({})).toEqual({ json: false, oauth: false, browser: true, redirectUri: undefined, oauthTimeoutSeconds: DEFAULTS.oauthTimeoutSeconds, projects: undefined, all: false });
+    expect(parseTestConnectionOptions({})).toEqual({
+      json: false,
+      oauth: false,
+      browser: true,
+      redirectUri: undefined,
+      oauthTimeoutSeconds: DEFAULTS.oauthTimeoutSeconds,
+      projects: undefined,
+      all: false,
+    });
   });
   it('checks --redirect-uri and --oauth-timeout like setup does', () => {
     expect(usage(() => parseTestConnectionOptions({ redirectUri: 'http://10.0.0.1:8976/cb' })).message).toContain('must point at this machine');
@@ -122,7 +148,15 @@ describe('test-connection options', () => {
 
 describe('rotate-token options', () => {
   it('defaults', () => {
-    expect(parseRotateOptions({}, now)).toEqual({ check: false, within: DEFAULTS.withinDays, json: false, tokenExpires: undefined, calendar: undefined, browser: true, all: false });
+    expect(parseRotateOptions({}, now)).toEqual({
+      check: false,
+      within: DEFAULTS.withinDays,
+      json: false,
+      tokenExpires: undefined,
+      calendar: undefined,
+      browser: true,
+      all: false,
+    });
   });
   it.each([
     [{ within: '-1', check: true }, '--within must be a whole number of days from 0 to 365 (got -1).', undefined],

@@ -143,18 +143,27 @@ describe('assertPrivateFolder: refused (exit 2), with the fix', () => {
 
   it('a file where the folder should be', async () => {
     const path = file(0o600, 'x', 'not-a-folder');
-    expect(await refusal(assertPrivateFolder(path))).toEqual({ message: `${path} should be the configuration folder, but it is a file.`, hint: 'Move that file away, or set KENDIS_JIRA_CONFIG_DIR to another folder.' });
+    expect(await refusal(assertPrivateFolder(path))).toEqual({
+      message: `${path} should be the configuration folder, but it is a file.`,
+      hint: 'Move that file away, or set KENDIS_JIRA_CONFIG_DIR to another folder.',
+    });
   });
 
   it('a folder under a file (ENOTDIR)', async () => {
     const path = join(file(0o600, 'x', 'a-file'), 'cfg');
-    expect(await refusal(assertPrivateFolder(path))).toEqual({ message: `The configuration folder ${path} cannot exist: a part of that path is a file.`, hint: 'Set KENDIS_JIRA_CONFIG_DIR to a folder you can write to.' });
+    expect(await refusal(assertPrivateFolder(path))).toEqual({
+      message: `The configuration folder ${path} cannot exist: a part of that path is a file.`,
+      hint: 'Set KENDIS_JIRA_CONFIG_DIR to a folder you can write to.',
+    });
   });
 
   it.each([['EACCES'], ['EPERM']])('a folder that cannot be looked at (%s)', async (code) => {
     const path = join(work, 'locked');
     faults.set(path, code);
-    expect(await refusal(assertPrivateFolder(path))).toEqual({ message: `The configuration folder ${path} cannot be read (${code}).`, hint: 'Set KENDIS_JIRA_CONFIG_DIR to a folder you can write to.' });
+    expect(await refusal(assertPrivateFolder(path))).toEqual({
+      message: `The configuration folder ${path} cannot be read (${code}).`,
+      hint: 'Set KENDIS_JIRA_CONFIG_DIR to a folder you can write to.',
+    });
   });
 
   it('any other failure is not disguised: the error itself', async () => {
@@ -301,9 +310,12 @@ describe('every file opened is closed again', () => {
 describe('where there is no ownership model, only links and non-folders are judged', () => {
   it.each([
     ['Windows', () => Object.defineProperty(process, 'platform', { ...platform, value: 'win32' })],
-    ['no process.getuid', () => {
-      process.getuid = undefined as unknown as typeof process.getuid;
-    }],
+    [
+      'no process.getuid',
+      () => {
+        process.getuid = undefined as unknown as typeof process.getuid;
+      },
+    ],
   ])('%s: modes and owners are accepted', async (_name, pretend) => {
     const cfg = folder(0o777);
     const config = file(0o666, '{"c":1}', 'config.json');

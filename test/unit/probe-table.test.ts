@@ -11,7 +11,10 @@ describe('probeFor', () => {
     expect(() => probeFor('read:nothing:jira')).toThrow('no probe decision for token scope read:nothing:jira');
   });
   it('uncoveredTokenScopes lists exactly the scopes with no decision', () => {
-    expect(uncoveredTokenScopes(['read:nothing:jira', 'read:jira-work', 'read:project:jira', 'write:nothing:jira'])).toEqual(['read:nothing:jira', 'write:nothing:jira']);
+    expect(uncoveredTokenScopes(['read:nothing:jira', 'read:jira-work', 'read:project:jira', 'write:nothing:jira'])).toEqual([
+      'read:nothing:jira',
+      'write:nothing:jira',
+    ]);
   });
   it('says why each skipped scope cannot be checked alone', () => {
     const reason = (scope: string) => UNPROBEABLE.find((u) => u.scope === scope)?.reason;
@@ -26,7 +29,19 @@ describe('probeFor', () => {
 });
 
 describe('evidenceFor (scope drift): a passed probe proves a failing scope only when every way it could pass needs that scope', () => {
-  const GRANULAR = ['read:issue-type:jira', 'read:project:jira', 'read:project.property:jira', 'read:user:jira', 'read:application-role:jira', 'read:avatar:jira', 'read:group:jira', 'read:issue-type-hierarchy:jira', 'read:project-category:jira', 'read:project-version:jira', 'read:project.component:jira'];
+  const GRANULAR = [
+    'read:issue-type:jira',
+    'read:project:jira',
+    'read:project.property:jira',
+    'read:user:jira',
+    'read:application-role:jira',
+    'read:avatar:jira',
+    'read:group:jira',
+    'read:issue-type-hierarchy:jira',
+    'read:project-category:jira',
+    'read:project-version:jira',
+    'read:project.component:jira',
+  ];
   it('the webhook probe’s pass proves read:jira-work on a token that has it', () => {
     expect(evidenceFor('read:jira-work', ['manage:jira-webhook'], TOKEN_SCOPES)).toBe('manage:jira-webhook');
   });

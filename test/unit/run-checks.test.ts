@@ -19,7 +19,12 @@ import { sampleProfile } from '../helpers/fixtures.js';
 import type { Profile } from '../../src/config/schema.js';
 
 const CLOUD = '0b5c2f4e-5a1d-4c1e-9f0a-000000000001';
-const res = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({ status, headers, text: typeof body === 'string' ? body : JSON.stringify(body), url: 'https://api.atlassian.com/ex/jira/c/rest' });
+const res = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
+  status,
+  headers,
+  text: typeof body === 'string' ? body : JSON.stringify(body),
+  url: 'https://api.atlassian.com/ex/jira/c/rest',
+});
 const JIRA_404 = res(404, { errorMessages: ['Does not exist.'] });
 const SCOPE_401 = res(401, { code: 401, message: 'Unauthorized; scope does not match' });
 const AUTH_401 = res(401, { message: 'Client must be authenticated.' });
@@ -67,7 +72,8 @@ function fakeClient(f: Fake = {}) {
       const answer = f.gateway?.(path, req.method);
       if (answer instanceof Error) throw answer;
       if (answer) return answer;
-      if (path === '/rest/api/3/mypermissions') return allHeld(['BROWSE_PROJECTS', 'CREATE_ISSUES', 'EDIT_ISSUES', 'LINK_ISSUES', 'MANAGE_SPRINTS_PERMISSION', 'ADMINISTER']);
+      if (path === '/rest/api/3/mypermissions')
+        return allHeld(['BROWSE_PROJECTS', 'CREATE_ISSUES', 'EDIT_ISSUES', 'LINK_ISSUES', 'MANAGE_SPRINTS_PERMISSION', 'ADMINISTER']);
       if (path === '/rest/api/3/project/search' || path === '/rest/api/3/webhook') return res(200, { values: [], isLast: true, startAt: 0, maxResults: 50 });
       if (path === '/rest/api/3/issuesecurityschemes') return res(200, { issueSecuritySchemes: [] });
       return JIRA_404;
@@ -85,12 +91,28 @@ function fakeClient(f: Fake = {}) {
   return { client: client as unknown as AtlassianClient, calls, requests };
 }
 
-const profile = (over: Partial<Profile> = {}): Profile => sampleProfile({ cloudId: CLOUD, email: 'admin@acme.com', site: 'https://acme.atlassian.net', token: { expiresOn: '2027-11-01' }, ...over } as Partial<Profile>);
+const profile = (over: Partial<Profile> = {}): Profile =>
+  sampleProfile({
+    cloudId: CLOUD,
+    email: 'admin@acme.com',
+    site: 'https://acme.atlassian.net',
+    token: { expiresOn: '2027-11-01' },
+    ...over,
+  } as Partial<Profile>);
 const now = new Date(2026, 11, 6);
 
 function inputs(f: Fake = {}, over: Partial<CheckInputs> = {}) {
   const { client, calls, requests } = fakeClient(f);
-  const base: CheckInputs = { profile: profile(), clientSecret: 'secret-value-123', apiToken: 'ATATT3xToken', secretsProblem: undefined, client, now, profileFlag: ' --profile acme', cli: 'kj' };
+  const base: CheckInputs = {
+    profile: profile(),
+    clientSecret: 'secret-value-123',
+    apiToken: 'ATATT3xToken',
+    secretsProblem: undefined,
+    client,
+    now,
+    profileFlag: ' --profile acme',
+    cli: 'kj',
+  };
   return { input: { ...base, ...over }, calls, requests };
 }
 
@@ -102,7 +124,16 @@ describe('runChecks: a healthy ALM profile', () => {
   it('runs the catalogue in its order: config, secrets, site, api-token, token-expiry, oauth-client, every scope, jira-permissions', async () => {
     const { input } = inputs();
     const results = await runChecks(input);
-    expect(results.map((r) => r.id)).toEqual(['config', 'secrets', 'site', 'api-token', 'token-expiry', 'oauth-client', ...TOKEN_SCOPES.map((s) => `scope:${s}`), 'jira-permissions']);
+    expect(results.map((r) => r.id)).toEqual([
+      'config',
+      'secrets',
+      'site',
+      'api-token',
+      'token-expiry',
+      'oauth-client',
+      ...TOKEN_SCOPES.map((s) => `scope:${s}`),
+      'jira-permissions',
+    ]);
     expect(isOk(results)).toBe(true);
     const checks = byId(results);
     for (const p of PROBED) expect(checks[`scope:${p.scope}`]!.status, p.scope).toBe('pass');
@@ -118,7 +149,11 @@ describe('runChecks: a healthy ALM profile', () => {
     await runChecks(input);
     expect(calls.filter((c) => c === 'myself')).toHaveLength(1);
     expect(calls).not.toContain('site-myself');
-    for (const p of PROBED.filter((x) => x.operationId !== 'myself')) expect(calls.filter((c) => c === `${p.method} ${p.path}`), p.scope).toHaveLength(1);
+    for (const p of PROBED.filter((x) => x.operationId !== 'myself'))
+      expect(
+        calls.filter((c) => c === `${p.method} ${p.path}`),
+        p.scope,
+      ).toHaveLength(1);
     expect(calls.filter((c) => c.startsWith('GET /rest/api/3/mypermissions'))).toHaveLength(1);
   });
 
@@ -143,7 +178,9 @@ describe('runChecks: a healthy ALM profile', () => {
     const results = await runChecks(input);
     expect(calls.filter((c) => c.includes('mypermissions'))).toEqual([expect.stringContaining('projectKey=KEN&'), expect.stringContaining('projectKey=PLAN&')]);
     expect(results.filter((r) => r.id === 'jira-permissions')).toHaveLength(1);
-    expect(byId(results)['jira-permissions']!.detail).toBe(`${'The account holds all 6 (Browse Projects, Create Issues, Edit Issues, Link Issues, Manage Sprints, Administer Jira) in project KEN.'} ${'The account holds all 6 (Browse Projects, Create Issues, Edit Issues, Link Issues, Manage Sprints, Administer Jira) in project PLAN.'}`);
+    expect(byId(results)['jira-permissions']!.detail).toBe(
+      `${'The account holds all 6 (Browse Projects, Create Issues, Edit Issues, Link Issues, Manage Sprints, Administer Jira) in project KEN.'} ${'The account holds all 6 (Browse Projects, Create Issues, Edit Issues, Link Issues, Manage Sprints, Administer Jira) in project PLAN.'}`,
+    );
   });
 });
 
@@ -158,7 +195,11 @@ describe('runChecks: a scope counts only past a proven sign-in on the right site
     const results = await runChecks(input);
     expect(calls.some((c) => c === 'myself' || c.startsWith('GET /rest'))).toBe(false);
     expect(byId(results)['api-token']).toMatchObject({ status: 'skip', detail: 'No API token to check.' });
-    expect(byId(results).secrets).toMatchObject({ status: 'fail', detail: 'The client secret and API token could not all be read.', hint: expect.stringContaining('`kj setup --profile acme`') });
+    expect(byId(results).secrets).toMatchObject({
+      status: 'fail',
+      detail: 'The client secret and API token could not all be read.',
+      hint: expect.stringContaining('`kj setup --profile acme`'),
+    });
     notChecked(results, 'no API token to sign in with');
   });
   it('a token that could not be read: the secrets problem is the reason', async () => {
@@ -225,11 +266,21 @@ describe('runChecks: one answer, several checks', () => {
     const { input } = inputs({ gateway: (path) => (path === '/rest/api/3/mypermissions' ? AUTH_401 : undefined) });
     const checks = byId(await runChecks(input));
     expect(checks['api-token']).toMatchObject({ status: 'fail', hint: expect.stringContaining('`kj rotate-token --profile acme`') });
-    expect(checks['jira-permissions']).toMatchObject({ status: 'skip', detail: 'Not checked: Atlassian refused the e-mail and API token for this request (401); see the api-token check.' });
+    expect(checks['jira-permissions']).toMatchObject({
+      status: 'skip',
+      detail: 'Not checked: Atlassian refused the e-mail and API token for this request (401); see the api-token check.',
+    });
   });
   it('a failing scope that another passed probe proves is on the token says the rules moved, not "make a new token"', async () => {
     // webhook needs read:jira-work + manage:jira-webhook: its pass proves read:jira-work.
-    const { input } = inputs({ gateway: (path) => (path === '/rest/api/3/project/search' ? SCOPE_401 : path === '/rest/api/3/webhook' ? res(200, { values: [], isLast: true, startAt: 0, maxResults: 50 }) : undefined) });
+    const { input } = inputs({
+      gateway: (path) =>
+        path === '/rest/api/3/project/search'
+          ? SCOPE_401
+          : path === '/rest/api/3/webhook'
+            ? res(200, { values: [], isLast: true, startAt: 0, maxResults: 50 })
+            : undefined,
+    });
     const checks = byId(await runChecks(input));
     expect(checks['scope:read:jira-work']!.status).toBe('fail');
     expect(checks['scope:read:jira-work']!.hint).toContain('The token evidently holds read:jira-work: the manage:jira-webhook check needs it and passed');
@@ -253,7 +304,10 @@ describe('runChecks: one answer, several checks', () => {
     expect(byId(await runChecks(input))['oauth-client']).toMatchObject({ status: 'fail', hint: expect.stringContaining('`kj setup --profile acme`') });
   });
   it('details never carry this run’s secrets, even when a server quotes them back', async () => {
-    const { input } = inputs({ exchange: { ok: false, status: 400, error: 'invalid_request', description: 'client_secret secret-value-123 is malformed' }, gateway: (path) => (path === '/rest/agile/1.0/epic/0' ? new Error('bad token ATATT3xToken') : undefined) });
+    const { input } = inputs({
+      exchange: { ok: false, status: 400, error: 'invalid_request', description: 'client_secret secret-value-123 is malformed' },
+      gateway: (path) => (path === '/rest/agile/1.0/epic/0' ? new Error('bad token ATATT3xToken') : undefined),
+    });
     const results = await runChecks(input);
     const text = JSON.stringify(results);
     expect(text).not.toContain('secret-value-123');
@@ -265,20 +319,43 @@ describe('runChecks: one answer, several checks', () => {
     await expect(runChecks(input)).rejects.toBeInstanceOf(CancelledError);
   });
   it('setup’s and test-connection’s commands carry the profile, the sandbox and the kind', async () => {
-    const { input } = inputs({ myself: AUTH_401 }, { profile: profile({ kind: 'user', sandbox: true } as Partial<Profile>), clientSecret: undefined, profileFlag: ' --profile me' });
+    const { input } = inputs(
+      { myself: AUTH_401 },
+      { profile: profile({ kind: 'user', sandbox: true } as Partial<Profile>), clientSecret: undefined, profileFlag: ' --profile me' },
+    );
     const checks = byId(await runChecks(input));
     expect(checks['api-token']!.hint).toContain('`kj rotate-token --profile me`');
-    const { input: other } = inputs({ tenant: '11111111-2222-3333-4444-555555555555' }, { profile: profile({ kind: 'user', sandbox: true } as Partial<Profile>), clientSecret: undefined, profileFlag: ' --profile me' });
+    const { input: other } = inputs(
+      { tenant: '11111111-2222-3333-4444-555555555555' },
+      { profile: profile({ kind: 'user', sandbox: true } as Partial<Profile>), clientSecret: undefined, profileFlag: ' --profile me' },
+    );
     expect(byId(await runChecks(other)).site!.hint).toContain('`kj setup --sandbox --user --profile me`');
   });
 });
 
 describe('runOAuthChecks', () => {
-  const grant = async () => ({ accessToken: 'at', grantedScopes: new Set(['read:me', 'report:personal-data', 'read:project:jira', 'read:board-scope:jira-software', 'read:epic:jira-software', 'write:epic:jira-software', 'read:sprint:jira-software', 'write:sprint:jira-software']), expiresIn: 3600 });
+  const grant = async () => ({
+    accessToken: 'at',
+    grantedScopes: new Set([
+      'read:me',
+      'report:personal-data',
+      'read:project:jira',
+      'read:board-scope:jira-software',
+      'read:epic:jira-software',
+      'write:epic:jira-software',
+      'read:sprint:jira-software',
+      'write:sprint:jira-software',
+    ]),
+    expiresIn: 3600,
+  });
   it('all three pass on Atlassian’s documented answers', async () => {
     const { client } = fakeClient();
     const results = await runOAuthChecks({ email: 'admin@acme.com', cloudId: CLOUD, client, now }, grant);
-    expect(results.map((r) => [r.id, r.status])).toEqual([['oauth-grant', 'pass'], ['oauth-identity', 'pass'], ['oauth-personal-data', 'pass']]);
+    expect(results.map((r) => [r.id, r.status])).toEqual([
+      ['oauth-grant', 'pass'],
+      ['oauth-identity', 'pass'],
+      ['oauth-personal-data', 'pass'],
+    ]);
   });
   it('no callback is error (nothing proven); a refusal in the browser fails; the others are skipped', async () => {
     const { client } = fakeClient();
@@ -295,7 +372,11 @@ describe('runOAuthChecks', () => {
       throw new NetworkError('timeout', 'auth did not answer.', 'Try again.');
     });
     expect(network[0]!.status).toBe('error');
-    await expect(runOAuthChecks({ email: 'a', cloudId: CLOUD, client, now }, async () => { throw new CancelledError(); })).rejects.toBeInstanceOf(CancelledError);
+    await expect(
+      runOAuthChecks({ email: 'a', cloudId: CLOUD, client, now }, async () => {
+        throw new CancelledError();
+      }),
+    ).rejects.toBeInstanceOf(CancelledError);
   });
   it('/me not in Atlassian’s shape: identity is error and personal data is skipped (no account id to report)', async () => {
     const { client } = fakeClient();
@@ -306,7 +387,13 @@ describe('runOAuthChecks', () => {
 });
 
 describe('the report', () => {
-  const r = (id: string, status: CheckResult['status'], hint?: string): CheckResult => ({ id, title: id, status, detail: `${id} detail.`, ...(hint ? { hint } : {}) });
+  const r = (id: string, status: CheckResult['status'], hint?: string): CheckResult => ({
+    id,
+    title: id,
+    status,
+    detail: `${id} detail.`,
+    ...(hint ? { hint } : {}),
+  });
   it('is OK only without fail and error', () => {
     expect(isOk([r('a', 'pass'), r('b', 'warn'), r('c', 'skip')])).toBe(true);
     expect(isOk([r('a', 'pass'), r('b', 'fail')])).toBe(false);
@@ -316,11 +403,16 @@ describe('the report', () => {
   it('the full test’s closing line: what passed, what cannot be checked alone, warnings to look at', () => {
     expect(fullTestLine([r('a', 'pass'), r('b', 'pass'), r('c', 'skip')])).toBe('Full test passed: 2 checks; 1 scope cannot be checked alone.');
     expect(fullTestLine([r('a', 'pass'), r('w', 'warn')])).toBe('Full test passed: 1 check; 1 warning above.');
-    expect(fullTestLine([r('a', 'pass'), r('w', 'warn'), r('v', 'warn'), r('s', 'skip')])).toBe('Full test passed: 1 check; 1 scope cannot be checked alone; 2 warnings above.');
+    expect(fullTestLine([r('a', 'pass'), r('w', 'warn'), r('v', 'warn'), r('s', 'skip')])).toBe(
+      'Full test passed: 1 check; 1 scope cannot be checked alone; 2 warnings above.',
+    );
   });
   it('commands to type: the note above, the command whole on its own line', () => {
     const said: string[] = [];
-    printCommands({ info: (l: string) => said.push(`I ${l}`), copyLine: (l: string) => said.push(`C ${l}`) } as never, [['kj rotate-token', 'when it is due'], ['kj status', 'any time']]);
+    printCommands({ info: (l: string) => said.push(`I ${l}`), copyLine: (l: string) => said.push(`C ${l}`) } as never, [
+      ['kj rotate-token', 'when it is due'],
+      ['kj status', 'any time'],
+    ]);
     expect(said).toEqual(['I   # when it is due', 'C   kj rotate-token', 'I   # any time', 'C   kj status']);
   });
   it('counts every status', () => {
@@ -329,17 +421,37 @@ describe('the report', () => {
   });
   it('refusalOf: a fail (or a warned sign-in) is "Atlassian said no"; an error "try again later"; else nothing', () => {
     expect(refusalOf([r('a', 'pass')], 'nothing was saved')).toBeUndefined();
-    expect(refusalOf([r('a', 'fail', 'fix it'), r('b', 'error')], 'nothing was saved')).toEqual({ kind: 'fail', message: 'Atlassian said no (a): nothing was saved.', hint: 'fix it' });
-    expect(refusalOf([r('api-token', 'warn', 'use the owner')], 'x')).toEqual({ kind: 'fail', message: 'Atlassian said no (api-token): x.', hint: 'use the owner' });
+    expect(refusalOf([r('a', 'fail', 'fix it'), r('b', 'error')], 'nothing was saved')).toEqual({
+      kind: 'fail',
+      message: 'Atlassian said no (a): nothing was saved.',
+      hint: 'fix it',
+    });
+    expect(refusalOf([r('api-token', 'warn', 'use the owner')], 'x')).toEqual({
+      kind: 'fail',
+      message: 'Atlassian said no (api-token): x.',
+      hint: 'use the owner',
+    });
     expect(refusalOf([r('b', 'warn')], 'x')).toBeUndefined();
-    expect(refusalOf([r('b', 'error', 'later')], 'nothing was saved')).toEqual({ kind: 'error', message: 'b detail: nothing was saved. Try again later.', hint: 'later' });
+    expect(refusalOf([r('b', 'error', 'later')], 'nothing was saved')).toEqual({
+      kind: 'error',
+      message: 'b detail: nothing was saved. Try again later.',
+      hint: 'later',
+    });
     expect(blockingOf([r('a', 'fail'), r('b', 'error'), r('c', 'pass')])).toEqual({ failed: [r('a', 'fail')], errors: [r('b', 'error')] });
   });
   it('renders a line per check, the fix under anything that is not a pass, and filters passes and skips when asked', () => {
     const lines: string[] = [];
     const plain = { green: (s: string) => s, yellow: (s: string) => s, red: (s: string) => s, dim: (s: string) => s, cyan: (s: string) => s };
     const io = { err: (l: string) => lines.push(`E ${l}`), out: (l: string) => lines.push(`O ${l}`), paint: plain, outPaint: plain, verbose: false } as never;
-    const results = [r('scope:read:x', 'pass', 'never shown'), r('b', 'warn', 'do this'), r('c', 'error', 'later'), r('d', 'skip'), r('e', 'fail', 'fix'), r('f', 'pass'), { ...r('g', 'pass'), detail: 'x'.repeat(80) }];
+    const results = [
+      r('scope:read:x', 'pass', 'never shown'),
+      r('b', 'warn', 'do this'),
+      r('c', 'error', 'later'),
+      r('d', 'skip'),
+      r('e', 'fail', 'fix'),
+      r('f', 'pass'),
+      { ...r('g', 'pass'), detail: 'x'.repeat(80) },
+    ];
     renderCheckLines(io, results);
     // A pass is its title and the fact (the scope, or a short detail); a skip its reason in brief.
     expect(lines).toEqual([
@@ -360,9 +472,15 @@ describe('the report', () => {
     lines.length = 0;
     renderCheckLines(io, results, { showPasses: false, showSkips: false, toStdout: true });
     expect(lines.map((l) => l.slice(0, 4))).toEqual(['O ! ', 'O   ', 'O ? ', 'O   ', 'O ✖ ', 'O   ']);
-    expect(briefSkip('Cannot be checked on its own: every request that needs it also accepts write:jira-work, so no request can tell the two apart.')).toBe('covered by write:jira-work');
-    expect(briefSkip('Cannot be checked on its own: it belongs to the Assets (CMDB) API, which no Jira request reaches.')).toBe('an Assets (CMDB) scope no Jira request reaches');
-    expect(briefSkip('Cannot be checked on its own: no Jira request uses it (it belongs to the DevOps builds API).')).toBe('a DevOps builds scope no Jira request uses');
+    expect(briefSkip('Cannot be checked on its own: every request that needs it also accepts write:jira-work, so no request can tell the two apart.')).toBe(
+      'covered by write:jira-work',
+    );
+    expect(briefSkip('Cannot be checked on its own: it belongs to the Assets (CMDB) API, which no Jira request reaches.')).toBe(
+      'an Assets (CMDB) scope no Jira request reaches',
+    );
+    expect(briefSkip('Cannot be checked on its own: no Jira request uses it (it belongs to the DevOps builds API).')).toBe(
+      'a DevOps builds scope no Jira request uses',
+    );
     expect(briefSkip('Not checked: the site check failed.')).toBe('Not checked: the site check failed');
   });
 });
@@ -421,7 +539,10 @@ describe('runChecks: which checks a run has', () => {
   it('an ALM profile without its client secret: secrets fails naming both variables, and there is no client check', async () => {
     const { input, calls } = inputs({}, { clientSecret: undefined });
     const checks = byId(await runChecks(input));
-    expect(checks.secrets).toMatchObject({ status: 'fail', hint: 'Run `kj setup --profile acme` again to store it, or set KENDIS_JIRA_CLIENT_SECRET / KENDIS_JIRA_API_TOKEN.' });
+    expect(checks.secrets).toMatchObject({
+      status: 'fail',
+      hint: 'Run `kj setup --profile acme` again to store it, or set KENDIS_JIRA_CLIENT_SECRET / KENDIS_JIRA_API_TOKEN.',
+    });
     expect(checks['oauth-client']).toBeUndefined();
     expect(calls).not.toContain('token');
   });
@@ -439,18 +560,64 @@ describe('runChecks: which checks a run has', () => {
     expect(calls).not.toContain('token');
   });
   it('with the browser round trip: the three OAuth checks last, about this profile’s e-mail and site', async () => {
-    const { input } = inputs({}, { oauth: async () => ({ accessToken: 'at', grantedScopes: new Set(['read:me', 'report:personal-data', 'read:project:jira', 'read:board-scope:jira-software', 'read:epic:jira-software', 'write:epic:jira-software', 'read:sprint:jira-software', 'write:sprint:jira-software']), expiresIn: 1 }) });
+    const { input } = inputs(
+      {},
+      {
+        oauth: async () => ({
+          accessToken: 'at',
+          grantedScopes: new Set([
+            'read:me',
+            'report:personal-data',
+            'read:project:jira',
+            'read:board-scope:jira-software',
+            'read:epic:jira-software',
+            'write:epic:jira-software',
+            'read:sprint:jira-software',
+            'write:sprint:jira-software',
+          ]),
+          expiresIn: 1,
+        }),
+      },
+    );
     const results = await runChecks(input);
-    expect(results.slice(-3).map((r) => [r.id, r.status])).toEqual([['oauth-grant', 'pass'], ['oauth-identity', 'pass'], ['oauth-personal-data', 'pass']]);
-    const other = inputs({}, { profile: profile({ email: 'someone@else.com', cloudId: '11111111-2222-3333-4444-555555555555' } as Partial<Profile>), oauth: input.oauth! });
+    expect(results.slice(-3).map((r) => [r.id, r.status])).toEqual([
+      ['oauth-grant', 'pass'],
+      ['oauth-identity', 'pass'],
+      ['oauth-personal-data', 'pass'],
+    ]);
+    const other = inputs(
+      {},
+      { profile: profile({ email: 'someone@else.com', cloudId: '11111111-2222-3333-4444-555555555555' } as Partial<Profile>), oauth: input.oauth! },
+    );
     const checks = byId(await runChecks(other.input));
     expect(checks['oauth-grant']!.status).toBe('fail');
     expect(checks['oauth-identity']!.status).toBe('warn');
   });
   it('every check has its catalogue title', () => {
-    expect(['config', 'secrets', 'site', 'api-token', 'token-expiry', 'oauth-client', 'jira-permissions', 'oauth-grant', 'oauth-identity', 'oauth-personal-data'].map(checkTitle)).toEqual([
-      'Saved settings', 'Stored secrets', 'Jira site', 'E-mail and API token', 'API token expiry', 'Client ID and Client Secret',
-      'Jira permissions Kendis uses', 'App permissions', 'User Identity API (the consenting account)', 'Personal Data Reporting API',
+    expect(
+      [
+        'config',
+        'secrets',
+        'site',
+        'api-token',
+        'token-expiry',
+        'oauth-client',
+        'jira-permissions',
+        'oauth-grant',
+        'oauth-identity',
+        'oauth-personal-data',
+      ].map(checkTitle),
+    ).toEqual([
+      'Saved settings',
+      'Stored secrets',
+      'Jira site',
+      'E-mail and API token',
+      'API token expiry',
+      'Client ID and Client Secret',
+      'Jira permissions Kendis uses',
+      'App permissions',
+      'User Identity API (the consenting account)',
+      'Personal Data Reporting API',
     ]);
     expect(checkTitle('toString')).toBe('toString');
   });

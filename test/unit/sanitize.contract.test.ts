@@ -172,7 +172,12 @@ describe('withoutSecrets: this run’s own secrets never come back on screen', (
     ['a secret shorter than 6 characters is not looked for (it would garble ordinary words)', 'the abcde of it', ['abcde'], 'the abcde of it'],
     ['an empty secret is not looked for', 'plain text', [''], 'plain text'],
     ['no secrets at all', 'plain text', [], 'plain text'],
-    ['a quote cut short halfway through the secret: the half is taken out', 'token ATATT3xSECRETVALUE0).', ['ATATT3xSECRETVALUE0123456789'], 'token [redacted]).'],
+    [
+      'a quote cut short halfway through the secret: the half is taken out',
+      'token ATATT3xSECRETVALUE0).',
+      ['ATATT3xSECRETVALUE0123456789'],
+      'token [redacted]).',
+    ],
     ['a cut after the first 12 characters is still taken out', 'got ATATT3xSECRE', ['ATATT3xSECRET'], 'got [redacted]'],
     ['11 leading characters are not (a token’s fixed start, or ordinary words)', 'got ATATT3xSECR', ['ATATT3xSECRET'], 'got ATATT3xSECR'],
     ['a secret shorter than 12 characters goes only whole', 'got abcdefg and abcdefgh', ['abcdefgh'], 'got abcdefg and [redacted]'],

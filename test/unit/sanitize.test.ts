@@ -19,7 +19,9 @@ describe('safeForTerminal', () => {
 
 describe('asTyped: commands shown as the user runs this CLI', () => {
   it('rewrites only commands in backticks, and leaves the installed name alone', () => {
-    expect(asTyped('Run `kendis-jira setup --profile a`; kendis-jira is fine.', 'node bin/kendis-jira.js')).toBe('Run `node bin/kendis-jira.js setup --profile a`; kendis-jira is fine.');
+    expect(asTyped('Run `kendis-jira setup --profile a`; kendis-jira is fine.', 'node bin/kendis-jira.js')).toBe(
+      'Run `node bin/kendis-jira.js setup --profile a`; kendis-jira is fine.',
+    );
     expect(asTyped('See `kendis-jira`.', 'npx kendis-jira')).toBe('See `npx kendis-jira`.');
     expect(asTyped('Run `kendis-jira setup`.', 'kendis-jira')).toBe('Run `kendis-jira setup`.');
     expect(asTyped('`kendis-jiraX`', 'node x.js')).toBe('`kendis-jiraX`');
@@ -53,7 +55,9 @@ describe('a --json document names commands as this user types them, as stderr do
 describe('withoutSecrets', () => {
   it('takes this run’s own secrets out of text a server sent', async () => {
     const { withoutSecrets } = await import('../../src/io/sanitize.js');
-    expect(withoutSecrets('client_secret abc123secret is malformed; abc123secret again', ['abc123secret', undefined])).toBe('client_secret [redacted] is malformed; [redacted] again');
+    expect(withoutSecrets('client_secret abc123secret is malformed; abc123secret again', ['abc123secret', undefined])).toBe(
+      'client_secret [redacted] is malformed; [redacted] again',
+    );
     expect(withoutSecrets('nothing here', ['abc123secret'])).toBe('nothing here');
   });
 });

@@ -17,7 +17,8 @@ describe('scope titles', () => {
     for (const scope of TOKEN_SCOPES) expect(checkTitle(`scope:${scope}`)).toBe(ATLASSIAN_SCOPES[scope]!.title);
     const deps = makeTestDeps();
     printTokenScopes(deps.io, '');
-    for (const scope of TOKEN_SCOPES) expect(deps.stderr.text).toMatch(new RegExp(`\\[ \\] ${ATLASSIAN_SCOPES[scope]!.title.replace(/[()]/g, '\\\\$&')} +${scope}`));
+    for (const scope of TOKEN_SCOPES)
+      expect(deps.stderr.text).toMatch(new RegExp(`\\[ \\] ${ATLASSIAN_SCOPES[scope]!.title.replace(/[()]/g, '\\\\$&')} +${scope}`));
   });
 
   it('five token scopes on the Classic tab, ten on the Granular tab, each with what Kendis uses it for', () => {
@@ -30,7 +31,12 @@ describe('scope titles', () => {
   it('the app asks for exactly Kendis’ three APIs and six Jira permissions, nothing more', () => {
     expect(APP_SCOPES.filter((s) => s.kind === 'api')).toHaveLength(2); // + "Jira API" itself
     expect(APP_SCOPES.filter((s) => s.kind === 'jira').map((s) => s.title)).toEqual([
-      'View projects', 'View boards, backlogs, and related items', 'View epics and related issues', 'Update epics', 'View sprints', 'Update and delete sprints',
+      'View projects',
+      'View boards, backlogs, and related items',
+      'View epics and related issues',
+      'Update epics',
+      'View sprints',
+      'Update and delete sprints',
     ]);
   });
 

@@ -22,7 +22,11 @@ describe('the commands it prints', () => {
     expect(secretEnvCommand('X', 'cmd')).toBe("powershell, then $env:X = Read-Host -MaskInput 'X'");
   });
   it('clear the screen', () => {
-    expect([clearCommand('posix'), clearCommand('powershell'), clearCommand('cmd')]).toEqual(['clear (in tmux also `tmux clear-history`)', 'Clear-Host', 'cls']);
+    expect([clearCommand('posix'), clearCommand('powershell'), clearCommand('cmd')]).toEqual([
+      'clear (in tmux also `tmux clear-history`)',
+      'Clear-Host',
+      'cls',
+    ]);
   });
   it('what protects the secrets file: mode bits on POSIX, the profile folder on Windows', () => {
     expect(privateFileWords('linux')).toBe('mode 0600');

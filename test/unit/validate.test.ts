@@ -46,7 +46,8 @@ describe('checkEmail', () => {
 });
 
 describe('checkCallbackUrl', () => {
-  it('accepts Kendis’ https URL', () => expect(checkCallbackUrl('https://app.kendis.io/oauth/jira/callback')).toEqual({ ok: true, value: 'https://app.kendis.io/oauth/jira/callback' }));
+  it('accepts Kendis’ https URL', () =>
+    expect(checkCallbackUrl('https://app.kendis.io/oauth/jira/callback')).toEqual({ ok: true, value: 'https://app.kendis.io/oauth/jira/callback' }));
   it.each([
     ['http://app.kendis.io/cb', 'https://'],
     ['https://app.kendis.io/cb#x', '#'],
@@ -116,7 +117,9 @@ describe('dates', () => {
 
 describe('parseAppId', () => {
   it('takes the id from a console URL or a bare id', () => {
-    expect(parseAppId('https://developer.atlassian.com/console/myapps/7F3C1A52-9D0E-4B7A-8C61-2E5F0D9B4A10/overview')).toBe('7f3c1a52-9d0e-4b7a-8c61-2e5f0d9b4a10');
+    expect(parseAppId('https://developer.atlassian.com/console/myapps/7F3C1A52-9D0E-4B7A-8C61-2E5F0D9B4A10/overview')).toBe(
+      '7f3c1a52-9d0e-4b7a-8c61-2e5f0d9b4a10',
+    );
     expect(parseAppId('nope')).toBeUndefined();
   });
 });

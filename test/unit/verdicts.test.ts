@@ -148,9 +148,13 @@ describe('probeVerdict: Jira’s own refusal (a non-empty ErrorCollection at 400
     for (const status of statuses) expect(probeVerdict(res(status, body), READ).status, String(status)).toBe('error');
   });
   it('the 403 line says the account’s permissions are another check, or what the operation’s 403 means', () => {
-    expect(probeVerdict(res(403, JIRA_REFUSAL), READ).detail).toBe('On the token (Jira itself answered 403, so the request got past Atlassian’s scope check; what the account may do is the jira-permissions check).');
+    expect(probeVerdict(res(403, JIRA_REFUSAL), READ).detail).toBe(
+      'On the token (Jira itself answered 403, so the request got past Atlassian’s scope check; what the account may do is the jira-permissions check).',
+    );
     expect(probeVerdict(res(403, JIRA_REFUSAL), probe('manage:jira-webhook')).detail).toContain('lists webhooks only to apps');
-    expect(probeVerdict(res(404, JIRA_REFUSAL), READ).detail).toBe('On the token (Jira itself answered 404 to a test request aimed at nothing, so it got past Atlassian’s scope check).');
+    expect(probeVerdict(res(404, JIRA_REFUSAL), READ).detail).toBe(
+      'On the token (Jira itself answered 404 to a test request aimed at nothing, so it got past Atlassian’s scope check).',
+    );
   });
 });
 
@@ -161,7 +165,11 @@ describe('probeVerdict: everything else', () => {
     expect(v.hint).toContain('Nothing was concluded');
   });
   it.each([429, 503])('%i ⇒ error, rate limited', (status) => {
-    expect(probeVerdict(res(status, JIRA_REFUSAL), READ)).toMatchObject({ status: 'error', detail: `Atlassian kept rate limiting (${status}); the scope could not be checked.`, hint: 'Wait a minute and run the test again.' });
+    expect(probeVerdict(res(status, JIRA_REFUSAL), READ)).toMatchObject({
+      status: 'error',
+      detail: `Atlassian kept rate limiting (${status}); the scope could not be checked.`,
+      hint: 'Wait a minute and run the test again.',
+    });
   });
   it('401 scope mismatch (message, header in any case, or both) ⇒ fail naming the scope and the fix', () => {
     for (const answer of [scope401, scope401Header, scope401Text]) {
@@ -174,11 +182,17 @@ describe('probeVerdict: everything else', () => {
     expect(probeVerdict(scope401, WRITE).hint).toContain('`kendis-jira rotate-token`');
   });
   it('401 otherwise ⇒ the scope is not checked (api-token fails instead), never a scope fail', () => {
-    expect(probeVerdict(auth401, READ)).toEqual({ status: 'skip', detail: 'Not checked: Atlassian refused the e-mail and API token for this request (401); see the api-token check.' });
+    expect(probeVerdict(auth401, READ)).toEqual({
+      status: 'skip',
+      detail: 'Not checked: Atlassian refused the e-mail and API token for this request (401); see the api-token check.',
+    });
     expect(probeVerdict(res(401, ''), READ).status).toBe('skip');
   });
   it('a network error ⇒ error, saying what happened', () => {
-    expect(probeVerdict(new Error('api.atlassian.com did not answer within 20 s.'), READ)).toMatchObject({ status: 'error', detail: expect.stringContaining('did not answer within 20 s') });
+    expect(probeVerdict(new Error('api.atlassian.com did not answer within 20 s.'), READ)).toMatchObject({
+      status: 'error',
+      detail: expect.stringContaining('did not answer within 20 s'),
+    });
   });
   it('an error detail names what came back, from which host, and the request id for Atlassian support', () => {
     const v = probeVerdict(res(502, '<html>Bad gateway</html>', { 'content-type': 'text/html', 'x-arequestid': 'req-42' }), READ);
@@ -196,7 +210,11 @@ describe('refusedCredentials: a 401 that is about the credentials, not a scope',
     expect(refusedCredentials(new Error('x'))).toBe(false);
   });
   it('credentialsRefusedMidRun fails api-token with the fix for the token’s source', () => {
-    expect(credentialsRefusedMidRun('kj rotate-token')).toMatchObject({ status: 'fail', detail: REFUSED_MID_RUN, hint: expect.stringContaining('run `kj rotate-token`') });
+    expect(credentialsRefusedMidRun('kj rotate-token')).toMatchObject({
+      status: 'fail',
+      detail: REFUSED_MID_RUN,
+      hint: expect.stringContaining('run `kj rotate-token`'),
+    });
     expect(credentialsRefusedMidRun('kj rotate-token', true).hint).toContain('set KENDIS_JIRA_API_TOKEN');
     expect(credentialsRefusedMidRun().hint).toContain('`kendis-jira rotate-token`');
   });
@@ -205,11 +223,19 @@ describe('refusedCredentials: a 401 that is about the credentials, not a scope',
 describe('apiTokenVerdict (/myself)', () => {
   const base = { email: 'a@b.c', expiresOn: '2027-06-01', now };
   it('200 with the account and the same e-mail (any case) passes', () => {
-    expect(apiTokenVerdict({ ...base, answer: res(200, { accountId: '1', emailAddress: 'A@b.c' }) })).toEqual({ status: 'pass', authenticated: true, detail: 'Signed in as A@b.c.' });
+    expect(apiTokenVerdict({ ...base, answer: res(200, { accountId: '1', emailAddress: 'A@b.c' }) })).toEqual({
+      status: 'pass',
+      authenticated: true,
+      detail: 'Signed in as A@b.c.',
+    });
   });
   it('200 with the e-mail hidden names the display name, or the account', () => {
-    expect(apiTokenVerdict({ ...base, answer: res(200, { accountId: '1', displayName: 'Ann' }) }).detail).toBe('Signed in as Ann (e-mail hidden by privacy settings).');
-    expect(apiTokenVerdict({ ...base, answer: res(200, { accountId: '1' }) }).detail).toBe('Signed in as the configured account (e-mail hidden by privacy settings).');
+    expect(apiTokenVerdict({ ...base, answer: res(200, { accountId: '1', displayName: 'Ann' }) }).detail).toBe(
+      'Signed in as Ann (e-mail hidden by privacy settings).',
+    );
+    expect(apiTokenVerdict({ ...base, answer: res(200, { accountId: '1' }) }).detail).toBe(
+      'Signed in as the configured account (e-mail hidden by privacy settings).',
+    );
   });
   it('200 with another e-mail warns, and names setup', () => {
     const v = apiTokenVerdict({ ...base, answer: res(200, { accountId: '1', emailAddress: 'x@y.z' }), setupCommand: 'kj setup --profile p' });
@@ -229,7 +255,11 @@ describe('apiTokenVerdict (/myself)', () => {
     expect(v.detail).toContain('200 from api.atlassian.com');
   });
   it('401 scope mismatch proves the credentials (e-mail not compared)', () => {
-    expect(apiTokenVerdict({ ...base, answer: scope401 })).toMatchObject({ status: 'pass', authenticated: true, detail: expect.stringContaining('lacks read:jira-user') });
+    expect(apiTokenVerdict({ ...base, answer: scope401 })).toMatchObject({
+      status: 'pass',
+      authenticated: true,
+      detail: expect.stringContaining('lacks read:jira-user'),
+    });
   });
   it('401 with an expired date says it expired (not for a token from the environment)', () => {
     const v = apiTokenVerdict({ ...base, expiresOn: '2026-11-28', answer: auth401 });
@@ -267,7 +297,9 @@ describe('apiTokenVerdict (/myself)', () => {
   ])('a 403 that is not Jira’s (%s) ⇒ error with the likely cause said as one', (_name, body) => {
     const v = apiTokenVerdict({ ...base, answer: res(403, body) });
     expect(v).toMatchObject({ status: 'error', authenticated: false });
-    expect(v.detail).toMatch(/^Atlassian's API gateway answered 403 from api\.atlassian\.com.*: probably the site accepts requests only from allowed IP addresses, or a proxy answered instead\.$/);
+    expect(v.detail).toMatch(
+      /^Atlassian's API gateway answered 403 from api\.atlassian\.com.*: probably the site accepts requests only from allowed IP addresses, or a proxy answered instead\.$/,
+    );
   });
   it('a 404 that is not Jira’s ⇒ error: probably an unknown cloud id, or a proxy', () => {
     const v = apiTokenVerdict({ ...base, answer: res(404, { code: 404, message: 'Not found' }), setupCommand: 'kj setup' });
@@ -277,10 +309,19 @@ describe('apiTokenVerdict (/myself)', () => {
   });
   it('a network failure ⇒ error with the network sentence', () => {
     const v = apiTokenVerdict({ ...base, answer: new NetworkError('dns', 'Could not find api.atlassian.com (DNS lookup failed).', 'Check the network.') });
-    expect(v).toEqual({ status: 'error', authenticated: false, detail: "Atlassian's API gateway did not answer (Could not find api.atlassian.com (DNS lookup failed)).", hint: 'Check the network.' });
+    expect(v).toEqual({
+      status: 'error',
+      authenticated: false,
+      detail: "Atlassian's API gateway did not answer (Could not find api.atlassian.com (DNS lookup failed)).",
+      hint: 'Check the network.',
+    });
   });
   it.each([429, 503])('%i ⇒ error, rate limited', (status) => {
-    expect(apiTokenVerdict({ ...base, answer: res(status) })).toMatchObject({ status: 'error', authenticated: false, detail: `Atlassian kept rate limiting (${status}); the token could not be checked.` });
+    expect(apiTokenVerdict({ ...base, answer: res(status) })).toMatchObject({
+      status: 'error',
+      authenticated: false,
+      detail: `Atlassian kept rate limiting (${status}); the token could not be checked.`,
+    });
   });
   it.each([500, 502, 302, 204, 201, 400, 409])('%i ⇒ error, never authenticated', (status) => {
     expect(apiTokenVerdict({ ...base, answer: res(status, { accountId: '1' }) })).toMatchObject({ status: 'error', authenticated: false });
@@ -341,15 +382,27 @@ describe('oauthClientVerdict (the token endpoint, a code that cannot be valid)',
   });
   it('a pass says accepted; a refusal names what Atlassian said and the fix', () => {
     expect(oauthClientVerdict(refused(400, 'invalid_request', 'authorization_code is invalid'))).toEqual({ status: 'pass', detail: 'Accepted by Atlassian.' });
-    expect(oauthClientVerdict(refused(401, 'access_denied', 'Unauthorized'), 'FIX')).toEqual({ status: 'fail', detail: 'Atlassian rejected them (401 access_denied: Unauthorized).', hint: 'FIX' });
-    expect(oauthClientVerdict(refused(429, 'x'))).toMatchObject({ detail: 'Atlassian kept rate limiting (429); the Client ID and Secret could not be checked.' });
+    expect(oauthClientVerdict(refused(401, 'access_denied', 'Unauthorized'), 'FIX')).toEqual({
+      status: 'fail',
+      detail: 'Atlassian rejected them (401 access_denied: Unauthorized).',
+      hint: 'FIX',
+    });
+    expect(oauthClientVerdict(refused(429, 'x'))).toMatchObject({
+      detail: 'Atlassian kept rate limiting (429); the Client ID and Secret could not be checked.',
+    });
     expect(oauthClientVerdict(refused(503, 'x')).detail).toBe("Atlassian's token endpoint did not answer (503 x).");
-    expect(oauthClientVerdict(refused(400, 'invalid_request', 'Missing grant_type')).detail).toBe("Atlassian's token endpoint did not say whether it accepts them (400 invalid_request: Missing grant_type).");
+    expect(oauthClientVerdict(refused(400, 'invalid_request', 'Missing grant_type')).detail).toBe(
+      "Atlassian's token endpoint did not say whether it accepts them (400 invalid_request: Missing grant_type).",
+    );
   });
   it('an unregistered callback URL fails with the callback fix, not the credentials fix', () => {
     const r = refused(403, 'unauthorized_client', 'redirect_uri is not registered for this app');
     expect(callbackRefused(r)).toBe(true);
-    expect(oauthClientVerdict(r)).toMatchObject({ status: 'fail', detail: expect.stringContaining('refused the callback URL'), hint: expect.stringContaining('Authorization tab') });
+    expect(oauthClientVerdict(r)).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('refused the callback URL'),
+      hint: expect.stringContaining('Authorization tab'),
+    });
     expect(callbackRefused(refused(403, 'unauthorized_client', 'client is not allowed'))).toBe(false);
     expect(callbackRefused(refused(403, 'invalid_client', 'redirect_uri'))).toBe(false);
     expect(callbackRefused(new Error('x'))).toBe(false);
@@ -371,7 +424,11 @@ describe('oauthClientVerdict (the token endpoint, a code that cannot be valid)',
 describe('siteVerdict (tenant_info)', () => {
   it('the saved cloud passes; another cloud fails naming both', () => {
     expect(siteVerdict('c1', 'https://a', 'c1')).toEqual({ status: 'pass', detail: 'Jira Cloud, cloud id c1.' });
-    expect(siteVerdict('c2', 'https://a', 'c1', 'kj setup')).toEqual({ status: 'fail', detail: 'https://a is now cloud c2, but this profile was set up for c1.', hint: 'Run `kj setup` again for this site.' });
+    expect(siteVerdict('c2', 'https://a', 'c1', 'kj setup')).toEqual({
+      status: 'fail',
+      detail: 'https://a is now cloud c2, but this profile was set up for c1.',
+      hint: 'Run `kj setup` again for this site.',
+    });
   });
   it('an unknown site is a likely diagnosis, never a verdict: error, with what came back and the other cause', () => {
     const v = siteVerdict(new UnknownSiteError('https://a', '404 from a, an HTML page'), 'https://a', 'c1');
@@ -381,7 +438,10 @@ describe('siteVerdict (tenant_info)', () => {
   });
   it('no answer is error, keeping the network hint', () => {
     expect(siteVerdict(new NoProofError('502 from a'), 'https://a', 'c1').status).toBe('error');
-    expect(siteVerdict(Object.assign(new Error('a did not answer within 20 s.'), { hint: 'Check it.' }), 'https://a', 'c1')).toMatchObject({ status: 'error', hint: 'Check it.' });
+    expect(siteVerdict(Object.assign(new Error('a did not answer within 20 s.'), { hint: 'Check it.' }), 'https://a', 'c1')).toMatchObject({
+      status: 'error',
+      hint: 'Check it.',
+    });
   });
 });
 
@@ -395,7 +455,10 @@ describe('grant, identity (/me), personal data (report-accounts)', () => {
   it('grant: all scopes but another site fails; the site list unreadable is error', () => {
     const all = new Set(APP_SCOPES.map((s) => s.scope));
     expect(grantVerdict(all, [{ id: 'other', url: 'x', scopes: [] }], 'c1', []).status).toBe('fail');
-    expect(grantVerdict(all, [{ id: 'c1', url: 'x', scopes: [] }], 'c1', [])).toEqual({ status: 'pass', detail: 'The 3 APIs and 6 Jira permissions were granted.' });
+    expect(grantVerdict(all, [{ id: 'c1', url: 'x', scopes: [] }], 'c1', [])).toEqual({
+      status: 'pass',
+      detail: 'The 3 APIs and 6 Jira permissions were granted.',
+    });
     expect(grantVerdict(all, new Error('api did not answer'), 'c1', []).status).toBe('error');
   });
   const me = (body: unknown, status = 200) => res(status, body, {}, 'https://api.atlassian.com/me');
@@ -451,20 +514,45 @@ describe('grant, identity (/me), personal data (report-accounts)', () => {
 });
 
 describe('jiraPermissionsVerdict (mypermissions)', () => {
-  const perms = (have: (key: string) => boolean, status = 200) => res(status, { permissions: Object.fromEntries(KENDIS_PERMISSIONS.map((p) => [p.key, { havePermission: have(p.key) }])) });
+  const perms = (have: (key: string) => boolean, status = 200) =>
+    res(status, { permissions: Object.fromEntries(KENDIS_PERMISSIONS.map((p) => [p.key, { havePermission: have(p.key) }])) });
   it('all held ⇒ pass, "in at least one project" without a project', () => {
-    expect(jiraPermissionsVerdict(perms(() => true))).toEqual({ status: 'pass', detail: `The account holds all 6 (${KENDIS_PERMISSIONS.map((p) => p.name).join(', ')}), the project ones in at least one project.` });
-    expect(jiraPermissionsVerdict(perms(() => true), KENDIS_PERMISSIONS, 'KEN').detail).toMatch(/in project KEN\.$/);
+    expect(jiraPermissionsVerdict(perms(() => true))).toEqual({
+      status: 'pass',
+      detail: `The account holds all 6 (${KENDIS_PERMISSIONS.map((p) => p.name).join(', ')}), the project ones in at least one project.`,
+    });
+    expect(
+      jiraPermissionsVerdict(
+        perms(() => true),
+        KENDIS_PERMISSIONS,
+        'KEN',
+      ).detail,
+    ).toMatch(/in project KEN\.$/);
   });
   it('a missing one ⇒ warn naming it, where, and what stops working in Kendis', () => {
     const v = jiraPermissionsVerdict(perms((k) => k !== 'LINK_ISSUES'));
     expect(v.status).toBe('warn');
-    expect(v.detail).toBe('The account lacks "Link Issues" in at least one project (without it dependencies drawn in Kendis are not saved as Jira issue links).');
-    expect(jiraPermissionsVerdict(perms((k) => k !== 'LINK_ISSUES'), KENDIS_PERMISSIONS, 'KEN').detail).toContain('"Link Issues" in project KEN');
-    expect(jiraPermissionsVerdict(perms((k) => k !== 'ADMINISTER')).detail).toBe('The account lacks "Administer Jira" (without it Kendis cannot register the webhooks that keep it in sync in real time).');
+    expect(v.detail).toBe(
+      'The account lacks "Link Issues" in at least one project (without it dependencies drawn in Kendis are not saved as Jira issue links).',
+    );
+    expect(
+      jiraPermissionsVerdict(
+        perms((k) => k !== 'LINK_ISSUES'),
+        KENDIS_PERMISSIONS,
+        'KEN',
+      ).detail,
+    ).toContain('"Link Issues" in project KEN');
+    expect(jiraPermissionsVerdict(perms((k) => k !== 'ADMINISTER')).detail).toBe(
+      'The account lacks "Administer Jira" (without it Kendis cannot register the webhooks that keep it in sync in real time).',
+    );
   });
   it('a user’s list does not ask for Administer Jira', () => {
-    expect(jiraPermissionsVerdict(perms((k) => k !== 'ADMINISTER'), permissionsFor('user')).status).toBe('pass');
+    expect(
+      jiraPermissionsVerdict(
+        perms((k) => k !== 'ADMINISTER'),
+        permissionsFor('user'),
+      ).status,
+    ).toBe('pass');
   });
   it('never a fail; a missing read:jira-work is a skip; anything not Jira’s list is error', () => {
     expect(jiraPermissionsVerdict(perms(() => false)).status).toBe('warn');
@@ -480,7 +568,10 @@ describe('jiraPermissionsVerdict (mypermissions)', () => {
   });
   it('a project Jira does not know ⇒ warn naming it; other refusals prove nothing', () => {
     const missing = res(404, { errorMessages: ["No project could be found with key 'NOPE'."], errors: {} });
-    expect(jiraPermissionsVerdict(missing, KENDIS_PERMISSIONS, 'NOPE')).toMatchObject({ status: 'warn', detail: expect.stringContaining('Jira has no project NOPE that this account can see') });
+    expect(jiraPermissionsVerdict(missing, KENDIS_PERMISSIONS, 'NOPE')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringContaining('Jira has no project NOPE that this account can see'),
+    });
     expect(jiraPermissionsVerdict(missing).status).toBe('error');
     expect(jiraPermissionsVerdict(res(400, { errorMessages: ['The permissions query parameter is required.'] })).status).toBe('error');
     expect(jiraPermissionsVerdict(res(404, { code: 404, message: 'x' }), KENDIS_PERMISSIONS, 'KEN').status).toBe('error');
@@ -499,8 +590,14 @@ describe('jiraPermissionsVerdict (mypermissions)', () => {
 
 describe('noProof and errorText', () => {
   it('says what came back for a response, and the network sentence for an error', () => {
-    expect(noProof(res(502, '', {}, 'https://api.atlassian.com/x'))).toEqual({ status: 'error', detail: 'Atlassian did not answer (502 from api.atlassian.com, empty).', hint: expect.stringContaining('Nothing was concluded') });
-    expect(noProof(res(200, 'x', {}, 'https://api.atlassian.com/x'), 'Jira').detail).toBe('Something other than Jira answered (200 from api.atlassian.com, not JSON).');
+    expect(noProof(res(502, '', {}, 'https://api.atlassian.com/x'))).toEqual({
+      status: 'error',
+      detail: 'Atlassian did not answer (502 from api.atlassian.com, empty).',
+      hint: expect.stringContaining('Nothing was concluded'),
+    });
+    expect(noProof(res(200, 'x', {}, 'https://api.atlassian.com/x'), 'Jira').detail).toBe(
+      'Something other than Jira answered (200 from api.atlassian.com, not JSON).',
+    );
     expect(noProof(new NoProofError('503 from auth.atlassian.com')).detail).toBe('Atlassian did not answer (503 from auth.atlassian.com).');
     expect(noProof(new NoProofError('x'), 'Y').hint).toContain('Nothing was concluded');
     expect(errorText(new Error('Done.'))).toBe('Done');
@@ -527,21 +624,46 @@ describe('what each verdict tells the user to do next (exact fixes)', () => {
     });
   });
   it('the sign-in', () => {
-    expect(apiTokenVerdict({ ...base, expiresOn: '2026-11-28', answer: auth401, rotateCommand: 'kj rotate-token' }).hint).toBe('Create a new token and run `kj rotate-token`.');
-    expect(apiTokenVerdict({ ...base, answer: res(403, { errorMessages: ['x'.repeat(300)] }) }).detail).toBe(`Jira refused the account on this site (403: ${'x'.repeat(160)}).`);
-    expect(apiTokenVerdict({ ...base, answer: res(403, { errorMessages: ['No.'] }) }).hint).toBe('Check the account has Jira access on this site (Atlassian Administration → Products), or use an account that has.');
+    expect(apiTokenVerdict({ ...base, expiresOn: '2026-11-28', answer: auth401, rotateCommand: 'kj rotate-token' }).hint).toBe(
+      'Create a new token and run `kj rotate-token`.',
+    );
+    expect(apiTokenVerdict({ ...base, answer: res(403, { errorMessages: ['x'.repeat(300)] }) }).detail).toBe(
+      `Jira refused the account on this site (403: ${'x'.repeat(160)}).`,
+    );
+    expect(apiTokenVerdict({ ...base, answer: res(403, { errorMessages: ['No.'] }) }).hint).toBe(
+      'Check the account has Jira access on this site (Atlassian Administration → Products), or use an account that has.',
+    );
     expect(apiTokenVerdict({ ...base, answer: res(403, { errors: { a: 'b' } }) }).detail).toBe('Jira refused the account on this site (403: a: b).');
-    expect(apiTokenVerdict({ ...base, answer: res(403, 'Forbidden') }).hint).toBe('Ask your Atlassian admin whether the site has an IP allowlist (Atlassian Administration → Security); otherwise check HTTPS_PROXY / NO_PROXY.');
-    expect(apiTokenVerdict({ ...base, answer: res(404, 'x'), setupCommand: 'kj setup' })).toMatchObject({ detail: "Atlassian's API gateway answered 404 from api.atlassian.com, not JSON: probably it does not know this site's cloud id any more, or a proxy answered instead.", hint: 'Run `kj setup` again to record the site; if the problem stays, check HTTPS_PROXY / NO_PROXY.' });
-    expect(apiTokenVerdict({ ...base, answer: res(502, 'x') })).toMatchObject({ detail: "Atlassian's API gateway did not answer (502 from api.atlassian.com, not JSON).", hint: expect.stringContaining('Nothing was concluded') });
-    expect(apiTokenVerdict({ ...base, answer: res(200, {}) }).detail).toBe('Something other than Atlassian\'s API gateway answered (200 from api.atlassian.com, no "accountId" string).');
+    expect(apiTokenVerdict({ ...base, answer: res(403, 'Forbidden') }).hint).toBe(
+      'Ask your Atlassian admin whether the site has an IP allowlist (Atlassian Administration → Security); otherwise check HTTPS_PROXY / NO_PROXY.',
+    );
+    expect(apiTokenVerdict({ ...base, answer: res(404, 'x'), setupCommand: 'kj setup' })).toMatchObject({
+      detail:
+        "Atlassian's API gateway answered 404 from api.atlassian.com, not JSON: probably it does not know this site's cloud id any more, or a proxy answered instead.",
+      hint: 'Run `kj setup` again to record the site; if the problem stays, check HTTPS_PROXY / NO_PROXY.',
+    });
+    expect(apiTokenVerdict({ ...base, answer: res(502, 'x') })).toMatchObject({
+      detail: "Atlassian's API gateway did not answer (502 from api.atlassian.com, not JSON).",
+      hint: expect.stringContaining('Nothing was concluded'),
+    });
+    expect(apiTokenVerdict({ ...base, answer: res(200, {}) }).detail).toBe(
+      'Something other than Atlassian\'s API gateway answered (200 from api.atlassian.com, no "accountId" string).',
+    );
     expect(apiTokenVerdict({ ...base, answer: res(400, { errorMessages: ['x'] }) }).detail).toMatch(/^Jira refused the account on this site \(400: x\)\.$/);
   });
   it('the client check', () => {
     const refused = (status: number, error: string, description?: string) => ({ ok: false as const, status, error, description });
-    expect(oauthClientVerdict(new Error('auth.atlassian.com did not answer within 20 s.')).detail).toBe("Atlassian's token endpoint did not answer (auth.atlassian.com did not answer within 20 s).");
-    expect(oauthClientVerdict({ ok: true, token: { access_token: 'x' } })).toEqual({ status: 'error', detail: "Atlassian's token endpoint exchanged a code that cannot be valid: that is not Atlassian answering.", hint: 'Check KENDIS_JIRA_AUTH_URL and any proxy, then try again.' });
-    expect(oauthClientVerdict(refused(502, 'e'.repeat(80), 'd'.repeat(200))).detail).toBe(`Atlassian's token endpoint did not answer (502 ${'e'.repeat(60)}: ${'d'.repeat(120)}).`);
+    expect(oauthClientVerdict(new Error('auth.atlassian.com did not answer within 20 s.')).detail).toBe(
+      "Atlassian's token endpoint did not answer (auth.atlassian.com did not answer within 20 s).",
+    );
+    expect(oauthClientVerdict({ ok: true, token: { access_token: 'x' } })).toEqual({
+      status: 'error',
+      detail: "Atlassian's token endpoint exchanged a code that cannot be valid: that is not Atlassian answering.",
+      hint: 'Check KENDIS_JIRA_AUTH_URL and any proxy, then try again.',
+    });
+    expect(oauthClientVerdict(refused(502, 'e'.repeat(80), 'd'.repeat(200))).detail).toBe(
+      `Atlassian's token endpoint did not answer (502 ${'e'.repeat(60)}: ${'d'.repeat(120)}).`,
+    );
     expect(oauthClientVerdict(refused(502, 'x')).hint).toBe('Nothing was concluded either way: try again later.');
     expect(oauthClientVerdict(refused(400, 'other')).hint).toBe('Nothing was concluded either way: try again later; if it persists, rerun with --debug.');
     expect(oauthClientVerdict(refused(400, 'unauthorized_client', 'redirect_uri is not registered'))).toEqual({
@@ -550,11 +672,16 @@ describe('what each verdict tells the user to do next (exact fixes)', () => {
       hint: "On the app's Authorization tab, the callback URL must be exactly Kendis' (Step 4–5); Save changes, then check again.",
     });
     expect(oauthClientVerdict(refused(400, 'unauthorized_client')).detail).toBe('Atlassian rejected them (400 unauthorized_client).');
-    expect(oauthClientVerdict(refused(401, 'access_denied')).hint).toBe("Copy both again from the app's Settings tab in the Developer Console, then run `kendis-jira setup` again.");
+    expect(oauthClientVerdict(refused(401, 'access_denied')).hint).toBe(
+      "Copy both again from the app's Settings tab in the Developer Console, then run `kendis-jira setup` again.",
+    );
   });
   it('the grant', () => {
     const granted = new Set<string>();
-    const two = [{ title: 'A', scope: 'a' }, { title: 'B', scope: 'b' }];
+    const two = [
+      { title: 'A', scope: 'a' },
+      { title: 'B', scope: 'b' },
+    ];
     expect(grantVerdict(granted, [], 'c1', two)).toEqual({
       status: 'fail',
       detail: 'The app did not grant 2 required permissions: "A" (a), "B" (b).',
@@ -562,7 +689,17 @@ describe('what each verdict tells the user to do next (exact fixes)', () => {
     });
     const all = new Set(APP_SCOPES.map((s) => s.scope));
     expect(grantVerdict(all, new Error('Gone.'), 'c1', []).detail).toBe(`All ${all.size} scopes were granted, but the site list could not be read: Gone.`);
-    expect(grantVerdict(all, [{ id: 'c1', url: 'x', scopes: [] }, { id: 'c2', url: 'y', scopes: [] }], 'c1', []).status).toBe('pass');
+    expect(
+      grantVerdict(
+        all,
+        [
+          { id: 'c1', url: 'x', scopes: [] },
+          { id: 'c2', url: 'y', scopes: [] },
+        ],
+        'c1',
+        [],
+      ).status,
+    ).toBe('pass');
     expect(grantVerdict(all, [{ id: 'c2', url: 'x', scopes: [] }], 'c1', [])).toEqual({
       status: 'fail',
       detail: 'The consent was given for another site: this Jira site is not among the app’s accessible sites.',
@@ -570,22 +707,47 @@ describe('what each verdict tells the user to do next (exact fixes)', () => {
     });
   });
   it('identity and personal data', () => {
-    expect(identityVerdict(me({ account_id: '1', email: 'z@b.c' }), 'a@b.c').hint).toBe('Kendis signs in with the e-mail you give it: use the same account in the browser, or run setup with that e-mail.');
-    expect(identityVerdict(scope401, 'a@b.c')).toEqual({ status: 'fail', detail: 'The User Identity API is not added to the app (read:me missing).', hint: "On the app's Permissions tab, click Add next to User Identity API." });
+    expect(identityVerdict(me({ account_id: '1', email: 'z@b.c' }), 'a@b.c').hint).toBe(
+      'Kendis signs in with the e-mail you give it: use the same account in the browser, or run setup with that e-mail.',
+    );
+    expect(identityVerdict(scope401, 'a@b.c')).toEqual({
+      status: 'fail',
+      detail: 'The User Identity API is not added to the app (read:me missing).',
+      hint: "On the app's Permissions tab, click Add next to User Identity API.",
+    });
     expect(identityVerdict(me({}, 429), 'a@b.c').detail).toBe('Atlassian kept rate limiting (429); the User Identity API could not be checked.');
-    expect(identityVerdict(me({ account_id: 1 }), 'a@b.c').detail).toBe('Something other than Atlassian answered (200 from api.atlassian.com, no "account_id" string).');
+    expect(identityVerdict(me({ account_id: 1 }), 'a@b.c').detail).toBe(
+      'Something other than Atlassian answered (200 from api.atlassian.com, no "account_id" string).',
+    );
     expect(identityVerdict(me({ account_id: '1', email: 5 }), 'a@b.c').detail).toBe('Something other than Atlassian answered (200 from api.atlassian.com).');
-    expect(identityVerdict(auth401, 'a@b.c').detail).toBe('Atlassian did not answer (401 from api.atlassian.com/ex/jira/c1/rest/api/3/x).'.replace('/ex/jira/c1/rest/api/3/x', ''));
-    expect(personalDataVerdict(res(204, '', {}, 'https://api.atlassian.com/app/report-accounts/'))).toEqual({ status: 'pass', detail: 'The Personal Data Reporting API answered.' });
-    expect(personalDataVerdict(scope401)).toEqual({ status: 'fail', detail: 'The Personal Data Reporting API is not added to the app (report:personal-data missing).', hint: "On the app's Permissions tab, click Add next to Personal Data Reporting API." });
+    expect(identityVerdict(auth401, 'a@b.c').detail).toBe(
+      'Atlassian did not answer (401 from api.atlassian.com/ex/jira/c1/rest/api/3/x).'.replace('/ex/jira/c1/rest/api/3/x', ''),
+    );
+    expect(personalDataVerdict(res(204, '', {}, 'https://api.atlassian.com/app/report-accounts/'))).toEqual({
+      status: 'pass',
+      detail: 'The Personal Data Reporting API answered.',
+    });
+    expect(personalDataVerdict(scope401)).toEqual({
+      status: 'fail',
+      detail: 'The Personal Data Reporting API is not added to the app (report:personal-data missing).',
+      hint: "On the app's Permissions tab, click Add next to Personal Data Reporting API.",
+    });
     expect(personalDataVerdict(res(429, {})).detail).toBe('Atlassian kept rate limiting (429); the Personal Data Reporting API could not be checked.');
     expect(personalDataVerdict(res(200, {})).detail).toBe('Something other than Atlassian answered (200 from api.atlassian.com, no "accounts" list).');
     expect(personalDataVerdict(auth401).detail).toBe('Atlassian did not answer (401 from api.atlassian.com).');
   });
   it('the permissions', () => {
     const concluded = expect.stringContaining('Nothing was concluded');
-    expect(jiraPermissionsVerdict(res(200, { permissions: { X: {} } }))).toEqual({ status: 'error', detail: "Something other than Jira answered (200 from api.atlassian.com, not Jira's permission list).", hint: concluded });
-    expect(jiraPermissionsVerdict(res(400, { errorMessages: ['m'.repeat(200)] }))).toEqual({ status: 'error', detail: `Jira refused the permissions request (400: ${'m'.repeat(120)}).`, hint: concluded });
+    expect(jiraPermissionsVerdict(res(200, { permissions: { X: {} } }))).toEqual({
+      status: 'error',
+      detail: "Something other than Jira answered (200 from api.atlassian.com, not Jira's permission list).",
+      hint: concluded,
+    });
+    expect(jiraPermissionsVerdict(res(400, { errorMessages: ['m'.repeat(200)] }))).toEqual({
+      status: 'error',
+      detail: `Jira refused the permissions request (400: ${'m'.repeat(120)}).`,
+      hint: concluded,
+    });
     expect(jiraPermissionsVerdict(res(404, { errorMessages: ['n'.repeat(200)] }), KENDIS_PERMISSIONS, 'K')).toEqual({
       status: 'warn',
       detail: `Jira has no project K that this account can see (404: ${'n'.repeat(120)}).`,
@@ -594,9 +756,13 @@ describe('what each verdict tells the user to do next (exact fixes)', () => {
     expect(jiraPermissionsVerdict(res(403, { errorMessages: ['x'] }), KENDIS_PERMISSIONS, 'K').status).toBe('error');
     expect(jiraPermissionsVerdict(res(429, {})).detail).toBe('Atlassian kept rate limiting (429); the permissions could not be checked.');
     expect(jiraPermissionsVerdict(scope401)).toEqual({ status: 'skip', detail: 'Needs read:jira-work, which the token lacks (see that scope above).' });
-    expect(jiraPermissionsVerdict(res(200, { permissions: {} })).hint).toBe('Ask a Jira admin to grant these to the account (Jira settings → System → Global permissions for Administer Jira; the projects’ permission schemes for the others), or use an account that has them.');
+    expect(jiraPermissionsVerdict(res(200, { permissions: {} })).hint).toBe(
+      'Ask a Jira admin to grant these to the account (Jira settings → System → Global permissions for Administer Jira; the projects’ permission schemes for the others), or use an account that has them.',
+    );
     expect(jiraPermissionsVerdict(res(200, { permissions: {} }), permissionsFor('user')).detail).toBe(
-      `The account lacks ${permissionsFor('user').map((p) => `"${p.name}" in at least one project (without it ${p.without})`).join('; ')}.`,
+      `The account lacks ${permissionsFor('user')
+        .map((p) => `"${p.name}" in at least one project (without it ${p.without})`)
+        .join('; ')}.`,
     );
   });
 });

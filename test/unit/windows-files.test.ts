@@ -29,14 +29,23 @@ describe('renameWithRetry', () => {
   it('on Windows, a hold that never clears ends after the attempts with the cause named', async () => {
     const f = failing(Array(20).fill('EBUSY'));
     const waits: number[] = [];
-    const error = (await renameWithRetry('a', 'C:\\cfg\\config.json', { platform: 'win32', rename: f.rename, attempts: 5, wait: async (ms) => void waits.push(ms) }).catch((e: unknown) => e)) as FileHeldOpenError;
+    const error = (await renameWithRetry('a', 'C:\\cfg\\config.json', {
+      platform: 'win32',
+      rename: f.rename,
+      attempts: 5,
+      wait: async (ms) => void waits.push(ms),
+    }).catch((e: unknown) => e)) as FileHeldOpenError;
     expect(error).toBeInstanceOf(FileHeldOpenError);
     expect(error.message).toBe('another program has C:\\cfg\\config.json open (EBUSY), so it could not be replaced');
     expect(f.calls).toHaveLength(5);
     expect(waits).toEqual([50, 100, 150, 200]);
   });
   it('elsewhere, or for another error, fails at once', async () => {
-    for (const [platform, code] of [['linux', 'EPERM'], ['darwin', 'EBUSY'], ['win32', 'ENOENT']] as const) {
+    for (const [platform, code] of [
+      ['linux', 'EPERM'],
+      ['darwin', 'EBUSY'],
+      ['win32', 'ENOENT'],
+    ] as const) {
       const f = failing([code]);
       const error = (await renameWithRetry('a', 'b', { platform, rename: f.rename, wait: noWait }).catch((e: unknown) => e)) as NodeJS.ErrnoException;
       expect(error.code, `${platform} ${code}`).toBe(code);

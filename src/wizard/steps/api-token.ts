@@ -46,16 +46,25 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
     kept = undefined;
     ctx.answers.tokenExpires = expiresOn;
     const results = await io.task('Checking the token and each of its scopes…', () =>
-      runTokenChecks({ profile: draft(expiresOn), apiToken, client: ctx.client, now: ctx.deps.now(), profileFlag: profileFlagFor(ctx.profile), cli: ctx.deps.cli, apiTokenFromEnv: fromEnv }),
+      runTokenChecks({
+        profile: draft(expiresOn),
+        apiToken,
+        client: ctx.client,
+        now: ctx.deps.now(),
+        profileFlag: profileFlagFor(ctx.profile),
+        cli: ctx.deps.cli,
+        apiTokenFromEnv: fromEnv,
+      }),
     );
     // During setup nothing is stored yet: the fix is a new token given to this setup, not rotate-token.
     // The e-mail is in doubt only when the sign-in itself was refused, not when it worked and a later request was.
     const signInRefused = results.some((r) => r.id === 'api-token' && (r.status === 'warn' || (r.status === 'fail' && r.detail !== REFUSED_MID_RUN)));
     for (const r of results) {
       if (r.id === 'api-token' && signInRefused) {
-        r.hint = io.interactive && !fromEnv && ctx.options.email === undefined
-          ? 'Type the e-mail of the account that created the token below; if it was right, create a new scoped token and paste that instead.'
-          : `Check the e-mail is the account that created the token; otherwise create a new scoped token and give it to \`${ctx.rerun}\`.`;
+        r.hint =
+          io.interactive && !fromEnv && ctx.options.email === undefined
+            ? 'Type the e-mail of the account that created the token below; if it was right, create a new scoped token and paste that instead.'
+            : `Check the e-mail is the account that created the token; otherwise create a new scoped token and give it to \`${ctx.rerun}\`.`;
       } else if (r.status === 'fail' && r.hint?.includes('rotate-token')) {
         r.hint = r.id.startsWith('scope:')
           ? `Create a new token that also includes "${scopeTitle(r.id.slice(6))}" (${r.id.slice(6)}); Atlassian cannot add scopes to an existing token.`
@@ -75,7 +84,9 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
     // An outage proves nothing either way: stop (progress is saved) rather than ask for another token.
     if (refusal.kind === 'error') throw new ChecksFailedError(refusal.message, `Run \`${ctx.rerun}\` again later: it resumes at this step.`);
     const missing = results.filter((r) => r.status === 'fail' && r.id.startsWith('scope:')).map((r) => r.id.slice(6));
-    const message = missing.length ? `The token lacks ${missing.length === 1 ? 'a scope' : `${missing.length} scopes`}: ${missing.join(', ')}; it was not stored.` : refusal.message;
+    const message = missing.length
+      ? `The token lacks ${missing.length === 1 ? 'a scope' : `${missing.length} scopes`}: ${missing.join(', ')}; it was not stored.`
+      : refusal.message;
     const hint = missing.length
       ? `Atlassian cannot add scopes to an existing token: create a new one with all ${scopes.length} scopes on ${API_TOKENS_PAGE}.`
       : (refusal.hint ?? 'Create a new scoped token and try again.');

@@ -56,7 +56,10 @@ async function askAndCheckClient(ctx: WizardContext, have: Have<Needs>): Promise
     renderCheckLines(io, [{ id: 'oauth-client', title: 'Client ID and Client Secret', ...verdict }]);
     if (verdict.status === 'pass') return { clientId, clientSecret };
     if (verdict.status === 'error') {
-      throw new ChecksFailedError(`${verdict.detail.replace(/\.$/, '')}: the Client Secret was not stored. Try again later.`, `Run \`${ctx.rerun}\` again when Atlassian answers: it resumes at this step.`);
+      throw new ChecksFailedError(
+        `${verdict.detail.replace(/\.$/, '')}: the Client Secret was not stored. Try again later.`,
+        `Run \`${ctx.rerun}\` again when Atlassian answers: it resumes at this step.`,
+      );
     }
     if (callbackRefused(result)) {
       if (!io.interactive) throw new ChecksFailedError(verdict.detail, verdict.hint);
@@ -65,13 +68,22 @@ async function askAndCheckClient(ctx: WizardContext, have: Have<Needs>): Promise
         message: `The app does not list ${registered} as a callback URL. What now?`,
         choices: [
           { name: 'I fixed the Authorization tab and clicked Save changes — check again', value: 'retry' },
-          ...(have.callbackMode === 'switch' ? [] : [{ name: 'The URL I gave in Step 5 was wrong — type Kendis’ callback URL again', value: 'change' as const }]),
+          ...(have.callbackMode === 'switch'
+            ? []
+            : [{ name: 'The URL I gave in Step 5 was wrong — type Kendis’ callback URL again', value: 'change' as const }]),
           { name: 'Stop here (progress is saved; run setup again to continue)', value: 'stop' },
         ],
       });
       if (next === 'stop') throw new PausedError();
       if (next === 'change') {
-        have.callbackUrl = await askValue(ctx.deps, { id: 'callback.url', message: 'Kendis’ callback URL, exactly as Kendis shows it:', flag: '--callback-url', given: undefined, default: undefined, check: checkCallbackUrl });
+        have.callbackUrl = await askValue(ctx.deps, {
+          id: 'callback.url',
+          message: 'Kendis’ callback URL, exactly as Kendis shows it:',
+          flag: '--callback-url',
+          given: undefined,
+          default: undefined,
+          check: checkCallbackUrl,
+        });
         ctx.answers.callbackUrl = have.callbackUrl;
         ctx.target.registerCallbackUrl(have.callbackUrl);
         io.info('  Put exactly this on the Authorization tab, then Save changes:');
@@ -92,7 +104,11 @@ const LOCAL_URL_REFUSED = consentProblem('redirect-not-registered', { redirectUr
 /** The browser sign-in that proves the app's permissions; the tokens are thrown away. */
 async function oauthRoundTrip(ctx: WizardContext, have: Have<Needs>, clientId: string, clientSecret: string): Promise<void> {
   for (;;) {
-    ctx.deps.io.info(ctx.target.browser.handlesItself ? 'A real sign-in now proves the app’s permissions (the sandbox approves it for you).' : 'A real sign-in now proves the app’s permissions (its tokens are thrown away).');
+    ctx.deps.io.info(
+      ctx.target.browser.handlesItself
+        ? 'A real sign-in now proves the app’s permissions (the sandbox approves it for you).'
+        : 'A real sign-in now proves the app’s permissions (its tokens are thrown away).',
+    );
     const results = await runOAuthChecks({ email: have.email, cloudId: have.cloudId, client: ctx.client, now: ctx.deps.now() }, () =>
       runOAuthFlow(
         {
@@ -105,7 +121,14 @@ async function oauthRoundTrip(ctx: WizardContext, have: Have<Needs>, clientId: s
           openBrowser: ctx.options.browser || ctx.target.alwaysOpensConsent,
           interactive: ctx.deps.io.interactive,
         },
-        { io: ctx.deps.io, prompter: ctx.deps.prompter, browser: ctx.target.browser, client: ctx.client, randomBytes: ctx.deps.randomBytes, signal: ctx.deps.signal },
+        {
+          io: ctx.deps.io,
+          prompter: ctx.deps.prompter,
+          browser: ctx.target.browser,
+          client: ctx.client,
+          randomBytes: ctx.deps.randomBytes,
+          signal: ctx.deps.signal,
+        },
       ),
     );
     renderCheckLines(ctx.deps.io, results);
@@ -122,7 +145,9 @@ async function oauthRoundTrip(ctx: WizardContext, have: Have<Needs>, clientId: s
     if (!ctx.deps.io.interactive) {
       throw new ChecksFailedError(
         `The OAuth check did not pass: ${blocking.map((f) => f.title).join('; ')}.`,
-        singleUrl ? `If the Authorization tab keeps only one callback URL, rerun with --skip-oauth (the Client ID and Secret are still checked). ${blocking[0]?.hint ?? ''}`.trim() : (blocking[0]?.hint ?? `Fix the app in the Developer Console and run \`${ctx.rerun}\` again.`),
+        singleUrl
+          ? `If the Authorization tab keeps only one callback URL, rerun with --skip-oauth (the Client ID and Secret are still checked). ${blocking[0]?.hint ?? ''}`.trim()
+          : (blocking[0]?.hint ?? `Fix the app in the Developer Console and run \`${ctx.rerun}\` again.`),
       );
     }
     const next = await ctx.deps.prompter.select<'retry' | 'stop' | 'switch' | 'skip'>({
@@ -132,8 +157,14 @@ async function oauthRoundTrip(ctx: WizardContext, have: Have<Needs>, clientId: s
         { name: 'I fixed it in the console — check again', value: 'retry' },
         ...(singleUrl
           ? [
-              { name: 'The Authorization tab keeps only one callback URL — put the local one there for this check, then Kendis’ back', value: 'switch' as const },
-              { name: 'The Authorization tab keeps only one callback URL — skip the browser check (the Client ID and Secret were checked)', value: 'skip' as const },
+              {
+                name: 'The Authorization tab keeps only one callback URL — put the local one there for this check, then Kendis’ back',
+                value: 'switch' as const,
+              },
+              {
+                name: 'The Authorization tab keeps only one callback URL — skip the browser check (the Client ID and Secret were checked)',
+                value: 'skip' as const,
+              },
             ]
           : []),
         { name: 'Stop here (progress is saved; run setup again to continue)', value: 'stop' },
@@ -163,7 +194,11 @@ async function offerConsentingEmail(ctx: WizardContext, have: Have<Needs>, resul
   const identity = results.find((r) => r.id === 'oauth-identity' && r.status === 'warn');
   const other = identity ? /consented as (\S+), not/.exec(identity.detail)?.[1] : undefined;
   if (!other || !ctx.deps.io.interactive || ctx.options.email !== undefined) return;
-  const use = await ctx.deps.prompter.confirm({ id: 'email.from-consent', message: `Use ${other} as the account for Kendis (the API token in Step 7 must be that account's)?`, default: true });
+  const use = await ctx.deps.prompter.confirm({
+    id: 'email.from-consent',
+    message: `Use ${other} as the account for Kendis (the API token in Step 7 must be that account's)?`,
+    default: true,
+  });
   if (!use) return;
   have.email = other;
   ctx.answers.email = other;
@@ -176,7 +211,12 @@ export const clientCredentialsStep = defineStep({
   needs: ['callbackUrl', 'callbackMode', 'redirectUri', 'email', 'cloudId'],
   stages: 'client-secret',
   async run(ctx, have) {
-    await consolePage(ctx, "Open the app's Settings tab (if the link does not open it, open the app and click Settings)", consolePages(ctx.answers.appId).settings, 'Settings');
+    await consolePage(
+      ctx,
+      "Open the app's Settings tab (if the link does not open it, open the app and click Settings)",
+      consolePages(ctx.answers.appId).settings,
+      'Settings',
+    );
     const { clientId, clientSecret } = await askAndCheckClient(ctx, have);
     ctx.answers.clientId = clientId;
     ctx.secrets['client-secret'] = clientSecret;
@@ -191,7 +231,11 @@ export const clientCredentialsStep = defineStep({
       ctx.deps.io.info('Now switch the Authorization tab’s Callback URL back to Kendis’ URL, exactly:');
       ctx.deps.io.url(have.callbackUrl);
       for (;;) {
-        const ok = await ctx.deps.prompter.confirm({ id: 'callback.switched', message: 'Does the field now read exactly that URL, and did you click Save changes?', default: true });
+        const ok = await ctx.deps.prompter.confirm({
+          id: 'callback.switched',
+          message: 'Does the field now read exactly that URL, and did you click Save changes?',
+          default: true,
+        });
         if (ok) break;
         ctx.deps.io.warn('Kendis’ connection fails until the field matches exactly. Change it, save, then answer Yes.');
       }

@@ -47,7 +47,11 @@ export const createAppStep = defineStep({
     checklist(ctx.deps, ['All apps → Create → OAuth 2.0 integration.', `Name it, e.g. "Kendis – ${siteName(ctx.answers.site)}"; accept the terms; Create.`]);
     if (ctx.options.appId !== undefined) {
       const id = parseAppId(ctx.options.appId);
-      if (!id) throw new UsageError('--app-id: that is not an app id or a Developer Console app URL.', 'Copy the address of the app’s page, e.g. https://developer.atlassian.com/console/myapps/<id>/overview.');
+      if (!id)
+        throw new UsageError(
+          '--app-id: that is not an app id or a Developer Console app URL.',
+          'Copy the address of the app’s page, e.g. https://developer.atlassian.com/console/myapps/<id>/overview.',
+        );
       ctx.answers.appId = id;
     } else if (ctx.deps.io.interactive) {
       // A refused address stays in the prompt, so "Enter to skip" would send it again: the same text

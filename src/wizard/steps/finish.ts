@@ -3,7 +3,7 @@
  * profile's own, the profile is written, the progress removed), then what to type into Kendis.
  */
 import { runChecks } from '../../checks/run-checks.js';
-import { fullTestLine, printCommands, refusalOf, renderCheckLines } from '../../checks/report.js';
+import { fullTestLine, refusalOf, renderCheckLines } from '../../checks/report.js';
 import { ChecksFailedError } from '../../errors.js';
 import type { SecretKind } from '../../secrets/backend.js';
 import { profileFlagFor } from '../../config/profile-name.js';
@@ -72,11 +72,25 @@ export const finishStep = defineStep({
     await askProjects(ctx);
     const draft = draftProfile(ctx, have, have.tokenExpires);
     const results = await io.task('Running the full connection test…', () =>
-      runChecks({ profile: draft, projects: draft.projects ?? [], clientSecret: verified(ctx, 'client-secret'), apiToken: verified(ctx, 'api-token'), secretsProblem: undefined, client: ctx.client, now: ctx.deps.now(), profileFlag: profileFlagFor(ctx.profile), cli: ctx.deps.cli }),
+      runChecks({
+        profile: draft,
+        projects: draft.projects ?? [],
+        clientSecret: verified(ctx, 'client-secret'),
+        apiToken: verified(ctx, 'api-token'),
+        secretsProblem: undefined,
+        client: ctx.client,
+        now: ctx.deps.now(),
+        profileFlag: profileFlagFor(ctx.profile),
+        cli: ctx.deps.cli,
+      }),
     );
     renderCheckLines(io, results, { showPasses: false, showSkips: false });
     const refusal = refusalOf(results, 'nothing was saved');
-    if (refusal) throw new ChecksFailedError(refusal.message, refusal.kind === 'fail' ? `Follow the → hints above, then run \`${ctx.rerun}\` again.` : `Run \`${ctx.rerun}\` again later.`);
+    if (refusal)
+      throw new ChecksFailedError(
+        refusal.message,
+        refusal.kind === 'fail' ? `Follow the → hints above, then run \`${ctx.rerun}\` again.` : `Run \`${ctx.rerun}\` again later.`,
+      );
     io.success(fullTestLine(results));
     await commitProfile(ctx, draft, ctx.deps.now().toISOString());
     io.success(`Saved profile "${ctx.profile}".`);

@@ -27,7 +27,11 @@ export const kendisCallbackStep = defineStep({
       io.info('  (After the check in Step 6 you replace it with Kendis’ URL above; the wizard will ask.)');
       io.info('  Then click Save changes.');
     } else {
-      io.info(have.callbackMode === 'both' ? '  Add it on the Authorization tab too (a second callback URL), and Save changes:' : '  Put exactly this in the Authorization tab’s callback URL field, and Save changes:');
+      io.info(
+        have.callbackMode === 'both'
+          ? '  Add it on the Authorization tab too (a second callback URL), and Save changes:'
+          : '  Put exactly this in the Authorization tab’s callback URL field, and Save changes:',
+      );
       io.url(url);
     }
   },

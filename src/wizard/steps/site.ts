@@ -16,7 +16,11 @@ async function siteMayBeUsed(ctx: WizardContext, site: string): Promise<boolean>
   ctx.deps.io.warn(problem.message);
   const meant = suggestedSite(site);
   if (meant) ctx.deps.io.hint(`Did you mean ${meant}?`);
-  return ctx.deps.prompter.confirm({ id: 'site.foreign', message: 'Is this really your Jira Cloud site, and should your credentials be sent there?', default: false });
+  return ctx.deps.prompter.confirm({
+    id: 'site.foreign',
+    message: 'Is this really your Jira Cloud site, and should your credentials be sent there?',
+    default: false,
+  });
 }
 
 export const siteStep = defineStep({
@@ -27,7 +31,14 @@ export const siteStep = defineStep({
     for (;;) {
       const site =
         target.site ??
-        (await askValue(deps, { id: 'site', message: 'Your Jira Cloud site (e.g. https://acme.atlassian.net):', flag: '--site', given: options.site, default: ctx.answers.site, check: checkSiteUrl }));
+        (await askValue(deps, {
+          id: 'site',
+          message: 'Your Jira Cloud site (e.g. https://acme.atlassian.net):',
+          flag: '--site',
+          given: options.site,
+          default: ctx.answers.site,
+          check: checkSiteUrl,
+        }));
       if (!target.site && !(await siteMayBeUsed(ctx, site))) {
         // Asked again, with the site probably meant as the answer Enter takes.
         ctx.answers.site = suggestedSite(site);
@@ -35,7 +46,8 @@ export const siteStep = defineStep({
       }
       try {
         const cloudId = await deps.io.task(`Looking up ${site}…`, () => ctx.client.tenantInfo(site));
-        if (ctx.answers.cloudId && ctx.answers.site === site && ctx.answers.cloudId !== cloudId) deps.io.warn('This site’s cloud id changed since the saved progress; using the new one.');
+        if (ctx.answers.cloudId && ctx.answers.site === site && ctx.answers.cloudId !== cloudId)
+          deps.io.warn('This site’s cloud id changed since the saved progress; using the new one.');
         ctx.answers.site = site;
         ctx.answers.cloudId = cloudId;
         deps.io.success(`${site}: a Jira Cloud site.`);

@@ -45,11 +45,25 @@ export const userFinishStep = defineStep({
     const draft = draftUserProfile(ctx, have, have.tokenExpires);
     const results = await io.task('Running the full connection test…', () =>
       // The same checks as test-connection will run on this profile, so the counts agree.
-      runChecks({ profile: draft, projects: draft.projects ?? [], clientSecret: undefined, apiToken: token, secretsProblem: undefined, client: ctx.client, now: ctx.deps.now(), profileFlag: profileFlagFor(ctx.profile), cli: ctx.deps.cli }),
+      runChecks({
+        profile: draft,
+        projects: draft.projects ?? [],
+        clientSecret: undefined,
+        apiToken: token,
+        secretsProblem: undefined,
+        client: ctx.client,
+        now: ctx.deps.now(),
+        profileFlag: profileFlagFor(ctx.profile),
+        cli: ctx.deps.cli,
+      }),
     );
     renderCheckLines(io, results, { showPasses: false, showSkips: false });
     const refusal = refusalOf(results, 'nothing was saved');
-    if (refusal) throw new ChecksFailedError(refusal.message, refusal.kind === 'fail' ? `Follow the → hints above, then run \`${ctx.rerun}\` again.` : `Run \`${ctx.rerun}\` again later.`);
+    if (refusal)
+      throw new ChecksFailedError(
+        refusal.message,
+        refusal.kind === 'fail' ? `Follow the → hints above, then run \`${ctx.rerun}\` again.` : `Run \`${ctx.rerun}\` again later.`,
+      );
     io.success(fullTestLine(results));
     await commitProfile(ctx, draft, ctx.deps.now().toISOString());
     io.success(`Saved profile "${ctx.profile}": your token is in ${ctx.backend.description}.`);
