@@ -119,21 +119,55 @@ function listen(server: Server, host: string, port: number): Promise<boolean> {
 const MAX_CONNECTIONS = 64;
 const CONNECTION_DEADLINE_MS = 8_000;
 
-export async function startCallbackServer(options: CallbackServerOptions): Promise<RunningCallbackServer> {
-  const target = parseRedirectUri(options.redirectUri);
-  const sockets = new Set<Socket>();
-  const servers: Server[] = [];
-  let settle: ((result: AcceptedCallback) => void) | undefined;
-  let accepted: AcceptedCallback | undefined;
-  let closed = false;
+/** The one callback this listener accepts, and whoever waits for it. */
+class Inbox {
+  accepted: AcceptedCallback | undefined;
+  settle: ((result: AcceptedCallback) => void) | undefined;
 
-  const accept = (result: AcceptedCallback) => {
-    if (accepted) return;
-    accepted = result;
-    settle?.(result);
-  };
+  accept(result: AcceptedCallback): void {
+    if (this.accepted) return;
+    this.accepted = result;
+    this.settle?.(result);
+  }
 
-  const handler = (req: IncomingMessage, res: ServerResponse) => {
+  /** The first valid callback; rejects on timeout or abort. */
+  wait(timeoutMs: number, redirectUri: string, signal?: AbortSignal): Promise<AcceptedCallback> {
+    if (this.accepted) return Promise.resolve(this.accepted);
+    return new Promise<AcceptedCallback>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new CallbackTimeoutError(timeoutMs, redirectUri));
+      }, timeoutMs);
+      const onAbort = () => {
+        cleanup();
+        reject(new CancelledError());
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.settle = undefined;
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.settle = (result) => {
+        cleanup();
+        resolve(result);
+      };
+    });
+  }
+}
+
+/** The page a callback gets, by what it carried. */
+function pageFor(result: AcceptedCallback): string {
+  if (result.kind !== 'error') return resultPage(true, 'Authorization received', 'kendis-jira is now checking the granted scopes.');
+  if (result.error === 'access_denied') return resultPage(false, 'Access was not granted', 'You pressed Cancel on the consent page.');
+  return resultPage(false, 'Atlassian reported an error', `${result.error}${result.description ? `: ${result.description}` : ''}`);
+}
+
+/** One exact path, GET only, from this machine by a loopback name (no DNS rebinding), one valid callback. */
+function callbackHandler(target: RedirectTarget, options: CallbackServerOptions, inbox: Inbox) {
+  const loopbackHosts = loopbackHostHeaders(target.port);
+  return (req: IncomingMessage, res: ServerResponse) => {
     res.setHeader('connection', 'close');
     res.setHeader('cache-control', 'no-store');
     res.setHeader('referrer-policy', 'no-referrer');
@@ -141,7 +175,6 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
       res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
       res.end(html);
     };
-    // Only a browser on this machine, addressing it by a loopback name (no DNS rebinding).
     if (!loopbackHosts.has((req.headers.host ?? '').toLowerCase())) {
       options.onRejected?.('it was not addressed to this machine (Host header)');
       return send(421, resultPage(false, 'Wrong address', 'This listener only answers on this machine’s own address.'));
@@ -149,51 +182,56 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
     const path = (req.url ?? '').split('?')[0];
     if (path !== target.path) return send(404, resultPage(false, 'Not found', 'This address only accepts the OAuth callback.'));
     if (req.method !== 'GET') return send(405, resultPage(false, 'Method not allowed', 'Only the browser redirect is accepted here.'));
-    if (accepted) return send(409, resultPage(false, 'Already done', 'The sign-in was already received; this extra request was ignored.'));
+    if (inbox.accepted) return send(409, resultPage(false, 'Already done', 'The sign-in was already received; this extra request was ignored.'));
     const result = parseCallback(req.url ?? '', options.state, target.path);
     if (result.kind === 'invalid') {
       options.onRejected?.(result.reason);
       return send(400, resultPage(false, 'This sign-in link is not valid', `It was ignored (${result.reason}). Start again from the terminal if you need to.`));
     }
-    if (result.kind === 'error') {
-      send(
-        200,
-        resultPage(
-          false,
-          result.error === 'access_denied' ? 'Access was not granted' : 'Atlassian reported an error',
-          result.error === 'access_denied'
-            ? 'You pressed Cancel on the consent page.'
-            : `${result.error}${result.description ? `: ${result.description}` : ''}`,
-        ),
-      );
-    } else {
-      send(200, resultPage(true, 'Authorization received', 'kendis-jira is now checking the granted scopes.'));
-    }
-    accept(result);
+    send(200, pageFor(result));
+    inbox.accept(result);
   };
+}
 
-  const loopbackHosts = loopbackHostHeaders(target.port);
+/**
+ * Timeouts are checked every second (Node's default is every 30 s), each connection has a hard
+ * deadline (a client sending a byte a second cannot hold a socket), and at most MAX_CONNECTIONS are
+ * open at once: the oldest is dropped for a new one, so idle sockets opened by something else
+ * cannot lock the real browser out.
+ */
+function guardedServer(handler: ReturnType<typeof callbackHandler>, sockets: Set<Socket>): Server {
+  const server = createServer({ maxHeaderSize: 8192, requestTimeout: 5_000, headersTimeout: 3_000, connectionsCheckingInterval: 1_000 }, handler);
+  server.on('connection', (socket) => {
+    if (sockets.size >= MAX_CONNECTIONS) sockets.values().next().value?.destroy();
+    sockets.add(socket);
+    const deadline = setTimeout(() => socket.destroy(), CONNECTION_DEADLINE_MS);
+    deadline.unref();
+    socket.setTimeout(3_000, () => socket.destroy());
+    socket.on('close', () => {
+      clearTimeout(deadline);
+      sockets.delete(socket);
+    });
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    socket.destroy();
+  });
+  return server;
+}
+
+function addressOf(server: Server): string {
+  const a = server.address();
+  return typeof a === 'object' && a ? `${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}` : String(a);
+}
+
+export async function startCallbackServer(options: CallbackServerOptions): Promise<RunningCallbackServer> {
+  const target = parseRedirectUri(options.redirectUri);
+  const sockets = new Set<Socket>();
+  const servers: Server[] = [];
+  const inbox = new Inbox();
+  const handler = callbackHandler(target, options, inbox);
   for (const host of target.hosts) {
-    // Timeouts are checked every second (Node's default is every 30 s), and each connection has a
-    // hard deadline: a client sending a byte a second cannot hold a socket.
-    const server = createServer({ maxHeaderSize: 8192, requestTimeout: 5_000, headersTimeout: 3_000, connectionsCheckingInterval: 1_000 }, handler);
-    server.on('connection', (socket) => {
-      // At most MAX_CONNECTIONS at once: the oldest is dropped for a new one, so idle sockets
-      // opened by something else cannot lock the real browser out.
-      if (sockets.size >= MAX_CONNECTIONS) sockets.values().next().value?.destroy();
-      sockets.add(socket);
-      const deadline = setTimeout(() => socket.destroy(), CONNECTION_DEADLINE_MS);
-      deadline.unref();
-      socket.setTimeout(3_000, () => socket.destroy());
-      socket.on('close', () => {
-        clearTimeout(deadline);
-        sockets.delete(socket);
-      });
-    });
-    server.on('clientError', (_error, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-      socket.destroy();
-    });
+    const server = guardedServer(handler, sockets);
     try {
       if (await listen(server, host, target.port)) servers.push(server);
     } catch (error) {
@@ -201,48 +239,20 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
       throw error;
     }
   }
-
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    for (const socket of sockets) socket.destroy();
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-  };
-
+  let closed = false;
   return {
-    addresses: servers.map((s) => {
-      const a = s.address();
-      return typeof a === 'object' && a ? `${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}` : String(a);
-    }),
+    addresses: servers.map(addressOf),
     offer(targetUrl) {
       const result = parseCallback(targetUrl, options.state);
-      if (result.kind !== 'invalid') accept(result);
+      if (result.kind !== 'invalid') inbox.accept(result);
       return result;
     },
-    wait(timeoutMs, signal) {
-      if (accepted) return Promise.resolve(accepted);
-      return new Promise<AcceptedCallback>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new CallbackTimeoutError(timeoutMs, options.redirectUri));
-        }, timeoutMs);
-        const onAbort = () => {
-          cleanup();
-          reject(new CancelledError());
-        };
-        const cleanup = () => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          settle = undefined;
-        };
-        if (signal?.aborted) return onAbort();
-        signal?.addEventListener('abort', onAbort, { once: true });
-        settle = (result) => {
-          cleanup();
-          resolve(result);
-        };
-      });
+    wait: (timeoutMs, signal) => inbox.wait(timeoutMs, options.redirectUri, signal),
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const socket of sockets) socket.destroy();
+      await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     },
-    close,
   };
 }
