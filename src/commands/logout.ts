@@ -1,7 +1,6 @@
 /** `kendis-jira logout`: remove a profile's keychain entries and its config entry, nothing else. */
-import * as z from 'zod/mini';
 import type { Deps } from '../deps.js';
-import { flag, parseOptions } from './options.js';
+import { on, type RawOptions } from './options.js';
 import { CliError, NotConfiguredError, UsageError } from '../errors.js';
 import { profileFlagFor } from '../config/profile-name.js';
 import { profileKind } from '../config/schema.js';
@@ -14,8 +13,8 @@ export interface LogoutOptions {
   yes: boolean;
 }
 
-export function parseLogoutOptions(raw: Record<string, unknown>): LogoutOptions {
-  return parseOptions(z.object({ yes: flag() }), raw);
+export function parseLogoutOptions(raw: RawOptions): LogoutOptions {
+  return { yes: on(raw.yes) };
 }
 
 export async function runLogout(options: LogoutOptions, deps: Deps): Promise<void> {

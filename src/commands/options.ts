@@ -1,10 +1,9 @@
 /**
- * Command-line options, parsed once, with schemas: each command's schema turns what commander
- * read into that command's typed options, applies each default (from DEFAULTS, declared once) and
- * says in one sentence what is wrong with a value. The first problem becomes a usage error (exit 2)
- * before anything else happens, so a typo costs nothing.
+ * Command-line options: commander reads them (program.ts: flags, `choices`, repeatable values via
+ * `argParser`); one plain function per command turns what it read into that command's typed
+ * options, applying each default (from DEFAULTS, declared once). The first bad value or combination
+ * is a usage error (exit 2) in one sentence, with the next step, before anything else happens.
  */
-import * as z from 'zod/mini';
 import { UsageError } from '../errors.js';
 import { parseRedirectUri } from '../auth/callback-server.js';
 import { DEFAULTS } from './defaults.js';
@@ -15,12 +14,17 @@ export type Problem = string | { message: string; hint?: string };
 /** A value's check: its problem, or undefined when it is fine. */
 export type Check = (value: string) => Problem | undefined;
 
-type Ctx = { issues: { code: 'custom'; message: string; input: unknown; params?: Record<string, unknown> }[] };
+/** What commander read: strings, switches (true, or false for --no-x), arrays of repeated values. */
+export type RawOptions = Record<string, unknown>;
 
-function report(ctx: Ctx, input: unknown, problem: Problem): typeof z.NEVER {
+function fail(problem: Problem): never {
   const { message, hint } = typeof problem === 'string' ? { message: problem, hint: undefined } : problem;
-  ctx.issues.push({ code: 'custom', message, input, params: hint ? { hint } : {} });
-  return z.NEVER;
+  throw new UsageError(message, hint);
+}
+
+/** A rule between options: refused when `broken`, with its problem. */
+export function refuse(broken: boolean, problem: Problem): void {
+  if (broken) fail(problem);
 }
 
 /** A check written as a function that throws a UsageError (e.g. the redirect URI parser). */
@@ -36,78 +40,39 @@ export function thrown(fn: (value: string) => unknown): Check {
   };
 }
 
-const checked = (check: Check) =>
-  z.pipe(
-    z.string(),
-    z.transform((value: string, ctx) => {
-      const problem = check(value);
-      return problem === undefined ? value : report(ctx as unknown as Ctx, value, problem);
-    }),
-  );
-
 /** A text option: absent stays undefined; given, it must pass its check. */
-export const text = (check: Check = () => undefined) => z.optional(checked(check));
+export function text(raw: unknown, check: Check = () => undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const value = String(raw);
+  const problem = check(value);
+  if (problem !== undefined) fail(problem);
+  return value;
+}
 
-/** A text option with a default (the default is checked like a typed value). */
-export const textOr = (fallback: string, check: Check = () => undefined) => z.prefault(checked(check), fallback);
-
-/** A whole number from min to max, with its default; `what` names it and `kind` says what it counts. */
-const whole = (what: string, p: { min: number; max: number; kind: string }) =>
-  z.pipe(
-    z.string(),
-    z.transform((raw: string, ctx) => {
-      // Digits only: no hex, exponents, signs, spaces or decimals slipping through Number().
-      const n = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
-      if (n >= p.min && n <= p.max) return n;
-      return report(ctx as unknown as Ctx, raw, `${what} must be ${p.kind} from ${p.min} to ${p.max} (got ${raw}).`);
-    }),
-  );
-
-export const wholeNumber = (what: string, p: { min: number; max: number; kind: string; fallback: number }) => z.prefault(whole(what, p), String(p.fallback));
-
-/** A whole number that stays undefined when not given (its default applied by the command). */
-export const optionalWholeNumber = (what: string, p: { min: number; max: number; kind: string }) => z.optional(whole(what, p));
+/** A whole number from min to max (digits only: no hex, exponents, signs, spaces or decimals); undefined when not given. */
+export function wholeNumber(raw: unknown, what: string, p: { min: number; max: number; kind: string }): number | undefined {
+  if (raw === undefined) return undefined;
+  const typed = String(raw);
+  const n = /^\d{1,9}$/.test(typed) ? Number(typed) : Number.NaN;
+  if (n >= p.min && n <= p.max) return n;
+  return fail(`${what} must be ${p.kind} from ${p.min} to ${p.max} (got ${typed}).`);
+}
 
 /** A switch: true when given. */
-export const flag = () =>
-  z.pipe(
-    z.optional(z.boolean()),
-    z.transform((v: boolean | undefined) => v === true),
-  );
+export const on = (raw: unknown): boolean => raw === true;
 
 /** A --no-x switch: true unless turned off. */
-export const unlessNo = () =>
-  z.pipe(
-    z.optional(z.boolean()),
-    z.transform((v: boolean | undefined) => v !== false),
-  );
+export const unlessOff = (raw: unknown): boolean => raw !== false;
 
 /** A switch whose absence means "not said" (undefined). */
-export const said = () => z.optional(z.boolean());
+export const said = (raw: unknown): boolean | undefined => (raw === undefined ? undefined : raw === true);
 
-/** A rule between options: `problem` returns what is wrong with the combination, if anything. */
-export function rule<T>(problem: (options: T) => Problem | undefined) {
-  return z.superRefine((options: T, ctx) => {
-    const found = problem(options);
-    if (found !== undefined) report(ctx as unknown as Ctx, options, found);
-  });
-}
-
-/** Parse commander's options with a command's schema: the typed options, or the first problem (exit 2). */
-export function parseOptions<S extends z.ZodMiniType>(schema: S, raw: Record<string, unknown>): z.output<S> {
-  const result = schema.safeParse(raw);
-  if (result.success) return result.data as z.output<S>;
-  const issue = result.error.issues[0];
-  const hint = (issue as { params?: { hint?: unknown } } | undefined)?.params?.hint;
-  // Only our own checks report problems; anything else (a value of the wrong type) is named plainly.
-  const message =
-    issue?.code === 'custom'
-      ? issue.message
-      : `--${String(issue?.path[0] ?? 'option').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue?.message ?? 'not a valid value'}.`;
-  throw new UsageError(message, typeof hint === 'string' ? hint : undefined);
-}
+/** Repeated values commander collected (its argParser checked each). */
+export const list = (raw: unknown): string[] | undefined => (Array.isArray(raw) ? raw.map(String) : undefined);
 
 /** Options more than one command takes. */
 export const redirectUriCheck: Check = thrown(parseRedirectUri);
-export const oauthTimeout = () =>
-  wholeNumber('--oauth-timeout', { min: 5, max: 3600, kind: 'a whole number of seconds', fallback: DEFAULTS.oauthTimeoutSeconds });
+
+export function oauthTimeoutSeconds(raw: unknown): number {
+  return wholeNumber(raw, '--oauth-timeout', { min: 5, max: 3600, kind: 'a whole number of seconds' }) ?? DEFAULTS.oauthTimeoutSeconds;
+}

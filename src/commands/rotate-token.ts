@@ -6,7 +6,6 @@
 import { lstat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { shellWord, unshellWord } from '../io/shell.js';
-import * as z from 'zod/mini';
 import { writeFileAtomic } from '../config/atomic-file.js';
 import type { Deps } from '../deps.js';
 import { ChecksFailedError, CliError, RotationDueError, UsageError } from '../errors.js';
@@ -24,7 +23,7 @@ import { askExpiry, askSecret, offerReveal, openPage } from '../wizard/ask.js';
 import { openConnection } from './atlassian-session.js';
 import { swapInToken } from './rotation.js';
 import { DEFAULTS } from './defaults.js';
-import { flag, optionalWholeNumber, parseOptions, rule, text, unlessNo } from './options.js';
+import { on, type RawOptions, refuse, text, unlessOff, wholeNumber } from './options.js';
 import { describeProfileTarget } from '../target.js';
 import { profileFlag, requireProfile, secretStoreFor } from './saved-profile.js';
 import type { Profile } from '../config/schema.js';
@@ -40,82 +39,34 @@ export interface RotateOptions {
   all?: boolean;
 }
 
-const rotateSchema = (now: Date) =>
-  z.pipe(
-    z
-      .object({
-        check: flag(),
-        within: optionalWholeNumber('--within', { min: 0, max: 365, kind: 'a whole number of days' }),
-        json: flag(),
-        tokenExpires: text(),
-        calendar: text((v) =>
-          v === '-' || v.trim() === '' ? { message: `--calendar needs a file name (got "${v}").`, hint: 'e.g. --calendar kendis-token.ics' } : undefined,
-        ),
-        browser: unlessNo(),
-        all: flag(),
-      })
-      // Without --check this command replaces a token: never every profile's at once.
-      .check(
-        rule((o: { all: boolean; check: boolean }) =>
-          o.all && !o.check
-            ? {
-                message: '--all goes with --check: rotate-token replaces one profile’s token at a time.',
-                hint: 'Add --check to see every profile’s expiry, or name one with --profile to rotate it.',
-              }
-            : undefined,
-        ),
-      )
-      .check(
-        rule((o: { all: boolean; calendar?: string | undefined }) =>
-          o.all && o.calendar !== undefined
-            ? {
-                message: '--calendar goes with one profile, not --all.',
-                hint: 'Write one reminder per profile: `rotate-token --check --calendar FILE --profile NAME`.',
-              }
-            : undefined,
-        ),
-      )
-      .check(
-        rule((o: { json: boolean; check: boolean }) =>
-          o.json && !o.check
-            ? { message: '--json goes with --check.', hint: 'Add --check to the same command (it changes nothing and prints the document).' }
-            : undefined,
-        ),
-      )
-      // Without --check this command replaces the token: a cron line that lost --check must not.
-      .check(
-        rule((o: { check: boolean; within?: number | undefined }) =>
-          o.within !== undefined && !o.check
-            ? {
-                message: '--within goes with --check: without --check, rotate-token replaces the token.',
-                hint: 'Add --check to the same command (it changes nothing; exit 4 when rotation is due).',
-              }
-            : undefined,
-        ),
-      )
-      // The new token's date matters only when there is a new token: --check changes nothing and ignores it.
-      .check(
-        rule((o: { check: boolean; tokenExpires?: string | undefined }) => {
-          if (o.check || o.tokenExpires === undefined) return undefined;
-          const verdict = validateTokenExpiry(o.tokenExpires, now);
-          return verdict === true ? undefined : `--token-expires: ${verdict}`;
-        }),
-      ),
-    z.transform(
-      (o): RotateOptions => ({
-        check: o.check,
-        within: o.within ?? DEFAULTS.withinDays,
-        json: o.json,
-        tokenExpires: o.tokenExpires,
-        calendar: o.calendar,
-        browser: o.browser,
-        all: o.all,
-      }),
-    ),
+export function parseRotateOptions(raw: RawOptions, now: Date = new Date()): RotateOptions {
+  const check = on(raw.check);
+  const all = on(raw.all);
+  const json = on(raw.json);
+  const within = wholeNumber(raw.within, '--within', { min: 0, max: 365, kind: 'a whole number of days' });
+  const tokenExpires = text(raw.tokenExpires);
+  const calendar = text(raw.calendar, (v) =>
+    v === '-' || v.trim() === '' ? { message: `--calendar needs a file name (got "${v}").`, hint: 'e.g. --calendar kendis-token.ics' } : undefined,
   );
-
-export function parseRotateOptions(raw: Record<string, unknown>, now: Date = new Date()): RotateOptions {
-  return parseOptions(rotateSchema(now), raw);
+  // Without --check this command replaces a token: never every profile's at once.
+  refuse(all && !check, {
+    message: '--all goes with --check: rotate-token replaces one profile’s token at a time.',
+    hint: 'Add --check to see every profile’s expiry, or name one with --profile to rotate it.',
+  });
+  refuse(all && calendar !== undefined, {
+    message: '--calendar goes with one profile, not --all.',
+    hint: 'Write one reminder per profile: `rotate-token --check --calendar FILE --profile NAME`.',
+  });
+  refuse(json && !check, { message: '--json goes with --check.', hint: 'Add --check to the same command (it changes nothing and prints the document).' });
+  // Without --check this command replaces the token: a cron line that lost --check must not.
+  refuse(within !== undefined && !check, {
+    message: '--within goes with --check: without --check, rotate-token replaces the token.',
+    hint: 'Add --check to the same command (it changes nothing; exit 4 when rotation is due).',
+  });
+  // The new token's date matters only when there is a new token: --check changes nothing and ignores it.
+  const verdict = check || tokenExpires === undefined ? true : validateTokenExpiry(tokenExpires, now);
+  refuse(verdict !== true, `--token-expires: ${verdict}`);
+  return { check, within: within ?? DEFAULTS.withinDays, json, tokenExpires, calendar, browser: unlessOff(raw.browser), all };
 }
 
 async function writeCalendar(path: string, profile: Profile, deps: Deps, daysBefore: number): Promise<void> {

@@ -1,8 +1,7 @@
 /** Hidden `kendis-jira sandbox`: the fake Atlassian on its own, until Ctrl-C (for tests and demos). */
 import type { Deps } from '../deps.js';
-import * as z from 'zod/mini';
 import { startSandbox } from '../sandbox/server.js';
-import { flag, parseOptions, wholeNumber } from './options.js';
+import { on, type RawOptions, text, wholeNumber } from './options.js';
 
 export interface SandboxServerOptions {
   port: number;
@@ -12,28 +11,25 @@ export interface SandboxServerOptions {
   consentBlock?: 'admin-approval' | 'sharing-off' | 'no-site-access';
 }
 
-const sandboxSchema = z.pipe(
-  z.object({
-    port: wholeNumber('--port', { min: 0, max: 65535, kind: 'a port number', fallback: 0 }),
-    latency: wholeNumber('--latency', { min: 0, max: 60_000, kind: 'a whole number of milliseconds', fallback: 0 }),
-    autoApprove: flag(),
-    // commander's choices() already refused anything else.
-    codeRefusal: z._default(z.enum(['today', 'auth0']), 'today'),
-    consentBlock: z.optional(z.enum(['admin-approval', 'sharing-off', 'no-site-access'])),
-  }),
-  z.transform(
-    (o): SandboxServerOptions => ({
-      port: o.port,
-      latencyMs: o.latency,
-      autoApprove: o.autoApprove,
-      codeRefusal: o.codeRefusal,
-      ...(o.consentBlock ? { consentBlock: o.consentBlock } : {}),
-    }),
-  ),
-);
+const CODE_REFUSALS = ['today', 'auth0'] as const;
+const CONSENT_BLOCKS = ['admin-approval', 'sharing-off', 'no-site-access'] as const;
 
-export function parseSandboxOptions(raw: Record<string, unknown>): SandboxServerOptions {
-  return parseOptions(sandboxSchema, raw);
+/** One of `choices` (commander's choices() already refused anything else). */
+function oneOf<T extends string>(raw: unknown, choices: readonly T[], what: string): T | undefined {
+  return text(raw, (v) => ((choices as readonly string[]).includes(v) ? undefined : `${what} must be one of ${choices.join(', ')} (got ${v}).`)) as
+    | T
+    | undefined;
+}
+
+export function parseSandboxOptions(raw: RawOptions): SandboxServerOptions {
+  const consentBlock = oneOf(raw.consentBlock, CONSENT_BLOCKS, '--consent-block');
+  return {
+    port: wholeNumber(raw.port, '--port', { min: 0, max: 65535, kind: 'a port number' }) ?? 0,
+    latencyMs: wholeNumber(raw.latency, '--latency', { min: 0, max: 60_000, kind: 'a whole number of milliseconds' }) ?? 0,
+    autoApprove: on(raw.autoApprove),
+    codeRefusal: oneOf(raw.codeRefusal, CODE_REFUSALS, '--code-refusal') ?? 'today',
+    ...(consentBlock ? { consentBlock } : {}),
+  };
 }
 
 export async function runSandboxServer(options: SandboxServerOptions, deps: Deps): Promise<void> {

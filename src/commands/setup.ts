@@ -1,9 +1,8 @@
 /** `kendis-jira setup`: parse the flags, then run the wizard. */
-import * as z from 'zod/mini';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import { DEFAULTS } from './defaults.js';
-import { flag, oauthTimeout, parseOptions, redirectUriCheck, rule, said, text, unlessNo, type Check } from './options.js';
+import { list, oauthTimeoutSeconds, on, type RawOptions, redirectUriCheck, refuse, said, text, unlessOff, type Check } from './options.js';
 import type { WizardOptions } from '../wizard/context.js';
 import { checkCallbackUrl, checkClientId, checkEmail, checkSiteUrl, type Checked } from '../wizard/validate.js';
 import { parseAppId } from '../atlassian/endpoints.js';
@@ -25,77 +24,51 @@ const as =
     return r.ok ? undefined : `${name}: ${r.message}`;
   };
 
-const setupSchema = (now: Date) =>
-  z.pipe(
-    z
-      .object({
-        redirectUri: text(redirectUriCheck),
-        site: text(as('--site', checkSiteUrl)),
-        email: text(as('--email', checkEmail)),
-        appId: text((v) =>
-          parseAppId(v)
-            ? undefined
-            : {
-                message: '--app-id: that is not an app id or a Developer Console app URL.',
-                hint: 'Copy the address of the app’s page, e.g. https://developer.atlassian.com/console/myapps/<id>/overview.',
-              },
-        ),
-        callbackUrl: text(as('--callback-url', checkCallbackUrl)),
-        clientId: text(as('--client-id', checkClientId)),
-        tokenExpires: text((v) => {
-          const verdict = validateTokenExpiry(v, now);
-          return verdict === true ? undefined : `--token-expires: ${verdict}`;
-        }),
-        oauthTimeout: oauthTimeout(),
-        // Checked and collected by commander's argParser (program.ts).
-        project: z.optional(z.array(z.string())),
-        browser: unlessNo(),
-        skipOauth: flag(),
-        allowNonAtlassianSite: flag(),
-        insecureStorage: flag(),
-        sandbox: flag(),
-        restart: flag(),
-        user: said(),
-      })
-      .check(
-        rule((o: { sandbox: boolean; site?: string | undefined }) =>
-          o.sandbox && o.site !== undefined ? '--sandbox and --site do not go together: the sandbox is its own site.' : undefined,
-        ),
-      )
-      // Credentials go to the site: a typo is refused with the flags, before any question or keychain.
-      .check(
-        rule((o: { site?: string | undefined; allowNonAtlassianSite: boolean }) => {
-          if (o.site === undefined || o.allowNonAtlassianSite) return undefined;
-          const checked = checkSiteUrl(o.site);
-          const problem = checked.ok ? foreignSiteProblem(checked.value) : undefined;
-          return problem && { message: `--site: ${problem.message}`, hint: problem.hint };
-        }),
-      ),
-    z.transform(
-      (o): SetupOptions => ({
-        site: o.site,
-        email: o.email,
-        appId: o.appId,
-        callbackUrl: o.callbackUrl,
-        clientId: o.clientId,
-        tokenExpires: o.tokenExpires,
-        projects: o.project,
-        redirectUri: o.redirectUri ?? DEFAULTS.redirectUri,
-        redirectUriGiven: o.redirectUri !== undefined,
-        oauthTimeoutSeconds: o.oauthTimeout,
-        browser: o.browser,
-        skipOAuth: o.skipOauth,
-        allowNonAtlassianSite: o.allowNonAtlassianSite,
-        insecureStorage: o.insecureStorage,
-        sandbox: o.sandbox,
-        restart: o.restart,
-        user: o.user,
-      }),
-    ),
-  );
+const appIdCheck: Check = (v) =>
+  parseAppId(v)
+    ? undefined
+    : {
+        message: '--app-id: that is not an app id or a Developer Console app URL.',
+        hint: 'Copy the address of the app’s page, e.g. https://developer.atlassian.com/console/myapps/<id>/overview.',
+      };
 
-export function parseSetupOptions(raw: Record<string, unknown>, now: Date = new Date()): SetupOptions {
-  return parseOptions(setupSchema(now), raw);
+/** Credentials go to the site: a typo is refused with the flags, before any question or keychain. */
+function foreignSite(site: string | undefined, allowed: boolean): ReturnType<Check> {
+  if (site === undefined || allowed) return undefined;
+  const checked = checkSiteUrl(site);
+  const problem = checked.ok ? foreignSiteProblem(checked.value) : undefined;
+  return problem && { message: `--site: ${problem.message}`, hint: problem.hint };
+}
+
+export function parseSetupOptions(raw: RawOptions, now: Date = new Date()): SetupOptions {
+  const redirectUri = text(raw.redirectUri, redirectUriCheck);
+  const site = text(raw.site, as('--site', checkSiteUrl));
+  const options: SetupOptions = {
+    site,
+    email: text(raw.email, as('--email', checkEmail)),
+    appId: text(raw.appId, appIdCheck),
+    callbackUrl: text(raw.callbackUrl, as('--callback-url', checkCallbackUrl)),
+    clientId: text(raw.clientId, as('--client-id', checkClientId)),
+    tokenExpires: text(raw.tokenExpires, (v) => {
+      const verdict = validateTokenExpiry(v, now);
+      return verdict === true ? undefined : `--token-expires: ${verdict}`;
+    }),
+    projects: list(raw.project),
+    redirectUri: redirectUri ?? DEFAULTS.redirectUri,
+    redirectUriGiven: redirectUri !== undefined,
+    oauthTimeoutSeconds: oauthTimeoutSeconds(raw.oauthTimeout),
+    browser: unlessOff(raw.browser),
+    skipOAuth: on(raw.skipOauth),
+    allowNonAtlassianSite: on(raw.allowNonAtlassianSite),
+    insecureStorage: on(raw.insecureStorage),
+    sandbox: on(raw.sandbox),
+    restart: on(raw.restart),
+    user: said(raw.user),
+  };
+  refuse(options.sandbox && site !== undefined, '--sandbox and --site do not go together: the sandbox is its own site.');
+  const foreign = foreignSite(site, options.allowNonAtlassianSite);
+  refuse(foreign !== undefined, foreign ?? '');
+  return options;
 }
 
 export async function runSetup(options: SetupOptions, deps: Deps): Promise<void> {

@@ -1,9 +1,8 @@
 /** `kendis-jira status`: what is configured, where the secrets live, when the token expires. */
 import { privateFileWords } from '../secrets/file-backend.js';
-import * as z from 'zod/mini';
 import { join } from 'node:path';
 import type { Deps } from '../deps.js';
-import { flag, parseOptions } from './options.js';
+import { on, type RawOptions } from './options.js';
 import { SECRET_KINDS, type SecretKind } from '../secrets/backend.js';
 import { SECRET_ENV } from '../secrets/secret-store.js';
 import { daysUntil, describeDaysLeft, describeMoment } from '../dates/dates.js';
@@ -16,8 +15,8 @@ export interface StatusOptions {
   all?: boolean;
 }
 
-export function parseStatusOptions(raw: Record<string, unknown>): StatusOptions {
-  return parseOptions(z.object({ json: flag(), all: flag() }), raw);
+export function parseStatusOptions(raw: RawOptions): StatusOptions {
+  return { json: on(raw.json), all: on(raw.all) };
 }
 
 type SecretState = { location: 'keychain' | 'file' | 'environment' | 'missing' | 'unreadable'; detail?: string };

@@ -1,5 +1,4 @@
 /** `kendis-jira test-connection`: every check of the catalogue, as lines or one JSON document. */
-import * as z from 'zod/mini';
 import { SECRET_ENV } from '../secrets/secret-store.js';
 import type { Deps } from '../deps.js';
 import { ChecksFailedError, CliError, UsageError } from '../errors.js';
@@ -11,7 +10,7 @@ import { daysUntil } from '../dates/dates.js';
 import { openConnection, type Connection } from './atlassian-session.js';
 import type { Profile } from '../config/schema.js';
 import type { CheckResult } from '../checks/types.js';
-import { flag, oauthTimeout, parseOptions, redirectUriCheck, text, unlessNo } from './options.js';
+import { list, oauthTimeoutSeconds, on, type RawOptions, redirectUriCheck, text, unlessOff } from './options.js';
 import { profileFlag, requireProfile, secretStoreFor } from './saved-profile.js';
 
 export interface TestConnectionOptions {
@@ -26,31 +25,16 @@ export interface TestConnectionOptions {
   projects?: string[] | undefined;
 }
 
-const testConnectionSchema = z.pipe(
-  z.object({
-    json: flag(),
-    oauth: flag(),
-    browser: unlessNo(),
-    redirectUri: text(redirectUriCheck),
-    oauthTimeout: oauthTimeout(),
-    project: z.optional(z.array(z.string())),
-    all: flag(),
-  }),
-  z.transform(
-    (o): TestConnectionOptions => ({
-      json: o.json,
-      oauth: o.oauth,
-      browser: o.browser,
-      redirectUri: o.redirectUri,
-      oauthTimeoutSeconds: o.oauthTimeout,
-      projects: o.project,
-      all: o.all,
-    }),
-  ),
-);
-
-export function parseTestConnectionOptions(raw: Record<string, unknown>): TestConnectionOptions {
-  return parseOptions(testConnectionSchema, raw);
+export function parseTestConnectionOptions(raw: RawOptions): TestConnectionOptions {
+  return {
+    json: on(raw.json),
+    oauth: on(raw.oauth),
+    browser: unlessOff(raw.browser),
+    redirectUri: text(raw.redirectUri, redirectUriCheck),
+    oauthTimeoutSeconds: oauthTimeoutSeconds(raw.oauthTimeout),
+    projects: list(raw.project),
+    all: on(raw.all),
+  };
 }
 
 /** The stored secrets, or why they cannot be read (a check reports it; an unsafe secrets file is exit 2). */
