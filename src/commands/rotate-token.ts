@@ -11,7 +11,7 @@ import type { Deps } from '../deps.js';
 import { ChecksFailedError, CliError, RotationDueError, UsageError } from '../errors.js';
 import { API_TOKENS_PAGE } from '../atlassian/endpoints.js';
 import { TOKEN_SCOPE_LISTS, datedTokenName } from '../atlassian/scopes.js';
-import { profileKind } from '../config/schema.js';
+import { profileKind, type ProfileKind } from '../config/schema.js';
 import { runTokenChecks } from '../checks/run-checks.js';
 import { printTokenScopes } from '../wizard/token-instructions.js';
 import { refusalOf, renderCheckLines } from '../checks/report.js';
@@ -20,7 +20,7 @@ import { accountFor } from '../secrets/backend.js';
 import { daysUntil, describeDaysLeft, isoDate, validateTokenExpiry } from '../dates/dates.js';
 import { reminderDay, tokenReminderIcs } from '../dates/calendar.js';
 import { askExpiry, askSecret, offerReveal, openPage } from '../wizard/ask.js';
-import { openConnection } from './atlassian-session.js';
+import { type Connection, openConnection } from './atlassian-session.js';
 import { swapInToken } from './rotation.js';
 import { DEFAULTS } from './defaults.js';
 import { on, type RawOptions, refuse, text, unlessOff, wholeNumber } from './options.js';
@@ -148,9 +148,74 @@ async function checkOnly(options: RotateOptions, profile: Profile, deps: Deps): 
   }
 }
 
+/** How to create the token, for a person about to do it (a script brings the token along). */
+async function showHowToCreate(options: RotateOptions, connection: Connection, kind: ProfileKind, deps: Deps): Promise<void> {
+  const io = deps.io;
+  await openPage(deps, {
+    label: 'Create the new token first',
+    url: API_TOKENS_PAGE,
+    browser: options.browser,
+    note: connection.target.consolePageNote,
+    open: (u) => deps.browser.open(u),
+  });
+  const name = datedTokenName(TOKEN_SCOPE_LISTS[kind].tokenName, deps.now());
+  io.info(`  "Create API token with scopes" → name "${name}" → expiry: the maximum → app Jira → these scopes (or paste the line after them into the search):`);
+  printTokenScopes(io, '  ', kind);
+  io.info('  Keep the new token in your password manager: Atlassian never shows it again.');
+}
+
+/** The new token: asked (masked) or from the environment; the old one pasted again is asked again (a script stops). */
+async function askNewToken(deps: Deps, old: string | null, offered: string | undefined): Promise<string> {
+  const ask = () => askSecret(deps, { kind: 'api-token', message: 'The new API token (hidden as you type):', offered });
+  let token = await ask();
+  while (old !== null && token === old) {
+    if (!deps.io.interactive || deps.env[SECRET_ENV['api-token']])
+      throw new UsageError('That is the token already stored, not a new one.', `Create a new token on ${API_TOKENS_PAGE}, then run this again.`);
+    deps.io.failure(`That is the token already stored, not a new one: create a new token on ${API_TOKENS_PAGE} and paste that.`);
+    token = await ask();
+  }
+  return token;
+}
+
+/** Stored only on proof: api-token and every probeable scope passed; a fail or an error changes nothing. */
+async function proveNewToken(token: string, expiresOn: string, connection: Connection, kind: ProfileKind, deps: Deps): Promise<void> {
+  const relevant = await deps.io.task('Checking the new token and each of its scopes…', () =>
+    runTokenChecks({
+      profile: { ...connection.profile, token: { expiresOn } },
+      apiToken: token,
+      client: connection.client,
+      now: deps.now(),
+      profileFlag: profileFlag(deps),
+      cli: deps.cli,
+      apiTokenFromEnv: Boolean(deps.env[SECRET_ENV['api-token']]),
+    }),
+  );
+  renderCheckLines(deps.io, relevant, { showPasses: false, showSkips: false });
+  const refusal = refusalOf(relevant, 'nothing was changed, the old token is still stored and in use');
+  if (!refusal) return;
+  const again = `\`${deps.cli} rotate-token${profileFlag(deps)}\``;
+  throw new ChecksFailedError(
+    refusal.message,
+    refusal.kind === 'fail'
+      ? (refusal.hint ?? `Create a new token with all ${TOKEN_SCOPE_LISTS[kind].scopes.length} scopes on ${API_TOKENS_PAGE} and run ${again} again.`)
+      : `Run ${again} again when Atlassian answers.`,
+  );
+}
+
+/** What to do in Kendis and at Atlassian now, in order. */
+function nextSteps(kind: ProfileKind, oldExpiry: string, newExpiry: string, deps: Deps): void {
+  const io = deps.io;
+  io.info('Now, in this order:');
+  io.info(
+    kind === 'user'
+      ? '  1. In Kendis: open your Profile settings, replace your Jira token with the new one and validate the connection (an older Kendis article calls the screen "ALM Credentials").'
+      : '  1. In Kendis: board → ALM Account → Edit (the form from setup; also under Settings → ALM Accounts) → "Change" next to the API token → paste the new Scope-Based API Token → Test Connection → Save.',
+  );
+  io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (${oldTokenWords(TOKEN_SCOPE_LISTS[kind].tokenName, oldExpiry, newExpiry)}).`);
+}
+
 async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promise<void> {
   const io = deps.io;
-  const now = deps.now();
   const store = secretStoreFor(saved, deps);
   // The stored one, not the environment's (that is the new token in a script).
   const old = await store.backend.get(accountFor(deps.globals.profile, 'api-token', saved.generation));
@@ -168,73 +233,15 @@ async function rotate(options: RotateOptions, saved: Profile, deps: Deps): Promi
       );
     }
     io.heading(`Replace the scoped API token of profile "${deps.globals.profile}"`);
-    io.info(`Current token: expires ${saved.token.expiresOn} (${describeDaysLeft(daysUntil(saved.token.expiresOn, now))}).`);
-    // How to create the token is for a person about to do it; a script brings the token along.
-    if (io.interactive) {
-      await openPage(deps, {
-        label: 'Create the new token first',
-        url: API_TOKENS_PAGE,
-        browser: options.browser,
-        note: connection.target.consolePageNote,
-        open: (u) => deps.browser.open(u),
-      });
-      io.info(
-        `  "Create API token with scopes" → name "${datedTokenName(TOKEN_SCOPE_LISTS[kind].tokenName, now)}" → expiry: the maximum → app Jira → these scopes (or paste the line after them into the search):`,
-      );
-      printTokenScopes(io, '  ', kind);
-      io.info('  Keep the new token in your password manager: Atlassian never shows it again.');
-    }
-
-    let newToken = await askSecret(deps, { kind: 'api-token', message: 'The new API token (hidden as you type):', offered });
-    // The old token pasted again: a person gets to paste the new one; a script stops.
-    while (old !== null && newToken === old) {
-      if (!io.interactive || deps.env[SECRET_ENV['api-token']])
-        throw new UsageError('That is the token already stored, not a new one.', `Create a new token on ${API_TOKENS_PAGE}, then run this again.`);
-      io.failure(`That is the token already stored, not a new one: create a new token on ${API_TOKENS_PAGE} and paste that.`);
-      newToken = await askSecret(deps, { kind: 'api-token', message: 'The new API token (hidden as you type):', offered });
-    }
+    io.info(`Current token: expires ${saved.token.expiresOn} (${describeDaysLeft(daysUntil(saved.token.expiresOn, deps.now()))}).`);
+    if (io.interactive) await showHowToCreate(options, connection, kind, deps);
+    const newToken = await askNewToken(deps, old, offered);
     const expiresOn = await askExpiry(deps, { given: options.tokenExpires });
-    const relevant = await io.task('Checking the new token and each of its scopes…', () =>
-      runTokenChecks({
-        profile: { ...connection.profile, token: { expiresOn } },
-        apiToken: newToken,
-        client: connection.client,
-        now,
-        profileFlag: profileFlag(deps),
-        cli: deps.cli,
-        apiTokenFromEnv: Boolean(deps.env[SECRET_ENV['api-token']]),
-      }),
-    );
-    renderCheckLines(io, relevant, { showPasses: false, showSkips: false });
-    // Stored only on proof: api-token and every probeable scope passed; a fail or an error changes nothing.
-    const refusal = refusalOf(relevant, 'nothing was changed, the old token is still stored and in use');
-    if (refusal) {
-      throw new ChecksFailedError(
-        refusal.message,
-        refusal.kind === 'fail'
-          ? (refusal.hint ??
-              `Create a new token with all ${TOKEN_SCOPE_LISTS[kind].scopes.length} scopes on ${API_TOKENS_PAGE} and run \`${deps.cli} rotate-token${profileFlag(deps)}\` again.`)
-          : `Run \`${deps.cli} rotate-token${profileFlag(deps)}\` again when Atlassian answers.`,
-      );
-    }
+    await proveNewToken(newToken, expiresOn, connection, kind, deps);
     await swapInToken({ deps, profile: deps.globals.profile, token: newToken, expiresOn, verifiedFor: saved });
     io.success(`The new token is verified and stored in ${store.backend.description}; it expires on ${expiresOn}.`);
     await offerReveal(deps, 'new token', newToken, deps.globals.profile);
-    if (kind === 'user') {
-      io.info('Now, in this order:');
-      io.info(
-        '  1. In Kendis: open your Profile settings, replace your Jira token with the new one and validate the connection (an older Kendis article calls the screen "ALM Credentials").',
-      );
-      io.info(`  2. Revoke the old token on ${API_TOKENS_PAGE} (${oldTokenWords(TOKEN_SCOPE_LISTS.user.tokenName, saved.token.expiresOn, expiresOn)}).`);
-    } else {
-      io.info('Now, in this order:');
-      io.info(
-        '  1. In Kendis: board → ALM Account → Edit (the form from setup; also under Settings → ALM Accounts) → "Change" next to the API token → paste the new Scope-Based API Token → Test Connection → Save.',
-      );
-      io.info(
-        `  2. Revoke the old token on ${API_TOKENS_PAGE} (${oldTokenWords(TOKEN_SCOPE_LISTS['alm-account'].tokenName, saved.token.expiresOn, expiresOn)}).`,
-      );
-    }
+    nextSteps(kind, saved.token.expiresOn, expiresOn, deps);
     if (connection.target.fakeCredentialsNote) io.hint(connection.target.fakeCredentialsNote);
     if (options.calendar) await writeCalendar(options.calendar, { ...saved, token: { expiresOn } }, deps, DEFAULTS.withinDays);
   } finally {
