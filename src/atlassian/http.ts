@@ -209,31 +209,37 @@ function flattenHeaders(raw: Record<string, string | string[] | undefined>): Rec
   return out;
 }
 
-export function describeNetworkError(error: unknown, url: string, usesProxy: boolean): NetworkError {
-  const host = (() => {
-    try {
-      return new URL(url).host;
-    } catch {
-      return url;
-    }
-  })();
-  const code = String((error as { code?: unknown })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code ?? '');
-  if (code === CONNECT_GIVE_UP) {
-    const attempts = Number((error as { attempts?: unknown }).attempts);
-    return usesProxy
-      ? new NetworkError(
-          'proxy',
-          `The proxy closed the connection ${attempts} times instead of opening a tunnel to ${host}.`,
-          `The proxy or firewall (HTTPS_PROXY) is blocking ${host}: ask your network team to allow it, or check NO_PROXY.`,
-          error,
-        )
-      : new NetworkError(
-          'reset',
-          `${host} closed the connection ${attempts} times before answering.`,
-          'Check your network connection and any firewall, then try again.',
-          error,
-        );
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
   }
+}
+
+/** The connector gave up after its attempts: a proxy that will not tunnel, or a host that keeps closing. */
+function gaveUp(error: unknown, host: string, usesProxy: boolean): NetworkError {
+  const attempts = Number((error as { attempts?: unknown }).attempts);
+  return usesProxy
+    ? new NetworkError(
+        'proxy',
+        `The proxy closed the connection ${attempts} times instead of opening a tunnel to ${host}.`,
+        `The proxy or firewall (HTTPS_PROXY) is blocking ${host}: ask your network team to allow it, or check NO_PROXY.`,
+        error,
+      )
+    : new NetworkError(
+        'reset',
+        `${host} closed the connection ${attempts} times before answering.`,
+        'Check your network connection and any firewall, then try again.',
+        error,
+      );
+}
+
+const TLS_CODES = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT']);
+const RESET_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED']);
+
+/** What the error's code says, if it says something. */
+function byCode(code: string, host: string, usesProxy: boolean, error: unknown): NetworkError | undefined {
   const proxyHint = usesProxy ? ' A proxy is configured (HTTPS_PROXY): check that it is reachable and allows this host.' : '';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new NetworkError('dns', `Could not find ${host} (DNS lookup failed).`, `Check the address and your network connection.${proxyHint}`, error);
@@ -249,7 +255,7 @@ export function describeNetworkError(error: unknown, url: string, usesProxy: boo
   if (code.startsWith('UND_ERR_') && code.includes('TIMEOUT')) {
     return new NetworkError('timeout', `${host} did not answer in time.`, `Try again; if it keeps happening, check your connection.${proxyHint}`, error);
   }
-  if (code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
+  if (code.startsWith('ERR_TLS') || code.includes('CERT') || TLS_CODES.has(code)) {
     return new NetworkError(
       'tls',
       `The secure connection to ${host} could not be verified (${code}).`,
@@ -257,10 +263,12 @@ export function describeNetworkError(error: unknown, url: string, usesProxy: boo
       error,
     );
   }
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') {
-    return new NetworkError('reset', `The connection to ${host} was cut off.`, `Try again.${proxyHint}`, error);
-  }
-  const message = String((error as Error)?.message ?? '');
+  if (RESET_CODES.has(code)) return new NetworkError('reset', `The connection to ${host} was cut off.`, `Try again.${proxyHint}`, error);
+  return undefined;
+}
+
+/** What undici's words about the proxy say, if they say something. */
+function byProxyMessage(message: string, code: string, host: string, error: unknown): NetworkError | undefined {
   if (/proxy response \(407\)/i.test(message)) {
     return new NetworkError(
       'proxy',
@@ -278,9 +286,19 @@ export function describeNetworkError(error: unknown, url: string, usesProxy: boo
       error,
     );
   }
-  if (code === 'UND_ERR_PROXY' || /proxy/i.test(message)) {
+  if (code === 'UND_ERR_PROXY' || /proxy/i.test(message))
     return new NetworkError('proxy', `The proxy could not reach ${host}.`, 'Check HTTPS_PROXY / NO_PROXY.', error);
-  }
+  return undefined;
+}
+
+export function describeNetworkError(error: unknown, url: string, usesProxy: boolean): NetworkError {
+  const host = hostOf(url);
+  const code = String((error as { code?: unknown })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code ?? '');
+  if (code === CONNECT_GIVE_UP) return gaveUp(error, host, usesProxy);
+  const message = String((error as Error)?.message ?? '');
+  const known = byCode(code, host, usesProxy, error) ?? byProxyMessage(message, code, host, error);
+  if (known) return known;
+  const proxyHint = usesProxy ? ' A proxy is configured (HTTPS_PROXY): check that it is reachable and allows this host.' : '';
   return new NetworkError(
     'other',
     `The request to ${host} failed (${code || (error as Error)?.message || 'unknown error'}).`,
@@ -302,6 +320,57 @@ function preferBaselineWasm(): void {
   setFlagsFromString('--liftoff-only');
 }
 
+/** What one request needs from the client it belongs to. */
+interface Sender {
+  dispatcher: Dispatcher;
+  usesProxy: boolean;
+  timeoutMs: number;
+  maxBodyBytes: number;
+  signal: AbortSignal | undefined;
+}
+
+/** One request, one answer or one NetworkError; never longer than its deadline. */
+async function sendOnce(req: HttpRequest, sender: Sender): Promise<HttpResponse> {
+  const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'kendis-jira', ...req.headers };
+  let body: string | undefined = req.body;
+  if (req.json !== undefined) {
+    body = JSON.stringify(req.json);
+    headers['content-type'] = 'application/json';
+  }
+  const timeout = req.timeoutMs ?? sender.timeoutMs;
+  const timer = AbortSignal.timeout(timeout);
+  const signal = sender.signal ? AbortSignal.any([sender.signal, timer]) : timer;
+  const timedOut = (cause?: unknown) =>
+    new NetworkError(
+      'timeout',
+      `${safeHost(req.url)} did not answer within ${Math.round(timeout / 1000)} s.`,
+      'Try again; if it keeps happening, check your connection or proxy.',
+      cause,
+    );
+  const exchange = async (): Promise<HttpResponse> => {
+    const options = { method: req.method, headers, dispatcher: sender.dispatcher, signal, headersTimeout: timeout, bodyTimeout: timeout };
+    const res = await request(req.url, { ...options, ...(body !== undefined ? { body } : {}) });
+    const text = await readCapped(res.body, req.url, sender.maxBodyBytes);
+    return { status: res.statusCode, headers: flattenHeaders(res.headers), text, url: req.url };
+  };
+  // The deadline undici cannot override: some of its reconnect paths ignore the AbortSignal.
+  let hardStop: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    hardStop = setTimeout(() => reject(timedOut()), timeout + HARD_DEADLINE_GRACE_MS);
+  });
+  try {
+    return await Promise.race([exchange(), deadline]);
+  } catch (error) {
+    if (error instanceof NetworkError) throw error;
+    if (sender.signal?.aborted) throw new CancelledError();
+    // Only our own timer is a timeout: undici also names a refused proxy tunnel "AbortError".
+    if (timer.aborted) throw timedOut(error);
+    throw describeNetworkError(error, req.url, sender.usesProxy);
+  } finally {
+    clearTimeout(hardStop);
+  }
+}
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   preferBaselineWasm();
   const proxy = proxySettings(options.env);
@@ -309,62 +378,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const dispatcher: Dispatcher =
     options.dispatcher ?? (proxy ? new EnvHttpProxyAgent({ ...proxy, factory }) : new Agent({ connect: { timeout: 10_000 }, factory }));
   const usesProxy = !options.dispatcher && Boolean(proxy);
+  const sender: Sender = {
+    dispatcher,
+    usesProxy,
+    timeoutMs: options.timeoutMs ?? 20_000,
+    maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
+    signal: options.signal,
+  };
   const log = options.log ?? (() => undefined);
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
   const maxRetries = options.maxRetries ?? 3;
   const maxRetryWaitMs = options.maxRetryWaitMs ?? 10_000;
-  const timeoutMs = options.timeoutMs ?? 20_000;
-  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
-
-  async function once(req: HttpRequest): Promise<HttpResponse> {
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'kendis-jira', ...req.headers };
-    let body: string | undefined = req.body;
-    if (req.json !== undefined) {
-      body = JSON.stringify(req.json);
-      headers['content-type'] = 'application/json';
-    }
-    const timeout = req.timeoutMs ?? timeoutMs;
-    const timer = AbortSignal.timeout(timeout);
-    const signal = options.signal ? AbortSignal.any([options.signal, timer]) : timer;
-    const timedOut = (cause?: unknown) =>
-      new NetworkError(
-        'timeout',
-        `${safeHost(req.url)} did not answer within ${Math.round(timeout / 1000)} s.`,
-        'Try again; if it keeps happening, check your connection or proxy.',
-        cause,
-      );
-    const exchange = async (): Promise<HttpResponse> => {
-      const res = await request(req.url, {
-        method: req.method,
-        headers,
-        ...(body !== undefined ? { body } : {}),
-        dispatcher,
-        signal,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
-      });
-      const text = await readCapped(res.body, req.url, maxBodyBytes);
-      return { status: res.statusCode, headers: flattenHeaders(res.headers), text, url: req.url };
-    };
-    // The deadline undici cannot override: some of its reconnect paths ignore the AbortSignal.
-    let hardStop: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      hardStop = setTimeout(() => reject(timedOut()), timeout + HARD_DEADLINE_GRACE_MS);
-    });
-    try {
-      return await Promise.race([exchange(), deadline]);
-    } catch (error) {
-      if (error instanceof NetworkError) throw error;
-      if (options.signal?.aborted) throw new CancelledError();
-      // Only our own timer is a timeout: undici also names a refused proxy tunnel "AbortError".
-      if (timer.aborted) throw timedOut(error);
-      throw describeNetworkError(error, req.url, usesProxy);
-    } finally {
-      clearTimeout(hardStop);
-    }
-  }
-
   return {
     usesProxy,
     async request(req) {
@@ -373,7 +398,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         log(`→ ${req.method} ${redactUrl(req.url)}`);
         let res: HttpResponse;
         try {
-          res = await once(req);
+          res = await sendOnce(req, sender);
         } catch (error) {
           log(`✖ ${req.method} ${redactUrl(req.url)}: ${(error as Error).message}`);
           throw error;
