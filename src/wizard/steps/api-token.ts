@@ -5,6 +5,7 @@ import { TOKEN_SCOPE_LISTS, datedTokenName, scopeTitle } from '../../atlassian/s
 import { runTokenChecks } from '../../checks/run-checks.js';
 import { REFUSED_MID_RUN } from '../../checks/verdicts.js';
 import { refusalOf, renderCheckLines } from '../../checks/report.js';
+import type { CheckResult } from '../../checks/types.js';
 import { ChecksFailedError } from '../../errors.js';
 import type { Profile, ProfileKind } from '../../config/schema.js';
 import { stageSecret } from '../commit.js';
@@ -30,6 +31,52 @@ export async function showTokenInstructions(ctx: WizardContext, kind: ProfileKin
 }
 
 /**
+ * During setup nothing is stored yet: the fix is a new token given to this setup, not rotate-token.
+ * The e-mail is in doubt only when the sign-in itself was refused, not when it worked and a later
+ * request was. Returns whether the sign-in was refused.
+ */
+function setupHints(ctx: WizardContext, results: CheckResult[], fromEnv: boolean): boolean {
+  const signInRefused = results.some((r) => r.id === 'api-token' && (r.status === 'warn' || (r.status === 'fail' && r.detail !== REFUSED_MID_RUN)));
+  for (const r of results) {
+    if (r.id === 'api-token' && signInRefused) {
+      r.hint =
+        ctx.deps.io.interactive && !fromEnv && ctx.options.email === undefined
+          ? 'Type the e-mail of the account that created the token below; if it was right, create a new scoped token and paste that instead.'
+          : `Check the e-mail is the account that created the token; otherwise create a new scoped token and give it to \`${ctx.rerun}\`.`;
+    } else if (r.status === 'fail' && r.hint?.includes('rotate-token')) {
+      r.hint = r.id.startsWith('scope:')
+        ? `Create a new token that also includes "${scopeTitle(r.id.slice(6))}" (${r.id.slice(6)}); Atlassian cannot add scopes to an existing token.`
+        : `Check the token still exists on ${API_TOKENS_PAGE}; otherwise create a new scoped token and give it to \`${ctx.rerun}\`.`;
+    }
+  }
+  return signInRefused;
+}
+
+/** A refused token, in one sentence naming the scopes it lacks, with the fix. */
+function refusedToken(results: CheckResult[], refusal: { message: string; hint?: string | undefined }, scopeCount: number): { message: string; hint: string } {
+  const missing = results.filter((r) => r.status === 'fail' && r.id.startsWith('scope:')).map((r) => r.id.slice(6));
+  if (!missing.length) return { message: refusal.message, hint: refusal.hint ?? 'Create a new scoped token and try again.' };
+  return {
+    message: `The token lacks ${missing.length === 1 ? 'a scope' : `${missing.length} scopes`}: ${missing.join(', ')}; it was not stored.`,
+    hint: `Atlassian cannot add scopes to an existing token: create a new one with all ${scopeCount} scopes on ${API_TOKENS_PAGE}.`,
+  };
+}
+
+/** The e-mail is half of the sign-in: asked again (Enter keeps it); whether it changed. */
+async function askEmailAgain(ctx: WizardContext): Promise<boolean> {
+  const before = ctx.answers.email;
+  ctx.answers.email = await askValue(ctx.deps, {
+    id: 'email',
+    message: 'The e-mail of the Atlassian account that created the token (Enter keeps it):',
+    flag: '--email',
+    given: undefined,
+    default: ctx.answers.email,
+    check: checkEmail,
+  });
+  return ctx.answers.email !== before;
+}
+
+/**
  * Ask for the token and its expiry until the token is proven (sign-in and every probeable scope),
  * then stage it. A missing scope asks again (interactive); an outage stops: nothing proven, nothing stored.
  */
@@ -45,32 +92,17 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
     const expiresOn = kept?.expiresOn ?? (await askExpiry(ctx.deps, { given: ctx.options.tokenExpires, previous: ctx.answers.tokenExpires }));
     kept = undefined;
     ctx.answers.tokenExpires = expiresOn;
-    const results = await io.task('Checking the token and each of its scopes…', () =>
-      runTokenChecks({
-        profile: draft(expiresOn),
-        apiToken,
-        client: ctx.client,
-        now: ctx.deps.now(),
-        profileFlag: profileFlagFor(ctx.profile),
-        cli: ctx.deps.cli,
-        apiTokenFromEnv: fromEnv,
-      }),
-    );
-    // During setup nothing is stored yet: the fix is a new token given to this setup, not rotate-token.
-    // The e-mail is in doubt only when the sign-in itself was refused, not when it worked and a later request was.
-    const signInRefused = results.some((r) => r.id === 'api-token' && (r.status === 'warn' || (r.status === 'fail' && r.detail !== REFUSED_MID_RUN)));
-    for (const r of results) {
-      if (r.id === 'api-token' && signInRefused) {
-        r.hint =
-          io.interactive && !fromEnv && ctx.options.email === undefined
-            ? 'Type the e-mail of the account that created the token below; if it was right, create a new scoped token and paste that instead.'
-            : `Check the e-mail is the account that created the token; otherwise create a new scoped token and give it to \`${ctx.rerun}\`.`;
-      } else if (r.status === 'fail' && r.hint?.includes('rotate-token')) {
-        r.hint = r.id.startsWith('scope:')
-          ? `Create a new token that also includes "${scopeTitle(r.id.slice(6))}" (${r.id.slice(6)}); Atlassian cannot add scopes to an existing token.`
-          : `Check the token still exists on ${API_TOKENS_PAGE}; otherwise create a new scoped token and give it to \`${ctx.rerun}\`.`;
-      }
-    }
+    const check = {
+      profile: draft(expiresOn),
+      apiToken,
+      client: ctx.client,
+      now: ctx.deps.now(),
+      profileFlag: profileFlagFor(ctx.profile),
+      cli: ctx.deps.cli,
+      apiTokenFromEnv: fromEnv,
+    };
+    const results = await io.task('Checking the token and each of its scopes…', () => runTokenChecks(check));
+    const signInRefused = setupHints(ctx, results, fromEnv);
     renderCheckLines(io, results, { showPasses: io.interactive, showSkips: false });
     const refusal = refusalOf(results, 'the token was not stored');
     if (!refusal) {
@@ -83,30 +115,12 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
     }
     // An outage proves nothing either way: stop (progress is saved) rather than ask for another token.
     if (refusal.kind === 'error') throw new ChecksFailedError(refusal.message, `Run \`${ctx.rerun}\` again later: it resumes at this step.`);
-    const missing = results.filter((r) => r.status === 'fail' && r.id.startsWith('scope:')).map((r) => r.id.slice(6));
-    const message = missing.length
-      ? `The token lacks ${missing.length === 1 ? 'a scope' : `${missing.length} scopes`}: ${missing.join(', ')}; it was not stored.`
-      : refusal.message;
-    const hint = missing.length
-      ? `Atlassian cannot add scopes to an existing token: create a new one with all ${scopes.length} scopes on ${API_TOKENS_PAGE}.`
-      : (refusal.hint ?? 'Create a new scoped token and try again.');
+    const { message, hint } = refusedToken(results, refusal, scopes.length);
     if (!io.interactive || fromEnv) throw new ChecksFailedError(message, hint);
     io.failure(message);
     // Said once: the check line above may already carry the same fix.
     if (!results.some((r) => r.hint === hint)) io.hint(hint);
-    // The e-mail is half of the sign-in: when that failed, it may be the e-mail that is wrong.
-    if (signInRefused && ctx.options.email === undefined) {
-      const before = ctx.answers.email;
-      ctx.answers.email = await askValue(ctx.deps, {
-        id: 'email',
-        message: 'The e-mail of the Atlassian account that created the token (Enter keeps it):',
-        flag: '--email',
-        given: undefined,
-        default: ctx.answers.email,
-        check: checkEmail,
-      });
-      if (ctx.answers.email !== before) kept = { apiToken, expiresOn };
-    }
+    if (signInRefused && ctx.options.email === undefined && (await askEmailAgain(ctx))) kept = { apiToken, expiresOn };
   }
 }
 

@@ -101,6 +101,44 @@ async function askAndCheckClient(ctx: WizardContext, have: Have<Needs>): Promise
 /** How the OAuth check says Atlassian refused the local callback URL (consent-problems.ts). */
 const LOCAL_URL_REFUSED = consentProblem('redirect-not-registered', { redirectUri: '', scopes: [] }).message;
 
+/** One real sign-in with the app's scopes, and the checks of what it granted. */
+function signInChecks(ctx: WizardContext, have: Have<Needs>, clientId: string, clientSecret: string) {
+  const { deps, target } = ctx;
+  const flow = {
+    endpoints: target.endpoints,
+    clientId,
+    clientSecret,
+    redirectUri: have.redirectUri,
+    scopes: APP_SCOPES.map((s) => s.scope),
+    timeoutMs: ctx.options.oauthTimeoutSeconds * 1000,
+    openBrowser: ctx.options.browser || target.alwaysOpensConsent,
+    interactive: deps.io.interactive,
+  };
+  const flowDeps = { io: deps.io, prompter: deps.prompter, browser: target.browser, client: ctx.client, randomBytes: deps.randomBytes, signal: deps.signal };
+  return runOAuthChecks({ email: have.email, cloudId: have.cloudId, client: ctx.client, now: deps.now() }, () => runOAuthFlow(flow, flowDeps));
+}
+
+type NextMove = 'retry' | 'stop' | 'switch' | 'skip';
+
+/** After a failed sign-in, interactively: check again, work around a tab that keeps one callback URL, or stop. */
+function askNextMove(ctx: WizardContext, singleUrl: boolean): Promise<NextMove> {
+  const oneUrl = singleUrl
+    ? [
+        { name: 'The Authorization tab keeps only one callback URL — put the local one there for this check, then Kendis’ back', value: 'switch' as const },
+        { name: 'The Authorization tab keeps only one callback URL — skip the browser check (the Client ID and Secret were checked)', value: 'skip' as const },
+      ]
+    : [];
+  return ctx.deps.prompter.select<NextMove>({
+    id: 'oauth.retry',
+    message: 'What now?',
+    choices: [
+      { name: 'I fixed it in the console — check again', value: 'retry' },
+      ...oneUrl,
+      { name: 'Stop here (progress is saved; run setup again to continue)', value: 'stop' },
+    ],
+  });
+}
+
 /** The browser sign-in that proves the app's permissions; the tokens are thrown away. */
 async function oauthRoundTrip(ctx: WizardContext, have: Have<Needs>, clientId: string, clientSecret: string): Promise<void> {
   for (;;) {
@@ -109,28 +147,7 @@ async function oauthRoundTrip(ctx: WizardContext, have: Have<Needs>, clientId: s
         ? 'A real sign-in now proves the app’s permissions (the sandbox approves it for you).'
         : 'A real sign-in now proves the app’s permissions (its tokens are thrown away).',
     );
-    const results = await runOAuthChecks({ email: have.email, cloudId: have.cloudId, client: ctx.client, now: ctx.deps.now() }, () =>
-      runOAuthFlow(
-        {
-          endpoints: ctx.target.endpoints,
-          clientId,
-          clientSecret,
-          redirectUri: have.redirectUri,
-          scopes: APP_SCOPES.map((s) => s.scope),
-          timeoutMs: ctx.options.oauthTimeoutSeconds * 1000,
-          openBrowser: ctx.options.browser || ctx.target.alwaysOpensConsent,
-          interactive: ctx.deps.io.interactive,
-        },
-        {
-          io: ctx.deps.io,
-          prompter: ctx.deps.prompter,
-          browser: ctx.target.browser,
-          client: ctx.client,
-          randomBytes: ctx.deps.randomBytes,
-          signal: ctx.deps.signal,
-        },
-      ),
-    );
+    const results = await signInChecks(ctx, have, clientId, clientSecret);
     renderCheckLines(ctx.deps.io, results);
     const { failed, errors } = blockingOf(results);
     const blocking = [...failed, ...errors];
@@ -150,39 +167,14 @@ async function oauthRoundTrip(ctx: WizardContext, have: Have<Needs>, clientId: s
           : (blocking[0]?.hint ?? `Fix the app in the Developer Console and run \`${ctx.rerun}\` again.`),
       );
     }
-    const next = await ctx.deps.prompter.select<'retry' | 'stop' | 'switch' | 'skip'>({
-      id: 'oauth.retry',
-      message: 'What now?',
-      choices: [
-        { name: 'I fixed it in the console — check again', value: 'retry' },
-        ...(singleUrl
-          ? [
-              {
-                name: 'The Authorization tab keeps only one callback URL — put the local one there for this check, then Kendis’ back',
-                value: 'switch' as const,
-              },
-              {
-                name: 'The Authorization tab keeps only one callback URL — skip the browser check (the Client ID and Secret were checked)',
-                value: 'skip' as const,
-              },
-            ]
-          : []),
-        { name: 'Stop here (progress is saved; run setup again to continue)', value: 'stop' },
-      ],
-    });
-    if (next === 'skip') {
-      have.callbackMode = 'skip';
-      ctx.answers.callbackMode = 'skip';
-      return;
-    }
-    if (next === 'switch') {
-      have.callbackMode = 'switch';
-      ctx.answers.callbackMode = 'switch';
-      ctx.deps.io.info('  Put exactly this in the Authorization tab’s callback URL field for now, and Save changes:');
-      ctx.deps.io.url(have.redirectUri);
-      continue;
-    }
+    const next = await askNextMove(ctx, singleUrl);
     if (next === 'stop') throw new PausedError();
+    if (next === 'retry') continue;
+    have.callbackMode = next;
+    ctx.answers.callbackMode = next;
+    if (next === 'skip') return;
+    ctx.deps.io.info('  Put exactly this in the Authorization tab’s callback URL field for now, and Save changes:');
+    ctx.deps.io.url(have.redirectUri);
   }
 }
 
