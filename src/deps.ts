@@ -66,6 +66,36 @@ export interface ProcessParts {
   signal: AbortSignal;
 }
 
+/** The OS keychain, made once per run, with this run's timeout and its macOS dialog notice. */
+function keychainFor(parts: ProcessParts, io: Terminal): () => KeychainBackend {
+  let keychain: KeychainBackend | undefined;
+  return () => {
+    keychain ??= new KeychainBackend({
+      platform: parts.platform,
+      service: keychainService(parts.env),
+      remote: isRemoteSession(parts.env),
+      timeoutMs: keychainTimeoutMs(parts.platform, io.interactive),
+      ...(parts.platform === 'darwin' && io.interactive
+        ? { onSlow: () => io.hint('Waiting for the macOS Keychain… if it asks whether node may use a kendis-jira item, click Always Allow (or Allow).') }
+        : {}),
+    });
+    return keychain;
+  };
+}
+
+/** The crash and concurrency tests: die (SIGKILL) or stop (SIGSTOP, holding any lock) at a named point. */
+function faultPointFor(env: Env): Pick<Deps, 'faultPoint'> {
+  const crashAt = env.KENDIS_JIRA_TEST_CRASH_AT;
+  const stopAt = env.KENDIS_JIRA_TEST_STOP_AT;
+  if (!crashAt && !stopAt) return {};
+  return {
+    faultPoint: (name: string) => {
+      if (name === crashAt) process.kill(process.pid, 'SIGKILL');
+      if (name === stopAt) process.kill(process.pid, 'SIGSTOP');
+    },
+  };
+}
+
 export function createDeps(globals: GlobalOptions, parts: ProcessParts): Deps {
   const io = new Terminal(parts.streams, {
     color: globals.color,
@@ -77,7 +107,7 @@ export function createDeps(globals: GlobalOptions, parts: ProcessParts): Deps {
   });
   const dir = configDir(parts.env, parts.platform);
   let http: Promise<HttpClient> | undefined;
-  let keychain: KeychainBackend | undefined;
+  const keychain = keychainFor(parts, io);
   const deps: Deps = {
     io,
     prompter: io.interactive ? new InquirerPrompter(parts.streams, parts.signal) : new NoPrompter(),
@@ -86,23 +116,13 @@ export function createDeps(globals: GlobalOptions, parts: ProcessParts): Deps {
     now: () => new Date(),
     randomBytes: (size) => randomBytes(size),
     config: new ConfigStore(dir),
-    secretBackend: (kind) => {
-      if (kind === 'file') return new FileBackend(dir, parts.platform);
-      keychain ??= new KeychainBackend({
-        platform: parts.platform,
-        service: keychainService(parts.env),
-        remote: isRemoteSession(parts.env),
-        timeoutMs: keychainTimeoutMs(parts.platform, io.interactive),
-        ...(parts.platform === 'darwin' && io.interactive
-          ? { onSlow: () => io.hint('Waiting for the macOS Keychain… if it asks whether node may use a kendis-jira item, click Always Allow (or Allow).') }
-          : {}),
-      });
-      return keychain;
-    },
-    http: () =>
-      (http ??= import('./atlassian/http.js').then(({ createHttpClient }) =>
+    secretBackend: (kind) => (kind === 'file' ? new FileBackend(dir, parts.platform) : keychain()),
+    http: () => {
+      http ??= import('./atlassian/http.js').then(({ createHttpClient }) =>
         createHttpClient({ env: parts.env, log: (line) => io.debug(line), signal: parts.signal }),
-      )),
+      );
+      return http;
+    },
     browser: {
       open: async (url) => {
         const { openBrowser } = await import('./io/browser.js');
@@ -115,27 +135,11 @@ export function createDeps(globals: GlobalOptions, parts: ProcessParts): Deps {
     // A run nobody watches never waits for a click: the sandbox approves its own consent page unless
     // BROWSER names a browser to drive it (on macOS and Windows `open` reports success as soon as
     // the launcher starts, and the run used to wait out the whole OAuth timeout).
-    target: (kind, options) =>
-      openTarget(
-        kind,
-        {
-          env: parts.env,
-          io,
-          browser: deps.browser,
-          callbackUrls: options.callbackUrls,
-          realBrowser: options.realBrowser && (io.interactive || Boolean(parts.env.BROWSER)),
-        },
-        options.endpoints,
-      ),
-    // The crash and concurrency tests: die (SIGKILL) or stop (SIGSTOP, holding any lock) at a named point.
-    ...(parts.env.KENDIS_JIRA_TEST_CRASH_AT || parts.env.KENDIS_JIRA_TEST_STOP_AT
-      ? {
-          faultPoint: (name: string) => {
-            if (name === parts.env.KENDIS_JIRA_TEST_CRASH_AT) process.kill(process.pid, 'SIGKILL');
-            if (name === parts.env.KENDIS_JIRA_TEST_STOP_AT) process.kill(process.pid, 'SIGSTOP');
-          },
-        }
-      : {}),
+    target: (kind, options) => {
+      const realBrowser = options.realBrowser && (io.interactive || Boolean(parts.env.BROWSER));
+      return openTarget(kind, { env: parts.env, io, browser: deps.browser, callbackUrls: options.callbackUrls, realBrowser }, options.endpoints);
+    },
+    ...faultPointFor(parts.env),
   };
   return deps;
 }
