@@ -163,324 +163,350 @@ async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string
   return Buffer.concat(chunks).toString('utf8');
 }
 
+type Origin = 'auth' | 'api' | 'site';
+
+/** What one running sandbox keeps between requests. */
+interface SandboxState {
+  options: SandboxOptions;
+  codes: Map<string, PendingCode>;
+  accessTokens: Map<string, { scopes: string[]; clientId: string }>;
+  consents: Map<string, { clientId: string; redirectUri: string; scopes: string[]; state: string }>;
+  seenPaths: Set<string>;
+  issued: string[];
+  origins: Record<Origin, string>;
+}
+
+type Consent = { clientId: string; redirectUri: string; scopes: string[]; state: string };
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/json', ...headers });
+  res.end(text);
+}
+
+function redirect(res: ServerResponse, location: string): void {
+  res.writeHead(302, { location });
+  res.end();
+}
+
+const scopeMismatch = (res: ServerResponse) => send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
+
+function basicAuth(s: SandboxState, req: IncomingMessage): SandboxToken | 'invalid' | undefined {
+  const header = req.headers.authorization ?? '';
+  if (!header.startsWith('Basic ')) return undefined;
+  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const email = decoded.slice(0, colon);
+  const token = decoded.slice(colon + 1);
+  const found = s.options.tokens?.find((t) => t.token === token && t.email.toLowerCase() === email.toLowerCase());
+  return found ?? 'invalid';
+}
+
+function bearer(s: SandboxState, req: IncomingMessage) {
+  const header = req.headers.authorization ?? '';
+  return header.startsWith('Bearer ') ? s.accessTokens.get(header.slice(7)) : undefined;
+}
+
+/** Exact comparison: scheme, host, port, path and trailing slash (atlassian.md). */
+const redirectAllowed = (s: SandboxState, uri: string) => (s.options.callbackUrls ?? []).includes(uri);
+
+function issueCode(s: SandboxState, c: Consent): string {
+  const code = randomBytes(18).toString('base64url');
+  s.issued.push(code);
+  s.codes.set(code, { clientId: c.clientId, redirectUri: c.redirectUri, scopes: c.scopes, used: false, expires: Date.now() + 600_000 });
+  const target = new URL(c.redirectUri);
+  target.searchParams.set('code', code);
+  target.searchParams.set('state', c.state);
+  return target.toString();
+}
+
+/** Why Atlassian would stop this authorize request on its own error page (no redirect), if it would. */
+function authorizeProblem(s: SandboxState, p: URLSearchParams): { status: number; detail: string } | undefined {
+  const redirectUri = p.get('redirect_uri') ?? '';
+  if ((p.get('client_id') ?? '') !== s.options.clientId) return { status: 400, detail: 'error=invalid_client: the app (client_id) does not exist.' };
+  if (!redirectAllowed(s, redirectUri))
+    return { status: 400, detail: `error=unauthorized_client: redirect_uri is not registered for this app (${redirectUri}).` };
+  if (p.get('audience') !== (s.options.audience ?? new URL(s.origins.api).host)) return { status: 400, detail: 'error=invalid_request: unknown audience.' };
+  if (p.get('response_type') !== 'code') return { status: 400, detail: 'error=unsupported_response_type.' };
+  // Real Atlassian stops on its own error page when the app asks for a scope not added to it in the console (atlassian.md).
+  const requested = (p.get('scope') ?? '').split(/\s+/).filter(Boolean);
+  if (requested.some((scope) => !s.options.appScopes?.includes(scope))) {
+    return { status: 200, detail: 'This app has requested scopes that have not been added to the app in the developer console. Contact the app developer.' };
+  }
+  return undefined;
+}
+
+function handleAuthorize(s: SandboxState, url: URL, res: ServerResponse) {
+  const p = url.searchParams;
+  const problem = authorizeProblem(s, p);
+  if (problem) return send(res, problem.status, errorPage('Something went wrong', problem.detail));
+  if (s.options.consentBlock) return send(res, 200, CONSENT_BLOCK_PAGES[s.options.consentBlock]);
+  const scopes = (p.get('scope') ?? '').split(/\s+/).filter(Boolean);
+  const consent = { clientId: p.get('client_id') ?? '', redirectUri: p.get('redirect_uri') ?? '', scopes, state: p.get('state') ?? '' };
+  if (s.options.autoApprove || p.get('kj_sandbox_approve') === '1') return redirect(res, issueCode(s, consent));
+  const tx = randomBytes(12).toString('base64url');
+  s.consents.set(tx, consent);
+  return send(res, 200, consentPage(tx, scopes));
+}
+
+function handleDecision(s: SandboxState, url: URL, res: ServerResponse) {
+  const consent = s.consents.get(url.searchParams.get('tx') ?? '');
+  if (!consent) return send(res, 400, errorPage('This request expired', 'Start again from the terminal.'));
+  s.consents.delete(url.searchParams.get('tx') ?? '');
+  if (url.searchParams.get('decision') === 'accept') return redirect(res, issueCode(s, consent));
+  const target = new URL(consent.redirectUri);
+  target.searchParams.set('error', 'access_denied');
+  target.searchParams.set('error_description', 'The user did not authorize the app');
+  target.searchParams.set('state', consent.state);
+  return redirect(res, target.toString());
+}
+
+/** The token endpoint, answering as Atlassian does today (atlassian.md): a refused code is 400 invalid_request. */
+async function handleToken(s: SandboxState, req: IncomingMessage, res: ServerResponse) {
+  const { options } = s;
+  if (options.faults?.tokenEndpointStatus)
+    return send(res, options.faults.tokenEndpointStatus, errorPage('Service unavailable', 'The sandbox auth host is down.'));
+  const raw = await readBody(req);
+  let body: Record<string, string> = {};
+  try {
+    body = (req.headers['content-type'] ?? '').includes('json') ? JSON.parse(raw) : Object.fromEntries(new URLSearchParams(raw));
+  } catch {
+    return send(res, 400, { error: 'invalid_request', error_description: 'Malformed body' });
+  }
+  if (body.client_id !== options.clientId || body.client_secret !== options.clientSecret) {
+    if (options.faults?.tokenEndpointEcho)
+      return send(res, 400, { error: 'invalid_request', error_description: `client_secret ${body.client_secret ?? ''} is malformed` });
+    return send(res, 401, { error: 'access_denied', error_description: 'Unauthorized' });
+  }
+  if (body.grant_type !== 'authorization_code') return send(res, 400, { error: 'unsupported_grant_type' });
+  if (options.tokenChecksRedirectFirst !== false && !redirectAllowed(s, body.redirect_uri ?? '')) {
+    return send(res, 403, { error: 'unauthorized_client', error_description: 'redirect_uri is not registered for this app' });
+  }
+  const pending = s.codes.get(body.code ?? '');
+  if (!pending || pending.used || pending.expires < Date.now() || pending.clientId !== body.client_id) {
+    return options.codeRefusal === 'auth0'
+      ? send(res, 403, { error: 'invalid_grant', error_description: 'Invalid authorization code' })
+      : send(res, 400, { error: 'invalid_request', error_description: 'authorization_code is invalid' });
+  }
+  if (pending.redirectUri !== body.redirect_uri) return send(res, 403, { error: 'invalid_grant', error_description: 'redirect_uri does not match' });
+  pending.used = true;
+  const accessToken = randomBytes(24).toString('base64url');
+  s.issued.push(accessToken);
+  s.accessTokens.set(accessToken, { scopes: pending.scopes, clientId: pending.clientId });
+  return send(res, 200, { access_token: accessToken, expires_in: 3600, token_type: 'Bearer', scope: pending.scopes.join(' ') });
+}
+
+/** A gateway fault the test asked for; true when it answered. */
+function gatewayFault(s: SandboxState, req: IncomingMessage, res: ServerResponse, path: string): boolean {
+  const faults = s.options.faults;
+  if (faults?.resetGateway) {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+    res.write('{"partial":');
+    req.socket.destroy();
+  } else if (faults?.gatewayStatus) send(res, faults.gatewayStatus, { message: 'Sandbox fault' });
+  else if (faults?.gatewayHtmlStatus) send(res, faults.gatewayHtmlStatus, errorPage('502 Bad Gateway', 'The server could not answer your request.'));
+  else if (faults?.plainTextProbeStatus && !path.startsWith('/rest/api/3/myself')) {
+    res.writeHead(faults.plainTextProbeStatus, { 'content-type': 'text/plain' });
+    res.end(faults.plainTextProbeStatus === 404 ? '404 page not found\n' : '');
+  } else if (faults?.garbageGateway) send(res, 200, '<html><body>Service temporarily unavailable</body></html>');
+  else return false;
+  return true;
+}
+
+/** Who calls the gateway: a scoped API token (Basic) or an OAuth access token (Bearer); undefined when refused. */
+function gatewayCaller(s: SandboxState, req: IncomingMessage): { scopes: string[]; email: string; basic: boolean } | undefined {
+  const basic = basicAuth(s, req);
+  if (basic === 'invalid') return undefined;
+  if (basic) return { scopes: basic.scopes, email: basic.email, basic: true };
+  const oauth = bearer(s, req);
+  return oauth ? { scopes: oauth.scopes, email: SANDBOX.email, basic: false } : undefined;
+}
+
+/** GET /rest/api/3/mypermissions as Jira answers it: per key, in a project when one is named. */
+function myPermissions(s: SandboxState, url: URL, res: ServerResponse, admin: boolean) {
+  const asked = (url.searchParams.get('permissions') ?? '').split(',').filter(Boolean);
+  if (asked.length === 0) return send(res, 400, { errorMessages: ['The permissions query parameter is required.'] });
+  const project = url.searchParams.get('projectKey');
+  if (project !== null && !(s.options.projects ?? ['KEN']).includes(project))
+    return send(res, 404, { errorMessages: [`No project could be found with key '${project}'.`], errors: {} });
+  const forbidden = Boolean(s.options.faults?.forbiddenPastScope);
+  const permission = (key: string) => ({
+    id: key,
+    key,
+    name: key,
+    type: key === 'ADMINISTER' ? 'GLOBAL' : 'PROJECT',
+    havePermission: !forbidden && (key !== 'ADMINISTER' || admin),
+  });
+  return send(res, 200, { permissions: Object.fromEntries(asked.map((key) => [key, permission(key)])) });
+}
+
+const NOT_FOUND_BY_OPERATION: Record<string, string> = {
+  'field-context-issuetype-mapping': 'The custom field was not found.',
+  'board-versions': 'Board does not exist or you do not have permission to see it.',
+  'sprint-get': 'Sprint does not exist or you do not have permission to see it.',
+  'sprint-update': 'Sprint does not exist or you do not have permission to see it.',
+};
+
+/** What Jira answers each operation the checks use, past its own permission checks. */
+function jiraAnswer(s: SandboxState, res: ServerResponse, operation: string, email: string) {
+  const myself = s.options.myself;
+  const answers: Record<string, [number, unknown]> = {
+    myself: [
+      200,
+      {
+        accountId: SANDBOX.accountId,
+        ...(myself?.emailAddress === null ? {} : { emailAddress: myself?.emailAddress ?? email }),
+        displayName: myself?.displayName ?? SANDBOX.displayName,
+        active: true,
+      },
+    ],
+    'project-search': [200, { startAt: 0, maxResults: 1, total: 1, isLast: true, values: [{ id: '10000', key: 'KEN', name: 'Kendis Demo' }] }],
+    'issue-create': [400, { errorMessages: [], errors: { project: 'Specify a valid project ID or key', issuetype: 'Specify an issue type' } }],
+    'issue-security-schemes': [200, { issueSecuritySchemes: [] }],
+    webhooks: [200, { startAt: 0, maxResults: 1, total: 0, isLast: true, values: [] }],
+    'issue-types': [200, []],
+    'issue-link-types': [200, { issueLinkTypes: [] }],
+  };
+  const [status, body] = answers[operation] ?? [
+    404,
+    { errorMessages: [NOT_FOUND_BY_OPERATION[operation] ?? 'Epic does not exist or you do not have permission to see it.'] },
+  ];
+  return send(res, status, body);
+}
+
+/** The API gateway (/ex/jira/<cloudId>/…): its scope checks first, then Jira's own (atlassian.md, "What real Atlassian does…"). */
+async function handleGateway(s: SandboxState, req: IncomingMessage, res: ServerResponse, url: URL, path: string, cloudId: string) {
+  if (gatewayFault(s, req, res, path)) return;
+  await readBody(req).catch(() => '');
+  const caller = gatewayCaller(s, req);
+  if (!caller) return send(res, 401, NOT_AUTHENTICATED);
+  if (cloudId !== SANDBOX.cloudId) return send(res, 404, { message: 'Site not found' });
+  const op = matchOperation(req.method ?? 'GET', path);
+  if (!op) {
+    // Any other Jira operation: Atlassian's own scope rules (the committed table), then a 404.
+    const sets = specScopeSets(req.method ?? 'GET', path);
+    if (!sets) return send(res, 404, { errorMessages: ['Not found in the sandbox'] });
+    if (!satisfies(sets, caller.scopes)) return scopeMismatch(res);
+    return send(res, 404, { errorMessages: ['The sandbox has no data for this operation.'] });
+  }
+  if (!satisfies(s.options.scopeOverrides?.[op.id] ?? op.scopeSets, caller.scopes)) return scopeMismatch(res);
+  const admin = s.options.account?.admin !== false && !s.options.faults?.forbiddenPastScope;
+  if (op.id === 'my-permissions') return myPermissions(s, url, res, admin);
+  if (s.options.faults?.forbiddenPastScope && op.id !== 'myself') return send(res, 403, { errorMessages: ['You do not have permission to do this.'] });
+  // GET /rest/api/3/webhook: "only for Connect and OAuth 2.0 apps" (its spec): 403 to a user's token.
+  if (op.id === 'webhooks' && caller.basic) return send(res, 403, { errorMessages: ['Only Connect and OAuth 2.0 apps can use this operation.'] });
+  if (op.id === 'issue-security-schemes' && !admin)
+    return send(res, 403, { errorMessages: ['You are not authorized to perform this action. Administrator privileges are required.'] });
+  return jiraAnswer(s, res, op.id, caller.email);
+}
+
+/** Faults that answer every request the same way; true when one answered. */
+function globalFault(s: SandboxState, res: ServerResponse, method: string, path: string): boolean {
+  const { options } = s;
+  if (options.faults?.rateLimitStorm) send(res, 429, { message: 'Rate limit exceeded' }, { 'retry-after': options.faults.rateLimitStorm.retryAfter });
+  else if (options.faults?.everythingStatus) send(res, options.faults.everythingStatus, { message: 'Sandbox fault' });
+  else if (options.rateLimitFirstRequestPerPath && path !== '/authorize' && path !== '/authorize/decision' && !s.seenPaths.has(`${method} ${path}`)) {
+    s.seenPaths.add(`${method} ${path}`);
+    send(res, 429, { message: 'Rate limit exceeded' }, { 'retry-after': options.rateLimitFirstRequestPerPath.retryAfter });
+  } else return false;
+  return true;
+}
+
+/** The site host: its tenant info, and 401 to a scoped token sent to it (those work through the gateway only). */
+function routeSite(s: SandboxState, req: IncomingMessage, res: ServerResponse, method: string, path: string): boolean {
+  if (method === 'GET' && path === '/_edge/tenant_info') {
+    if (s.options.unknownSite) send(res, 404, errorPage('Page not found', 'There is no Atlassian site here.'));
+    else if (s.options.faults?.garbageTenantInfo) send(res, 200, '<html>not json</html>');
+    else send(res, 200, { cloudId: s.options.tenantCloudId ?? SANDBOX.cloudId });
+    return true;
+  }
+  if (!path.startsWith('/rest/')) return false;
+  const header = req.headers.authorization ?? '';
+  const decoded = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : '';
+  const classic = s.options.classicTokens?.find((t) => decoded === `${t.email}:${t.token}`);
+  if (classic && path === '/rest/api/3/myself') send(res, 200, { accountId: SANDBOX.accountId, emailAddress: classic.email, displayName: SANDBOX.displayName });
+  else send(res, 401, NOT_AUTHENTICATED);
+  return true;
+}
+
+/** api.atlassian.com outside the gateway: accessible-resources, /me, the Personal Data Reporting API. */
+async function routeApi(s: SandboxState, req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<boolean> {
+  const own: Record<string, [string, string | undefined]> = {
+    '/oauth/token/accessible-resources': ['GET', undefined],
+    '/me': ['GET', 'read:me'],
+    '/app/report-accounts/': ['POST', 'report:personal-data'],
+  };
+  const [wanted, scope] = own[path] ?? [];
+  if (wanted !== method) return false;
+  const token = bearer(s, req);
+  if (!token) send(res, 401, NOT_AUTHENTICATED);
+  else if (scope && !token.scopes.includes(scope)) scopeMismatch(res);
+  else if (path === '/me') send(res, 200, { account_id: SANDBOX.accountId, email: SANDBOX.email, name: SANDBOX.displayName, account_status: 'active' });
+  else if (path === '/app/report-accounts/') {
+    await readBody(req);
+    res.writeHead(204);
+    res.end();
+  } else {
+    const site = { id: SANDBOX.cloudId, name: SANDBOX.siteName, url: s.origins.site, avatarUrl: `${s.origins.site}/avatar.png` };
+    send(res, 200, [{ ...site, scopes: token.scopes.filter((scope) => scope.includes(':jira')) }]);
+  }
+  return true;
+}
+
+async function route(s: SandboxState, where: Origin, req: IncomingMessage, res: ServerResponse) {
+  const url = new URL(req.url ?? '/', s.origins[where]);
+  const path = url.pathname;
+  const method = req.method ?? 'GET';
+  if (s.options.latencyMs) await new Promise((r) => setTimeout(r, s.options.latencyMs));
+  if (globalFault(s, res, method, path)) return;
+  if (where === 'site' && routeSite(s, req, res, method, path)) return;
+  if (where === 'auth') {
+    if (method === 'GET' && path === '/authorize') return handleAuthorize(s, url, res);
+    if (method === 'GET' && path === '/authorize/decision') return handleDecision(s, url, res);
+    if (method === 'POST' && path === '/oauth/token') return handleToken(s, req, res);
+  }
+  if (where === 'api') {
+    if (await routeApi(s, req, res, method, path)) return;
+    const gateway = /^\/ex\/jira\/([^/]+)(\/.*)$/.exec(path);
+    if (gateway) return handleGateway(s, req, res, url, gateway[2]!, decodeURIComponent(gateway[1]!));
+  }
+  // Each host serves only its own paths, as Atlassian's three hosts do.
+  return send(res, 404, { message: 'Not found' });
+}
+
+/** One of the three hosts, logging every request it answers. */
+function hostServer(s: SandboxState, where: Origin, requests: SandboxRequestLog[], sockets: Set<Socket>): Server {
+  const server = createServer((req, res) => {
+    res.on('finish', () =>
+      requests.push({
+        origin: where,
+        method: req.method ?? '',
+        path: (req.url ?? '').split('?')[0]!,
+        status: res.statusCode,
+        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      }),
+    );
+    route(s, where, req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, { message: 'Sandbox error' });
+      else res.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  return server;
+}
+
 export async function startSandbox(overrides: SandboxOptions = {}): Promise<RunningSandbox> {
   const options: SandboxOptions = { ...defaultSandboxOptions(), ...overrides };
-  const codes = new Map<string, PendingCode>();
-  const accessTokens = new Map<string, { scopes: string[]; clientId: string }>();
-  const consents = new Map<string, { clientId: string; redirectUri: string; scopes: string[]; state: string }>();
-  const seenPaths = new Set<string>();
-  const requests: SandboxRequestLog[] = [];
-  const issued: string[] = [];
-  const sockets = new Set<Socket>();
-
-  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/json', ...headers });
-    res.end(text);
-  };
-
-  const basicAuth = (req: IncomingMessage): SandboxToken | 'invalid' | undefined => {
-    const header = req.headers.authorization ?? '';
-    if (!header.startsWith('Basic ')) return undefined;
-    const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    const email = decoded.slice(0, colon);
-    const token = decoded.slice(colon + 1);
-    const found = options.tokens?.find((t) => t.token === token && t.email.toLowerCase() === email.toLowerCase());
-    return found ?? 'invalid';
-  };
-
-  const bearer = (req: IncomingMessage) => {
-    const header = req.headers.authorization ?? '';
-    return header.startsWith('Bearer ') ? accessTokens.get(header.slice(7)) : undefined;
-  };
-
-  // Exact comparison: scheme, host, port, path and trailing slash (atlassian.md).
-  const redirectAllowed = (uri: string) => (options.callbackUrls ?? []).includes(uri);
-
-  const issueCode = (c: { clientId: string; redirectUri: string; scopes: string[]; state: string }) => {
-    const code = randomBytes(18).toString('base64url');
-    issued.push(code);
-    codes.set(code, { clientId: c.clientId, redirectUri: c.redirectUri, scopes: c.scopes, used: false, expires: Date.now() + 600_000 });
-    const target = new URL(c.redirectUri);
-    target.searchParams.set('code', code);
-    target.searchParams.set('state', c.state);
-    return target.toString();
-  };
-
-  const handleAuthorize = (url: URL, res: ServerResponse) => {
-    const p = url.searchParams;
-    const clientId = p.get('client_id') ?? '';
-    const redirectUri = p.get('redirect_uri') ?? '';
-    const state = p.get('state') ?? '';
-    if (clientId !== options.clientId) return send(res, 400, errorPage('Something went wrong', 'error=invalid_client: the app (client_id) does not exist.'));
-    if (!redirectAllowed(redirectUri))
-      return send(res, 400, errorPage('Something went wrong', `error=unauthorized_client: redirect_uri is not registered for this app (${redirectUri}).`));
-    if (p.get('audience') !== (options.audience ?? new URL(origins.api).host))
-      return send(res, 400, errorPage('Something went wrong', 'error=invalid_request: unknown audience.'));
-    if (p.get('response_type') !== 'code') return send(res, 400, errorPage('Something went wrong', 'error=unsupported_response_type.'));
-    // Real Atlassian stops on its own error page, with no redirect, when the app asks for a scope
-    // that was not added to it in the console (atlassian.md).
-    const requested = (p.get('scope') ?? '').split(/\s+/).filter(Boolean);
-    const notAdded = requested.filter((s) => !options.appScopes?.includes(s));
-    if (notAdded.length) {
-      return send(
-        res,
-        200,
-        errorPage(
-          'Something went wrong',
-          'This app has requested scopes that have not been added to the app in the developer console. Contact the app developer.',
-        ),
-      );
-    }
-    if (options.consentBlock) return send(res, 200, CONSENT_BLOCK_PAGES[options.consentBlock]);
-    const granted = requested;
-    const consent = { clientId, redirectUri, scopes: granted, state };
-    if (options.autoApprove || p.get('kj_sandbox_approve') === '1') {
-      res.writeHead(302, { location: issueCode(consent) });
-      return res.end();
-    }
-    const tx = randomBytes(12).toString('base64url');
-    consents.set(tx, consent);
-    return send(res, 200, consentPage(tx, granted));
-  };
-
-  const handleDecision = (url: URL, res: ServerResponse) => {
-    const consent = consents.get(url.searchParams.get('tx') ?? '');
-    if (!consent) return send(res, 400, errorPage('This request expired', 'Start again from the terminal.'));
-    consents.delete(url.searchParams.get('tx') ?? '');
-    if (url.searchParams.get('decision') === 'accept') {
-      res.writeHead(302, { location: issueCode(consent) });
-      return res.end();
-    }
-    const target = new URL(consent.redirectUri);
-    target.searchParams.set('error', 'access_denied');
-    target.searchParams.set('error_description', 'The user did not authorize the app');
-    target.searchParams.set('state', consent.state);
-    res.writeHead(302, { location: target.toString() });
-    return res.end();
-  };
-
-  const handleToken = async (req: IncomingMessage, res: ServerResponse) => {
-    if (options.faults?.tokenEndpointStatus)
-      return send(res, options.faults.tokenEndpointStatus, errorPage('Service unavailable', 'The sandbox auth host is down.'));
-    const raw = await readBody(req);
-    let body: Record<string, string> = {};
-    try {
-      body = (req.headers['content-type'] ?? '').includes('json') ? JSON.parse(raw) : Object.fromEntries(new URLSearchParams(raw));
-    } catch {
-      return send(res, 400, { error: 'invalid_request', error_description: 'Malformed body' });
-    }
-    if (body.client_id !== options.clientId || body.client_secret !== options.clientSecret) {
-      if (options.faults?.tokenEndpointEcho)
-        return send(res, 400, { error: 'invalid_request', error_description: `client_secret ${body.client_secret ?? ''} is malformed` });
-      return send(res, 401, { error: 'access_denied', error_description: 'Unauthorized' });
-    }
-    if (body.grant_type !== 'authorization_code') return send(res, 400, { error: 'unsupported_grant_type' });
-    if (options.tokenChecksRedirectFirst !== false && !redirectAllowed(body.redirect_uri ?? '')) {
-      return send(res, 403, { error: 'unauthorized_client', error_description: 'redirect_uri is not registered for this app' });
-    }
-    const pending = codes.get(body.code ?? '');
-    if (!pending || pending.used || pending.expires < Date.now() || pending.clientId !== body.client_id) {
-      return options.codeRefusal === 'auth0'
-        ? send(res, 403, { error: 'invalid_grant', error_description: 'Invalid authorization code' })
-        : send(res, 400, { error: 'invalid_request', error_description: 'authorization_code is invalid' });
-    }
-    if (pending.redirectUri !== body.redirect_uri) return send(res, 403, { error: 'invalid_grant', error_description: 'redirect_uri does not match' });
-    pending.used = true;
-    const accessToken = randomBytes(24).toString('base64url');
-    issued.push(accessToken);
-    accessTokens.set(accessToken, { scopes: pending.scopes, clientId: pending.clientId });
-    return send(res, 200, { access_token: accessToken, expires_in: 3600, token_type: 'Bearer', scope: pending.scopes.join(' ') });
-  };
-
-  const handleGateway = async (req: IncomingMessage, res: ServerResponse, url: URL, path: string, cloudId: string) => {
-    if (options.faults?.resetGateway) {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
-      res.write('{"partial":');
-      return req.socket.destroy();
-    }
-    if (options.faults?.gatewayStatus) return send(res, options.faults.gatewayStatus, { message: 'Sandbox fault' });
-    if (options.faults?.gatewayHtmlStatus)
-      return send(res, options.faults.gatewayHtmlStatus, errorPage('502 Bad Gateway', 'The server could not answer your request.'));
-    if (options.faults?.plainTextProbeStatus && !path.startsWith('/rest/api/3/myself')) {
-      res.writeHead(options.faults.plainTextProbeStatus, { 'content-type': 'text/plain' });
-      return res.end(options.faults.plainTextProbeStatus === 404 ? '404 page not found\n' : '');
-    }
-    if (options.faults?.garbageGateway) return send(res, 200, '<html><body>Service temporarily unavailable</body></html>');
-    await readBody(req).catch(() => '');
-    const basic = basicAuth(req);
-    const oauth = bearer(req);
-    let scopes: string[];
-    let email: string = SANDBOX.email;
-    if (basic === 'invalid' || (!basic && !oauth)) return send(res, 401, NOT_AUTHENTICATED);
-    if (basic) {
-      scopes = basic.scopes;
-      email = basic.email;
-    } else scopes = oauth!.scopes;
-    if (cloudId !== SANDBOX.cloudId) return send(res, 404, { message: 'Site not found' });
-    const op = matchOperation(req.method ?? 'GET', path);
-    if (!op) {
-      // Any other Jira operation: Atlassian's own scope rules (the committed table), then a 404.
-      const sets = specScopeSets(req.method ?? 'GET', path);
-      if (!sets) return send(res, 404, { errorMessages: ['Not found in the sandbox'] });
-      if (!satisfies(sets, scopes)) return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
-      return send(res, 404, { errorMessages: ['The sandbox has no data for this operation.'] });
-    }
-    if (!satisfies(options.scopeOverrides?.[op.id] ?? op.scopeSets, scopes))
-      return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
-    // Past the gateway, Jira's own permission checks (atlassian.md, "What real Atlassian does…").
-    const admin = options.account?.admin !== false && !options.faults?.forbiddenPastScope;
-    if (op.id === 'my-permissions') {
-      const asked = (url.searchParams.get('permissions') ?? '').split(',').filter(Boolean);
-      if (asked.length === 0) return send(res, 400, { errorMessages: ['The permissions query parameter is required.'] });
-      const project = url.searchParams.get('projectKey');
-      if (project !== null && !(options.projects ?? ['KEN']).includes(project))
-        return send(res, 404, { errorMessages: [`No project could be found with key '${project}'.`], errors: {} });
-      const permissions = Object.fromEntries(
-        asked.map((key) => [
-          key,
-          {
-            id: key,
-            key,
-            name: key,
-            type: key === 'ADMINISTER' ? 'GLOBAL' : 'PROJECT',
-            havePermission: !options.faults?.forbiddenPastScope && (key !== 'ADMINISTER' || admin),
-          },
-        ]),
-      );
-      return send(res, 200, { permissions });
-    }
-    if (options.faults?.forbiddenPastScope && op.id !== 'myself') return send(res, 403, { errorMessages: ['You do not have permission to do this.'] });
-    // GET /rest/api/3/webhook: "only for Connect and OAuth 2.0 apps" (its spec): 403 to a user's token.
-    if (op.id === 'webhooks' && basic) return send(res, 403, { errorMessages: ['Only Connect and OAuth 2.0 apps can use this operation.'] });
-    if (op.id === 'issue-security-schemes' && !admin)
-      return send(res, 403, { errorMessages: ['You are not authorized to perform this action. Administrator privileges are required.'] });
-    switch (op.id) {
-      case 'myself':
-        return send(res, 200, {
-          accountId: SANDBOX.accountId,
-          ...(options.myself?.emailAddress === null ? {} : { emailAddress: options.myself?.emailAddress ?? email }),
-          displayName: options.myself?.displayName ?? SANDBOX.displayName,
-          active: true,
-        });
-      case 'project-search':
-        return send(res, 200, { startAt: 0, maxResults: 1, total: 1, isLast: true, values: [{ id: '10000', key: 'KEN', name: 'Kendis Demo' }] });
-      case 'issue-create':
-        return send(res, 400, { errorMessages: [], errors: { project: 'Specify a valid project ID or key', issuetype: 'Specify an issue type' } });
-      case 'issue-security-schemes':
-        return send(res, 200, { issueSecuritySchemes: [] });
-      case 'webhooks':
-        return send(res, 200, { startAt: 0, maxResults: 1, total: 0, isLast: true, values: [] });
-      case 'issue-types':
-        return send(res, 200, []);
-      case 'issue-link-types':
-        return send(res, 200, { issueLinkTypes: [] });
-      case 'field-context-issuetype-mapping':
-        return send(res, 404, { errorMessages: ['The custom field was not found.'] });
-      case 'board-versions':
-        return send(res, 404, { errorMessages: ['Board does not exist or you do not have permission to see it.'] });
-      case 'sprint-get':
-      case 'sprint-update':
-        return send(res, 404, { errorMessages: ['Sprint does not exist or you do not have permission to see it.'] });
-      default:
-        return send(res, 404, { errorMessages: ['Epic does not exist or you do not have permission to see it.'] });
-    }
-  };
-
-  type Origin = 'auth' | 'api' | 'site';
-  const route = async (where: Origin, req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', origins[where]);
-    const path = url.pathname;
-    const method = req.method ?? 'GET';
-    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
-    if (options.faults?.rateLimitStorm) return send(res, 429, { message: 'Rate limit exceeded' }, { 'retry-after': options.faults.rateLimitStorm.retryAfter });
-    if (options.faults?.everythingStatus) return send(res, options.faults.everythingStatus, { message: 'Sandbox fault' });
-    if (options.rateLimitFirstRequestPerPath && path !== '/authorize' && path !== '/authorize/decision') {
-      const key = `${method} ${path}`;
-      if (!seenPaths.has(key)) {
-        seenPaths.add(key);
-        return send(res, 429, { message: 'Rate limit exceeded' }, { 'retry-after': options.rateLimitFirstRequestPerPath.retryAfter });
-      }
-    }
-    if (where === 'site') {
-      if (method === 'GET' && path === '/_edge/tenant_info') {
-        if (options.unknownSite) return send(res, 404, errorPage('Page not found', 'There is no Atlassian site here.'));
-        if (options.faults?.garbageTenantInfo) return send(res, 200, '<html>not json</html>');
-        return send(res, 200, { cloudId: options.tenantCloudId ?? SANDBOX.cloudId });
-      }
-      if (path.startsWith('/rest/')) {
-        // Scoped API tokens only work through the gateway; sent to the site they get 401.
-        const header = req.headers.authorization ?? '';
-        const decoded = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : '';
-        const classic = options.classicTokens?.find((t) => decoded === `${t.email}:${t.token}`);
-        if (classic && path === '/rest/api/3/myself')
-          return send(res, 200, { accountId: SANDBOX.accountId, emailAddress: classic.email, displayName: SANDBOX.displayName });
-        return send(res, 401, NOT_AUTHENTICATED);
-      }
-    }
-    if (where === 'auth') {
-      if (method === 'GET' && path === '/authorize') return handleAuthorize(url, res);
-      if (method === 'GET' && path === '/authorize/decision') return handleDecision(url, res);
-      if (method === 'POST' && path === '/oauth/token') return handleToken(req, res);
-    }
-    if (where === 'api') {
-      if (method === 'GET' && path === '/oauth/token/accessible-resources') {
-        const token = bearer(req);
-        if (!token) return send(res, 401, NOT_AUTHENTICATED);
-        return send(res, 200, [
-          {
-            id: SANDBOX.cloudId,
-            name: SANDBOX.siteName,
-            url: origins.site,
-            scopes: token.scopes.filter((s) => s.includes(':jira')),
-            avatarUrl: `${origins.site}/avatar.png`,
-          },
-        ]);
-      }
-      if (method === 'GET' && path === '/me') {
-        const token = bearer(req);
-        if (!token) return send(res, 401, NOT_AUTHENTICATED);
-        if (!token.scopes.includes('read:me')) return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
-        return send(res, 200, { account_id: SANDBOX.accountId, email: SANDBOX.email, name: SANDBOX.displayName, account_status: 'active' });
-      }
-      if (method === 'POST' && path === '/app/report-accounts/') {
-        const token = bearer(req);
-        if (!token) return send(res, 401, NOT_AUTHENTICATED);
-        if (!token.scopes.includes('report:personal-data')) return send(res, 401, SCOPE_MISMATCH, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
-        await readBody(req);
-        res.writeHead(204);
-        return res.end();
-      }
-      const gateway = /^\/ex\/jira\/([^/]+)(\/.*)$/.exec(path);
-      if (gateway) return handleGateway(req, res, url, gateway[2]!, decodeURIComponent(gateway[1]!));
-    }
-    // Each host serves only its own paths, as Atlassian's three hosts do.
-    return send(res, 404, { message: 'Not found' });
-  };
-
-  const servers: Server[] = [];
   const origins: Record<Origin, string> = { auth: '', api: '', site: '' };
+  const s: SandboxState = { options, codes: new Map(), accessTokens: new Map(), consents: new Map(), seenPaths: new Set(), issued: [], origins };
+  const requests: SandboxRequestLog[] = [];
+  const sockets = new Set<Socket>();
+  const servers: Server[] = [];
   for (const where of ['site', 'auth', 'api'] as const) {
-    const server = createServer((req, res) => {
-      const done = (status: number) =>
-        requests.push({
-          origin: where,
-          method: req.method ?? '',
-          path: (req.url ?? '').split('?')[0]!,
-          status,
-          ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
-        });
-      res.on('finish', () => done(res.statusCode));
-      route(where, req, res).catch(() => {
-        if (!res.headersSent) send(res, 500, { message: 'Sandbox error' });
-        else res.destroy();
-      });
-    });
-    server.on('connection', (s) => {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-    });
+    const server = hostServer(s, where, requests, sockets);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(where === 'site' ? (overrides.port ?? 0) : 0, '127.0.0.1', () => resolve());
@@ -496,9 +522,9 @@ export async function startSandbox(overrides: SandboxOptions = {}): Promise<Runn
     cloudId: SANDBOX.cloudId,
     options,
     requests,
-    issued,
+    issued: s.issued,
     async close() {
-      for (const s of sockets) s.destroy();
+      for (const socket of sockets) socket.destroy();
       await Promise.all(servers.map((server) => new Promise<void>((r) => server.close(() => r()))));
     },
   };
