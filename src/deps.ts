@@ -83,15 +83,20 @@ function keychainFor(parts: ProcessParts, io: Terminal): () => KeychainBackend {
   };
 }
 
-/** The crash and concurrency tests: die (SIGKILL) or stop (SIGSTOP, holding any lock) at a named point. */
+/** The crash and concurrency tests: die (SIGKILL) or stop (SIGSTOP, holding any lock, once) at a named point. */
 function faultPointFor(env: Env): Pick<Deps, 'faultPoint'> {
   const crashAt = env.KENDIS_JIRA_TEST_CRASH_AT;
   const stopAt = env.KENDIS_JIRA_TEST_STOP_AT;
   if (!crashAt && !stopAt) return {};
+  let stopped = false;
   return {
     faultPoint: (name: string) => {
       if (name === crashAt) process.kill(process.pid, 'SIGKILL');
-      if (name === stopAt) process.kill(process.pid, 'SIGSTOP');
+      // Stopped the first time only: once continued, the run goes on to its end.
+      if (name === stopAt && !stopped) {
+        stopped = true;
+        process.kill(process.pid, 'SIGSTOP');
+      }
     },
   };
 }

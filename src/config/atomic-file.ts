@@ -5,6 +5,7 @@
 import { mkdir, open, rename, rm, chmod } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { HOST_TAG } from './lock.js';
 
 export async function ensurePrivateDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -61,7 +62,7 @@ export async function writeFileAtomic(path: string, data: string, options: { mod
   const dir = dirname(path);
   if (!options.shared) await ensurePrivateDir(dir);
   // Its writer's pid in the name: a temp file a crash left is removed by the next command (tidy).
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dir, `.${basename(path)}.${HOST_TAG}-${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', options.mode ?? 0o600);
   try {
     await handle.writeFile(data, 'utf8');

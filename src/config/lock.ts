@@ -19,7 +19,7 @@
  * judged unwritten while it stalled) does not enter either.
  */
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { open, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { readFileSync, readlinkSync } from 'node:fs';
@@ -53,6 +53,12 @@ export const PID_SPACE = (() => {
 
 const OWN_START = startTimeOf(process.pid);
 
+/**
+ * This process's place, short: its host and pid space, hashed. Temp files carry it with their pid,
+ * so a command removes only its own machine's dead writers' files (src/profiles/transaction.ts).
+ */
+export const HOST_TAG = createHash('sha256').update(`${hostname()}\0${PID_SPACE}`).digest('hex').slice(0, 8);
+
 /** How long a lock file may stay without its owner written in it: creating and writing take microseconds. */
 export const EMPTY_GRACE_MS = 2000;
 
@@ -81,7 +87,9 @@ export function startTimeOf(pid: number): string {
 function holderOf(token: string | undefined): Holder {
   const [host, space, pid, started, nonce] = (token ?? '').split(':');
   if (!host || !space || !pid || !/^\d+$/.test(pid) || !started || !nonce) return 'unwritten';
-  if (host !== hostname() || space !== PID_SPACE || Number(pid) === process.pid) return 'unknown';
+  if (host !== hostname() || space !== PID_SPACE) return 'unknown';
+  // Our own pid: a process before us that had it (another start time) is gone; ours is a nested lock.
+  if (Number(pid) === process.pid) return started !== '-' && OWN_START !== '-' && started !== OWN_START ? 'gone' : 'unknown';
   try {
     process.kill(Number(pid), 0);
   } catch (error) {

@@ -6,6 +6,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { JsonFile } from './json-file.js';
+import { HOST_TAG } from './lock.js';
 import { CONFIG_VERSION, ConfigFileSchema, emptyConfig, type ConfigFile, type Profile, type Progress } from './schema.js';
 
 export class ConfigStore {
@@ -58,7 +59,7 @@ export class ConfigStore {
   /** Found before the first question: the folder exists and can be written (not read-only, not a file). */
   async checkWritable(): Promise<void> {
     await this.ensureDir();
-    const probe = join(this.dir, `.write-check-${process.pid}`);
+    const probe = join(this.dir, `.write-check-${HOST_TAG}-${process.pid}`);
     try {
       await writeFile(probe, '', { mode: 0o600 });
       await rm(probe, { force: true });

@@ -18,12 +18,12 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Deps } from '../deps.js';
 import type { ConfigFile, Leftover, Profile } from '../config/schema.js';
-import { withProfileLock } from '../config/lock.js';
+import { HOST_TAG, withProfileLock } from '../config/lock.js';
 import { accountFor, SECRET_KINDS, type SecretKind } from '../secrets/backend.js';
 
 export type Secrets = Partial<Record<SecretKind, string>>;
 type Storage = Profile['storage'];
-type TxDeps = Pick<Deps, 'config' | 'secretBackend' | 'faultPoint'>;
+type TxDeps = Pick<Deps, 'config' | 'secretBackend' | 'faultPoint' | 'io'>;
 
 /** The named points of one switch, where the crash tests kill the real binary. */
 export const SWITCH_POINTS = ['recorded', 'written', 'flipped', 'deleted'] as const;
@@ -141,13 +141,25 @@ export async function settle(deps: TxDeps, name: string, op: string, secrets?: S
   await switchGeneration(deps, { name, storage: profile.storage, to: undefined, secrets: values, op: `${op}:settle` });
 }
 
-/** A change of `name` as one transaction, under its lock: switch to a new generation, then settle. */
+/**
+ * A change of `name` as one transaction, under its lock: switch to a new generation, then settle.
+ * The change is done at the flip (`flipped` is told): the settling after it is tidying, and when it
+ * fails (a keychain that stops answering) the next command finishes it — the change is not undone,
+ * and not reported as failed.
+ */
 export async function changeProfile(
   deps: TxDeps,
-  p: { name: string; storage: Storage; to: string; secrets: Secrets; flip: (config: ConfigFile) => void; op: string },
+  p: { name: string; storage: Storage; to: string; secrets: Secrets; flip: (config: ConfigFile) => void; op: string; flipped?: () => void },
 ): Promise<void> {
   await switchGeneration(deps, p);
-  await settle(deps, p.name, p.op, p.secrets);
+  p.flipped?.();
+  try {
+    await settle(deps, p.name, p.op, p.secrets);
+  } catch (error) {
+    deps.io.warn(
+      `Saved, but moving the secrets back to their usual keychain names did not finish (${(error as Error).message.replace(/\.$/, '')}): the next kendis-jira command finishes it.`,
+    );
+  }
 }
 
 /** Logout's points: the flip (the profile gone from config.json), then its accounts deleted. */
@@ -163,12 +175,16 @@ export function forget(config: ConfigFile, name: string, storages: readonly Stor
   delete config.progress[name];
 }
 
-/** Temp files of this folder's atomic writes whose writer is gone (`.<name>.<pid>.<hex>.tmp`, `.write-check-<pid>`). */
-async function removeDeadTemps(dir: string): Promise<void> {
+/**
+ * Temp files of this folder's atomic writes whose writer, on this machine, is gone
+ * (`.<name>.<host tag>-<pid>.<hex>.tmp`, `.write-check-<host tag>-<pid>`). Another machine's (a
+ * shared folder) are never touched: their writers cannot be asked.
+ */
+export async function removeDeadTemps(dir: string): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
-    const pid = /^\..+\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1] ?? /^\.write-check-(\d+)$/.exec(name)?.[1];
-    if (pid && Number(pid) !== process.pid && !alive(Number(pid))) await rm(join(dir, name), { force: true });
+    const [, tag, pid] = /^\..+\.([0-9a-f]{8})-(\d+)\.[0-9a-f]+\.tmp$/.exec(name) ?? /^\.write-check-([0-9a-f]{8})-(\d+)$/.exec(name) ?? [];
+    if (tag === HOST_TAG && pid && Number(pid) !== process.pid && !alive(Number(pid))) await rm(join(dir, name), { force: true });
   }
 }
 

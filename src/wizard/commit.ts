@@ -38,12 +38,18 @@ async function stagingGeneration(ctx: WizardContext): Promise<string> {
   return generation;
 }
 
-/** A secret a step verified, kept for a resume (never before the progress says where). */
+/**
+ * A secret a step verified, kept for a resume (never before the progress says where). Under the
+ * profile's lock: a logout, --restart or another run's commit cannot drop the generation between
+ * reading where it is and writing to it (the write would then be nobody's).
+ */
 export async function stageSecret(ctx: WizardContext, kind: SecretKind, value: string): Promise<void> {
-  const generation = await stagingGeneration(ctx);
-  ctx.deps.faultPoint?.('stage:recorded');
-  await ctx.backend.set(accountFor(ctx.profile, kind, generation), value);
-  ctx.deps.faultPoint?.('stage:written');
+  await withProfileLock(ctx.deps.config, ctx.profile, async () => {
+    const generation = await stagingGeneration(ctx);
+    ctx.deps.faultPoint?.('stage:recorded');
+    await ctx.backend.set(accountFor(ctx.profile, kind, generation), value);
+    ctx.deps.faultPoint?.('stage:written');
+  });
 }
 
 /** A staged secret of this setup, or null. */
@@ -57,7 +63,7 @@ export async function stagedSecret(ctx: WizardContext, kind: SecretKind): Promis
  * This setup's staged secrets are dropped (it stopped without proof, or starts again): its
  * generation becomes a leftover, deleted at once.
  */
-export async function discardStaged(deps: Pick<Deps, 'config' | 'secretBackend' | 'faultPoint'>, profile: string): Promise<void> {
+export async function discardStaged(deps: Pick<Deps, 'config' | 'secretBackend' | 'faultPoint' | 'io'>, profile: string): Promise<void> {
   const staged = (await deps.config.load()).progress[profile]?.staged;
   if (!staged) return;
   await withProfileLock(deps.config, profile, async () => {
@@ -93,7 +99,10 @@ export async function commitProfile(ctx: WizardContext, draft: Profile, lastSucc
         c.profiles[name] = { ...draft, createdAt: previous?.createdAt ?? draft.createdAt, lastSuccessfulTest };
         delete c.progress[name];
       },
+      // From the flip on the profile is saved, whatever happens after.
+      flipped: () => {
+        ctx.committed = true;
+      },
     });
-    ctx.committed = true;
   });
 }

@@ -1,5 +1,5 @@
 /** The profile the wizard is building, from its answers (for the checks before it is saved). */
-import type { Profile } from '../config/schema.js';
+import { profileKind, type Profile } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { describeProfileTarget, targetOf } from '../target.js';
 import type { Have, WizardContext } from './context.js';
@@ -51,15 +51,24 @@ export function draftUserProfile(ctx: WizardContext, have: Have<'site' | 'cloudI
 }
 
 /**
- * Just before the commit: a profile created meanwhile against the other target (e.g. a real one
- * while a test target ran) is never replaced (issue "Hardening", item 1).
+ * Just before the commit, under the profile's lock: a profile created meanwhile against the other
+ * target (e.g. a real one while a test target ran), or of the other kind (another setup of the same
+ * name finished first), is never replaced.
  */
 export async function assertReplaceable(ctx: WizardContext, draft: Profile): Promise<void> {
   const existing = await ctx.deps.config.getProfile(ctx.profile);
-  if (existing && targetOf(existing) !== targetOf(draft)) {
+  if (!existing) return;
+  if (targetOf(existing) !== targetOf(draft)) {
     throw new UsageError(
       `Profile "${ctx.profile}" was set up meanwhile against ${describeProfileTarget(existing)}; this run does not replace it.`,
       'Run setup again with another --profile.',
+    );
+  }
+  if (profileKind(existing) !== profileKind(draft)) {
+    const words = (p: Profile) => (profileKind(p) === 'user' ? 'a user’s own token' : 'the organisation’s ALM account');
+    throw new UsageError(
+      `Profile "${ctx.profile}" was set up meanwhile as ${words(existing)}; this run (${words(draft)}) does not replace it, and nothing was saved.`,
+      'Run setup again with another --profile for this one.',
     );
   }
 }

@@ -186,3 +186,35 @@ describe('a holder stopped while it holds the profile lock', () => {
     nothingLeft(dir, []);
   }, 120_000);
 });
+
+describe('a setup staging a secret while logout runs', () => {
+  it('logout waits for the staging; what the setup stages after is its own and nothing is left that nothing points at', async () => {
+    const dir = configWithFileProfile(sandbox, OLD_EXPIRY);
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('../helpers/cli.js');
+    const { TEST_KEYCHAIN_ENV } = await import('../helpers/test-keychain.js');
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...TEST_KEYCHAIN_ENV,
+      ...setupEnv(dir, NEW),
+      KENDIS_JIRA_TEST_STOP_AT: 'stage:recorded',
+    };
+    const setup = spawn(process.execPath, [BIN, ...setupArgs(NEW_EXPIRY)], { env, stdio: 'ignore' });
+    const finished = new Promise<number | null>((resolve) => setup.on('close', resolve));
+    const state = () => readFileSync(`/proc/${setup.pid}/stat`, 'utf8').split(') ')[1]?.[0];
+    for (let i = 0; i < 200 && state() !== 'T'; i += 1) await new Promise((r) => setTimeout(r, 50));
+    expect(state(), 'the setup stopped itself while staging').toBe('T');
+    const logout = runCli(['logout', '--yes'], { env: { KENDIS_JIRA_CONFIG_DIR: dir }, timeoutMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 1500));
+    setup.kill('SIGCONT');
+    expect(await finished, 'the setup went on and saved its profile').toBe(0);
+    expect((await logout).code).toBe(0);
+    // Whichever came first, nothing is left that nothing points at.
+    await runCli(['status'], { env: { KENDIS_JIRA_CONFIG_DIR: dir } });
+    const { secrets, config } = saved(dir);
+    const pointedAt = config.profiles.default ? OWN_ACCOUNTS : [];
+    expect(Object.keys(secrets).sort()).toEqual(pointedAt);
+    expect(config.leftovers).toEqual([]);
+  }, 60_000);
+});

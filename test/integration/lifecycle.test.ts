@@ -106,6 +106,34 @@ describe('rotate-token', () => {
     expect((await deps.config.load()).leftovers).toEqual([]);
   });
 
+  it('a keychain that stops answering after the swap: the new token is saved and said so, and the next command settles it', async () => {
+    const keychain = new MemoryBackend();
+    const deps = makeTestDeps({ now, keychain });
+    const verifiedFor = await saveSandboxProfile(deps, sandbox);
+    const set = keychain.set.bind(keychain);
+    let refused = false;
+    keychain.set = async (account, value) => {
+      // The settling's copy back to the usual name fails once.
+      if (account === 'default:api-token' && !refused) {
+        refused = true;
+        throw new Error('the keychain stopped answering');
+      }
+      return set(account, value);
+    };
+    const { swapInToken } = await import('../../src/commands/rotation.js');
+    await swapInToken({ deps, profile: 'default', token: NEW, expiresOn: '2027-10-10', verifiedFor });
+    expect(refused).toBe(true);
+    expect(deps.stderr.text).toContain('Saved, but moving the secrets back to their usual keychain names did not finish');
+    const saved = await deps.config.getProfile('default');
+    expect(saved?.token.expiresOn).toBe('2027-10-10');
+    expect(await keychain.get(`default:${saved?.generation}:api-token`)).toBe(NEW);
+    const { tidy } = await import('../../src/profiles/transaction.js');
+    await tidy(deps);
+    expect((await deps.config.getProfile('default'))?.generation).toBeUndefined();
+    expect([...keychain.entries.keys()].sort()).toEqual(['default:api-token', 'default:client-secret']);
+    expect(await keychain.get('default:api-token')).toBe(NEW);
+  });
+
   it('two rotations at once: the second, verified against the token the first replaced, stores nothing and says the first is kept', async () => {
     const deps = makeTestDeps({ now });
     const verifiedFor = await saveSandboxProfile(deps, sandbox);

@@ -594,6 +594,38 @@ describe('setup wizard (non-interactive)', () => {
     expect((await deps.config.getProfile('sandbox'))?.site).toBe('https://acme.atlassian.net');
   });
 
+  it('a user’s own token saved meanwhile under the same (sandbox) name is not turned into the ALM account at the end', async () => {
+    const keychain = new MemoryBackend();
+    let deps!: TestDeps;
+    const plantUserProfile = async () => {
+      await deps.config.update((c) => {
+        c.profiles.sandbox = { ...sampleProfile({ site: 'https://x.example', sandbox: true }), kind: 'user' } as never;
+      });
+      await keychain.set('sandbox:api-token', 'ATATT3x-the-users-own-token');
+      return '';
+    };
+    const prompter = new ScriptedPrompter([
+      { id: 'email', answer: '' },
+      { id: 'app.url', answer: '' },
+      { id: 'apis.done', answer: true },
+      { id: 'scopes.done', answer: true },
+      { id: 'callback.url', answer: '' },
+      { id: 'client.id', answer: '' },
+      { id: 'client-secret', answer: '' },
+      { id: 'api-token', answer: '' },
+      { id: 'token.expires', answer: '' },
+      { id: 'projects', answer: plantUserProfile },
+    ]);
+    deps = makeTestDeps({ prompter, interactive: true, keychain });
+    const error = await runSetup(options({ sandbox: true, browser: false, skipOAuth: true }), deps).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toContain('was set up meanwhile as a user’s own token');
+    expect((await deps.config.getProfile('sandbox'))?.kind).toBe('user');
+    expect(await keychain.get('sandbox:api-token')).toBe('ATATT3x-the-users-own-token');
+    // What this run staged is gone with it: only the user's own account is left.
+    expect([...keychain.entries.keys()]).toEqual(['sandbox:api-token']);
+  });
+
   it('a --sandbox setup resumed in a later run uses that run’s sandbox, not the address saved with the progress', async () => {
     const deps = makeTestDeps({ env: {} });
     await deps.config.update((c) => {

@@ -101,6 +101,15 @@ describe('a holder that is alive is never taken from; a lock nobody wrote is jud
     await expect(withFileLock(lock, async () => 'taken', { timeoutMs: 2000, staleMs: 600_000 })).resolves.toBe('taken');
   });
 
+  it.skipIf(startTimeOf(process.pid) === '-')(
+    'a lock with this very pid but another start time (a crashed holder whose pid came back to us) is taken at once',
+    async () => {
+      const lock = join(tempDir(), 'own-pid.lock');
+      writeFileSync(lock, `${hostname()}:${space}:${process.pid}:1:abcd`);
+      await expect(withFileLock(lock, async () => 'taken', { timeoutMs: 2000, staleMs: 600_000 })).resolves.toBe('taken');
+    },
+  );
+
   it('a takeover guard left by a waiter that died still lets the wait end at its timeout', async () => {
     const dir = tempDir();
     const lock = join(dir, 'guarded.lock');
