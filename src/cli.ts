@@ -8,7 +8,8 @@ import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
 import type { GlobalOptions } from './deps.js';
 import { CancelledError, ExitCode, exitCodeOf, renderError } from './errors.js';
-import { asTyped, safeForTerminal } from './io/sanitize.js';
+import { safeForTerminal } from './io/sanitize.js';
+import { runAs } from './io/typed.js';
 import { shellWord } from './io/shell.js';
 import { environmentCopy } from './io/environment.js';
 
@@ -79,20 +80,18 @@ async function main(argv: string[]): Promise<number> {
 
   let debug = argv.includes('--debug');
   let color = !argv.includes('--no-color');
-  // How the user ran this CLI, worked out once and only when a command or an error needs it.
-  let invoked: string | undefined;
-  const cli = () => (invoked ??= invocation(env));
+  // How the user ran this CLI, worked out once: every command shown to type is built with it (src/io/typed.ts).
+  runAs(invocation(env));
   const program = buildProgram({
     env,
     writeOut: (text) => process.stdout.write(text),
-    writeErr: (text) => process.stderr.write(asTyped(text, cli())),
+    writeErr: (text) => process.stderr.write(text),
     makeDeps: async (globals: GlobalOptions) => {
       debug = globals.debug;
       color = globals.color;
       // Loaded only when a command runs, so --help and --version stay instant.
       const { createDeps } = await import('./deps.js');
       return createDeps(globals, {
-        cli: cli(),
         streams: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
         env,
         platform: process.platform,
@@ -109,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
       return ExitCode.usage;
     }
     const final = interrupted && !(error instanceof CancelledError) ? new CancelledError() : error;
-    const text = safeForTerminal(asTyped(renderError(final, debug), cli()));
+    const text = safeForTerminal(renderError(final, debug));
     const { Chalk } = await import('chalk');
     const red = new Chalk({ level: color && process.stderr.isTTY && !env.NO_COLOR ? 1 : 0 }).red;
     process.stderr.write(`${red(text.slice(0, 1))}${text.slice(1)}\n`);

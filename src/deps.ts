@@ -52,14 +52,11 @@ export interface Deps {
    */
   faultPoint?: (name: string) => void;
   /** How the user runs this CLI, for the commands it prints: "kendis-jira", "npx kendis-jira" or "node bin/kendis-jira.js". */
-  cli: string;
   /** Where Atlassian is for this run (src/target.ts): Atlassian's hosts, or the built-in sandbox. */
   target(kind: TargetKind, options: { callbackUrls: string[]; realBrowser: boolean; endpoints?: Endpoints }): Promise<Target>;
 }
 
 export interface ProcessParts {
-  /** How the user ran the CLI (src/cli.ts). */
-  cli?: string;
   streams: Streams;
   env: Env;
   platform: NodeJS.Platform;
@@ -108,7 +105,6 @@ export function createDeps(globals: GlobalOptions, parts: ProcessParts): Deps {
     debug: globals.debug,
     verbose: Boolean(globals.verbose),
     env: parts.env,
-    cli: parts.cli,
   });
   const dir = configDir(parts.env, parts.platform);
   let http: Promise<HttpClient> | undefined;
@@ -136,7 +132,6 @@ export function createDeps(globals: GlobalOptions, parts: ProcessParts): Deps {
     },
     signal: parts.signal,
     globals,
-    cli: parts.cli ?? 'kendis-jira',
     // A run nobody watches never waits for a click: the sandbox approves its own consent page unless
     // BROWSER names a browser to drive it (on macOS and Windows `open` reports success as soon as
     // the launcher starts, and the run used to wait out the whole OAuth timeout).

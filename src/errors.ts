@@ -1,3 +1,4 @@
+import { typed } from './io/typed.js';
 import { profileFlagFor } from './config/profile-name.js';
 
 /**
@@ -28,7 +29,7 @@ export class CliError extends Error {
 
 /** Bad usage or invalid input, including a value missing in non-interactive mode (exit 2). */
 export class UsageError extends CliError {
-  constructor(message: string, hint = 'See `kendis-jira --help` (or `kendis-jira help <command>`) for what each option takes.') {
+  constructor(message: string, hint = `See \`${typed('--help')}\` (or \`${typed('help <command>')}\`) for what each option takes.`) {
     super(message, { exitCode: ExitCode.usage, hint });
   }
 }
@@ -48,7 +49,7 @@ export class NotConfiguredError extends CliError {
       hint:
         purpose === 'remove'
           ? existing.trim() || 'Nothing to do.'
-          : `Set it up with \`kendis-jira setup${profile === 'sandbox' ? ' --sandbox' : profile === 'sandbox-user' ? ' --sandbox --user' : profileFlagFor(profile)}\`.${existing}`,
+          : `Set it up with \`${typed()} setup${profile === 'sandbox' ? ' --sandbox' : profile === 'sandbox-user' ? ' --sandbox --user' : profileFlagFor(profile)}\`.${existing}`,
     });
   }
 }

@@ -2,6 +2,7 @@
  * The command tree. Each action turns commander's options into its command's typed options and
  * calls runX(options, deps); the command modules are imported only when that command runs.
  */
+import { typed } from './io/typed.js';
 import { Argument, Command, Option } from 'commander';
 import { UsageError } from './errors.js';
 import { PROFILE_NAME } from './config/profile-name.js';
@@ -72,7 +73,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .helpCommand(false)
     // Each command's help lists the options every command takes (--profile, --debug, …) too.
     .configureHelp({ showGlobalOptions: true })
-    .showHelpAfterError('(run `kendis-jira --help` for usage)')
+    .showHelpAfterError(`(run \`${typed('--help')}\` for usage)`)
     .exitOverride()
     .configureOutput({ writeOut: hooks.writeOut, writeErr: hooks.writeErr })
     .addHelpText(
@@ -99,7 +100,7 @@ Exit codes: 0 ok · 1 a check or operation failed · 2 bad usage or input · 3 p
     program
       .command(name)
       .description(description)
-      .showHelpAfterError(`(run \`kendis-jira help ${name}\` for usage)`)
+      .showHelpAfterError(`(run \`${typed(`help ${name}`)}\` for usage)`)
       .exitOverride()
       .configureOutput({ writeOut: hooks.writeOut, writeErr: hooks.writeErr });
 
@@ -349,7 +350,7 @@ Profile names are read from your settings as you type (no network, no keychain).
           `The commands are: ${program.commands
             .filter((c) => !(c as unknown as { _hidden?: boolean })._hidden && c.name() !== 'help')
             .map((c) => c.name())
-            .join(', ')}. See \`kendis-jira --help\`.`,
+            .join(', ')}. See \`${typed('--help')}\`.`,
         );
       }
       return command.help();
@@ -357,7 +358,7 @@ Profile names are read from your settings as you type (no network, no keychain).
 
   // A usage error shows the command's usage line and where to read more.
   for (const command of program.commands) {
-    command.showHelpAfterError(`Usage: kendis-jira ${command.name()} ${command.usage()}\n(run \`kendis-jira help ${command.name()}\` for details)`);
+    command.showHelpAfterError(`Usage: kendis-jira ${command.name()} ${command.usage()}\n(run \`${typed(`help ${command.name()}`)}\` for details)`);
   }
   return program;
 }

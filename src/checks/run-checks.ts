@@ -4,6 +4,7 @@
  * concurrent, only when the credentials signed in (so a bad token is not tried fifteen times);
  * /myself answers both api-token and scope:read:jira-user.
  */
+import { typed } from '../io/typed.js';
 import { withoutSecrets } from '../io/sanitize.js';
 import { profileKind, type Profile } from '../config/schema.js';
 import type { AtlassianClient, GatewayAuth } from '../atlassian/client.js';
@@ -83,8 +84,6 @@ export interface CheckInputs {
   client: AtlassianClient;
   now: Date;
   profileFlag: string;
-  /** How the user runs this CLI ("kendis-jira", "node bin/kendis-jira.js"), for the commands in hints. */
-  cli: string;
   /** Only the checks that prove an API token (setup, rotate-token): no config, secrets or client checks. */
   tokenOnly?: boolean;
   /** Requests in flight at once in round 2 (default 12: every probe and jira-permissions in one round trip). */
@@ -126,11 +125,11 @@ function result(id: string, verdict: { status: CheckResult['status']; detail: st
 
 /** The commands a fix names, as the user runs this CLI, for this profile. */
 function commandsFor(inputs: CheckInputs): { rotate: string; setup: string } {
-  const { profile, cli, profileFlag } = inputs;
+  const { profile, profileFlag } = inputs;
   const kind = profileKind(profile);
   return {
-    rotate: `${cli} rotate-token${profileFlag}`,
-    setup: `${cli} setup${profile.sandbox ? ' --sandbox' : ''}${kind === 'user' ? ' --user' : ''}${profileFlag}`,
+    rotate: typed(`rotate-token${profileFlag}`),
+    setup: typed(`setup${profile.sandbox ? ' --sandbox' : ''}${kind === 'user' ? ' --user' : ''}${profileFlag}`),
   };
 }
 
@@ -143,7 +142,7 @@ function secretsCheck(inputs: CheckInputs): CheckResult {
   return result('secrets', {
     status: 'fail',
     detail: inputs.secretsProblem ?? `The ${needed} could not all be read.`,
-    hint: inputs.secretsHint ?? `Run \`${inputs.cli} setup${inputs.profileFlag}\` again to store it, or set ${variables}.`,
+    hint: inputs.secretsHint ?? `Run \`${commandsFor(inputs).setup}\` again to store it, or set ${variables}.`,
   });
 }
 
@@ -284,7 +283,6 @@ export function runTokenChecks(p: {
   client: AtlassianClient;
   now: Date;
   profileFlag: string;
-  cli: string;
   apiTokenFromEnv?: boolean;
 }): Promise<CheckResult[]> {
   return runChecks({ ...p, clientSecret: undefined, secretsProblem: undefined, tokenOnly: true });

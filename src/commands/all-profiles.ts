@@ -3,6 +3,7 @@
  * the worst exit code (4 when any token is due, 1 when any check failed). Each profile is read with
  * its own store; secrets in the environment are not used (they would belong to one profile only).
  */
+import { typed } from '../io/typed.js';
 import type { Deps } from '../deps.js';
 import { ChecksFailedError, CliError, NotConfiguredError, RotationDueError } from '../errors.js';
 import { profileKind, type Profile } from '../config/schema.js';
@@ -140,7 +141,7 @@ export async function runRotateCheckAll(within: number, json: boolean, deps: Dep
   if (due.length) {
     throw new RotationDueError(
       `${due.length} of ${checked.length} profiles ${due.length === 1 ? 'has a token that expires' : 'have tokens that expire'} within ${within} days: ${due.map((c) => c.profile).join(', ')}.`,
-      `Replace each with \`${deps.cli} rotate-token --profile <name>\`, e.g. \`${deps.cli} rotate-token${profileFlagFor(due[0]?.profile ?? 'default')}\`.`,
+      `Replace each with \`${typed()} rotate-token --profile <name>\`, e.g. \`${typed()} rotate-token${profileFlagFor(due[0]?.profile ?? 'default')}\`.`,
     );
   }
 }
@@ -163,7 +164,7 @@ export async function runTestConnectionAll(json: boolean, deps: Deps): Promise<v
   if (failed.length) {
     throw new ChecksFailedError(
       `${failed.length} of ${names.length} profiles did not pass: ${failed.join(', ')}.`,
-      `See one in full with \`${deps.cli} test-connection --profile ${shellWord(failed[0] ?? 'default')}\`.`,
+      `See one in full with \`${typed()} test-connection --profile ${shellWord(failed[0] ?? 'default')}\`.`,
     );
   }
 }
@@ -196,7 +197,7 @@ async function checkOne(deps: Deps, name: string): Promise<{ name: string; doc?:
         client,
         now: deps.now(),
         profileFlag: profileFlagFor(name),
-        cli: deps.cli,
+
         projects: profile.projects ?? [],
       });
       const ok = isOk(checks);

@@ -2,6 +2,7 @@
  * `kendis-jira copy <value>`: one saved value on the clipboard — e.g. a rotated token to paste into
  * Kendis — never on stdout or stderr, never in a process argument list.
  */
+import { typed } from '../io/typed.js';
 import type { Deps } from '../deps.js';
 import { CliError, UsageError } from '../errors.js';
 import { copiedSentence, copyToClipboard, type CopyOutcome } from '../io/clipboard.js';
@@ -42,7 +43,7 @@ export async function runCopy(what: Copyable, deps: Deps): Promise<void> {
       outcome,
       secret
         ? `Install one (macOS: pbcopy; Linux: wl-clipboard, xclip or xsel), or take it from ${secretStoreFor(profile, deps).backend.description}.`
-        : `Install one (macOS: pbcopy; Linux: wl-clipboard, xclip or xsel), or read it from \`${deps.cli} status\`.`,
+        : `Install one (macOS: pbcopy; Linux: wl-clipboard, xclip or xsel), or read it from \`${typed()} status\`.`,
     );
   }
   deps.io.success(copiedSentence(WORDS[what], outcome));
@@ -60,6 +61,6 @@ async function savedValue(
   const kind: SecretKind = what;
   const found = await secretStoreFor(profile, deps).get(kind);
   if (!found)
-    throw new CliError(`The ${WORDS[what]} of profile "${deps.globals.profile}" is not stored.`, { hint: `Run \`${deps.cli} setup\` again to store it.` });
+    throw new CliError(`The ${WORDS[what]} of profile "${deps.globals.profile}" is not stored.`, { hint: `Run \`${typed()} setup\` again to store it.` });
   return found.value;
 }

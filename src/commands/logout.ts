@@ -1,4 +1,5 @@
 /** `kendis-jira logout`: remove a profile's keychain entries and its config entry, nothing else. */
+import { typed } from '../io/typed.js';
 import type { Deps } from '../deps.js';
 import { on, type RawOptions } from './options.js';
 import { CliError, NotConfiguredError, UsageError } from '../errors.js';
@@ -41,7 +42,7 @@ export async function runLogout(options: LogoutOptions, deps: Deps): Promise<voi
     // A setup that replaced the profile while the question was open: not what was confirmed.
     if (!sameTarget(now, confirmed)) {
       throw new CliError(`Profile "${name}" changed while you were confirming (it is now ${now.site ?? 'another setup'}), so nothing was removed.`, {
-        hint: `Check it with \`${deps.cli} status${profileFlagFor(name)}\`, then run \`${deps.cli} logout${profileFlagFor(name)}\` again if it should go.`,
+        hint: `Check it with \`${typed()} status${profileFlagFor(name)}\`, then run \`${typed()} logout${profileFlagFor(name)}\` again if it should go.`,
       });
     }
     // The profile's own store answers before anything changes (a locked keychain: nothing removed).

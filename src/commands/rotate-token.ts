@@ -3,6 +3,7 @@
  * verified with the token checks before it replaces the old one, and the replacement is a single
  * keychain write, so at no moment is there no working token stored.
  */
+import { typed } from '../io/typed.js';
 import { lstat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { shellWord, unshellWord } from '../io/shell.js';
@@ -71,7 +72,7 @@ export function parseRotateOptions(raw: RawOptions, now: Date = new Date()): Rot
 
 async function writeCalendar(path: string, profile: Profile, deps: Deps, daysBefore: number): Promise<void> {
   // The reminder is read months later, from anywhere: a command run from a clone gets its full path.
-  const cli = deps.cli.startsWith('node ') ? `node ${shellWord(resolve(unshellWord(deps.cli.slice(5))))}` : deps.cli;
+  const cli = typed().startsWith('node ') ? `node ${shellWord(resolve(unshellWord(typed().slice(5))))}` : typed();
   const reminder = { expiresOn: profile.token.expiresOn, daysBefore, now: deps.now() };
   const ics = tokenReminderIcs({
     ...reminder,
@@ -143,7 +144,7 @@ async function checkOnly(options: RotateOptions, profile: Profile, deps: Deps): 
       daysLeft < 0
         ? `The API token expired on ${profile.token.expiresOn}.`
         : `The API token expires within ${options.within} days (${profile.token.expiresOn}, ${describeDaysLeft(daysLeft)}).`,
-      `Run \`${deps.cli} rotate-token${profileFlag(deps)}\` to replace it.`,
+      `Run \`${typed()} rotate-token${profileFlag(deps)}\` to replace it.`,
     );
   }
 }
@@ -186,14 +187,14 @@ async function proveNewToken(token: string, expiresOn: string, connection: Conne
       client: connection.client,
       now: deps.now(),
       profileFlag: profileFlag(deps),
-      cli: deps.cli,
+
       apiTokenFromEnv: Boolean(deps.env[SECRET_ENV['api-token']]),
     }),
   );
   renderCheckLines(deps.io, relevant, { showPasses: false, showSkips: false });
   const refusal = refusalOf(relevant, 'nothing was changed, the old token is still stored and in use');
   if (!refusal) return;
-  const again = `\`${deps.cli} rotate-token${profileFlag(deps)}\``;
+  const again = `\`${typed()} rotate-token${profileFlag(deps)}\``;
   throw new ChecksFailedError(
     refusal.message,
     refusal.kind === 'fail'

@@ -5,6 +5,7 @@
  * interleave; a rotation that finds another stored a token since it read the profile stores nothing
  * (the other token is kept, as it was reported stored) and says so.
  */
+import { typed } from '../io/typed.js';
 import type { Deps } from '../deps.js';
 import type { Profile } from '../config/schema.js';
 import { withProfileLock } from '../config/lock.js';
@@ -39,7 +40,7 @@ export async function swapInToken(p: { deps: Deps; profile: string; token: strin
     // Verified against the profile as it was: if a setup replaced it meanwhile, this token may not
     // belong to it (another e-mail, another site). Nothing is written then.
     const current = (await deps.config.load()).profiles[profile];
-    const hint = `Check the profile with \`${deps.cli} status${profileFlagFor(profile)}\`, then run \`${deps.cli} rotate-token${profileFlagFor(profile)}\` again if it still needs a new token.`;
+    const hint = `Check the profile with \`${typed()} status${profileFlagFor(profile)}\`, then run \`${typed()} rotate-token${profileFlagFor(profile)}\` again if it still needs a new token.`;
     if (!sameProfile(current, p.verifiedFor)) {
       throw new CliError(
         `Profile "${profile}" was set up again while the new token was being checked, so the token was not stored: it was verified for the profile as it was before.`,

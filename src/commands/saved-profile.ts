@@ -1,4 +1,5 @@
 /** Shared by the commands that work on a saved profile: load it, its secrets, its expiry warning. */
+import { typed } from '../io/typed.js';
 import { NotConfiguredError } from '../errors.js';
 import { profileFlagFor } from '../config/profile-name.js';
 import type { Deps } from '../deps.js';
@@ -22,7 +23,7 @@ export function warnIfTokenExpiring(profile: Profile, deps: Deps): void {
   const days = daysUntil(profile.token.expiresOn, deps.now());
   if (Number.isNaN(days) || days > 30) return;
   deps.io.warn(
-    `The scoped API token ${days < 0 ? 'has expired' : 'expires soon'} (${profile.token.expiresOn}, ${describeDaysLeft(days)}). Replace it with \`${deps.cli} rotate-token${profileFlag(deps)}\`.`,
+    `The scoped API token ${days < 0 ? 'has expired' : 'expires soon'} (${profile.token.expiresOn}, ${describeDaysLeft(days)}). Replace it with \`${typed()} rotate-token${profileFlag(deps)}\`.`,
   );
 }
 

@@ -1,4 +1,5 @@
 /** `kendis-jira setup`: parse the flags, then run the wizard. */
+import { typed } from '../io/typed.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import { DEFAULTS } from './defaults.js';
@@ -82,7 +83,7 @@ export async function runSetup(options: SetupOptions, deps: Deps): Promise<void>
     if (existing && !existing.sandbox) {
       throw new UsageError(
         `Profile "${profile}" is a real connection (${existing.site}); the sandbox never replaces it.`,
-        'Run `kendis-jira setup --sandbox` without --profile (it uses the "sandbox" profiles), or name a new profile.',
+        `Run \`${typed('setup --sandbox')}\` without --profile (it uses the "sandbox" profiles), or name a new profile.`,
       );
     }
   }

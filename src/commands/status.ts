@@ -1,4 +1,5 @@
 /** `kendis-jira status`: what is configured, where the secrets live, when the token expires. */
+import { typed } from '../io/typed.js';
 import { privateFileWords } from '../secrets/file-backend.js';
 import { join } from 'node:path';
 import type { Deps } from '../deps.js';
@@ -48,7 +49,7 @@ export async function runStatus(options: StatusOptions, deps: Deps): Promise<voi
       case 'file':
         return p.yellow(`the secrets file (${privateFileWords(deps.platform)}, not encrypted)`);
       case 'missing':
-        return p.red(`missing — run \`${deps.cli} setup${flag}\` again`);
+        return p.red(`missing — run \`${typed()} setup${flag}\` again`);
       default:
         return p.red(`unreadable — ${s?.detail ?? ''}`);
     }
@@ -71,7 +72,7 @@ export async function runStatus(options: StatusOptions, deps: Deps): Promise<voi
     ['API token', where('api-token')],
     ['Secrets store', store.backend.description],
     ['Token expires', `${profile.token.expiresOn} (${describeDaysLeft(daysLeft)})`],
-    ['Last good test', profile.lastSuccessfulTest ? describeMoment(profile.lastSuccessfulTest, now) : `never — run \`${deps.cli} test-connection${flag}\``],
+    ['Last good test', profile.lastSuccessfulTest ? describeMoment(profile.lastSuccessfulTest, now) : `never — run \`${typed()} test-connection${flag}\``],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [key, value] of rows) deps.io.out(`${key.padEnd(width)}  ${value}`);

@@ -1,4 +1,5 @@
 /** `kendis-jira test-connection`: every check of the catalogue, as lines or one JSON document. */
+import { typed } from '../io/typed.js';
 import { SECRET_ENV } from '../secrets/secret-store.js';
 import type { Deps } from '../deps.js';
 import { ChecksFailedError, CliError, UsageError } from '../errors.js';
@@ -133,7 +134,7 @@ function problemsError(results: CheckResult[], options: TestConnectionOptions, d
     ...(failed.length ? [`${failed.length} check${plural(failed.length)} failed (${failed.map((r) => r.title).join('; ')})`] : []),
     ...(errors.length ? [`${errors.length} could not be checked because Atlassian did not answer (${errors.map((r) => r.title).join('; ')})`] : []),
   ];
-  const again = `\`${deps.cli} test-connection${profileFlag(deps)}\``;
+  const again = `\`${typed()} test-connection${profileFlag(deps)}\``;
   const hints = options.json ? 'hints in the document (.checks[].hint)' : '→ hints above';
   return new ChecksFailedError(
     `${parts.join('; ')}.`,
@@ -169,7 +170,7 @@ export async function runTestConnection(options: TestConnectionOptions, deps: De
         client,
         now: deps.now(),
         profileFlag: profileFlag(deps),
-        cli: deps.cli,
+
         projects: options.projects ?? profile.projects ?? [],
         ...oauthCheck(options, connection, secrets.clientSecret, deps),
       }),

@@ -5,6 +5,7 @@
  * opened without following links. (No such ownership or mode model on Windows: there the folder's
  * place in the user's own profile protects it, and only the link and file-type checks apply.)
  */
+import { typed } from '../io/typed.js';
 import { constants } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
@@ -28,7 +29,7 @@ function judge(path: string, info: Stats, kind: 'folder' | 'file', secret = fals
     const mode = (info.mode & 0o777).toString(8).padStart(3, '0');
     throw new UsageError(
       `The secrets file ${path} can be read by other users (mode ${mode}).`,
-      `Run \`chmod 600 "${path}"\`; if others may have read it, rotate the secrets (\`kendis-jira rotate-token\`, and a new Client Secret in the Developer Console).`,
+      `Run \`chmod 600 "${path}"\`; if others may have read it, rotate the secrets (\`${typed('rotate-token')}\`, and a new Client Secret in the Developer Console).`,
     );
   }
   if (info.mode & 0o022) {

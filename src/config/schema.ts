@@ -11,7 +11,6 @@ export const CONFIG_VERSION = 1;
 const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2027-01-31'));
 // A value in the file is one line of printable text: a control character (an escape sequence, a line
 // break) can only have been planted, and would steer the terminal when printed.
-// eslint-disable-next-line no-control-regex
 const printable = z.regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'printable text on one line');
 const nonEmpty = () => z.string().check(z.minLength(1), printable);
 const text = () => z.string().check(printable);

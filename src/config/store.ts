@@ -2,6 +2,7 @@
  * config.json: the profiles and any unfinished setup, validated and versioned (a file written by a
  * newer kendis-jira is refused, never rewritten). Reading and writing: src/config/json-file.ts.
  */
+import { typed } from '../io/typed.js';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
@@ -34,7 +35,7 @@ export class ConfigStore {
         const where = issue ? issue.path.join('.') || 'the top level' : 'a value';
         return `${where} is missing or not valid`;
       },
-      fix: (path) => `Fix it by hand, or move it away (e.g. \`mv "${path}" "${path}.bak"\`) and run \`kendis-jira setup\` again.`,
+      fix: (path) => `Fix it by hand, or move it away (e.g. \`mv "${path}" "${path}.bak"\`) and run \`${typed('setup')}\` again.`,
     });
     this.path = this.file.path;
   }

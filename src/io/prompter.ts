@@ -3,6 +3,7 @@
  * stderr so stdout stays data-only); tests use the strict scripted fake in test/helpers.
  * Ctrl-C at any prompt becomes one CancelledError, here and nowhere else.
  */
+import { typed } from './typed.js';
 import { CancelledError, UsageError } from '../errors.js';
 import type { Streams } from './terminal.js';
 
@@ -63,7 +64,7 @@ export class NoPrompter implements Prompter {
   private fail(id: string): never {
     throw new UsageError(
       `A value is missing and this session is not interactive (${id}).`,
-      'Pass it as a flag or environment variable; see `kendis-jira help setup`.',
+      `Pass it as a flag or environment variable; see \`${typed('help setup')}\`.`,
     );
   }
   input(q: InputQuestion): Promise<string> {

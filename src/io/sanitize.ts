@@ -8,15 +8,12 @@
  *   tool's own colours (SGR, `ESC[…m`), every other control character but \n and \t, and invisible
  *   or direction-changing characters (bidi overrides) are removed.
  */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 // Invisible and direction-changing characters: a site could reorder how the rest of a line reads.
 const INVISIBLE = /[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 // OSC up to its terminator (or the end), CSI (this tool's own SGR colours included: safeForTerminal
 // keeps those), two-byte ESC sequences, and the 8-bit CSI.
-// eslint-disable-next-line no-control-regex
 const ESCAPES = /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b\[[0-?]*[ -/]*[@-~]|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
-// eslint-disable-next-line no-control-regex
 // Every other control character — and an ESC that does not start one of this tool's own colours.
 const OTHER_CONTROLS = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f]|\u001b(?!\[[0-9;]*m)/g;
 
@@ -25,21 +22,10 @@ export function singleLine(text: string): string {
 }
 
 export function safeForTerminal(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text
     .replace(ESCAPES, (sequence) => (/^\u001b\[[0-9;]*m$/.test(sequence) ? sequence : ''))
     .replace(OTHER_CONTROLS, '')
     .replace(INVISIBLE, '');
-}
-
-/**
- * Every command this tool shows to type (`kendis-jira …` in backticks) as the user runs it, e.g.
- * `node bin/kendis-jira.js setup` from a clone, so advice works when pasted.
- */
-export function asTyped(text: string, cli: string | undefined): string {
-  // (For the installed name, `kendis-jira`, the replacement below gives the same text.)
-  if (!cli) return text;
-  return text.replace(/`kendis-jira(?=[ `])/g, () => `\`${cli}`);
 }
 
 /**

@@ -5,7 +5,7 @@
  * --non-interactive was not given.
  */
 import { Chalk } from 'chalk';
-import { asTyped, safeForTerminal } from './sanitize.js';
+import { safeForTerminal } from './sanitize.js';
 import { wrapText } from './wrap.js';
 
 export interface Streams {
@@ -22,7 +22,6 @@ export interface TerminalOptions {
   verbose?: boolean | undefined;
   env: Record<string, string | undefined>;
   /** How the user ran this CLI ("node bin/kendis-jira.js" from a clone): commands shown to type use it. */
-  cli?: string | undefined;
 }
 
 type Paint = (text: string) => string;
@@ -63,12 +62,10 @@ export class Terminal {
   /** Colours for stdout, decided by stdout itself: a report redirected to a file gets none. */
   readonly outPaint: Palette;
   private readonly env: Record<string, string | undefined>;
-  private readonly cli: string | undefined;
 
   constructor(streams: Streams, options: TerminalOptions) {
     this.streams = streams;
     this.env = options.env;
-    this.cli = options.cli;
     this.interactive = !options.nonInteractive && Boolean(streams.stdin.isTTY) && Boolean(streams.stdout.isTTY);
     this.color = colorEnabled(streams.stderr, options);
     this.paint = palette(this.color);
@@ -95,7 +92,7 @@ export class Terminal {
 
   /** A JSON document on stdout; every command it names reads as this user types it, as on stderr. */
   json(value: unknown): void {
-    this.out(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? asTyped(v, this.cli) : v), 2));
+    this.out(JSON.stringify(value, undefined, 2));
   }
 
   /**
@@ -110,13 +107,13 @@ export class Terminal {
   /** Everything for humans: stderr, wrapped to the terminal. Nothing written here can steer the terminal (io/sanitize.ts). */
   err(text = ''): void {
     this.printed = true;
-    const safe = wrapText(safeForTerminal(asTyped(text, this.cli)), this.width);
+    const safe = wrapText(safeForTerminal(text), this.width);
     this.streams.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
   }
 
   /** A line to copy whole (a URL, the one-line scope list): on its own line, never wrapped. */
   copyLine(text: string): void {
-    const safe = safeForTerminal(asTyped(text, this.cli));
+    const safe = safeForTerminal(text);
     this.streams.stderr.write(`${safe}\n`);
   }
 

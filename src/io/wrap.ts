@@ -3,7 +3,6 @@
  * the text (after a mark like "✔ " or "1. "), and a word wider than the line — a URL, a scope name —
  * kept whole on its own line, never split.
  */
-// eslint-disable-next-line no-control-regex
 const SGR = /\u001b\[[0-9;]*m/g;
 
 /** How many columns a string takes (colour codes take none). */

@@ -3,6 +3,7 @@
  * machines with no usable keychain. Announced whenever it is written and in `status`.
  */
 
+import { typed } from '../io/typed.js';
 import * as z from 'zod/mini';
 import { JsonFile } from '../config/json-file.js';
 import type { SecretBackend } from './backend.js';
@@ -34,7 +35,7 @@ export class FileBackend implements SecretBackend {
         const parsed = SecretsFileSchema.safeParse(raw);
         return parsed.success ? parsed.data : 'not a secrets file of this tool';
       },
-      fix: () => 'Move it away and run `kendis-jira setup --insecure-storage` again.',
+      fix: () => `Move it away and run \`${typed('setup --insecure-storage')}\` again.`,
     });
     this.path = this.file.path;
     this.description = `the file ${this.path} (${privateFileWords(platform)}, not encrypted)`;

@@ -3,6 +3,7 @@
  * prompt, a secret from the environment or a masked prompt (never a flag), the token's expiry
  * date, a page to open (its URL printed first), a checklist, a "done?" question.
  */
+import { typed } from '../io/typed.js';
 import type { Deps } from '../deps.js';
 import { profileFlagFor } from '../config/profile-name.js';
 import { UsageError } from '../errors.js';
@@ -32,10 +33,10 @@ export async function askValue(
       // A saved or offered answer is checked like a typed one: the progress file is input too.
       const checked = q.check(q.default);
       if (!checked.ok)
-        throw new UsageError(`${q.flag}: the saved answer is not usable (${checked.message})`, `Pass ${q.flag}, or run \`kendis-jira setup --restart\`.`);
+        throw new UsageError(`${q.flag}: the saved answer is not usable (${checked.message})`, `Pass ${q.flag}, or run \`${typed('setup --restart')}\`.`);
       return checked.value;
     }
-    throw new UsageError(`Missing ${q.flag}.`, `Pass ${q.flag} (see \`kendis-jira help setup\`).`);
+    throw new UsageError(`Missing ${q.flag}.`, `Pass ${q.flag} (see \`${typed('help setup')}\`).`);
   }
   const answer = await deps.prompter.input({
     id: q.id,
@@ -196,7 +197,7 @@ export function mask(secret: string): string {
 export async function offerReveal(deps: Deps, what: string, value: string, profile: string): Promise<void> {
   if (!deps.io.interactive) {
     deps.io.hint(
-      `The ${what} is not printed here (the run is not interactive); \`${deps.cli} copy api-token${profileFlagFor(profile)}\` puts it on the clipboard later.`,
+      `The ${what} is not printed here (the run is not interactive); \`${typed()} copy api-token${profileFlagFor(profile)}\` puts it on the clipboard later.`,
     );
     return;
   }

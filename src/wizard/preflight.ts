@@ -3,6 +3,7 @@
  * over one WizardRun (src/wizard/run-wizard.ts runs them in order). A step returns 'stop' when the
  * setup ends there with nothing changed (the user keeps the existing profile).
  */
+import { typed } from '../io/typed.js';
 import type { Deps } from '../deps.js';
 import { KeychainUnavailableError, UsageError } from '../errors.js';
 import { AtlassianClient } from '../atlassian/client.js';
@@ -162,7 +163,7 @@ const scriptInputs: PreflightStep = async ({ deps, options, resumable, target, k
     const why = deps.globals.nonInteractive ? '' : ' (stdin or stdout is not a terminal, so nothing can be asked)';
     throw new UsageError(
       `Missing in a non-interactive run${why}: ${missing.join(', ')}.`,
-      'Pass the flags, and set the secrets as environment variables (never as flags). See `kendis-jira help setup`.',
+      `Pass the flags, and set the secrets as environment variables (never as flags). See \`${typed('help setup')}\`.`,
     );
   }
   for (const secret of SECRET_KINDS) secretFromEnvironment(deps, secret);
@@ -179,7 +180,7 @@ const replacement: PreflightStep = async ({ deps, profile, target, existing, kin
   if (profileKind(existing) !== kind) {
     throw new UsageError(
       `Profile "${profile}" is ${profileKind(existing) === 'user' ? 'a user’s own token' : 'the organisation’s ALM account'}; this setup would replace it with ${kind === 'user' ? 'your own token' : 'the ALM account'}.`,
-      `Use another profile for it: \`${deps.cli} setup${target.flags}${kind === 'user' ? ' --user' : ''} --profile ${kind === 'user' ? 'me' : 'kendis'}\` (every command then takes that --profile).`,
+      `Use another profile for it: \`${typed()} setup${target.flags}${kind === 'user' ? ' --user' : ''} --profile ${kind === 'user' ? 'me' : 'kendis'}\` (every command then takes that --profile).`,
     );
   }
   const left = describeDaysLeft(daysUntil(existing.token.expiresOn, deps.now()));
@@ -191,7 +192,7 @@ const replacement: PreflightStep = async ({ deps, profile, target, existing, kin
   const message = 'Set it up again? (It stays as it is until the new setup passes its final test.)';
   if (await deps.prompter.confirm({ id: 'profile.replace', message, default: false })) return undefined;
   const flag = profileFlagFor(profile);
-  io.info(`Nothing changed. To check it: \`${deps.cli} test-connection${flag}\`; another site: \`${deps.cli} setup --profile <name>\`.`);
+  io.info(`Nothing changed. To check it: \`${typed()} test-connection${flag}\`; another site: \`${typed()} setup --profile <name>\`.`);
   return 'stop';
 };
 

@@ -4,6 +4,7 @@
  * (src/wizard/runner.ts). Progress is saved after each step and resumable; nothing final is
  * written before Step 8 passes. How a stopped run ends is decided in one place: classifyStop.
  */
+import { typed } from '../io/typed.js';
 import { caseTwin, profileFlagFor } from '../config/profile-name.js';
 import type { Deps } from '../deps.js';
 import { CancelledError, UsageError } from '../errors.js';
@@ -27,7 +28,7 @@ export async function classifyStop(error: unknown, run: WizardRun): Promise<Stop
   const rerun = run.rerun(run.kind);
   // Stopped after the profile was saved (e.g. Ctrl-C at "Show a secret?"): nothing to resume.
   if (run.ctx?.committed && (error instanceof PausedError || error instanceof CancelledError)) {
-    const check = `\`${deps.cli} test-connection${profileFlagFor(profile)}\``;
+    const check = `\`${typed()} test-connection${profileFlagFor(profile)}\``;
     return { kind: 'error', error: new CancelledError(`Profile "${profile}" was already saved: check it with ${check}.`), discardStaged: false };
   }
   if (error instanceof PausedError) {
@@ -71,7 +72,7 @@ export async function runWizard(options: WizardOptions, deps: Deps, p: { profile
   const target = await deps.target(p.target, { callbackUrls, realBrowser: options.browser });
   // The sandbox's own profile needs no --profile: `setup --sandbox` uses it.
   const flag = target.kind === 'sandbox' && profile === 'sandbox' ? '' : profileFlagFor(profile);
-  const rerun = (kind: ProfileKind | undefined) => `${deps.cli} setup${target.flags}${kind === 'user' || options.user ? ' --user' : ''}${flag}`;
+  const rerun = (kind: ProfileKind | undefined) => `${typed()} setup${target.flags}${kind === 'user' || options.user ? ' --user' : ''}${flag}`;
   const run: WizardRun = { deps, options, profile, target, ...found, rerun, answers: {} };
   try {
     for (const step of PREFLIGHT) if ((await step(run)) === 'stop') return;

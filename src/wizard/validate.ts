@@ -9,7 +9,6 @@ export type Checked<T = string> = { ok: true; value: T; notice?: string } | { ok
 const ok = <T>(value: T, notice?: string): Checked<T> => (notice ? { ok: true, value, notice } : { ok: true, value });
 const bad = (message: string): Checked<never> => ({ ok: false, message });
 
-// eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\x00-\x7f]/;
 
 export function checkSiteUrl(input: string): Checked {

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BIN, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/test-deps.js';
@@ -39,6 +39,25 @@ describe('the commands it prints', () => {
     });
     expect(r.status).toBe(3);
     expect(r.stderr).toContain('`kendis-jira setup --profile nosuch`');
+  });
+});
+
+describe('the commands in a --json document', () => {
+  it('from a clone are the way it was run too (built by the same helper, not rewritten)', async () => {
+    const file = join(env.HOME!, 'secrets.json');
+    const before = readFileSync(file, 'utf8');
+    const doc = JSON.parse(before) as { secrets: Record<string, string> };
+    delete doc.secrets['sandbox:api-token'];
+    writeFileSync(file, JSON.stringify(doc), { mode: 0o600 });
+    try {
+      const r = await runCli(['test-connection', '--profile', 'sandbox', '--json'], { env, timeoutMs: 60_000 });
+      const report = JSON.parse(r.stdout) as { checks: { id: string; hint?: string }[] };
+      const hint = report.checks.find((c) => c.id === 'secrets')?.hint ?? '';
+      expect(hint).toMatch(/`node bin\/kendis-jira\.js setup --sandbox --profile sandbox`/);
+      expect(r.stdout).not.toMatch(/`kendis-jira /);
+    } finally {
+      writeFileSync(file, before, { mode: 0o600 });
+    }
   });
 });
 

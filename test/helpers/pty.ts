@@ -4,7 +4,6 @@ import { BIN } from './cli.js';
 import { TEST_KEYCHAIN_ENV } from './test-keychain.js';
 
 // Strip ANSI escapes so waits can match plain text.
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007|\u001b[()][AB0-2]|\u001b[=>]/g;
 
 export class PtySession {

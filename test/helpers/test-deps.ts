@@ -91,7 +91,6 @@ export function makeTestDeps(options: TestDepsOptions = {}): TestDeps {
     keychain,
     configDirPath: dir,
     opened,
-    cli: 'kendis-jira',
     target: (kind, o) => openTarget(kind, { env, io, browser: deps.browser, callbackUrls: o.callbackUrls, realBrowser: o.realBrowser }, o.endpoints),
   };
   return deps;

@@ -203,10 +203,13 @@ describe('rotate-token', () => {
       expect(ics).not.toContain(SANDBOX.apiToken);
       // A CLI run from a clone at a path with a space: the reminder's command is absolute and quoted.
       const spaced = makeTestDeps({ now });
-      spaced.cli = "node 'my clone/bin/kendis-jira.js'";
+      const { runAs } = await import('../../src/io/typed.js');
+      runAs("node 'my clone/bin/kendis-jira.js'");
       await saveSandboxProfile(spaced, sandbox, { profile: { token: { expiresOn: '2027-01-20' } } });
       const file2 = join(tempDir(), 'r2.ics');
-      await expect(runRotateToken(rotateOpts({ check: true, within: '60', calendar: file2 }), spaced)).rejects.toBeInstanceOf(RotationDueError);
+      await expect(runRotateToken(rotateOpts({ check: true, within: '60', calendar: file2 }), spaced))
+        .rejects.toBeInstanceOf(RotationDueError)
+        .finally(() => runAs('kendis-jira'));
       expect(readFileSync(file2, 'utf8').replace(/\r\n /g, '')).toContain(`Run: node '${join(process.cwd(), 'my clone/bin/kendis-jira.js')}' rotate-token`);
       // The message names the day the reminder is really for: today, the window being longer than the days left.
       expect(deps.stderr.text).toContain('for today, 2026-11-29 (the token expires sooner than 60 days from now)');

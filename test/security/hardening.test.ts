@@ -22,7 +22,6 @@ beforeEach(() => {
   sandbox.options.myself = undefined;
 });
 
-// eslint-disable-next-line no-control-regex
 const STEERING = /\u001b\]|\u001b\[2J|\u001b\[H|\u0007/;
 const HOSTILE = '\u001b]52;c;ZXZpbCBjbGlwYm9hcmQ=\u0007\u001b[2J\u001b[H\n✔ All checks passed, nothing to see';
 

@@ -17,6 +17,12 @@ import { blockingOf, briefSkip, fullTestLine, isOk, printCommands, refusalOf, re
 import { isBlocking, type CheckResult } from '../../src/checks/types.js';
 import { sampleProfile } from '../helpers/fixtures.js';
 import type { Profile } from '../../src/config/schema.js';
+import { runAs } from '../../src/io/typed.js';
+import { afterAll, beforeAll } from 'vitest';
+
+// The commands in hints, as a user who runs the tool as `kj` would type them.
+beforeAll(() => runAs('kj'));
+afterAll(() => runAs('kendis-jira'));
 
 const CLOUD = '0b5c2f4e-5a1d-4c1e-9f0a-000000000001';
 const res = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
@@ -111,7 +117,6 @@ function inputs(f: Fake = {}, over: Partial<CheckInputs> = {}) {
     client,
     now,
     profileFlag: ' --profile acme',
-    cli: 'kj',
   };
   return { input: { ...base, ...over }, calls, requests };
 }
@@ -159,7 +164,7 @@ describe('runChecks: a healthy ALM profile', () => {
 
   it('a token-only run (setup, rotate-token) has no config, secrets or client checks', async () => {
     const { client } = fakeClient();
-    const results = await runTokenChecks({ profile: profile(), apiToken: 't', client, now, profileFlag: '', cli: 'kj' });
+    const results = await runTokenChecks({ profile: profile(), apiToken: 't', client, now, profileFlag: '' });
     expect(results.map((r) => r.id).slice(0, 3)).toEqual(['site', 'api-token', 'token-expiry']);
     expect(results.some((r) => r.id === 'oauth-client' || r.id === 'config' || r.id === 'secrets')).toBe(false);
   });
@@ -551,7 +556,7 @@ describe('runChecks: which checks a run has', () => {
     const checks = byId(await runChecks(input));
     expect(checks['oauth-client']).toBeUndefined();
     expect(calls).not.toContain('token');
-    expect(checks.secrets!.hint).toBe('Run `kj setup --profile acme` again to store it, or set KENDIS_JIRA_API_TOKEN.');
+    expect(checks.secrets!.hint).toBe('Run `kj setup --user --profile acme` again to store it, or set KENDIS_JIRA_API_TOKEN.');
   });
   it('a token-only run never checks the client, even with a secret', async () => {
     const { input, calls } = inputs({}, { tokenOnly: true });

@@ -5,7 +5,7 @@
  * and this tool's own colours must come through byte for byte.
  */
 import { describe, expect, it } from 'vitest';
-import { asTyped, safeForTerminal, singleLine, withoutSecrets } from '../../src/io/sanitize.js';
+import { safeForTerminal, singleLine, withoutSecrets } from '../../src/io/sanitize.js';
 
 const ESC = '\u001b';
 const hex = (c: string) => [...c].map((ch) => `U+${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`).join(' ');
@@ -185,21 +185,5 @@ describe('withoutSecrets: this run’s own secrets never come back on screen', (
     ['the start, then a different character: the start goes', 'x ATATT3xSECREZ', ['ATATT3xSECRET'], 'x [redacted]Z'],
   ] as const)('%s', (_name, text, secrets, expected) => {
     expect(withoutSecrets(text, secrets)).toBe(expected);
-  });
-});
-
-describe('asTyped: the commands shown, as this user runs the CLI', () => {
-  it.each([
-    ['from a clone', 'Run `kendis-jira setup`.', 'node bin/kendis-jira.js', 'Run `node bin/kendis-jira.js setup`.'],
-    ['a bare command in backticks', 'See `kendis-jira`.', 'npx kendis-jira', 'See `npx kendis-jira`.'],
-    ['every command in the text', '`kendis-jira a` or `kendis-jira b`', 'npx kendis-jira', '`npx kendis-jira a` or `npx kendis-jira b`'],
-    ['the installed name: unchanged', 'Run `kendis-jira setup`.', 'kendis-jira', 'Run `kendis-jira setup`.'],
-    ['no CLI known: unchanged', 'Run `kendis-jira setup`.', undefined, 'Run `kendis-jira setup`.'],
-    ['an empty CLI: unchanged', 'Run `kendis-jira setup`.', '', 'Run `kendis-jira setup`.'],
-    ['the name outside backticks: unchanged', 'kendis-jira is fine', 'npx kendis-jira', 'kendis-jira is fine'],
-    ['a longer word: unchanged', '`kendis-jiraX`', 'node x.js', '`kendis-jiraX`'],
-    ['a path with $& in it is taken literally', 'Run `kendis-jira setup`.', "node '/tmp/x$&y/kendis-jira.js'", "Run `node '/tmp/x$&y/kendis-jira.js' setup`."],
-  ] as const)('%s', (_name, text, cli, expected) => {
-    expect(asTyped(text, cli)).toBe(expected);
   });
 });

@@ -1,6 +1,6 @@
 /** The terminal filter keeps this tool's own colours and removes everything else that steers a terminal. */
 import { describe, expect, it } from 'vitest';
-import { asTyped, safeForTerminal, singleLine } from '../../src/io/sanitize.js';
+import { safeForTerminal, singleLine } from '../../src/io/sanitize.js';
 import { Chalk } from 'chalk';
 import { PassThrough } from 'node:stream';
 
@@ -17,17 +17,17 @@ describe('safeForTerminal', () => {
   });
 });
 
-describe('asTyped: commands shown as the user runs this CLI', () => {
-  it('rewrites only commands in backticks, and leaves the installed name alone', () => {
-    expect(asTyped('Run `kendis-jira setup --profile a`; kendis-jira is fine.', 'node bin/kendis-jira.js')).toBe(
-      'Run `node bin/kendis-jira.js setup --profile a`; kendis-jira is fine.',
-    );
-    expect(asTyped('See `kendis-jira`.', 'npx kendis-jira')).toBe('See `npx kendis-jira`.');
-    expect(asTyped('Run `kendis-jira setup`.', 'kendis-jira')).toBe('Run `kendis-jira setup`.');
-    expect(asTyped('`kendis-jiraX`', 'node x.js')).toBe('`kendis-jiraX`');
-  });
-  it('takes the path literally, even with $& or $` in it', () => {
-    expect(asTyped('Run `kendis-jira setup`.', "node '/tmp/x$&y/bin/kendis-jira.js'")).toBe("Run `node '/tmp/x$&y/bin/kendis-jira.js' setup`.");
+describe('typed: every command shown, as the user runs this CLI', () => {
+  it('builds commands from how the tool was run, and the installed name by default', async () => {
+    const { runAs, typed } = await import('../../src/io/typed.js');
+    expect(typed('setup --profile a')).toBe('kendis-jira setup --profile a');
+    runAs("node '/tmp/x$&y/bin/kendis-jira.js'");
+    try {
+      expect(typed('setup')).toBe("node '/tmp/x$&y/bin/kendis-jira.js' setup");
+      expect(typed()).toBe("node '/tmp/x$&y/bin/kendis-jira.js'");
+    } finally {
+      runAs('kendis-jira');
+    }
   });
 });
 
@@ -38,17 +38,6 @@ describe('colours per stream', () => {
     const io = new Terminal({ stdin: sink(true), stdout: sink(false), stderr: sink(true) } as never, { env: {} });
     expect(io.outPaint.green('ok')).toBe('ok');
     expect(io.paint.green('ok')).not.toBe('ok');
-  });
-});
-
-describe('a --json document names commands as this user types them, as stderr does', () => {
-  it('every string in the document: `kendis-jira …` becomes `node bin/kendis-jira.js …` from a clone', async () => {
-    const { Terminal } = await import('../../src/io/terminal.js');
-    const stdout = Object.assign(new PassThrough(), { isTTY: false });
-    const io = new Terminal({ stdin: new PassThrough(), stdout, stderr: new PassThrough() } as never, { env: {}, cli: 'node bin/kendis-jira.js' });
-    io.json({ checks: [{ hint: 'Then run `kendis-jira rotate-token --profile b`.' }], n: 3, ok: false });
-    const doc = JSON.parse(String(stdout.read())) as { checks: { hint: string }[]; n: number; ok: boolean };
-    expect(doc).toEqual({ checks: [{ hint: 'Then run `node bin/kendis-jira.js rotate-token --profile b`.' }], n: 3, ok: false });
   });
 });
 

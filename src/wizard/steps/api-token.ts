@@ -1,4 +1,3 @@
-/** Step 7: the scoped API token — created on Atlassian's page, then every scope probed at once. */
 import { profileFlagFor } from '../../config/profile-name.js';
 import { API_TOKENS_PAGE } from '../../atlassian/endpoints.js';
 import { TOKEN_SCOPE_LISTS, datedTokenName, scopeTitle } from '../../atlassian/scopes.js';
@@ -98,7 +97,7 @@ export async function proveToken(ctx: WizardContext, kind: ProfileKind, draft: (
       client: ctx.client,
       now: ctx.deps.now(),
       profileFlag: profileFlagFor(ctx.profile),
-      cli: ctx.deps.cli,
+
       apiTokenFromEnv: fromEnv,
     };
     const results = await io.task('Checking the token and each of its scopes…', () => runTokenChecks(check));

@@ -2,6 +2,7 @@
  * Step 8: the full test, then the commit (verified secrets move from the staging entries to the
  * profile's own, the profile is written, the progress removed), then what to type into Kendis.
  */
+import { typed } from '../../io/typed.js';
 import { runChecks } from '../../checks/run-checks.js';
 import { fullTestLine, refusalOf, renderCheckLines } from '../../checks/report.js';
 import { ChecksFailedError } from '../../errors.js';
@@ -55,7 +56,7 @@ async function showKendisForm(ctx: WizardContext, have: Have<Needs>): Promise<vo
       io.hint(scrollbackHint(ctx.deps));
     }
   } else {
-    io.hint(`Copy one: \`${ctx.deps.cli} copy api-token${profileFlagFor(ctx.profile)}\``);
+    io.hint(`Copy one: \`${typed()} copy api-token${profileFlagFor(ctx.profile)}\``);
   }
   io.info('Before Test Connection: "Using Scope API" on; the app’s callback URL is exactly:');
   io.url(have.callbackUrl);
@@ -81,7 +82,6 @@ export const finishStep = defineStep({
         client: ctx.client,
         now: ctx.deps.now(),
         profileFlag: profileFlagFor(ctx.profile),
-        cli: ctx.deps.cli,
       }),
     );
     renderCheckLines(io, results, { showPasses: false, showSkips: false });
@@ -98,7 +98,7 @@ export const finishStep = defineStep({
     const flag = profileFlagFor(ctx.profile);
     io.info(`The API token expires on ${have.tokenExpires} (${describeDaysLeft(daysUntil(have.tokenExpires, ctx.deps.now()))}). To be reminded in time:`);
     io.info('  # in cron or CI (exits 4 when one is due), or as a calendar reminder:');
-    io.copyLine(`  ${ctx.deps.cli} rotate-token --check --all`);
-    io.copyLine(`  ${ctx.deps.cli} rotate-token --check --calendar kendis-token.ics${flag}`);
+    io.copyLine(`  ${typed()} rotate-token --check --all`);
+    io.copyLine(`  ${typed()} rotate-token --check --calendar kendis-token.ics${flag}`);
   },
 });

@@ -2,6 +2,7 @@
  * A Kendis user's own scoped token (Kendis: "Jira Scope-Based API Authentication for Individual
  * Users"): Step 1 creates and proves it, Step 2 stores it and says what to do in Kendis.
  */
+import { typed } from '../../io/typed.js';
 import { runChecks } from '../../checks/run-checks.js';
 import { fullTestLine, printCommands, refusalOf, renderCheckLines } from '../../checks/report.js';
 import { ChecksFailedError } from '../../errors.js';
@@ -54,7 +55,6 @@ export const userFinishStep = defineStep({
         client: ctx.client,
         now: ctx.deps.now(),
         profileFlag: profileFlagFor(ctx.profile),
-        cli: ctx.deps.cli,
       }),
     );
     renderCheckLines(io, results, { showPasses: false, showSkips: false });
@@ -75,8 +75,8 @@ export const userFinishStep = defineStep({
     io.info('');
     io.info(`The token expires on ${have.tokenExpires} (${describeDaysLeft(daysUntil(have.tokenExpires, ctx.deps.now()))}). To be reminded in time:`);
     printCommands(io, [
-      [`${ctx.deps.cli} rotate-token --check --calendar kendis-token.ics${flag}`, 'a calendar reminder'],
-      [`${ctx.deps.cli} rotate-token${flag}`, 'when it is due'],
+      [`${typed()} rotate-token --check --calendar kendis-token.ics${flag}`, 'a calendar reminder'],
+      [`${typed()} rotate-token${flag}`, 'when it is due'],
     ]);
   },
 });
