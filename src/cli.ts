@@ -3,6 +3,7 @@
  * runs the command tree, renders errors and sets the exit code.
  */
 import { existsSync, realpathSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { delimiter, join, relative } from 'node:path';
 import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
@@ -63,7 +64,18 @@ function invocation(env: Record<string, string | undefined>): string {
   return `node ${shellWord(rel.startsWith('..') || rel === '' ? script : rel)}`;
 }
 
+/**
+ * A run lasts seconds: V8's optimising compiler and a young generation that keeps growing cost memory
+ * that never pays back in that time (the keychain's native module needs its share). Set before any
+ * work; measured by `npm run bench` (test-connection's peak memory with the OS keychain ≤ 64 MiB).
+ */
+function fitForAShortRun(): void {
+  setFlagsFromString('--no-opt');
+  setFlagsFromString('--semi-space-growth-factor=1');
+}
+
 async function main(argv: string[]): Promise<number> {
+  fitForAShortRun();
   tolerateClosedOutput();
   const env = takeEnvironment();
   const controller = new AbortController();
