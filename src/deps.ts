@@ -14,7 +14,7 @@ import { KeychainBackend, keychainTimeoutMs } from './secrets/keychain.js';
 import { isRemoteSession } from './secrets/keychain-advice.js';
 import type { HttpClient } from './atlassian/http.js';
 import type { BrowserOpener } from './io/browser.js';
-import { openTarget, type Target, type TargetKind } from './target.js';
+import { openTarget, type Target, type TargetKind } from './targets/target.js';
 import type { Endpoints } from './config/schema.js';
 
 export type Env = Record<string, string | undefined>;
@@ -52,7 +52,7 @@ export interface Deps {
    */
   faultPoint?: (name: string) => void;
   /** How the user runs this CLI, for the commands it prints: "kendis-jira", "npx kendis-jira" or "node bin/kendis-jira.js". */
-  /** Where Atlassian is for this run (src/target.ts): Atlassian's hosts, or the built-in sandbox. */
+  /** Where Atlassian is for this run (src/targets/target.ts): Atlassian's hosts, or the built-in sandbox. */
   target(kind: TargetKind, options: { callbackUrls: string[]; realBrowser: boolean; endpoints?: Endpoints }): Promise<Target>;
 }
 

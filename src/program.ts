@@ -6,7 +6,7 @@ import { typed } from './io/typed.js';
 import { Argument, Command, Option } from 'commander';
 import { UsageError } from './errors.js';
 import { PROFILE_NAME } from './config/profile-name.js';
-import { DEFAULTS } from './commands/defaults.js';
+import { DEFAULTS } from './options/defaults.js';
 import { MAX_PROJECTS, normalizeProjectKey } from './atlassian/project-keys.js';
 import type { Deps, GlobalOptions } from './deps.js';
 

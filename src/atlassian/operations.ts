@@ -2,7 +2,7 @@
  * The gateway operations this project uses, with the scope sets that satisfy each — taken from
  * Atlassian's published OpenAPI specs (x-atlassian-oauth2-scopes / security.OAuth2). A token
  * passes when it holds every scope of at least one set. test/unit/openapi-scopes.test.ts proves
- * each entry against the table derived from Atlassian's specs (openapi-scopes.json); the sandbox enforces it.
+ * each entry against the table derived from Atlassian's specs (openapi-scopes.json); the stand-in Atlassian enforces it.
  */
 import { jiraContract, type AnswerContract, type JsonType } from './answers.js';
 

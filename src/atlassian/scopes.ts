@@ -1,5 +1,5 @@
 /**
- * What Kendis needs, as data, in one place: the wizard shows it, the checks use it, the sandbox
+ * What Kendis needs, as data, in one place: the wizard shows it, the checks use it, the stand-in
  * enforces it. A change of Kendis' list is a change of its table here (and, for a new token scope,
  * a probe decision in probes.ts, which the tests then demand).
  * Source: Kendis' "Jira Scope-Based OAuth" guide (../shared/seeds) and ../shared/spec/checks.md.

@@ -76,7 +76,7 @@ export function exchangeFailure(result: Extract<ExchangeResult, { ok: false }>):
 
 /** Show the consent address and open it; what the browser did. */
 async function offerConsent(url: string, input: OAuthFlowInput, deps: OAuthFlowDeps): Promise<string> {
-  // A browser that handles the consent itself (the sandbox, unwatched) needs no address to copy.
+  // A browser that handles the consent itself (a stand-in target's, unwatched) needs no address to copy.
   if (!deps.browser.handlesItself) {
     deps.io.info('Approve the app at this address:');
     deps.io.url(url);

@@ -12,8 +12,8 @@ import { SECRET_ENV } from '../secrets/secret-store.js';
 import { daysUntil, describeDaysLeft, describeMoment } from '../dates/dates.js';
 import { isOk, summaryLine, type ReportDocument } from '../checks/report.js';
 import { mapBounded, runChecks } from '../checks/run-checks.js';
-import { requireProfile, secretStoreFor } from './saved-profile.js';
-import { openConnection } from './atlassian-session.js';
+import { requireProfile, secretStoreFor } from '../profiles/saved-profile.js';
+import { openConnection } from '../targets/connection.js';
 import { shellWord } from '../io/shell.js';
 
 /** How many profiles are checked at once (each runs its own round trips). */

@@ -7,7 +7,7 @@ import type { Deps } from '../deps.js';
 import { CliError, UsageError } from '../errors.js';
 import { copiedSentence, copyToClipboard, type CopyOutcome } from '../io/clipboard.js';
 import type { SecretKind } from '../secrets/backend.js';
-import { requireProfile, secretStoreFor } from './saved-profile.js';
+import { requireProfile, secretStoreFor } from '../profiles/saved-profile.js';
 
 export const COPYABLE = ['client-id', 'client-secret', 'api-token', 'email', 'callback-url'] as const;
 export type Copyable = (typeof COPYABLE)[number];

@@ -1,11 +1,11 @@
 /** `kendis-jira logout`: remove a profile's keychain entries and its config entry, nothing else. */
 import { typed } from '../io/typed.js';
 import type { Deps } from '../deps.js';
-import { on, type RawOptions } from './options.js';
+import { on, type RawOptions } from '../options/options.js';
 import { CliError, NotConfiguredError, UsageError } from '../errors.js';
 import { profileFlagFor } from '../config/profile-name.js';
 import { profileKind } from '../config/schema.js';
-import { describeProfileTarget } from '../target.js';
+import { describeProfileTarget } from '../targets/target.js';
 import { accountFor } from '../secrets/backend.js';
 import { forget, sweep } from '../profiles/transaction.js';
 import { withProfileLock } from '../config/lock.js';

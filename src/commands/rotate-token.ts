@@ -20,13 +20,13 @@ import { SECRET_ENV } from '../secrets/secret-store.js';
 import { accountFor } from '../secrets/backend.js';
 import { daysUntil, describeDaysLeft, isoDate, validateTokenExpiry } from '../dates/dates.js';
 import { reminderDay, tokenReminderIcs } from '../dates/calendar.js';
-import { askExpiry, askSecret, offerReveal, openPage } from '../wizard/ask.js';
-import { type Connection, openConnection } from './atlassian-session.js';
-import { swapInToken } from './rotation.js';
-import { DEFAULTS } from './defaults.js';
-import { on, type RawOptions, refuse, text, unlessOff, wholeNumber } from './options.js';
-import { describeProfileTarget } from '../target.js';
-import { profileFlag, requireProfile, secretStoreFor } from './saved-profile.js';
+import { askExpiry, askSecret, offerReveal, openPage } from '../input/ask.js';
+import { type Connection, openConnection } from '../targets/connection.js';
+import { swapInToken } from '../profiles/rotation.js';
+import { DEFAULTS } from '../options/defaults.js';
+import { on, type RawOptions, refuse, text, unlessOff, wholeNumber } from '../options/options.js';
+import { describeProfileTarget } from '../targets/target.js';
+import { profileFlag, requireProfile, secretStoreFor } from '../profiles/saved-profile.js';
 import type { Profile } from '../config/schema.js';
 
 export interface RotateOptions {

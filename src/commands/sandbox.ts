@@ -1,7 +1,7 @@
 /** Hidden `kendis-jira sandbox`: the fake Atlassian on its own, until Ctrl-C (for tests and demos). */
 import type { Deps } from '../deps.js';
 import { startSandbox } from '../sandbox/server.js';
-import { on, type RawOptions, text, wholeNumber } from './options.js';
+import { on, type RawOptions, text, wholeNumber } from '../options/options.js';
 
 export interface SandboxServerOptions {
   port: number;

@@ -2,15 +2,15 @@
 import { typed } from '../io/typed.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
-import { DEFAULTS } from './defaults.js';
-import { list, oauthTimeoutSeconds, on, type RawOptions, redirectUriCheck, refuse, said, text, unlessOff, type Check } from './options.js';
+import { DEFAULTS } from '../options/defaults.js';
+import { list, oauthTimeoutSeconds, on, type RawOptions, redirectUriCheck, refuse, said, text, unlessOff, type Check } from '../options/options.js';
 import type { WizardOptions } from '../wizard/context.js';
-import { checkCallbackUrl, checkClientId, checkEmail, checkSiteUrl, type Checked } from '../wizard/validate.js';
+import { checkCallbackUrl, checkClientId, checkEmail, checkSiteUrl, type Checked } from '../input/validate.js';
 import { parseAppId } from '../atlassian/endpoints.js';
 import { foreignSiteProblem } from '../atlassian/domains.js';
 import { validateTokenExpiry } from '../dates/dates.js';
 
-/** The wizard's options, plus which target (src/target.ts) it runs against. */
+/** The wizard's options, plus which target (src/targets/target.ts) it runs against. */
 export interface SetupOptions extends WizardOptions {
   sandbox: boolean;
   /** --redirect-uri was typed (the sandbox otherwise picks a free port). */

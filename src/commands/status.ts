@@ -3,12 +3,12 @@ import { typed } from '../io/typed.js';
 import { privateFileWords } from '../secrets/file-backend.js';
 import { join } from 'node:path';
 import type { Deps } from '../deps.js';
-import { on, type RawOptions } from './options.js';
+import { on, type RawOptions } from '../options/options.js';
 import { SECRET_KINDS, type SecretKind } from '../secrets/backend.js';
 import { SECRET_ENV } from '../secrets/secret-store.js';
 import { daysUntil, describeDaysLeft, describeMoment } from '../dates/dates.js';
 import { profileKind, type Profile } from '../config/schema.js';
-import { profileFlag, requireProfile, secretStoreFor, warnIfTokenExpiring } from './saved-profile.js';
+import { profileFlag, requireProfile, secretStoreFor, warnIfTokenExpiring } from '../profiles/saved-profile.js';
 import { foreignHostsWarning } from '../atlassian/domains.js';
 
 export interface StatusOptions {

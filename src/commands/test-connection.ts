@@ -8,11 +8,11 @@ import { blockingOf, isOk, renderCheckLines, summaryLine, type ReportDocument } 
 import { APP_SCOPES } from '../atlassian/scopes.js';
 import { runOAuthFlow } from '../auth/oauth-flow.js';
 import { daysUntil } from '../dates/dates.js';
-import { openConnection, type Connection } from './atlassian-session.js';
+import { openConnection, type Connection } from '../targets/connection.js';
 import type { Profile } from '../config/schema.js';
 import type { CheckResult } from '../checks/types.js';
-import { list, oauthTimeoutSeconds, on, type RawOptions, redirectUriCheck, text, unlessOff } from './options.js';
-import { profileFlag, requireProfile, secretStoreFor } from './saved-profile.js';
+import { list, oauthTimeoutSeconds, on, type RawOptions, redirectUriCheck, text, unlessOff } from '../options/options.js';
+import { profileFlag, requireProfile, secretStoreFor } from '../profiles/saved-profile.js';
 
 export interface TestConnectionOptions {
   json: boolean;

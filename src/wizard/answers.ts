@@ -3,6 +3,7 @@
  * and read back (validated) on resume.
  */
 import * as z from 'zod/mini';
+import { TARGET_KINDS } from '../targets/target.js';
 
 export const CallbackModeSchema = z.enum(['both', 'switch', 'skip']);
 export type CallbackMode = z.infer<typeof CallbackModeSchema>;
@@ -23,8 +24,8 @@ export const AnswersSchema = z.object({
   storage: z.optional(z.enum(['keychain', 'file'])),
   /** Which kind of profile is being set up: the organisation's ALM account, or a user's own token. */
   kind: z.optional(z.enum(['alm-account', 'user'])),
-  /** Which target (src/target.ts) the progress belongs to. */
-  target: z.optional(z.enum(['atlassian', 'sandbox'])),
+  /** Which target (src/targets/target.ts) the progress belongs to. */
+  target: z.optional(z.enum(TARGET_KINDS)),
 });
 export type Answers = z.infer<typeof AnswersSchema>;
 

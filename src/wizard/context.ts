@@ -6,7 +6,7 @@
 import type { Deps } from '../deps.js';
 import type { AtlassianClient } from '../atlassian/client.js';
 import type { SecretBackend, SecretKind } from '../secrets/backend.js';
-import type { Target } from '../target.js';
+import type { Target } from '../targets/target.js';
 import type { Answers } from './answers.js';
 
 /** The setup flags the steps read (each question can be pre-answered by one). */

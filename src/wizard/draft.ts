@@ -1,7 +1,7 @@
 /** The profile the wizard is building, from its answers (for the checks before it is saved). */
 import { profileKind, type Profile } from '../config/schema.js';
 import { UsageError } from '../errors.js';
-import { describeProfileTarget, targetOf } from '../target.js';
+import { describeProfileTarget, targetOf } from '../targets/target.js';
 import type { Have, WizardContext } from './context.js';
 
 /** The project keys the wizard was given or asked for (answers.projects), for the profile. */

@@ -12,9 +12,9 @@ import { startCallbackServer } from '../auth/callback-server.js';
 import { SECRET_KINDS, type SecretBackend } from '../secrets/backend.js';
 import { profileFlagFor } from '../config/profile-name.js';
 import { describeDaysLeft, daysUntil } from '../dates/dates.js';
-import { describeProfileTarget, type Target } from '../target.js';
+import { describeProfileTarget, type Target } from '../targets/target.js';
 import type { Answers } from './answers.js';
-import { secretFromEnvironment } from './ask.js';
+import { secretFromEnvironment } from '../input/ask.js';
 import type { WizardContext, WizardOptions, WizardStep } from './context.js';
 import { profileKind, type Profile, type ProfileKind } from '../config/schema.js';
 import { describeStep, resumeIndex, totalSteps } from './runner.js';
@@ -88,7 +88,7 @@ async function chooseBackend(deps: Deps, options: WizardOptions, target: Target,
         ? `No usable OS keychain; as --insecure-storage asks, secrets will be stored in ${file.description}.`
         : `No usable OS keychain: these fake secrets go to ${file.description}.`,
     );
-    // A sandbox run goes on with its fake secrets; a real site's run stops with the whole fix.
+    // A target with fake secrets goes on with them; a real site's run stops with the whole fix.
     return file;
   }
 }
@@ -202,7 +202,7 @@ const resume: PreflightStep = async (run) => {
   const steps = run.steps ?? STEPS;
   if (resumable && (resumable.answers.kind ?? 'alm-account') === kind) {
     const at = describeStep(steps[Math.min(resumable.step + 1, steps.length - 1)]);
-    // Which one: its site (a sandbox's changes every run) and account.
+    // Which one: its site (unless the target starts a new one every run) and account.
     const site = target.site ? undefined : resumable.answers.site;
     const email = resumable.answers.email;
     const which = `${site ? ` of ${site}` : ''}${email ? ` as ${email}` : ''}`;

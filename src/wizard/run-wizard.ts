@@ -8,11 +8,11 @@ import { typed } from '../io/typed.js';
 import { caseTwin, profileFlagFor } from '../config/profile-name.js';
 import type { Deps } from '../deps.js';
 import { CancelledError, UsageError } from '../errors.js';
-import type { TargetKind } from '../target.js';
+import type { TargetKind } from '../targets/target.js';
 import type { ProfileKind } from '../config/schema.js';
 import { discardStaged } from './commit.js';
 import { answersFrom } from './answers.js';
-import { PausedError } from './ask.js';
+import { PausedError } from '../input/ask.js';
 import type { WizardOptions } from './context.js';
 import { runSteps } from './runner.js';
 import { PREFLIGHT, STEPS, type WizardRun } from './preflight.js';
@@ -70,8 +70,7 @@ export async function runWizard(options: WizardOptions, deps: Deps, p: { profile
   // The app's callback URLs as the user set them: the flags, and the one saved with the progress.
   const callbackUrls = [options.callbackUrl, options.redirectUri, found.resumable?.answers.callbackUrl].filter((u): u is string => Boolean(u));
   const target = await deps.target(p.target, { callbackUrls, realBrowser: options.browser });
-  // The sandbox's own profile needs no --profile: `setup --sandbox` uses it.
-  const flag = target.kind === 'sandbox' && profile === 'sandbox' ? '' : profileFlagFor(profile);
+  const flag = target.profileFlag(profile);
   const rerun = (kind: ProfileKind | undefined) => `${typed()} setup${target.flags}${kind === 'user' || options.user ? ' --user' : ''}${flag}`;
   const run: WizardRun = { deps, options, profile, target, ...found, rerun, answers: {} };
   try {

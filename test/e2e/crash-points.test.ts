@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { SANDBOX } from '../../src/sandbox/fixtures.js';
 import { TOKEN_SCOPES } from '../../src/atlassian/scopes.js';
-import { ROTATION_POINTS } from '../../src/commands/rotation.js';
+import { ROTATION_POINTS } from '../../src/profiles/rotation.js';
 import { SETUP_POINTS } from '../../src/wizard/commit.js';
 import { LOGOUT_POINTS } from '../../src/profiles/transaction.js';
 import { runCli } from '../helpers/cli.js';

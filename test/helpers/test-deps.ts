@@ -12,7 +12,7 @@ import { Terminal } from '../../src/io/terminal.js';
 import { MemoryBackend } from '../../src/secrets/memory-backend.js';
 import { FileBackend } from '../../src/secrets/file-backend.js';
 import type { SecretBackend } from '../../src/secrets/backend.js';
-import { openTarget } from '../../src/target.js';
+import { openTarget } from '../../src/targets/target.js';
 
 export class Capture extends PassThrough {
   isTTY: boolean;

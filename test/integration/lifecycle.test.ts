@@ -97,7 +97,7 @@ describe('rotate-token', () => {
     await deps.config.update((c) => {
       c.profiles.default = { ...c.profiles.default!, email: 'second@example.com', updatedAt: '2026-11-29T13:00:00.000Z' };
     });
-    const { swapInToken } = await import('../../src/commands/rotation.js');
+    const { swapInToken } = await import('../../src/profiles/rotation.js');
     await expect(swapInToken({ deps, profile: 'default', token: NEW, expiresOn: '2027-10-10', verifiedFor })).rejects.toThrow(
       'was set up again while the new token was being checked',
     );
@@ -120,7 +120,7 @@ describe('rotate-token', () => {
       }
       return set(account, value);
     };
-    const { swapInToken } = await import('../../src/commands/rotation.js');
+    const { swapInToken } = await import('../../src/profiles/rotation.js');
     await swapInToken({ deps, profile: 'default', token: NEW, expiresOn: '2027-10-10', verifiedFor });
     expect(refused).toBe(true);
     expect(deps.stderr.text).toContain('Saved, but moving the secrets back to their usual keychain names did not finish');
@@ -137,7 +137,7 @@ describe('rotate-token', () => {
   it('two rotations at once: the second, verified against the token the first replaced, stores nothing and says the first is kept', async () => {
     const deps = makeTestDeps({ now });
     const verifiedFor = await saveSandboxProfile(deps, sandbox);
-    const { swapInToken } = await import('../../src/commands/rotation.js');
+    const { swapInToken } = await import('../../src/profiles/rotation.js');
     const first = 'ATATT3x-the-first-rotation-01';
     // Both read the profile (verifiedFor) before either stored; the first stores, then the second tries.
     await swapInToken({ deps, profile: 'default', token: first, expiresOn: '2027-09-09', verifiedFor });

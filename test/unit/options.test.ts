@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { DEFAULTS } from '../../src/commands/defaults.js';
+import { DEFAULTS } from '../../src/options/defaults.js';
 import { parseSetupOptions } from '../../src/commands/setup.js';
 import { parseTestConnectionOptions } from '../../src/commands/test-connection.js';
 import { parseRotateOptions } from '../../src/commands/rotate-token.js';

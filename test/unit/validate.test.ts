@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCallbackUrl, checkClientId, checkEmail, checkSecretValue, checkSiteUrl } from '../../src/wizard/validate.js';
+import { checkCallbackUrl, checkClientId, checkEmail, checkSecretValue, checkSiteUrl } from '../../src/input/validate.js';
 import { addDays, daysUntil, isoDate, parseIsoDate, validateTokenExpiry } from '../../src/dates/dates.js';
 import { parseAppId } from '../../src/atlassian/endpoints.js';
 

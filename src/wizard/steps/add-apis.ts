@@ -1,7 +1,7 @@
 /** Step 2: add the three APIs on the app's Permissions tab. */
 import { APP_SCOPES } from '../../atlassian/scopes.js';
 import { consolePages } from '../../atlassian/endpoints.js';
-import { confirmDone } from '../ask.js';
+import { confirmDone } from '../../input/ask.js';
 import { defineStep } from '../context.js';
 import { consolePage } from './create-app.js';
 

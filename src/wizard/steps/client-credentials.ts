@@ -9,8 +9,8 @@ import { callbackRefused, oauthClientVerdict } from '../../checks/verdicts.js';
 import { blockingOf, renderCheckLines } from '../../checks/report.js';
 import { ChecksFailedError } from '../../errors.js';
 import { stageSecret } from '../commit.js';
-import { askSecret, askValue, PausedError } from '../ask.js';
-import { checkCallbackUrl, checkClientId } from '../validate.js';
+import { askSecret, askValue, PausedError } from '../../input/ask.js';
+import { checkCallbackUrl, checkClientId } from '../../input/validate.js';
 import { defineStep, type Have, type WizardContext } from '../context.js';
 import { consolePage } from './create-app.js';
 import { withoutSecrets } from '../../io/sanitize.js';
@@ -142,11 +142,7 @@ function askNextMove(ctx: WizardContext, singleUrl: boolean): Promise<NextMove> 
 /** The browser sign-in that proves the app's permissions; the tokens are thrown away. */
 async function oauthRoundTrip(ctx: WizardContext, have: Have<Needs>, clientId: string, clientSecret: string): Promise<void> {
   for (;;) {
-    ctx.deps.io.info(
-      ctx.target.browser.handlesItself
-        ? 'A real sign-in now proves the app’s permissions (the sandbox approves it for you).'
-        : 'A real sign-in now proves the app’s permissions (its tokens are thrown away).',
-    );
+    ctx.deps.io.info(`A real sign-in now proves the app’s permissions (${ctx.target.signInNote}).`);
     const results = await signInChecks(ctx, have, clientId, clientSecret);
     renderCheckLines(ctx.deps.io, results);
     const { failed, errors } = blockingOf(results);

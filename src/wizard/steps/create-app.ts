@@ -1,7 +1,7 @@
 /** Step 1: create the OAuth 2.0 integration in the Developer Console. */
 import { consolePages, parseAppId } from '../../atlassian/endpoints.js';
 import { UsageError } from '../../errors.js';
-import { checklist, openPage } from '../ask.js';
+import { checklist, openPage } from '../../input/ask.js';
 import { defineStep, type WizardContext } from '../context.js';
 
 function siteName(site: string | undefined): string {

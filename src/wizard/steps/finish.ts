@@ -13,7 +13,7 @@ import { draftProfile } from '../draft.js';
 import { commitProfile } from '../commit.js';
 import { askProjects } from '../projects.js';
 import { defineStep, type Have, type WizardContext } from '../context.js';
-import { copySecret, mask, scrollbackHint } from '../ask.js';
+import { copySecret, mask, scrollbackHint } from '../../input/ask.js';
 
 type Needs = 'site' | 'cloudId' | 'email' | 'clientId' | 'callbackUrl' | 'redirectUri' | 'tokenExpires' | 'callbackMode';
 

@@ -1,7 +1,7 @@
 /** Step 3: tick exactly Kendis' six Jira permissions. */
 import { APP_SCOPES } from '../../atlassian/scopes.js';
 import { consolePages } from '../../atlassian/endpoints.js';
-import { confirmDone } from '../ask.js';
+import { confirmDone } from '../../input/ask.js';
 import { defineStep } from '../context.js';
 import { consolePage } from './create-app.js';
 import { printScopeRows } from '../token-instructions.js';

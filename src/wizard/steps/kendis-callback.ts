@@ -1,6 +1,6 @@
 /** Step 5: Kendis' callback URL, printed back as the exact text for the Authorization tab. */
-import { askValue } from '../ask.js';
-import { checkCallbackUrl } from '../validate.js';
+import { askValue } from '../../input/ask.js';
+import { checkCallbackUrl } from '../../input/validate.js';
 import { defineStep } from '../context.js';
 
 export const kendisCallbackStep = defineStep({

@@ -1,8 +1,8 @@
 /** Before Step 1: the Jira site (its cloud id proves it exists) and the account's e-mail. */
 import { CliError, UsageError } from '../../errors.js';
 import { foreignHostsWarning, foreignSiteProblem, suggestedSite } from '../../atlassian/domains.js';
-import { askValue } from '../ask.js';
-import { checkEmail, checkSiteUrl } from '../validate.js';
+import { askValue } from '../../input/ask.js';
+import { checkEmail, checkSiteUrl } from '../../input/validate.js';
 import { defineStep, type WizardContext } from '../context.js';
 
 /**

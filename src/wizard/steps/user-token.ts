@@ -12,7 +12,7 @@ import { draftUserProfile } from '../draft.js';
 import { commitProfile } from '../commit.js';
 import { askProjects } from '../projects.js';
 import { defineStep } from '../context.js';
-import { mask, offerReveal } from '../ask.js';
+import { mask, offerReveal } from '../../input/ask.js';
 import { proveToken, showTokenInstructions } from './api-token.js';
 
 export const userTokenStep = defineStep({

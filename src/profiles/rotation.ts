@@ -11,7 +11,7 @@ import type { Profile } from '../config/schema.js';
 import { withProfileLock } from '../config/lock.js';
 import { CliError } from '../errors.js';
 import { profileFlagFor } from '../config/profile-name.js';
-import { changeProfile, newGeneration, pointsOf, readGeneration } from '../profiles/transaction.js';
+import { changeProfile, newGeneration, pointsOf, readGeneration } from './transaction.js';
 
 /** Named points in the sequence, where the crash tests kill the real binary. */
 export const ROTATION_POINTS: readonly string[] = ['rotate:verified', ...pointsOf('rotate')];

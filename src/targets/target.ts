@@ -5,10 +5,11 @@
  * the endpoints, the site when it is fixed, the answers it offers as defaults, the browser, and the
  * notes to print.
  */
-import type { Endpoints, Profile } from './config/schema.js';
-import { endpointsFromEnv } from './atlassian/endpoints.js';
-import type { BrowserOpener } from './io/browser.js';
-import type { Terminal } from './io/terminal.js';
+import type { Endpoints, Profile } from '../config/schema.js';
+import { endpointsFromEnv } from '../atlassian/endpoints.js';
+import type { BrowserOpener } from '../io/browser.js';
+import type { Terminal } from '../io/terminal.js';
+import { profileFlagFor } from '../config/profile-name.js';
 
 /** Answers a target offers (Enter accepts them; a non-interactive run uses them). */
 export interface TargetDefaults {
@@ -24,7 +25,8 @@ export interface TargetDefaults {
   nextUserApiToken?: string;
 }
 
-export type TargetKind = 'atlassian' | 'sandbox';
+export const TARGET_KINDS = ['atlassian', 'sandbox'] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
 
 export interface Target {
   readonly kind: TargetKind;
@@ -46,6 +48,10 @@ export interface Target {
   readonly flags: string;
   /** What the saved profile records so later commands reach the same target. */
   readonly profileFields: Partial<Pick<Profile, 'sandbox'>>;
+  /** Said with the sign-in that proves the app's permissions, in brackets (who approves it, what is kept). */
+  readonly signInNote: string;
+  /** The --profile words for the commands printed for this profile (a target's own profile needs none). */
+  profileFlag(profile: string): string;
   /** Said after logout instead of Atlassian's "revoke the token" advice, when there is nothing real to revoke. */
   readonly fakeCredentialsNote: string | undefined;
   /**
@@ -80,6 +86,8 @@ export function atlassianTarget(parts: TargetParts, endpoints: Endpoints = endpo
     fakeSecrets: false,
     flags: '',
     profileFields: {},
+    signInNote: 'its tokens are thrown away',
+    profileFlag: profileFlagFor,
     fakeCredentialsNote: undefined,
     registerCallbackUrl: () => undefined,
     close: async () => undefined,
@@ -89,7 +97,7 @@ export function atlassianTarget(parts: TargetParts, endpoints: Endpoints = endpo
 /** The target a command asked for (setup --sandbox) or a saved profile was set up with. */
 export async function openTarget(kind: TargetKind, parts: TargetParts, saved?: Endpoints): Promise<Target> {
   if (kind === 'atlassian') return atlassianTarget(parts, saved);
-  const { openSandboxTarget } = await import('./sandbox/target.js');
+  const { openSandboxTarget } = await import('./sandbox-target.js');
   return openSandboxTarget(parts);
 }
 

@@ -6,7 +6,7 @@ import type { Deps } from '../deps.js';
 import type { Profile } from '../config/schema.js';
 import { AtlassianClient } from '../atlassian/client.js';
 import { foreignHostsWarning } from '../atlassian/domains.js';
-import type { Target } from '../target.js';
+import type { Target } from './target.js';
 
 export interface Connection {
   /** The profile with the target's live site and endpoints. */
