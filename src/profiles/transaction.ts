@@ -24,6 +24,7 @@ import { accountFor, SECRET_KINDS, type SecretKind } from '../secrets/backend.js
 export type Secrets = Partial<Record<SecretKind, string>>;
 type Storage = Profile['storage'];
 type TxDeps = Pick<Deps, 'config' | 'secretBackend' | 'faultPoint' | 'io'>;
+type SecretBackend = ReturnType<Deps['secretBackend']>;
 
 /** The named points of one switch, where the crash tests kill the real binary. */
 export const SWITCH_POINTS = ['recorded', 'written', 'flipped', 'deleted'] as const;
@@ -159,6 +160,22 @@ export async function changeProfile(
     deps.io.warn(
       `Saved, but moving the secrets back to their usual keychain names did not finish (${(error as Error).message.replace(/\.$/, '')}): the next kendis-jira command finishes it.`,
     );
+  }
+}
+
+/**
+ * The keychain proved usable with a dummy item under a generation of this profile listed first: a
+ * run that dies between writing and deleting it leaves a leftover the next command deletes.
+ */
+export async function probeListed(deps: TxDeps & Pick<Deps, 'randomBytes'>, profile: string, backend: SecretBackend): Promise<void> {
+  const item = leftover(profile, backend.location, newGeneration(deps));
+  await deps.config.update((c) => list(c, item));
+  try {
+    await backend.probe(accountFor(profile, 'api-token', item.generation), () => deps.faultPoint?.('probe:written'));
+  } finally {
+    await deps.config.update((c) => {
+      c.leftovers = c.leftovers.filter((l) => !same(l, item));
+    });
   }
 }
 

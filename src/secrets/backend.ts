@@ -21,8 +21,8 @@ export interface SecretBackend {
   get(account: string): Promise<string | null>;
   set(account: string, value: string): Promise<void>;
   delete(account: string): Promise<boolean>;
-  /** Prove the backend works: write, read back and delete a dummy entry. */
-  probe(): Promise<void>;
+  /** Prove the backend works: write, read back and delete a dummy entry (under `account` when given). */
+  probe(account?: string, written?: () => void): Promise<void>;
 }
 
 /**

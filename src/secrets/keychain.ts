@@ -116,10 +116,10 @@ export class KeychainBackend implements SecretBackend {
     return this.call('deleting from the keychain', async (signal) => (await this.entry(account)).deleteCredential(signal));
   }
 
-  async probe(): Promise<void> {
-    const account = `probe-${process.pid}-${Date.now()}`;
+  async probe(account = `probe-${process.pid}-${Date.now()}`, written?: () => void): Promise<void> {
     const value = `probe-${Math.random().toString(36).slice(2)}`;
     await this.set(account, value);
+    written?.();
     const read = await this.get(account);
     await this.delete(account);
     if (read !== value) {

@@ -28,6 +28,7 @@ import { kendisCallbackStep } from './steps/kendis-callback.js';
 import { clientCredentialsStep } from './steps/client-credentials.js';
 import { apiTokenStep } from './steps/api-token.js';
 import { finishStep } from './steps/finish.js';
+import { probeListed } from '../profiles/transaction.js';
 
 /** A Kendis user's own token: the site and e-mail, then two steps. */
 export const USER_STEPS: readonly WizardStep[] = [siteStep, userTokenStep, userFinishStep];
@@ -72,7 +73,7 @@ export type PreflightStep = (run: WizardRun) => Promise<'stop' | undefined>;
 async function chooseBackend(deps: Deps, options: WizardOptions, target: Target, profile: string, kind: ProfileKind): Promise<SecretBackend> {
   const keychain = deps.secretBackend('keychain');
   try {
-    await keychain.probe();
+    await probeListed(deps, profile, keychain);
     deps.io.info(
       kind === 'user'
         ? `Your token will be stored in ${keychain.description}, account "${profile}:api-token".`

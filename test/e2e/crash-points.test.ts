@@ -7,7 +7,7 @@
  *   - nothing outlives the next command: no generation, leftover, lock or temp file remains; only
  *     the contract's accounts (`<profile>:client-secret`, `<profile>:api-token`).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunningSandbox } from '../../src/sandbox/server.js';
@@ -17,6 +17,8 @@ import { ROTATION_POINTS } from '../../src/profiles/rotation.js';
 import { SETUP_POINTS } from '../../src/wizard/commit.js';
 import { LOGOUT_POINTS } from '../../src/profiles/transaction.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/test-deps.js';
+import { keychainAccounts } from '../helpers/secret-tool.js';
 import { configWithFileProfile, startTestSandbox } from '../helpers/sandbox-profile.js';
 
 const NEW = 'ATATT3x-crash-points-new-token';
@@ -217,4 +219,28 @@ describe('a setup staging a secret while logout runs', () => {
     expect(Object.keys(secrets).sort()).toEqual(pointedAt);
     expect(config.leftovers).toEqual([]);
   }, 60_000);
+});
+
+const leftoversIn = (dir: string) => (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { leftovers: unknown[] }).leftovers;
+
+describe('setup killed while it proves the keychain works', () => {
+  it.skipIf(!inject('keyringEnv'))(
+    'the dummy item is under a listed generation, so the next command deletes it',
+    async () => {
+      const keyring = inject('keyringEnv')!;
+      const dir = join(tempDir(), 'cfg');
+      const env = { ...keyring, KENDIS_JIRA_CONFIG_DIR: dir };
+      const killed = await runCli(['setup', '--sandbox', '--non-interactive', '--skip-oauth', '--profile', 'probe-crash'], {
+        env: { ...env, KENDIS_JIRA_TEST_CRASH_AT: 'probe:written' },
+        timeoutMs: 60_000,
+      });
+      expect(killed.code, killed.stderr).toBeNull();
+      expect(keychainAccounts(env, 'probe-crash'), 'the dummy item is there').toHaveLength(1);
+      expect(leftoversIn(dir), 'and listed').toHaveLength(1);
+      await runCli(['status', '--profile', 'probe-crash'], { env });
+      expect(keychainAccounts(env, 'probe-crash'), 'gone after the next command').toEqual([]);
+      expect(leftoversIn(dir)).toEqual([]);
+    },
+    90_000,
+  );
 });
