@@ -94,7 +94,7 @@ describe('stack traces for bug reports', () => {
     const debug = await runCli(['status', '--profile', 'nobody', '--debug'], { env: { KENDIS_JIRA_CONFIG_DIR: dir } });
     expect(debug.code).toBe(3);
     expect(debug.stderr).toMatch(/^NotConfiguredError: Profile "nobody" is not set up\./m);
-    expect(debug.stderr).toMatch(/at requireProfile \(.*src\/commands\/saved-profile\.ts:\d+:\d+\)/);
+    expect(debug.stderr).toMatch(/at requireProfile \(.*src\/profiles\/saved-profile\.ts:\d+:\d+\)/);
     const plain = await runCli(['status', '--profile', 'nobody'], { env: { KENDIS_JIRA_CONFIG_DIR: dir } });
     expect(plain.stderr).not.toMatch(/\n\s+at /);
   });
