@@ -15,7 +15,8 @@ export async function requireProfile(deps: Deps): Promise<Profile> {
 }
 
 export function secretStoreFor(profile: Pick<Profile, 'storage' | 'generation'>, deps: Deps): SecretStore {
-  return new SecretStore(deps.secretBackend(profile.storage), deps.env, deps.globals.profile, profile.generation);
+  const whereNow = async () => (await deps.config.getProfile(deps.globals.profile))?.generation;
+  return new SecretStore(deps.secretBackend(profile.storage), deps.env, deps.globals.profile, profile.generation, whereNow);
 }
 
 /** Every command warns on stderr when the active profile's token expires within 30 days. */

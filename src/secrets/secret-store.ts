@@ -23,6 +23,11 @@ export class SecretStore {
     readonly profile: string,
     /** Set only while a change is under way (src/profiles/transaction.ts). */
     private readonly generation?: string,
+    /**
+     * Where the profile's secrets are now (its generation), read again when one is not found: a
+     * change running meanwhile may have just moved them. Without it, a miss is a miss.
+     */
+    private readonly whereNow?: () => Promise<string | undefined>,
   ) {}
 
   /**
@@ -39,7 +44,15 @@ export class SecretStore {
   async get(kind: SecretKind): Promise<StoredSecret | null> {
     const fromEnv = this.fromEnv(kind);
     if (fromEnv !== undefined) return { value: fromEnv, location: 'environment' };
-    const value = await this.backend.get(accountFor(this.profile, kind, this.generation));
-    return value === null ? null : { value, location: this.backend.location };
+    let generation = this.generation;
+    // A change moves a secret at most twice (to a new generation, then back to the usual name).
+    for (let look = 0; look < 3; look += 1) {
+      const value = await this.backend.get(accountFor(this.profile, kind, generation));
+      if (value !== null) return { value, location: this.backend.location };
+      const now = await this.whereNow?.();
+      if (!this.whereNow || now === generation) return null;
+      generation = now;
+    }
+    return null;
   }
 }

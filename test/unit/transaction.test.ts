@@ -64,3 +64,20 @@ describe('sweep', () => {
     ]);
   });
 });
+
+describe('a reader during a change', () => {
+  it('that loaded the profile just before the flip finds the secret where it moved, and a real miss stays a miss', async () => {
+    const keychain = new MemoryBackend();
+    const deps = makeTestDeps({ keychain });
+    const before = sampleProfile();
+    // The change flipped the profile to a generation and already deleted the usual names.
+    await deps.config.update((c) => {
+      c.profiles.default = { ...before, generation: 'gaaaaaaaaaaaa' };
+    });
+    await keychain.set('default:gaaaaaaaaaaaa:api-token', 'the-new-token');
+    const { secretStoreFor } = await import('../../src/profiles/saved-profile.js');
+    const store = secretStoreFor(before, deps);
+    expect(await store.get('api-token')).toEqual({ value: 'the-new-token', location: 'keychain' });
+    expect(await store.get('client-secret')).toBeNull();
+  });
+});
