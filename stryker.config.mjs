@@ -16,6 +16,7 @@ export default {
     'src/atlassian/probes.ts',
     'src/io/sanitize.ts',
     'src/config/private-files.ts',
+    'src/profiles/transaction.ts',
   ],
   // The unit tests need src/ and test/ only: never copy the build or earlier reports into a sandbox
   // (a rebuild running meanwhile made a copy fail).

@@ -219,7 +219,7 @@ function alive(pid: number): boolean {
  * settled on the contract's names, dead temp files removed. Nothing to do costs one read of
  * config.json. A profile whose lock another process holds is left for the next command.
  */
-export async function tidy(deps: TxDeps & Pick<Deps, 'io'>): Promise<void> {
+export async function tidy(deps: TxDeps & Pick<Deps, 'io'>, options: { lockTimeoutMs?: number } = {}): Promise<void> {
   const config = await deps.config.load().catch(() => undefined);
   if (!config) return;
   const names = new Set([
@@ -234,7 +234,7 @@ export async function tidy(deps: TxDeps & Pick<Deps, 'io'>): Promise<void> {
         await sweep(deps, name);
         await settle(deps, name, 'tidy');
       },
-      { timeoutMs: 5000 },
+      { timeoutMs: options.lockTimeoutMs ?? 5000 },
     ).catch((error: unknown) => deps.io.debug(`tidy: profile "${name}" left for later (${(error as Error).message})`));
   }
   await removeDeadTemps(deps.config.dir);

@@ -22,7 +22,8 @@ export class MemoryBackend implements SecretBackend {
     this.check();
     return this.entries.delete(account);
   }
-  async probe(): Promise<void> {
+  async probe(_account?: string, written?: () => void): Promise<void> {
     this.check();
+    written?.();
   }
 }
