@@ -72,7 +72,8 @@ export function parseRotateOptions(raw: RawOptions, now: Date = new Date()): Rot
 
 async function writeCalendar(path: string, profile: Profile, deps: Deps, daysBefore: number): Promise<void> {
   // The reminder is read months later, from anywhere: a command run from a clone gets its full path.
-  const cli = typed().startsWith('node ') ? `node ${shellWord(resolve(unshellWord(typed().slice(5))))}` : typed();
+  const how = typed();
+  const cli = how.startsWith('node ') ? `node ${shellWord(resolve(unshellWord(how.slice(5))))}` : how;
   const reminder = { expiresOn: profile.token.expiresOn, daysBefore, now: deps.now() };
   const ics = tokenReminderIcs({
     ...reminder,

@@ -3,7 +3,19 @@ import { typed } from '../io/typed.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import { DEFAULTS } from '../options/defaults.js';
-import { list, oauthTimeoutSeconds, on, type RawOptions, redirectUriCheck, refuse, said, text, unlessOff, type Check } from '../options/options.js';
+import {
+  list,
+  oauthTimeoutSeconds,
+  on,
+  type RawOptions,
+  redirectUriCheck,
+  refuse,
+  refuseIfAny,
+  said,
+  text,
+  unlessOff,
+  type Check,
+} from '../options/options.js';
 import type { WizardOptions } from '../wizard/context.js';
 import { checkCallbackUrl, checkClientId, checkEmail, checkSiteUrl, type Checked } from '../input/validate.js';
 import { parseAppId } from '../atlassian/endpoints.js';
@@ -67,8 +79,7 @@ export function parseSetupOptions(raw: RawOptions, now: Date = new Date()): Setu
     user: said(raw.user),
   };
   refuse(options.sandbox && site !== undefined, '--sandbox and --site do not go together: the sandbox is its own site.');
-  const foreign = foreignSite(site, options.allowNonAtlassianSite);
-  refuse(foreign !== undefined, foreign ?? '');
+  refuseIfAny(foreignSite(site, options.allowNonAtlassianSite));
   return options;
 }
 

@@ -27,6 +27,11 @@ export function refuse(broken: boolean, problem: Problem): void {
   if (broken) fail(problem);
 }
 
+/** A problem found by a check of several options together, if there is one. */
+export function refuseIfAny(problem: Problem | undefined): void {
+  if (problem !== undefined) fail(problem);
+}
+
 /** A check written as a function that throws a UsageError (e.g. the redirect URI parser). */
 export function thrown(fn: (value: string) => unknown): Check {
   return (value) => {

@@ -44,7 +44,8 @@ function leftover(profile: string, storage: Storage, generation: string | undefi
 
 const same = (a: Leftover, b: Leftover) => a.profile === b.profile && a.storage === b.storage && a.generation === b.generation;
 
-function list(config: ConfigFile, ...items: (Leftover | undefined)[]): void {
+/** Listed as leftovers (each once): deleted by the next sweep unless something points at them. */
+export function list(config: ConfigFile, ...items: (Leftover | undefined)[]): void {
   for (const item of items) if (item && !config.leftovers.some((l) => same(l, item))) config.leftovers.push(item);
 }
 

@@ -10,7 +10,7 @@ import type { Deps } from '../deps.js';
 import type { Profile } from '../config/schema.js';
 import { withProfileLock } from '../config/lock.js';
 import { accountFor, type SecretKind } from '../secrets/backend.js';
-import { changeProfile, newGeneration, pointsOf, sweep } from '../profiles/transaction.js';
+import { changeProfile, list, newGeneration, pointsOf, sweep } from '../profiles/transaction.js';
 import { answersToRecord } from './answers.js';
 import { assertReplaceable } from './draft.js';
 import type { WizardContext } from './context.js';
@@ -32,7 +32,7 @@ async function stagingGeneration(ctx: WizardContext): Promise<string> {
   await deps.config.update((c) => {
     const progress = c.progress[profile] ?? { step: 0, answers: answersToRecord(ctx.answers), updatedAt: deps.now().toISOString() };
     // A generation staged in the other store (a resume that found the keychain usable) is a leftover now.
-    if (progress.staged) c.leftovers.push({ profile, ...progress.staged });
+    if (progress.staged) list(c, { profile, ...progress.staged });
     c.progress[profile] = { ...progress, staged: { generation, storage: backend.location } };
   });
   return generation;
@@ -70,7 +70,7 @@ export async function discardStaged(deps: Pick<Deps, 'config' | 'secretBackend' 
     await deps.config.update((c) => {
       const progress = c.progress[profile];
       if (!progress?.staged) return;
-      c.leftovers.push({ profile, ...progress.staged });
+      list(c, { profile, ...progress.staged });
       delete progress.staged;
     });
     await sweep(deps, profile);
