@@ -13,7 +13,7 @@ import { runCli } from '../helpers/cli.js';
 import { TEST_KEYCHAIN_SERVICE } from '../helpers/test-keychain.js';
 import { tempDir } from '../helpers/test-deps.js';
 import { needs } from '../helpers/real-parts.js';
-import { startTestSandbox, localCallback } from '../helpers/sandbox-profile.js';
+import { startTestSandbox, localCallback, scriptedSetup } from '../helpers/sandbox-profile.js';
 
 const keyringEnv = inject('keyringEnv');
 const GOOD = 'ATATT3xOutageGoodToken0001';
@@ -36,23 +36,7 @@ function keychain(account: string): string {
 }
 
 function setupArgs(profile: string, port = 0): string[] {
-  return [
-    'setup',
-    '--profile',
-    profile,
-    '--site',
-    sandbox.url,
-    '--email',
-    SANDBOX.email,
-    '--callback-url',
-    SANDBOX.kendisCallbackUrl,
-    '--client-id',
-    SANDBOX.clientId,
-    '--token-expires',
-    '2027-08-01',
-    '--skip-oauth',
-    ...(port ? ['--redirect-uri', localCallback(sandbox, port)] : []),
-  ];
+  return [...scriptedSetup(sandbox.url, profile), ...(port ? ['--redirect-uri', localCallback(sandbox, port)] : [])];
 }
 
 const parts = needs('keyring');

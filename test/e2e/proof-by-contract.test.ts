@@ -18,7 +18,7 @@ import { runCli } from '../helpers/cli.js';
 import { TEST_KEYCHAIN_SERVICE } from '../helpers/test-keychain.js';
 import { tempDir } from '../helpers/test-deps.js';
 import { needs } from '../helpers/real-parts.js';
-import { localCallback, startTestSandbox } from '../helpers/sandbox-profile.js';
+import { localCallback, startTestSandbox, scriptedSetup } from '../helpers/sandbox-profile.js';
 import { freePort } from '../helpers/ports.js';
 import { MIDDLEBOX_ANSWERS, startMiddlebox, type Canned, type MiddleboxRule, type RunningMiddlebox } from '../helpers/middlebox.js';
 import { recordingBrowser } from '../helpers/recording-browser.js';
@@ -94,22 +94,7 @@ describe.skipIf(parts.skip)(`a middlebox in Atlassian's place proves nothing (bu
     const env = { HOME: config, KENDIS_JIRA_CONFIG_DIR: config, ...keyringEnv!, KENDIS_JIRA_AUTH_URL: boxes.auth.url, KENDIS_JIRA_API_URL: boxes.api.url };
     return { config, profile, env };
   };
-  const setupArgs = (profile: string) => [
-    'setup',
-    '--profile',
-    profile,
-    '--site',
-    boxes.site.url,
-    '--email',
-    SANDBOX.email,
-    '--callback-url',
-    SANDBOX.kendisCallbackUrl,
-    '--client-id',
-    SANDBOX.clientId,
-    '--token-expires',
-    '2027-08-01',
-    '--skip-oauth',
-  ];
+  const setupArgs = (profile: string) => scriptedSetup(boxes.site.url, profile);
   const lastGood = (f: { config: string; profile: string }) =>
     JSON.parse(readFileSync(join(f.config, 'config.json'), 'utf8')).profiles[f.profile]?.lastSuccessfulTest as string | undefined;
 
@@ -246,27 +231,9 @@ describe.skipIf(parts.skip)(`the browser round trip's requests answered by a mid
       };
       const redirect = localCallback(sandbox, await freePort());
       const profile = `oauth${process.pid}`;
-      const setup = await runCli(
-        [
-          'setup',
-          '--profile',
-          profile,
-          '--site',
-          boxes.site.url,
-          '--email',
-          SANDBOX.email,
-          '--callback-url',
-          SANDBOX.kendisCallbackUrl,
-          '--client-id',
-          SANDBOX.clientId,
-          '--token-expires',
-          '2027-08-01',
-          '--skip-oauth',
-          '--redirect-uri',
-          redirect,
-        ],
-        { env: { ...env, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: GOOD } },
-      );
+      const setup = await runCli([...scriptedSetup(boxes.site.url, profile), '--redirect-uri', redirect], {
+        env: { ...env, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: GOOD },
+      });
       expect(setup.code, setup.stderr).toBe(0);
       for (const [rule, id] of [
         [meAnswered, 'oauth-identity'],

@@ -10,7 +10,7 @@ import { runCli } from '../helpers/cli.js';
 import { makeCertificates, startTlsProxy, type RunningProxy } from '../helpers/tls-proxy.js';
 import { tempDir } from '../helpers/test-deps.js';
 import { needs } from '../helpers/real-parts.js';
-import { startTestSandbox } from '../helpers/sandbox-profile.js';
+import { startTestSandbox, scriptedSetup } from '../helpers/sandbox-profile.js';
 
 const keyringEnv = inject('keyringEnv');
 const PASSWORD = 'pr0xyPassw0rdCanary';
@@ -43,25 +43,10 @@ describe.skipIf(parts.skip)(`behind a TLS-inspecting proxy with a user and passw
     const profile = `proxy${process.pid}`;
     // Atlassian's defaults: no endpoint override, so the CLI talks to auth.atlassian.com and api.atlassian.com.
     const env = { HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...keyringEnv!, HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: caPath };
-    const setup = await runCli(
-      [
-        'setup',
-        '--profile',
-        profile,
-        '--site',
-        `https://${SITE}`,
-        '--email',
-        SANDBOX.email,
-        '--callback-url',
-        SANDBOX.kendisCallbackUrl,
-        '--client-id',
-        SANDBOX.clientId,
-        '--token-expires',
-        '2027-08-01',
-        '--skip-oauth',
-      ],
-      { env: { ...env, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken }, timeoutMs: 60_000 },
-    );
+    const setup = await runCli([...scriptedSetup(`https://${SITE}`, profile)], {
+      env: { ...env, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken },
+      timeoutMs: 60_000,
+    });
     expect(setup.code, setup.stderr).toBe(0);
     expect(setup.stderr).toMatch(/Using the proxy http:\/\/corp\.user:\*\*\*@127\.0\.0\.1:\d+/);
     const test = await runCli(['test-connection', '--profile', profile, '--json', '--debug'], { env, timeoutMs: 60_000 });
@@ -119,25 +104,10 @@ describe.skipIf(parts.skip)(`behind a TLS-inspecting proxy with a user and passw
     const home = tempDir('kj-proxy-home-');
     const profile = `drop${process.pid}`;
     const env = { HOME: home, KENDIS_JIRA_CONFIG_DIR: home, ...keyringEnv!, NODE_EXTRA_CA_CERTS: caPath };
-    const setup = await runCli(
-      [
-        'setup',
-        '--profile',
-        profile,
-        '--site',
-        `https://${SITE}`,
-        '--email',
-        SANDBOX.email,
-        '--callback-url',
-        SANDBOX.kendisCallbackUrl,
-        '--client-id',
-        SANDBOX.clientId,
-        '--token-expires',
-        '2027-08-01',
-        '--skip-oauth',
-      ],
-      { env: { ...env, HTTPS_PROXY: proxy.url, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken }, timeoutMs: 60_000 },
-    );
+    const setup = await runCli([...scriptedSetup(`https://${SITE}`, profile)], {
+      env: { ...env, HTTPS_PROXY: proxy.url, KENDIS_JIRA_CLIENT_SECRET: SANDBOX.clientSecret, KENDIS_JIRA_API_TOKEN: SANDBOX.apiToken },
+      timeoutMs: 60_000,
+    });
     expect(setup.code, setup.stderr).toBe(0);
     let connections = 0;
     let credentialsSent = 0;

@@ -85,3 +85,23 @@ export function configWithFileProfile(sandbox: RunningSandbox, expiresOn: string
   );
   return dir;
 }
+
+/** `setup` as a script runs it: every value a flag (the sandbox's app and account), the browser check skipped. */
+export function scriptedSetup(site: string, profile: string): string[] {
+  return [
+    'setup',
+    '--profile',
+    profile,
+    '--site',
+    site,
+    '--email',
+    SANDBOX.email,
+    '--callback-url',
+    SANDBOX.kendisCallbackUrl,
+    '--client-id',
+    SANDBOX.clientId,
+    '--token-expires',
+    '2027-08-01',
+    '--skip-oauth',
+  ];
+}
